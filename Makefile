@@ -1,0 +1,43 @@
+# Tonari — the two commands a fresh Debian 12 machine needs:
+#   make demo   install dependencies, build, run the demo
+#   make test   install dependencies, build (including fuzz targets), run every test via ctest
+# Plus: make build, make bench, make fuzz, make asan, make clean.
+
+JOBS ?= $(shell nproc)
+BUILD := build/default
+FUZZ_BUILD := build/fuzz
+CTEST_ARGS ?=
+
+.PHONY: all deps build fuzz-build demo test bench asan clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+$(BUILD)/build.ninja:
+	cmake --preset default -DTONARI_FUZZ_BIN_DIR=$(CURDIR)/$(FUZZ_BUILD)
+
+build: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+fuzz-build: deps
+	cmake --preset fuzz >/dev/null
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+
+demo: build
+	$(BUILD)/src/app/tonari demo --data test/data
+
+test: build fuzz-build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+
+bench: build
+	scripts/run-bench
+
+asan: deps
+	cmake --preset asan
+	cmake --build build/asan -j $(JOBS)
+	cd build/asan && ctest --output-on-failure -j $(JOBS) -LE fuzz
+
+clean:
+	rm -rf build

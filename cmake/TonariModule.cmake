@@ -1,0 +1,75 @@
+# tonari_module(NAME DEPS <targets...>): builds src/<folder>/*.cpp into the static library
+# tonari_NAME, linking only the listed DEPS (the layering in docs/architecture.md).
+# Files named *_test.cpp become the GoogleTest binary tonari_NAME_tests (one ctest entry),
+# *_bench.cpp join the tonari_bench binary, *_fuzz.cpp become libFuzzer targets when
+# TONARI_FUZZ is on.
+
+set(TONARI_WARNINGS -Wall -Wextra -Wshadow=local -Wnon-virtual-dtor)
+
+function(tonari_apply_warnings target)
+  target_compile_options(${target} PRIVATE ${TONARI_WARNINGS})
+  if(TONARI_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+endfunction()
+
+function(tonari_module name)
+  cmake_parse_arguments(M "" "" "DEPS" ${ARGN})
+  file(GLOB all_sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
+  set(lib_sources "")
+  set(test_sources "")
+  set(bench_sources "")
+  set(fuzz_sources "")
+  foreach(f ${all_sources})
+    if(f MATCHES "_test\\.cpp$")
+      list(APPEND test_sources ${f})
+    elseif(f MATCHES "_bench\\.cpp$")
+      list(APPEND bench_sources ${f})
+    elseif(f MATCHES "_fuzz\\.cpp$")
+      list(APPEND fuzz_sources ${f})
+    else()
+      list(APPEND lib_sources ${f})
+    endif()
+  endforeach()
+
+  if(lib_sources)
+    add_library(tonari_${name} STATIC ${lib_sources})
+    target_include_directories(tonari_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+    target_link_libraries(tonari_${name} PUBLIC ${M_DEPS})
+    tonari_apply_warnings(tonari_${name})
+  else()
+    # Header-only so far.
+    add_library(tonari_${name} INTERFACE)
+    target_include_directories(tonari_${name} INTERFACE ${PROJECT_SOURCE_DIR}/src)
+    target_link_libraries(tonari_${name} INTERFACE ${M_DEPS})
+  endif()
+
+  if(TONARI_FUZZ)
+    foreach(f ${fuzz_sources})
+      get_filename_component(fname ${f} NAME_WE)
+      add_executable(${fname} ${f})
+      target_link_libraries(${fname} PRIVATE tonari_${name})
+      target_compile_options(${fname} PRIVATE -fsanitize=fuzzer)
+      target_link_options(${fname} PRIVATE -fsanitize=fuzzer)
+    endforeach()
+    return()
+  endif()
+
+  if(test_sources)
+    add_executable(tonari_${name}_tests ${test_sources})
+    target_link_libraries(tonari_${name}_tests PRIVATE tonari_${name} tonari_testutil GTest::gtest_main)
+    tonari_apply_warnings(tonari_${name}_tests)
+    add_test(NAME ${name} COMMAND tonari_${name}_tests --gtest_brief=1)
+    set_tests_properties(${name} PROPERTIES LABELS unit)
+  endif()
+
+  if(bench_sources AND TONARI_BENCH)
+    set_property(GLOBAL APPEND PROPERTY TONARI_BENCH_SOURCES ${bench_sources})
+    set_property(GLOBAL APPEND PROPERTY TONARI_BENCH_LIBS tonari_${name})
+  endif()
+
+  foreach(f ${fuzz_sources})
+    get_filename_component(fname ${f} NAME_WE)
+    set_property(GLOBAL APPEND PROPERTY TONARI_FUZZ_TARGETS ${fname})
+  endforeach()
+endfunction()

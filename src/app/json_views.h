@@ -1,0 +1,26 @@
+// JSON renderings of transactions, scripts and blocks in Bitcoin Core's RPC shapes
+// (decoderawtransaction, decodescript fields, getblock verbosity 1), shared by the offline
+// `tonari util` commands and, later, the RPC server.
+#pragma once
+
+#include "bitcoin/encoding/network.h"
+#include "bitcoin/primitives/amount.h"
+#include "bitcoin/primitives/block.h"
+#include "bitcoin/primitives/transaction.h"
+#include "util/json.h"
+
+namespace tonari::app {
+
+// 8 decimal places, as Bitcoin Core prints amounts: 50.00000000.
+util::Json AmountToJson(bitcoin::primitives::Amount sats);
+
+// {asm, hex, address?, type}
+util::Json ScriptPubKeyToJson(util::ByteSpan script, bitcoin::encoding::Network network);
+
+// The fields of decoderawtransaction.
+util::Json TxToJson(const bitcoin::primitives::Tx& tx, bitcoin::encoding::Network network);
+
+// The fields of getblock (verbosity 1) that need no chain context.
+util::Json BlockToJson(const bitcoin::primitives::Block& block);
+
+}  // namespace tonari::app
