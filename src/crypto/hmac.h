@@ -13,6 +13,7 @@ std::array<uint8_t, 20> Sha1(util::ByteSpan data);
 std::array<uint8_t, 64> Sha512(util::ByteSpan data);
 std::array<uint8_t, 32> HmacSha256(util::ByteSpan key, util::ByteSpan data);
 std::array<uint8_t, 64> HmacSha512(util::ByteSpan key, util::ByteSpan data);
+// iterations must be >= 1 (BIP39 uses 2048); 0 is a caller bug and aborts.
 std::array<uint8_t, 64> Pbkdf2HmacSha512(util::ByteSpan password, util::ByteSpan salt, uint32_t iterations);
 
 }  // namespace tonari::crypto

@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
+#include <utility>
 
 #include "util/blob.h"
 #include "util/bytes.h"
@@ -69,6 +71,10 @@ public:
     }
 
 private:
+    friend class PrivKey;
+    // Wraps bytes that libsecp256k1 itself just serialized, skipping a second parse.
+    static PubKey FromValidBytes(util::ByteSpan bytes);
+
     std::array<uint8_t, UNCOMPRESSED_SIZE> m_data{};
     size_t m_size = 0;
 };
@@ -96,6 +102,11 @@ public:
     friend bool operator==(const XOnlyPubKey&, const XOnlyPubKey&) = default;
 
 private:
+    friend class PubKey;
+    friend class PrivKey;
+    // Wraps an x coordinate already known to be on the curve.
+    static XOnlyPubKey FromValidBytes(util::ByteSpan bytes32);
+
     std::array<uint8_t, 32> m_data{};
 };
 
@@ -129,8 +140,9 @@ public:
     // BIP32 private derivation: (this + tweak) mod n. nullopt if out of range or zero.
     std::optional<PrivKey> TweakAdd(std::span<const uint8_t, 32> tweak) const;
 
-    // BIP341 key-path signing key: the secret for P tweaked by TapTweak(P || merkle_root),
-    // negated as needed so it signs for the x-only output key.
+    // BIP341 key-path signing key: (d or n-d, whichever gives P even Y) + TapTweak(P ||
+    // merkle_root), as BIP341's reference code computes it. Its point's x coordinate is the
+    // output key; its Y may be odd, which BIP340 signing accounts for.
     std::optional<PrivKey> TapTweak(const KeyContext& ctx, const util::Uint256* merkle_root) const;
 
 private:

@@ -45,7 +45,8 @@ Sha256 TaggedHasher(std::string_view tag);
 util::Uint256 TaggedHash(std::string_view tag, util::ByteSpan data);
 
 // out[i] = SHA256d(in[64*i .. 64*i+64]) for i < blocks: the merkle tree inner loop.
-// `in` holds 64*blocks bytes and `out` 32*blocks bytes.
+// `in` holds 64*blocks bytes and `out` 32*blocks bytes. `out` may equal `in` (a merkle level
+// is reduced in place); other partial overlaps are not allowed.
 void Sha256d64(uint8_t* out, const uint8_t* in, size_t blocks);
 
 // Name of the compression function in use ("sha-ni" or "generic"), for logs and benchmarks.

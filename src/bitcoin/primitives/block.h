@@ -9,6 +9,7 @@
 #include "bitcoin/primitives/transaction.h"
 #include "util/blob.h"
 #include "util/byte_reader.h"
+#include "util/byte_writer.h"
 #include "util/result.h"
 
 namespace tonari::bitcoin::primitives {
