@@ -4,7 +4,10 @@
 # *_bench.cpp join the tonari_bench binary, *_fuzz.cpp become libFuzzer targets when
 # TONARI_FUZZ is on.
 
-set(TONARI_WARNINGS -Wall -Wextra -Wshadow=local -Wnon-virtual-dtor)
+set(TONARI_WARNINGS -Wall -Wextra -Wnon-virtual-dtor)
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  list(APPEND TONARI_WARNINGS -Wshadow=local)
+endif()
 
 function(tonari_apply_warnings target)
   target_compile_options(${target} PRIVATE ${TONARI_WARNINGS})
@@ -48,6 +51,8 @@ function(tonari_module name)
     foreach(f ${fuzz_sources})
       get_filename_component(fname ${f} NAME_WE)
       add_executable(${fname} ${f})
+      # All fuzzers in one folder, so the default build's smoke tests find them by name.
+      set_target_properties(${fname} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
       target_link_libraries(${fname} PRIVATE tonari_${name})
       target_compile_options(${fname} PRIVATE -fsanitize=fuzzer)
       target_link_options(${fname} PRIVATE -fsanitize=fuzzer)

@@ -56,7 +56,9 @@ CommandResult ValidateAddress(std::string_view address, bitcoin::encoding::Netwo
     auto script = bitcoin::encoding::DecodeAddress(address, network);
     if (!script) {
         o.Set("isvalid", false);
-        o.Set("error_locations", Json::MakeArray());
+        Json locations = Json::MakeArray();
+        if (script.error().position) locations.PushBack(static_cast<int64_t>(*script.error().position));
+        o.Set("error_locations", std::move(locations));
         o.Set("error", script.error().message);
         return o;
     }
