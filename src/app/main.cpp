@@ -6,7 +6,9 @@
 
 #include "app/demo.h"
 #include "app/util_commands.h"
+#include "app/verifyscript_command.h"
 #include "bitcoin/encoding/network.h"
+#include "bitcoin/script/script_flags.h"
 
 namespace {
 
@@ -59,6 +61,27 @@ int main(int argc, char** argv) {
         ->required();
     add_chain(decode_block);
 
+    std::string verify_request;
+    CLI::App* verify = util->add_subcommand(
+        "verifyscript",
+        "Check transaction inputs against the outputs they spend (one JSON line per request)");
+    verify->add_option("request", verify_request,
+                       "One request as JSON; without it, requests are read from stdin, one per line");
+    verify->footer(
+        "Request: {\"tx\": HEX, \"spent_outputs\": [{\"amount\": SATS, \"scriptPubKey\": HEX}, ...],\n"
+        "          \"index\": N, \"flags\": \"P2SH,WITNESS,...\"}\n"
+        "Answer:  {\"valid\": true} | {\"valid\": false, \"input\": N, \"error\": \"EVAL_FALSE\"} |\n"
+        "         {\"error\": \"why the request is malformed\"}\n"
+        "spent_outputs: every input's previous output, in input order (taproot commits to all).\n"
+        "index: the input to check; without it every input is checked and the first failure reported.\n"
+        "flags: names without SCRIPT_VERIFY_ (WITNESS needs P2SH, CLEANSTACK needs both), or\n"
+        "       \"MANDATORY\" / \"STANDARD\"; when absent, the consensus set\n"
+        "       " +
+        tonari::bitcoin::script::FormatScriptFlags(tonari::bitcoin::script::MANDATORY_SCRIPT_VERIFY_FLAGS) +
+        ".\n"
+        "Blank lines are skipped; a malformed line is answered with an error and the next one read.\n"
+        "Exit status 0 once all requests are answered, whatever the answers.");
+
     std::string data_dir = "test/data";
     CLI::App* demo = app.add_subcommand("demo", "Show what Tonari can do so far, on real Bitcoin data");
     demo->add_option("--data", data_dir, "Folder with the bundled vector files")->capture_default_str();
@@ -77,6 +100,14 @@ int main(int argc, char** argv) {
     if (*validate) return PrintResult(tonari::app::ValidateAddress(address, *network));
     if (*decode_tx) return PrintResult(tonari::app::DecodeRawTransaction(tx_hex, *network));
     if (*decode_block) return PrintResult(tonari::app::DecodeBlock(block_source, *network));
+    if (*verify) {
+        if (verify->count("request") > 0) {
+            std::cout << tonari::app::VerifyScriptRequest(verify_request).Dump() << "\n";
+        } else {
+            tonari::app::RunVerifyScript(std::cin, std::cout);
+        }
+        return 0;
+    }
     if (*demo) return tonari::app::RunDemo(data_dir, std::cout);
     return 1;
 }

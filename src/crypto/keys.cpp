@@ -192,8 +192,12 @@ XOnlyPubKey PubKey::XOnly() const {
 }
 
 bool PubKey::VerifyEcdsa(const util::Uint256& hash, util::ByteSpan der_sig) const {
+    return VerifyEcdsaSerialized(bytes(), hash, der_sig);
+}
+
+bool VerifyEcdsaSerialized(util::ByteSpan pubkey, const util::Uint256& hash, util::ByteSpan der_sig) {
     secp256k1_pubkey key;
-    if (!ParsePubKey(bytes(), key)) return false;
+    if (!ParsePubKey(pubkey, key)) return false;
     const auto rs = ParseDerLax(der_sig);
     if (!rs) return false;
     secp256k1_ecdsa_signature sig;
@@ -230,9 +234,13 @@ XOnlyPubKey XOnlyPubKey::FromValidBytes(util::ByteSpan bytes32) {
 }
 
 bool XOnlyPubKey::VerifySchnorr(util::ByteSpan msg, util::ByteSpan sig64) const {
-    if (sig64.size() != 64) return false;
+    return VerifySchnorrSerialized(m_data, msg, sig64);
+}
+
+bool VerifySchnorrSerialized(util::ByteSpan xonly_pubkey, util::ByteSpan msg, util::ByteSpan sig64) {
+    if (sig64.size() != 64 || xonly_pubkey.size() != 32) return false;
     secp256k1_xonly_pubkey key;
-    if (!secp256k1_xonly_pubkey_parse(Static(), &key, m_data.data())) return false;
+    if (!secp256k1_xonly_pubkey_parse(Static(), &key, xonly_pubkey.data())) return false;
     static const uint8_t EMPTY = 0;  // libsecp256k1 wants a non-null pointer
     const uint8_t* msg_ptr = msg.empty() ? &EMPTY : msg.data();
     return secp256k1_schnorrsig_verify(Static(), sig64.data(), msg_ptr, msg.size(), &key) == 1;
@@ -260,11 +268,19 @@ std::optional<std::pair<XOnlyPubKey, bool>> XOnlyPubKey::CreateTapTweak(
 
 bool XOnlyPubKey::CheckTapTweak(const XOnlyPubKey& output, const util::Uint256& merkle_root,
                                 bool output_parity) const {
-    secp256k1_xonly_pubkey internal;
-    if (!secp256k1_xonly_pubkey_parse(Static(), &internal, m_data.data())) return false;
-    const util::Uint256 tweak = TapTweakHash(m_data, &merkle_root);
-    return secp256k1_xonly_pubkey_tweak_add_check(Static(), output.m_data.data(), output_parity ? 1 : 0,
-                                                  &internal, tweak.data()) == 1;
+    return CheckTapTweakSerialized(m_data, output.m_data, merkle_root, output_parity);
+}
+
+bool CheckTapTweakSerialized(util::ByteSpan internal, util::ByteSpan output, const util::Uint256& merkle_root,
+                             bool output_parity) {
+    if (internal.size() != 32 || output.size() != 32) return false;
+    secp256k1_xonly_pubkey internal_key;
+    if (!secp256k1_xonly_pubkey_parse(Static(), &internal_key, internal.data())) return false;
+    std::array<uint8_t, 32> internal_bytes;
+    std::copy(internal.begin(), internal.end(), internal_bytes.begin());
+    const util::Uint256 tweak = TapTweakHash(internal_bytes, &merkle_root);
+    return secp256k1_xonly_pubkey_tweak_add_check(Static(), output.data(), output_parity ? 1 : 0, &internal_key,
+                                                  tweak.data()) == 1;
 }
 
 // ---------------------------------------------------------------------------------------------

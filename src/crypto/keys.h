@@ -156,4 +156,16 @@ private:
 // when even the lax rules fail.
 std::optional<std::array<uint8_t, 64>> ParseDerLax(util::ByteSpan der_sig);
 
+// Verification straight from the bytes a script holds, decoding each key once. A key decode
+// (a square root on the curve) costs about an eighth of a verification, so the interpreter
+// must not validate a key and then have it decoded again. False for any malformed input.
+// ECDSA: `pubkey` is a 33/65-byte serialization, `der_sig` lax DER without the hash type.
+bool VerifyEcdsaSerialized(util::ByteSpan pubkey, const util::Uint256& hash, util::ByteSpan der_sig);
+// BIP340: `xonly_pubkey` is 32 bytes, `sig64` 64 bytes; any message length.
+bool VerifySchnorrSerialized(util::ByteSpan xonly_pubkey, util::ByteSpan msg, util::ByteSpan sig64);
+// BIP341 commitment check on raw 32-byte keys: `output` is `internal` tweaked by merkle_root
+// with Y parity `output_parity`. Only the internal key is decoded.
+bool CheckTapTweakSerialized(util::ByteSpan internal, util::ByteSpan output, const util::Uint256& merkle_root,
+                             bool output_parity);
+
 }  // namespace tonari::crypto

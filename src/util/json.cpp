@@ -1,6 +1,7 @@
 // JSON value, strict parser and serializer.
 #include "util/json.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -183,6 +184,8 @@ private:
                     ++m_pos;
                     return true;
                 }
+                // Collected first and deduplicated once: Set per key would be quadratic.
+                Json::Object members;
                 while (true) {
                     SkipWs();
                     if (m_pos >= m_s.size() || m_s[m_pos] != '"') return Error("expected object key");
@@ -193,11 +196,15 @@ private:
                     ++m_pos;
                     Json value;
                     if (!ParseValue(value, depth + 1)) return false;
-                    out.Set(std::move(key), std::move(value));
+                    members.emplace_back(std::move(key), std::move(value));
                     SkipWs();
                     if (m_pos >= m_s.size()) return Error("unterminated object");
                     if (m_s[m_pos] == ',') { ++m_pos; continue; }
-                    if (m_s[m_pos] == '}') { ++m_pos; return true; }
+                    if (m_s[m_pos] == '}') {
+                        ++m_pos;
+                        out = Json::MakeObject(std::move(members));
+                        return true;
+                    }
                     return Error("expected ',' or '}'");
                 }
             }
@@ -259,6 +266,36 @@ Json& Json::PushBack(Json v) {
     if (m_type != Type::Array) *this = MakeArray();
     m_array.push_back(std::move(v));
     return m_array.back();
+}
+
+Json Json::MakeObject(Object members) {
+    Json j = MakeObject();
+    if (members.size() > 1) {
+        std::vector<size_t> order(members.size());
+        for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+        std::stable_sort(order.begin(), order.end(),
+                         [&members](size_t a, size_t b) { return members[a].first < members[b].first; });
+        std::vector<bool> drop(members.size(), false);
+        for (size_t run = 0; run < order.size();) {
+            size_t end = run + 1;
+            while (end < order.size() && members[order[end]].first == members[order[run]].first) ++end;
+            if (end - run > 1) {
+                members[order[run]].second = std::move(members[order[end - 1]].second);
+                for (size_t k = run + 1; k < end; ++k) drop[order[k]] = true;
+            }
+            run = end;
+        }
+        size_t kept = 0;
+        for (size_t i = 0; i < members.size(); ++i) {
+            if (!drop[i]) {
+                if (kept != i) members[kept] = std::move(members[i]);
+                ++kept;
+            }
+        }
+        members.erase(members.begin() + static_cast<std::ptrdiff_t>(kept), members.end());
+    }
+    j.m_object = std::move(members);
+    return j;
 }
 
 Json& Json::Set(std::string key, Json v) {

@@ -39,6 +39,24 @@ TEST(Json, ParsesAndRoundTrips) {
     EXPECT_EQ(*again, *v);
 }
 
+TEST(Json, DuplicateKeysKeepFirstPositionAndLastValue) {
+    auto v = ParseJson(R"({"b":1,"a":2,"b":3,"c":4,"a":5})");
+    ASSERT_TRUE(v);
+    EXPECT_EQ(v->Dump(), R"({"b":3,"a":5,"c":4})");
+}
+
+TEST(Json, ManyKeysParseInNearLinearTime) {
+    // 200,000 distinct keys: quadratic key handling would take tens of seconds here (a
+    // CPU-exhaustion lever for any peer or user who can send a JSON line).
+    std::string text = "{";
+    for (int i = 0; i < 200000; ++i) text += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":0";
+    text += "}";
+    auto v = ParseJson(text);
+    ASSERT_TRUE(v);
+    EXPECT_EQ(v->size(), 200000u);
+    EXPECT_NE(v->Find("k199999"), nullptr);
+}
+
 TEST(Json, RejectsMalformedInput) {
     for (const char* bad : {"", "{", "[1,]", "{\"a\" 1}", "01", "1.", "-", "tru", "\"abc", "\"\\x\"",
                             "\"\\ud800\"", "[1] 2", "{\"a\":1,}", "\"\x01\"", "nul", "+1", ".5"}) {
