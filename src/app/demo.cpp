@@ -1,5 +1,6 @@
 // `tonari demo`: builds every network's genesis block, decodes and checks real mainnet and
-// regtest blocks, and derives keys and addresses from a BIP32 seed, printing what it did.
+// regtest blocks, verifies the scripts of real segwit and taproot spends, and derives keys
+// and addresses from a BIP32 seed, printing what it did.
 #include "app/demo.h"
 
 #include <chrono>
@@ -7,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <sstream>
 
 #include "bitcoin/consensus/block_check.h"
@@ -15,12 +17,17 @@
 #include "bitcoin/encoding/bip32.h"
 #include "bitcoin/primitives/block.h"
 #include "bitcoin/primitives/merkle.h"
+#include "bitcoin/script/batch_verify.h"
 #include "bitcoin/script/script.h"
+#include "bitcoin/script/script_flags.h"
+#include "bitcoin/script/sig_cache.h"
 #include "crypto/keys.h"
 #include "crypto/random.h"
 #include "crypto/ripemd160.h"
 #include "crypto/sha256.h"
 #include "util/hex.h"
+#include "util/json.h"
+#include "util/worker_pool.h"
 
 namespace tonari::app {
 namespace {
@@ -108,6 +115,67 @@ void MainnetBlock(Steps& s, const std::filesystem::path& data) {
                 std::string(tampered ? "accepted!" : consensus::ReasonString(tampered.error())));
 }
 
+// Verifies the scripts of every non-coinbase transaction of the chain against the outputs
+// they spend (kept in memory, in block order), in one batch over a worker pool.
+void VerifyChainScripts(Steps& s, const std::vector<primitives::Block>& chain) {
+    std::map<primitives::OutPoint, primitives::TxOut> outputs;
+    std::vector<const primitives::Tx*> spends;
+    bool all_found = true;
+    for (const auto& block : chain) {
+        for (const auto& tx : block.txs) {
+            const primitives::Txid txid = primitives::ComputeTxid(tx);
+            if (!tx.IsCoinbase()) {
+                for (const auto& in : tx.inputs) all_found = all_found && outputs.count(in.prevout) > 0;
+                spends.push_back(&tx);
+            }
+            for (uint32_t i = 0; i < tx.outputs.size(); ++i) outputs[{txid, i}] = tx.outputs[i];
+        }
+    }
+    if (!all_found || spends.empty()) {
+        s.Check(false, "every spent output is found earlier in the chain");
+        return;
+    }
+    std::vector<bitcoin::script::PrecomputedTxData> txdata(spends.size());
+    std::vector<bitcoin::script::TxToVerify> batch;
+    size_t inputs = 0;
+    for (size_t i = 0; i < spends.size(); ++i) {
+        std::vector<primitives::TxOut> spent;
+        for (const auto& in : spends[i]->inputs) spent.push_back(outputs.at(in.prevout));
+        inputs += spent.size();
+        txdata[i].Init(*spends[i], std::move(spent));
+        batch.push_back({spends[i], &txdata[i]});
+    }
+    util::WorkerPool pool;
+    bitcoin::script::SignatureCache cache;
+    const auto flags = bitcoin::script::STANDARD_SCRIPT_VERIFY_FLAGS;
+    auto start = std::chrono::steady_clock::now();
+    const auto verified = bitcoin::script::VerifyInputs(batch, flags, &cache, true, &pool);
+    const double first_ms = MillisSince(start);
+    s.Check(static_cast<bool>(verified),
+            std::to_string(inputs) + " inputs of " + std::to_string(spends.size()) +
+                " transactions pass every script check (standard flags) on " +
+                std::to_string(pool.ThreadCount()) + " threads in " + Fmt("%.2f ms", first_ms));
+    start = std::chrono::steady_clock::now();
+    const auto again = bitcoin::script::VerifyInputs(batch, flags, &cache, false, &pool);
+    s.Check(static_cast<bool>(again), "verified again from the signature cache (" + std::to_string(cache.Size()) +
+                                          " entries) in " + Fmt("%.2f ms", MillisSince(start)));
+
+    // One bit of one signature changed: that input, and only that one, must fail.
+    primitives::Tx tampered = *spends.back();
+    for (auto& in : tampered.inputs) {
+        if (!in.witness.empty() && in.witness[0].size() > 10) {
+            in.witness[0][10] ^= 1;
+            break;
+        }
+    }
+    bitcoin::script::PrecomputedTxData tampered_data;
+    tampered_data.Init(tampered, txdata.back().spent_outputs);
+    const bitcoin::script::TxToVerify one[] = {{&tampered, &tampered_data}};
+    const auto bad = bitcoin::script::VerifyInputs(one, flags, nullptr, false, &pool);
+    s.Check(!bad, std::string("the last transaction with one signature bit flipped is rejected: ") +
+                      (bad ? "accepted!" : std::string(bitcoin::script::ScriptErrorName(bad.error().error))));
+}
+
 void RegtestChain(Steps& s, const std::filesystem::path& data) {
     s.Section("206 real regtest blocks (segwit transactions included)");
     auto text = ReadFile(data / "blocks" / "regtest_block_data.txt");
@@ -119,7 +187,8 @@ void RegtestChain(Steps& s, const std::filesystem::path& data) {
     std::istringstream lines(*text);
     std::string line;
     primitives::BlockHash prev = params.genesis_hash;
-    size_t blocks = 0, txs = 0, witness_txs = 0;
+    size_t txs = 0, witness_txs = 0;
+    std::vector<primitives::Block> chain;
     bool ok = true;
     while (std::getline(lines, line)) {
         if (line.empty()) continue;
@@ -130,15 +199,65 @@ void RegtestChain(Steps& s, const std::filesystem::path& data) {
             break;
         }
         prev = block->header.ComputeHash();
-        ++blocks;
         for (const auto& tx : block->txs) {
             ++txs;
             witness_txs += tx.HasWitness();
         }
+        chain.push_back(std::move(*block));
     }
-    s.Check(ok && blocks == 206, std::to_string(blocks) + " blocks chain from the regtest genesis and pass the checks");
+    s.Check(ok && chain.size() == 206,
+            std::to_string(chain.size()) + " blocks chain from the regtest genesis and pass the checks");
     s.Info(std::to_string(txs) + " transactions, " + std::to_string(witness_txs) + " with witnesses; tip " +
            prev.ToHex());
+    if (ok) VerifyChainScripts(s, chain);
+}
+
+// BIP341's fully signed example: seven taproot key-path inputs (every sighash type) plus a
+// P2PKH and a P2WPKH input; taproot signatures commit to every input's spent output.
+void TaprootSpend(Steps& s, const std::filesystem::path& data) {
+    s.Section("Taproot: the fully signed transaction from BIP341's wallet vectors");
+    const auto text = ReadFile(data / "bitcoin-core" / "bip341_wallet_vectors.json");
+    const auto doc = text ? util::ParseJson(*text) : util::Fail(util::JsonParseError{});
+    const util::Json* spending = doc ? doc->Find("keyPathSpending") : nullptr;
+    const util::Json* first = spending && spending->IsArray() && spending->size() > 0 ? &(*spending)[0] : nullptr;
+    const util::Json* given = first ? first->Find("given") : nullptr;
+    const util::Json* utxos = given ? given->Find("utxosSpent") : nullptr;
+    const util::Json* aux = first ? first->Find("auxiliary") : nullptr;
+    const util::Json* signed_hex = aux ? aux->Find("fullySignedTx") : nullptr;
+    if (!utxos || !signed_hex) {
+        s.Check(false, "read bip341_wallet_vectors.json");
+        return;
+    }
+    const auto raw = util::HexDecode(signed_hex->GetString());
+    auto tx = raw ? primitives::DecodeTx(*raw) : util::Fail(primitives::DecodeError::Truncated);
+    std::vector<primitives::TxOut> spent;
+    for (const util::Json& u : utxos->GetArray()) {
+        const util::Json* spk = u.Find("scriptPubKey");
+        const util::Json* amount = u.Find("amountSats");
+        const auto script = spk ? util::HexDecode(spk->GetString()) : std::nullopt;
+        if (!script || !amount || !amount->GetInt64()) break;
+        spent.push_back({*amount->GetInt64(), *script});
+    }
+    if (!tx || spent.size() != tx->inputs.size()) {
+        s.Check(false, "decode the signed transaction and its spent outputs");
+        return;
+    }
+    bitcoin::script::PrecomputedTxData txdata;
+    txdata.Init(*tx, spent);
+    const bitcoin::script::TxToVerify one[] = {{&*tx, &txdata}};
+    const auto flags = bitcoin::script::STANDARD_SCRIPT_VERIFY_FLAGS;
+    const auto ok = bitcoin::script::VerifyInputs(one, flags, nullptr, false, nullptr);
+    s.Check(static_cast<bool>(ok), "all " + std::to_string(tx->inputs.size()) + " inputs verify, txid " +
+                                       primitives::ComputeTxid(*tx).ToHex().substr(0, 16) + "...");
+    // Taproot signatures commit to the amounts of all inputs: change one, and the others fail.
+    spent.back().value += 1;
+    bitcoin::script::PrecomputedTxData changed;
+    changed.Init(*tx, spent);
+    const bitcoin::script::TxToVerify other[] = {{&*tx, &changed}};
+    const auto bad = bitcoin::script::VerifyInputs(other, flags, nullptr, false, nullptr);
+    s.Check(!bad && bad.error().input_index == 0,
+            std::string("one satoshi more on the last spent output makes input 0 fail: ") +
+                (bad ? "accepted!" : std::string(bitcoin::script::ScriptErrorName(bad.error().error))));
 }
 
 void Keys(Steps& s) {
@@ -211,6 +330,7 @@ int RunDemo(const std::string& data_dir, std::ostream& out) {
     GenesisBlocks(s);
     MainnetBlock(s, data);
     RegtestChain(s, data);
+    TaprootSpend(s, data);
     Keys(s);
     return s.Finish();
 }
