@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "bitcoin/consensus/pow.h"
+#include "bitcoin/consensus/signet.h"
 #include "bitcoin/consensus/tx_check.h"
 #include "bitcoin/primitives/merkle.h"
 #include "bitcoin/script/sigops.h"
@@ -30,6 +31,9 @@ util::Result<void, BlockValidationError> CheckBlock(const primitives::Block& blo
                                                     const ConsensusParams& params, bool check_pow,
                                                     bool check_merkle) {
     if (auto header = CheckBlockHeader(block.header, params, check_pow); !header) return header;
+    if (params.signet_blocks && check_pow) {
+        if (auto solution = CheckSignetBlockSolution(block, params); !solution) return solution;
+    }
 
     if (check_merkle) {
         const primitives::MerkleRoot root = primitives::BlockMerkleRoot(block);

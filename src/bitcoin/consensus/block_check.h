@@ -2,10 +2,8 @@
 // parent, its height or the UTXO set. Bitcoin Core's CheckBlockHeader and CheckBlock, rule
 // for rule and in the same order, so the first failure is the one Core reports.
 // Pure functions; safe from any thread.
-//
-// Not checked here yet: the signet block solution (BIP325), which Core's CheckBlock does on
-// signet when check_pow is set. It needs the script interpreter and belongs in chain/ until
-// this module can call it.
+// On signet, with check_pow, the block solution (BIP325) is checked right after the header,
+// as Core's CheckBlock does.
 #pragma once
 
 #include <cstddef>

@@ -91,6 +91,10 @@ std::string_view ReasonString(BlockError e) {
             return "prev-blk-not-found";
         case BlockError::BadPrevBlock:
             return "bad-prevblk";
+        case BlockError::ScriptVerifyFailed:
+            return "mandatory-script-verify-flag-failed";
+        case BlockError::NonBip68FinalTx:
+            return "bad-txns-nonfinal";
     }
     return "unknown-block-error";
 }

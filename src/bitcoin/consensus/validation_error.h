@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 namespace tonari::bitcoin::consensus {
@@ -59,6 +60,8 @@ enum class BlockError {
     AccumulatedFeeOutOfRange,  // bad-txns-accumulated-fee-outofrange
     PrevBlockNotFound,         // prev-blk-not-found
     BadPrevBlock,              // bad-prevblk: builds on an invalid block
+    ScriptVerifyFailed,        // mandatory-script-verify-flag-failed: see tx_index, input_index, script_error
+    NonBip68FinalTx,           // bad-txns-nonfinal (a relative lock time not yet reached)
 };
 
 // A block's failure. For BadTransaction, tx_error and tx_index say which transaction failed
@@ -66,7 +69,9 @@ enum class BlockError {
 struct BlockValidationError {
     BlockError reason = BlockError::HighHash;
     TxError tx_error = TxError::VinEmpty;  // meaningful only for BadTransaction
-    size_t tx_index = 0;                   // meaningful only for BadTransaction
+    size_t tx_index = 0;                   // meaningful for BadTransaction and ScriptVerifyFailed
+    size_t input_index = 0;                // meaningful only for ScriptVerifyFailed
+    uint8_t script_error = 0;              // a script::ScriptError, for ScriptVerifyFailed
 
     friend bool operator==(const BlockValidationError&, const BlockValidationError&) = default;
 };

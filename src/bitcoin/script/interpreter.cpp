@@ -29,6 +29,11 @@ constexpr std::array<uint8_t, 32> HALF_ORDER = {
     0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
     0x5d, 0x57, 0x6e, 0x73, 0x57, 0xa4, 0x50, 0x1d, 0xdf, 0xe9, 0x2f, 0x46, 0x68, 0x1b, 0x20, 0xa0};
 
+// Secp256k1 group order n (big-endian).
+constexpr std::array<uint8_t, 32> GROUP_ORDER = {
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe,
+    0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41};
+
 // BIP342: each executed signature check costs this much of the witness-size budget.
 constexpr int64_t VALIDATION_WEIGHT_PER_SIGOP_PASSED = 50;
 
@@ -83,11 +88,18 @@ bool IsCompressedOrUncompressedPubKey(ByteSpan key) {
 
 bool IsCompressedPubKey(ByteSpan key) { return key.size() == 33 && (key[0] == 0x02 || key[0] == 0x03); }
 
-// S <= n/2, read with the lax DER rules consensus uses for historic signatures.
+// Not "high S", read as Bitcoin Core reads it: lax DER, and a signature whose r or s is not
+// below the group order counts as the all-zero signature (which is low, and cannot verify).
 bool HasLowS(ByteSpan sig_with_hashtype) {
     const auto rs = crypto::ParseDerLax(sig_with_hashtype.first(sig_with_hashtype.size() - 1));
     if (!rs) return false;
-    return !std::lexicographical_compare(HALF_ORDER.begin(), HALF_ORDER.end(), rs->begin() + 32, rs->end());
+    const auto r = rs->begin();
+    const auto s = rs->begin() + 32;
+    const auto below_order = [](auto it) {
+        return std::lexicographical_compare(it, it + 32, GROUP_ORDER.begin(), GROUP_ORDER.end());
+    };
+    if (!below_order(r) || !below_order(s)) return true;
+    return !std::lexicographical_compare(HALF_ORDER.begin(), HALF_ORDER.end(), s, s + 32);
 }
 
 ScriptError CheckSignatureEncoding(ByteSpan sig, ScriptFlags flags) {
@@ -219,12 +231,13 @@ util::Result<void, ScriptError> EvalScript(ScriptStack& stack, ByteSpan script, 
         const ByteSpan data = parsed->data;
         if (data.size() > MAX_SCRIPT_ELEMENT_SIZE) return Err(ScriptError::PUSH_SIZE);
 
-        if (legacy_limits) {
-            // Counted even in unexecuted branches; OP_RESERVED and the pushes do not count.
-            if (ToByte(op) > ToByte(OP_16) && ++op_count > MAX_OPS_PER_SCRIPT) return Err(ScriptError::OP_COUNT);
-            // Disabled opcodes fail even where they are not executed (CVE-2010-5137 era).
-            if (IsDisabled(op)) return Err(ScriptError::DISABLED_OPCODE);
+        // Counted even in unexecuted branches; OP_RESERVED and the pushes do not count.
+        if (legacy_limits && ToByte(op) > ToByte(OP_16) && ++op_count > MAX_OPS_PER_SCRIPT) {
+            return Err(ScriptError::OP_COUNT);
         }
+        // Disabled opcodes fail even where they are not executed (CVE-2010-5137 era). In
+        // tapscript they are OP_SUCCESSx and never get here through VerifyScript.
+        if (IsDisabled(op)) return Err(ScriptError::DISABLED_OPCODE);
         if (op == OP_CODESEPARATOR && sigversion == SigVersion::BASE &&
             (flags & SCRIPT_VERIFY_CONST_SCRIPTCODE) != 0) {
             return Err(ScriptError::OP_CODESEPARATOR);

@@ -126,6 +126,39 @@ TEST(Interpreter, DefaultCheckerFailsSignaturesAndNullFailApplies) {
     EXPECT_EQ(ErrorOf(Eval(script, SCRIPT_VERIFY_NULLFAIL)), ScriptError::NULLFAIL);
 }
 
+TEST(Interpreter, LowSTreatsOutOfRangeSignaturesAsZero) {
+    using enum Opcode;
+    // Strict DER with a 33-byte S of 0x00 ff..ff: S is not below the group order. Bitcoin
+    // Core's lax parser turns such a signature into r = s = 0, which is not "high S"; it just
+    // fails to verify. Likewise r >= n with a high (but in-range) S.
+    Bytes s_overflow = {0x30, 0x26, 0x02, 0x01, 0x01, 0x02, 0x21, 0x00};
+    s_overflow.insert(s_overflow.end(), 32, 0xff);
+    s_overflow.push_back(0x01);
+    Bytes r_overflow = {0x30, 0x45, 0x02, 0x21, 0x00};
+    r_overflow.insert(r_overflow.end(), 32, 0xff);
+    const Bytes high_s = {0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                          0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                          0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+    r_overflow.push_back(0x02);
+    r_overflow.push_back(0x20);
+    r_overflow.insert(r_overflow.end(), high_s.begin(), high_s.end());
+    r_overflow.push_back(0x01);
+    Bytes key = {0x02};
+    const Bytes gx = {0x79, 0xbe, 0x66, 0x7e, 0xf9, 0xdc, 0xbb, 0xac, 0x55, 0xa0, 0x62, 0x95, 0xce, 0x87, 0x0b, 0x07,
+                      0x02, 0x9b, 0xfc, 0xdb, 0x2d, 0xce, 0x28, 0xd9, 0x59, 0xf2, 0x81, 0x5b, 0x16, 0xf8, 0x17, 0x98};
+    key.insert(key.end(), gx.begin(), gx.end());
+    for (const Bytes& sig : {s_overflow, r_overflow}) {
+        const Bytes script = ScriptBuilder().Push(sig).Push(key).Op(OP_CHECKSIG).Op(OP_NOT).Take();
+        EXPECT_TRUE(Eval(script, SCRIPT_VERIFY_LOW_S | SCRIPT_VERIFY_STRICTENC));
+    }
+    // A genuinely high S in range is refused.
+    Bytes high = {0x30, 0x25, 0x02, 0x01, 0x01, 0x02, 0x20};
+    high.insert(high.end(), high_s.begin(), high_s.end());
+    high.push_back(0x01);
+    const Bytes script = ScriptBuilder().Push(high).Push(key).Op(OP_CHECKSIG).Op(OP_NOT).Take();
+    EXPECT_EQ(ErrorOf(Eval(script, SCRIPT_VERIFY_LOW_S)), ScriptError::SIG_HIGH_S);
+}
+
 TEST(Interpreter, TruncatedPushIsBadOpcode) {
     EXPECT_EQ(ErrorOf(Eval(Bytes{0x4c})), ScriptError::BAD_OPCODE);
     EXPECT_EQ(ErrorOf(Eval(Bytes{0x05, 0x01})), ScriptError::BAD_OPCODE);

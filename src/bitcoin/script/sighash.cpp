@@ -60,8 +60,23 @@ util::Uint256 OutputsSingleHash(const Tx& tx) {
     return h.GetHash();
 }
 
-// The legacy serializer writes the scriptCode without its OP_CODESEPARATORs. Parsing stops at
-// a truncated push; everything from there on is kept verbatim, as in Core.
+// Where Bitcoin Core's parser stands after failing on the truncated push at `pc`: past the
+// opcode byte and past any length field that was complete. The legacy serializer writes up
+// to there and drops the rest (while its length prefix still counts the whole script).
+size_t TruncatedPushEnd(util::ByteSpan script, size_t pc) {
+    if (pc >= script.size()) return pc;
+    const uint8_t op = script[pc++];
+    size_t length_bytes = 0;
+    if (op == ToByte(Opcode::OP_PUSHDATA1)) length_bytes = 1;
+    if (op == ToByte(Opcode::OP_PUSHDATA2)) length_bytes = 2;
+    if (op == ToByte(Opcode::OP_PUSHDATA4)) length_bytes = 4;
+    if (script.size() - pc >= length_bytes) pc += length_bytes;
+    return pc;
+}
+
+// The legacy serializer writes the scriptCode without its OP_CODESEPARATORs, exactly as
+// Bitcoin Core's does, quirks included: parsing stops at a truncated push, and only the bytes
+// up to where the parser stopped are written.
 void WriteScriptCodeWithoutSeparators(HashWriter& w, util::ByteSpan script) {
     size_t separators = 0;
     size_t pc = 0;
@@ -77,7 +92,8 @@ void WriteScriptCodeWithoutSeparators(HashWriter& w, util::ByteSpan script) {
             segment_start = pc;
         }
     }
-    w.WriteBytes(script.subspan(segment_start));
+    const size_t end = TruncatedPushEnd(script, pc);
+    w.WriteBytes(script.subspan(segment_start, end - segment_start));
 }
 
 bool IsValidTaprootHashType(uint8_t hash_type) {

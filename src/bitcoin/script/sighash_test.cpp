@@ -449,5 +449,25 @@ TEST(SigHashTypeName, CoreStrings) {
     EXPECT_EQ(SigHashTypeName(0x80), "");
 }
 
+TEST(LegacySighash, TruncatedPushTailIsNotHashed) {
+    // Bitcoin Core's serializer stops where its parser failed (after the opcode and any
+    // complete length field) and drops the rest, so bytes after a truncated push do not
+    // change the hash; bytes before it do.
+    primitives::Tx tx;
+    tx.inputs.resize(1);
+    tx.outputs.push_back({1000, {0x51}});
+    const util::Bytes a = {0xab, 0x05, 0x01};
+    const util::Bytes b = {0xab, 0x05, 0x77};
+    const util::Bytes c = {0xac, 0x05, 0x01};
+    EXPECT_EQ(LegacySignatureHash(a, tx, 0, SIGHASH_ALL), LegacySignatureHash(b, tx, 0, SIGHASH_ALL));
+    EXPECT_NE(LegacySignatureHash(a, tx, 0, SIGHASH_ALL), LegacySignatureHash(c, tx, 0, SIGHASH_ALL));
+    // PUSHDATA2 with a complete length field: the length bytes are written, the data is not.
+    const util::Bytes d = {0x4d, 0x10, 0x00, 0x01};
+    const util::Bytes e = {0x4d, 0x10, 0x00, 0x02};
+    const util::Bytes f = {0x4d, 0x11, 0x00, 0x01};
+    EXPECT_EQ(LegacySignatureHash(d, tx, 0, SIGHASH_ALL), LegacySignatureHash(e, tx, 0, SIGHASH_ALL));
+    EXPECT_NE(LegacySignatureHash(d, tx, 0, SIGHASH_ALL), LegacySignatureHash(f, tx, 0, SIGHASH_ALL));
+}
+
 }  // namespace
 }  // namespace tonari::bitcoin::script

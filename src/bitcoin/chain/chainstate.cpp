@@ -1,0 +1,192 @@
+// Chainstate: block acceptance, best-chain activation (connect, disconnect, reorganise) and
+// flushing, over the block tree, the block store and the coins cache.
+#include "bitcoin/chain/chainstate.h"
+
+#include <vector>
+
+#include "bitcoin/chain/block_verify.h"
+#include "bitcoin/chain/header_check.h"
+#include "bitcoin/consensus/block_check.h"
+
+namespace tonari::bitcoin::chain {
+namespace {
+
+// Failures that do not prove the block itself invalid: the transactions or witnesses we got
+// do not match the header, which a relaying peer can cause. The hash must stay acceptable,
+// or the genuine block would be refused when it arrives.
+bool IsMutated(consensus::BlockError e) {
+    using consensus::BlockError;
+    return consensus::IsMutation(e) || e == BlockError::BadWitnessNonceSize || e == BlockError::BadWitnessMerkleMatch ||
+           e == BlockError::UnexpectedWitness;
+}
+
+ChainError IoError(const std::string& what, const std::string& detail) {
+    return ChainError::Io(what + ": " + detail + " (restart with -reindex to rebuild the chain state)");
+}
+
+}  // namespace
+
+ChainError ChainError::Rejected(const consensus::BlockValidationError& e) {
+    return {Kind::Invalid, e, std::string(consensus::ReasonString(e))};
+}
+
+Chainstate::Chainstate(BlockTree& tree, BlockStore& store, CoinsView& coins_db, ChainstateOptions options)
+    : m_tree(tree),
+      m_store(store),
+      m_coins_db(coins_db),
+      m_options(options),
+      m_coins(std::make_unique<CoinsViewCache>(coins_db)) {}
+
+util::Result<void, ChainError> Chainstate::Load() {
+    auto records = m_store.LoadIndex();
+    if (!records) return util::Fail(IoError("cannot read the block index", records.error().message));
+    if (!records->empty()) {
+        if (auto loaded = m_tree.Load(*records); !loaded) {
+            return util::Fail(IoError("the stored block index is inconsistent",
+                                      "load error " + std::to_string(static_cast<int>(loaded.error()))));
+        }
+    }
+    const primitives::BlockHash best = m_coins_db.GetBestBlock();
+    if (best.IsNull()) {
+        BlockIndex& genesis = m_tree.Genesis();
+        if (!genesis.HaveData()) {
+            auto pos = m_store.WriteBlock(m_tree.Params().genesis);
+            if (!pos) return util::Fail(IoError("cannot store the genesis block", pos.error().message));
+            m_tree.ReceivedBlockData(genesis, static_cast<uint32_t>(m_tree.Params().genesis.txs.size()), *pos);
+        }
+        if (auto r = ConnectTip(genesis, &m_tree.Params().genesis); !r) return r;
+    } else {
+        const BlockIndex* tip = m_tree.Lookup(best);
+        if (tip == nullptr) {
+            return util::Fail(IoError("the coins database refers to block " + best.ToHex(),
+                                      "which the block index does not hold"));
+        }
+        m_chain.SetTip(tip);
+    }
+    return ActivateBestChain();
+}
+
+util::Result<BlockIndex*, ChainError> Chainstate::AcceptBlock(const primitives::Block& block, int64_t now) {
+    const consensus::ConsensusParams& params = m_tree.Params();
+    auto accepted = AcceptHeader(m_tree, block.header, now);
+    if (!accepted) return util::Fail(ChainError::Rejected(accepted.error()));
+    BlockIndex* index = *accepted;
+    if (index->HaveData()) return index;
+
+    if (auto checked = consensus::CheckBlock(block, params, true, true); !checked) {
+        if (!IsMutated(checked.error().reason)) m_tree.MarkFailed(*index, checked.error());
+        return util::Fail(ChainError::Rejected(checked.error()));
+    }
+    const int64_t prev_mtp = index->prev != nullptr ? index->prev->GetMedianTimePast() : 0;
+    if (auto contextual = ContextualCheckBlock(block, index->height, prev_mtp, params); !contextual) {
+        if (!IsMutated(contextual.error().reason)) m_tree.MarkFailed(*index, contextual.error());
+        return util::Fail(ChainError::Rejected(contextual.error()));
+    }
+    auto pos = m_store.WriteBlock(block);
+    if (!pos) return util::Fail(IoError("cannot store block " + index->hash.ToHex(), pos.error().message));
+    m_tree.ReceivedBlockData(*index, static_cast<uint32_t>(block.txs.size()), *pos);
+    return index;
+}
+
+util::Result<void, ChainError> Chainstate::ActivateBestChain() {
+    while (true) {
+        BlockIndex* best = m_tree.BestChainCandidate();
+        const BlockIndex* tip = m_chain.Tip();
+        if (best == nullptr || best == tip) break;
+        if (tip != nullptr && !BetterChain(*best, *tip)) break;
+
+        const BlockIndex* fork = LastCommonAncestor(best, tip);
+        while (m_chain.Tip() != fork) {
+            if (auto r = DisconnectTip(); !r) return r;
+        }
+        std::vector<BlockIndex*> path;
+        for (BlockIndex* p = best; p != fork; p = p->prev) path.push_back(p);
+        for (auto it = path.rbegin(); it != path.rend(); ++it) {
+            auto connected = ConnectTip(**it, nullptr);
+            if (connected) continue;
+            if (!connected.error().IsInvalid()) return connected;
+            // The branch is invalid from here on: remember that and choose again. The tip
+            // may now have less work than before; the next round moves back if so.
+            m_tree.MarkFailed(**it, connected.error().invalid);
+            break;
+        }
+    }
+    return Flush(false);
+}
+
+util::Result<void, ChainError> Chainstate::ProcessBlock(const primitives::Block& block, int64_t now) {
+    auto index = AcceptBlock(block, now);
+    if (!index) return util::Fail(index.error());
+    m_pending_block = &block;
+    m_pending_index = *index;
+    auto activated = ActivateBestChain();
+    m_pending_block = nullptr;
+    m_pending_index = nullptr;
+    if (!activated) return activated;
+    if ((*index)->IsFailed()) {
+        // Found invalid while connecting: its own reason, or that an ancestor was invalid.
+        const auto reason = m_tree.FailureReason(**index);
+        return util::Fail(ChainError::Rejected(
+            reason ? *reason : consensus::BlockValidationError{.reason = consensus::BlockError::BadPrevBlock}));
+    }
+    return {};
+}
+
+util::Result<void, ChainError> Chainstate::ConnectTip(BlockIndex& index, const primitives::Block* block) {
+    primitives::Block loaded;
+    if (block == nullptr && m_pending_index == &index) block = m_pending_block;
+    if (block == nullptr) {
+        auto read = m_store.ReadBlock(index.data_pos);
+        if (!read) return util::Fail(IoError("cannot read block " + index.hash.ToHex(), read.error().message));
+        loaded = std::move(*read);
+        block = &loaded;
+    }
+    CoinsViewCache view(static_cast<CoinsView&>(*m_coins));  // a child cache, not a copy
+    auto undo = ConnectBlock(*block, index, view, m_tree.Params(), m_options.connect);
+    if (!undo) return util::Fail(ChainError::Rejected(undo.error()));
+    if (index.prev != nullptr) {
+        auto pos = m_store.WriteUndo(*undo, index.prev->hash);
+        if (!pos) return util::Fail(IoError("cannot store undo data", pos.error().message));
+        m_tree.SetUndoPos(index, *pos);
+    }
+    m_tree.RaiseStatus(index, BLOCK_TRANSACTIONS_VALID | BLOCK_SCRIPTS_VALID);
+    if (auto merged = view.Flush(); !merged) return util::Fail(ChainError::Io(merged.error().message));
+    m_chain.SetTip(&index);
+    return Flush(false);
+}
+
+util::Result<void, ChainError> Chainstate::DisconnectTip() {
+    const BlockIndex* tip = m_chain.Tip();
+    if (tip == nullptr || tip->prev == nullptr) return util::Fail(ChainError::Io("cannot disconnect the genesis block"));
+    auto block = m_store.ReadBlock(tip->data_pos);
+    if (!block) return util::Fail(IoError("cannot read block " + tip->hash.ToHex(), block.error().message));
+    auto undo = m_store.ReadUndo(tip->undo_pos, tip->prev->hash);
+    if (!undo) return util::Fail(IoError("cannot read undo data of " + tip->hash.ToHex(), undo.error().message));
+    CoinsViewCache view(static_cast<CoinsView&>(*m_coins));  // a child cache, not a copy
+    if (DisconnectBlock(*block, *tip, *undo, view) == DisconnectResult::Failed) {
+        return util::Fail(IoError("undo data does not fit block " + tip->hash.ToHex(), "corrupt block files"));
+    }
+    if (auto merged = view.Flush(); !merged) return util::Fail(ChainError::Io(merged.error().message));
+    m_chain.SetTip(tip->prev);
+    return {};
+}
+
+util::Result<void, ChainError> Chainstate::Flush(bool force) {
+    if (!force && m_coins->DynamicMemoryUsage() <= m_options.coins_cache_bytes) return {};
+    // Order matters for crash safety: data before the index that points at it, the index
+    // before the coins whose best block it must contain.
+    if (auto synced = m_store.Flush(); !synced) return util::Fail(IoError("cannot sync block files", synced.error().message));
+    std::vector<DiskBlockIndex> entries;
+    for (const BlockIndex* e : m_tree.TakeDirty()) entries.push_back(ToDisk(*e));
+    if (!entries.empty()) {
+        if (auto written = m_store.WriteIndex(entries); !written) {
+            return util::Fail(IoError("cannot write the block index", written.error().message));
+        }
+    }
+    if (auto flushed = m_coins->Flush(); !flushed) {
+        return util::Fail(IoError("cannot write the coins database", flushed.error().message));
+    }
+    return {};
+}
+
+}  // namespace tonari::bitcoin::chain

@@ -1,0 +1,98 @@
+// Chainstate: the node's copy of the ledger. It owns the active chain and the coins cache,
+// accepts blocks (header rules, block rules, storage), and moves its tip to the most-work
+// valid chain: connecting blocks forward, disconnecting back to a fork for a reorganisation,
+// and, when a block of the better branch turns out invalid, marking it (and everything on it)
+// failed and settling on the best chain that remains — the old one if need be.
+//
+// Durability: blocks and undo records go to the BlockStore as they are accepted; the block
+// index and the coins are written in Flush, which first makes the block data durable, then
+// the index, then the coins with their best block in one atomic batch. A crash at any point
+// leaves coins that match some connected block, an index that only refers to durable data,
+// and Load() restarts from there.
+//
+// Not thread-safe: owned by the validation strand. The tree, store and coins database passed
+// in must outlive it.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "bitcoin/chain/active_chain.h"
+#include "bitcoin/chain/block_store.h"
+#include "bitcoin/chain/block_tree.h"
+#include "bitcoin/chain/coins.h"
+#include "bitcoin/chain/connect_block.h"
+#include "bitcoin/consensus/validation_error.h"
+#include "bitcoin/primitives/block.h"
+#include "util/result.h"
+
+namespace tonari::bitcoin::chain {
+
+// What went wrong: a block broke a rule (the sender's fault), or the environment failed
+// (disk, corruption: the node must stop and tell the user).
+struct ChainError {
+    enum class Kind { Invalid, Io };
+    Kind kind = Kind::Invalid;
+    consensus::BlockValidationError invalid;  // for Kind::Invalid
+    std::string message;                      // for Kind::Io, and a description for Invalid
+
+    static ChainError Io(std::string msg) { return {Kind::Io, {}, std::move(msg)}; }
+    static ChainError Rejected(const consensus::BlockValidationError& e);
+    bool IsInvalid() const { return kind == Kind::Invalid; }
+};
+
+struct ChainstateOptions {
+    // Coins cache budget (Bitcoin Core's -dbcache); above it the cache is written out.
+    size_t coins_cache_bytes = size_t{450} << 20;
+    ConnectOptions connect;
+};
+
+class Chainstate {
+public:
+    Chainstate(BlockTree& tree, BlockStore& store, CoinsView& coins_db, ChainstateOptions options);
+    Chainstate(const Chainstate&) = delete;
+    Chainstate& operator=(const Chainstate&) = delete;
+
+    // Loads the block index from the store, puts the tip at the coins' best block (connecting
+    // the genesis when the coins are empty), then moves to the best chain the stored blocks
+    // allow.
+    util::Result<void, ChainError> Load();
+
+    // Checks a block's header and contents and stores it; does not connect it. Returns its
+    // entry (also when already stored). `now` is the node's adjusted time.
+    util::Result<BlockIndex*, ChainError> AcceptBlock(const primitives::Block& block, int64_t now);
+
+    // Moves the tip to the best valid chain with data. Invalid blocks met on the way are
+    // marked failed, not reported: the tip just settles elsewhere.
+    util::Result<void, ChainError> ActivateBestChain();
+
+    // AcceptBlock, then ActivateBestChain; reports the block's own failure if connecting it
+    // proved it invalid.
+    util::Result<void, ChainError> ProcessBlock(const primitives::Block& block, int64_t now);
+
+    // Writes the block index and the coins. Without `force`, only when the coins cache is
+    // over its budget.
+    util::Result<void, ChainError> Flush(bool force);
+
+    const ActiveChain& Chain() const { return m_chain; }
+    const BlockIndex* Tip() const { return m_chain.Tip(); }
+    CoinsViewCache& Coins() { return *m_coins; }
+    BlockTree& Tree() { return m_tree; }
+
+private:
+    util::Result<void, ChainError> ConnectTip(BlockIndex& index, const primitives::Block* block);
+    util::Result<void, ChainError> DisconnectTip();
+
+    BlockTree& m_tree;
+    BlockStore& m_store;
+    CoinsView& m_coins_db;
+    ChainstateOptions m_options;
+    std::unique_ptr<CoinsViewCache> m_coins;
+    ActiveChain m_chain;
+    // The block ProcessBlock is handling, so connecting it needs no read back from the store.
+    const primitives::Block* m_pending_block = nullptr;
+    const BlockIndex* m_pending_index = nullptr;
+};
+
+}  // namespace tonari::bitcoin::chain

@@ -1,0 +1,276 @@
+// The chainstate end to end, in memory: the 206 real regtest blocks, then chains built here
+// to break one rule at a time, competing branches, deep reorganisations, and an invalid
+// block in the middle of the heavier branch.
+#include <gtest/gtest.h>
+
+#include <iostream>
+#include <sstream>
+
+#include "bitcoin/chain/block_assembler.h"
+#include "bitcoin/chain/chainstate.h"
+#include "bitcoin/script/script.h"
+#include "test_data.h"
+#include "util/hex.h"
+
+namespace tonari::bitcoin::chain {
+namespace {
+
+using consensus::BlockError;
+using primitives::Block;
+using primitives::Tx;
+
+const consensus::ConsensusParams& Regtest() { return consensus::GetParams(encoding::Network::Regtest); }
+
+// A clock far enough ahead that no test block is "from the future".
+constexpr int64_t NOW = 2'000'000'000;
+// Anyone can spend an OP_TRUE output with an empty scriptSig: no keys needed in these tests.
+const util::Bytes OP_TRUE_SCRIPT = {0x51};
+
+struct Node {
+    BlockTree tree{Regtest()};
+    std::unique_ptr<BlockStore> store = MakeMemoryBlockStore();
+    MemoryCoinsView coins_db;
+    Chainstate chain{tree, *store, coins_db, {}};
+
+    Node() { EXPECT_TRUE(chain.Load()); }
+};
+
+// Builds, solves and returns a block on `prev` (an entry of node's tree).
+Block Mine(const BlockIndex& prev, std::vector<Tx> txs = {}, util::Bytes extra = {},
+           primitives::Amount fees = 0) {
+    BlockTemplate tmpl;
+    tmpl.prev_hash = prev.hash;
+    tmpl.height = prev.height + 1;
+    tmpl.time = static_cast<uint32_t>(prev.GetMedianTimePast() + 1 + prev.height % 7);
+    tmpl.bits = prev.bits;
+    tmpl.payout_script = OP_TRUE_SCRIPT;
+    tmpl.txs = std::move(txs);
+    tmpl.coinbase_extra = std::move(extra);
+    tmpl.fees = fees;
+    auto block = SolveBlock(AssembleBlock(tmpl, Regtest()), Regtest());
+    EXPECT_TRUE(block);
+    return block ? *block : Block{};
+}
+
+// Spends output `index` of `from` (an OP_TRUE output) into one OP_TRUE output of `value`.
+Tx Spend(const Tx& from, uint32_t index, primitives::Amount value) {
+    Tx tx;
+    primitives::TxIn in;
+    in.prevout = {primitives::ComputeTxid(from), index};
+    tx.inputs.push_back(in);
+    tx.outputs.push_back({value, OP_TRUE_SCRIPT});
+    return tx;
+}
+
+// Extends the active tip by n blocks; returns them.
+std::vector<Block> Extend(Node& n, int count) {
+    std::vector<Block> blocks;
+    for (int i = 0; i < count; ++i) {
+        blocks.push_back(Mine(*n.chain.Tip()));
+        auto r = n.chain.ProcessBlock(blocks.back(), NOW);
+        EXPECT_TRUE(r) << (r ? "" : r.error().message);
+    }
+    return blocks;
+}
+
+std::string Reason(const util::Result<void, ChainError>& r) { return r ? "accepted" : r.error().message; }
+
+TEST(Chainstate, RealRegtestBlocksConnectInOrder) {
+    Node n;
+    std::istringstream lines(test::ReadTestFile("blocks/regtest_block_data.txt"));
+    std::string line;
+    int count = 0;
+    while (std::getline(lines, line)) {
+        if (line.empty()) continue;
+        auto bytes = util::HexDecode(line);
+        ASSERT_TRUE(bytes);
+        auto block = primitives::DecodeBlock(*bytes);
+        ASSERT_TRUE(block);
+        auto r = n.chain.ProcessBlock(*block, NOW);
+        ASSERT_TRUE(r) << "block " << count + 1 << ": " << Reason(r);
+        ++count;
+        ASSERT_EQ(n.chain.Chain().Height(), count);
+    }
+    std::cout << "[vectors] regtest_block_data.txt: " << count << " blocks connected\n";
+    EXPECT_EQ(count, 206);
+    EXPECT_EQ(n.chain.Tip()->hash.ToHex(), "3de082158b117acd088306c395d09771bb7cbf0b7355796c1b1e0bd748ef9bed");
+    ASSERT_TRUE(n.chain.Flush(true));
+    EXPECT_EQ(n.coins_db.GetBestBlock(), n.chain.Tip()->hash);
+    EXPECT_GT(n.coins_db.size(), 200u);
+}
+
+// Each case breaks exactly one rule; the block must be rejected with that reason and the
+// tip must not move.
+TEST(Chainstate, EachRuleRejectsItsBlock) {
+    Node n;
+    const auto mature = Extend(n, 101);  // the first coinbase is spendable at height 102
+    const Tx& coinbase1 = mature[0].txs[0];
+    const primitives::Amount value = coinbase1.outputs[0].value;
+
+    auto expect_reject = [&n](const Block& block, const std::string& reason) {
+        const primitives::BlockHash before = n.chain.Tip()->hash;
+        auto r = n.chain.ProcessBlock(block, NOW);
+        EXPECT_EQ(Reason(r), reason);
+        EXPECT_EQ(n.chain.Tip()->hash, before);
+    };
+
+    // Coinbase claims more than subsidy + fees.
+    {
+        Block b = Mine(*n.chain.Tip(), {}, {}, 1);
+        expect_reject(b, "bad-cb-amount");
+    }
+    // Spending a coin that does not exist.
+    {
+        Tx bogus = Spend(coinbase1, 7, 1000);
+        expect_reject(Mine(*n.chain.Tip(), {bogus}), "bad-txns-inputs-missingorspent");
+    }
+    // Two transactions of one block spending the same coin (CVE-2018-17144).
+    {
+        Tx a = Spend(coinbase1, 0, value - 1000);
+        Tx b = Spend(coinbase1, 0, value - 2000);
+        expect_reject(Mine(*n.chain.Tip(), {a, b}), "bad-txns-inputs-missingorspent");
+    }
+    // Spending a coinbase before it is 100 blocks deep.
+    {
+        const Tx& young = mature[50].txs[0];
+        expect_reject(Mine(*n.chain.Tip(), {Spend(young, 0, 1000)}), "bad-txns-premature-spend-of-coinbase");
+    }
+    // Outputs worth more than the inputs.
+    {
+        expect_reject(Mine(*n.chain.Tip(), {Spend(coinbase1, 0, value + 1)}), "bad-txns-in-belowout");
+    }
+    // A coinbase without the BIP34 height.
+    {
+        Block b = Mine(*n.chain.Tip());
+        b.txs[0].inputs[0].script_sig = {0x00, 0x00};
+        b.txs[0].outputs.pop_back();  // the old commitment; re-added with the new merkle root
+        AddWitnessCommitment(b);
+        b = *SolveBlock(b, Regtest());
+        expect_reject(b, "bad-cb-height");
+    }
+    // A script that fails: OP_RETURN in the scriptSig, run before the spent OP_TRUE script.
+    {
+        Tx spend = Spend(coinbase1, 0, value - 1000);
+        spend.inputs[0].script_sig = {0x6a};
+        expect_reject(Mine(*n.chain.Tip(), {spend}, {}, 1000), "mandatory-script-verify-flag-failed");
+    }
+    // A timestamp not after the median time past.
+    {
+        Block b = Mine(*n.chain.Tip());
+        b.header.time = static_cast<uint32_t>(n.chain.Tip()->GetMedianTimePast());
+        b = *SolveBlock(b, Regtest());
+        expect_reject(b, "time-too-old");
+    }
+    // The valid spend goes through, with its fee claimed by the coinbase.
+    {
+        Block ok = Mine(*n.chain.Tip(), {Spend(coinbase1, 0, value - 1000)}, {}, 1000);
+        auto r = n.chain.ProcessBlock(ok, NOW);
+        EXPECT_TRUE(r) << Reason(r);
+        EXPECT_EQ(n.chain.Tip()->hash, ok.header.ComputeHash());
+    }
+}
+
+TEST(Chainstate, MoreWorkWinsAndEqualWorkKeepsTheFirst) {
+    Node n;
+    Extend(n, 5);
+    const BlockIndex* fork = n.chain.Tip();
+    // Branch A: two blocks. Branch B: two blocks of equal work, seen later: A stays.
+    Block a1 = Mine(*fork, {}, {0x0a});
+    ASSERT_TRUE(n.chain.ProcessBlock(a1, NOW));
+    Block a2 = Mine(*n.chain.Tip(), {}, {0x0a});
+    ASSERT_TRUE(n.chain.ProcessBlock(a2, NOW));
+    Block b1 = Mine(*fork, {}, {0x0b});
+    ASSERT_TRUE(n.chain.ProcessBlock(b1, NOW));
+    const BlockIndex* b1_index = n.chain.Tree().Lookup(b1.header.ComputeHash());
+    ASSERT_NE(b1_index, nullptr);
+    Block b2 = Mine(*b1_index, {}, {0x0b});
+    ASSERT_TRUE(n.chain.ProcessBlock(b2, NOW));
+    EXPECT_EQ(n.chain.Tip()->hash, a2.header.ComputeHash());
+    // A third block on B: more work, reorganise.
+    Block b3 = Mine(*n.chain.Tree().Lookup(b2.header.ComputeHash()), {}, {0x0b});
+    ASSERT_TRUE(n.chain.ProcessBlock(b3, NOW));
+    EXPECT_EQ(n.chain.Tip()->hash, b3.header.ComputeHash());
+    EXPECT_EQ(n.chain.Chain().Height(), 8);
+}
+
+TEST(Chainstate, DeepReorgRestoresTheUtxoSetExactly) {
+    Node n;
+    Extend(n, 110);
+    const BlockIndex* fork = n.chain.Tip();
+    // Spend a coinbase on the first branch so the UTXO sets of the branches differ.
+    const Block first = *n.store->ReadBlock(n.chain.Chain().At(1)->data_pos);
+    const Tx& cb = first.txs[0];
+    Block spend_block = Mine(*fork, {Spend(cb, 0, cb.outputs[0].value - 500)}, {}, 500);
+    ASSERT_TRUE(n.chain.ProcessBlock(spend_block, NOW));
+    Extend(n, 119);  // branch A: 120 blocks above the fork
+    ASSERT_TRUE(n.chain.Flush(true));
+    const auto utxos_a = n.coins_db.coins();
+
+    // Branch B: 121 blocks from the fork, built without the spend.
+    const BlockIndex* tip_b = fork;
+    for (int i = 0; i < 121; ++i) {
+        Block b = Mine(*tip_b, {}, {0x0b});
+        ASSERT_TRUE(n.chain.ProcessBlock(b, NOW)) << i;
+        tip_b = n.chain.Tree().Lookup(b.header.ComputeHash());
+    }
+    EXPECT_EQ(n.chain.Tip(), tip_b);
+    EXPECT_EQ(n.chain.Chain().Height(), 110 + 121);
+    ASSERT_TRUE(n.chain.Flush(true));
+    // The spent coinbase is unspent again on branch B.
+    EXPECT_TRUE(n.coins_db.HaveCoin({primitives::ComputeTxid(cb), 0}));
+    EXPECT_NE(n.coins_db.coins(), utxos_a);
+}
+
+TEST(Chainstate, InvalidBlockInTheHeavierBranchFallsBack) {
+    Node n;
+    const auto base = Extend(n, 101);
+    const BlockIndex* fork = n.chain.Tip();
+    Extend(n, 2);  // branch A: fork + 2
+    const primitives::BlockHash tip_a = n.chain.Tip()->hash;
+
+    // Branch B: b0, b1 (spends a coin that does not exist, which only connecting can tell),
+    // b2. Until b2 arrives, B has no more work than A, so nothing of B is connected.
+    Block b0 = Mine(*fork, {}, {0x0b});
+    ASSERT_TRUE(n.chain.ProcessBlock(b0, NOW));
+    Block b1 = Mine(*n.chain.Tree().Lookup(b0.header.ComputeHash()), {Spend(base[0].txs[0], 5, 1000)}, {0x0b});
+    ASSERT_TRUE(n.chain.ProcessBlock(b1, NOW));  // stored; equal work, A was first
+    EXPECT_EQ(n.chain.Tip()->hash, tip_a);
+    Block b2 = Mine(*n.chain.Tree().Lookup(b1.header.ComputeHash()), {}, {0x0b});
+    // More work: the chainstate reorganises onto B, finds b1 invalid and returns to A.
+    EXPECT_EQ(Reason(n.chain.ProcessBlock(b2, NOW)), "bad-prevblk");
+    EXPECT_EQ(n.chain.Tip()->hash, tip_a);
+    const BlockIndex* bad = n.chain.Tree().Lookup(b1.header.ComputeHash());
+    ASSERT_NE(bad, nullptr);
+    ASSERT_TRUE(n.chain.Tree().FailureReason(*bad));
+    EXPECT_EQ(consensus::ReasonString(*n.chain.Tree().FailureReason(*bad)), "bad-txns-inputs-missingorspent");
+    EXPECT_TRUE(n.chain.Tree().Lookup(b2.header.ComputeHash())->IsFailed());
+    EXPECT_FALSE(n.chain.Tree().Lookup(b0.header.ComputeHash())->IsFailed());
+    // Building on the failed branch is refused, and the tip still does not move.
+    EXPECT_EQ(Reason(n.chain.ProcessBlock(Mine(*n.chain.Tree().Lookup(b2.header.ComputeHash())), NOW)),
+              "bad-prevblk");
+    EXPECT_EQ(n.chain.Tip()->hash, tip_a);
+}
+
+TEST(Chainstate, ReloadFromStoreContinues) {
+    BlockTree tree{Regtest()};
+    auto store = MakeMemoryBlockStore();
+    MemoryCoinsView coins_db;
+    primitives::BlockHash tip;
+    {
+        Chainstate chain(tree, *store, coins_db, {});
+        ASSERT_TRUE(chain.Load());
+        for (int i = 0; i < 20; ++i) ASSERT_TRUE(chain.ProcessBlock(Mine(*chain.Tip()), NOW));
+        ASSERT_TRUE(chain.Flush(true));
+        tip = chain.Tip()->hash;
+    }
+    BlockTree tree2{Regtest()};
+    Chainstate again(tree2, *store, coins_db, {});
+    auto loaded = again.Load();
+    ASSERT_TRUE(loaded) << loaded.error().message;
+    EXPECT_EQ(again.Tip()->hash, tip);
+    EXPECT_EQ(again.Chain().Height(), 20);
+    EXPECT_TRUE(again.ProcessBlock(Mine(*again.Tip()), NOW));
+}
+
+}  // namespace
+}  // namespace tonari::bitcoin::chain
