@@ -1,9 +1,11 @@
 // tonari: the single executable. Parses the command line and dispatches to a subcommand.
 // This is the only translation unit that includes CLI11.
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 
+#include "app/chain_commands.h"
 #include "app/demo.h"
 #include "app/util_commands.h"
 #include "app/verifyscript_command.h"
@@ -82,6 +84,47 @@ int main(int argc, char** argv) {
         "Blank lines are skipped; a malformed line is answered with an error and the next one read.\n"
         "Exit status 0 once all requests are answered, whatever the answers.");
 
+    // --- tonari chain: the ledger on disk ---------------------------------------------------
+    CLI::App* chain_cmd = app.add_subcommand("chain", "The ledger on disk: import blocks, show the UTXO set, reindex");
+    chain_cmd->require_subcommand(1);
+    const char* home = std::getenv("HOME");
+    std::string datadir = std::string(home ? home : ".") + "/.tonari";
+    size_t dbcache = 450;
+    uint32_t flush_every = 1000;
+    auto add_storage = [&](CLI::App* cmd) {
+        add_chain(cmd);
+        cmd->add_option("--datadir", datadir, "Data directory (a folder per network inside)")->capture_default_str();
+        cmd->add_option("--dbcache", dbcache, "Database cache in MiB, as Bitcoin Core's -dbcache")
+            ->check(CLI::Range(16, 1 << 20))
+            ->capture_default_str();
+        cmd->add_option("--flush-every", flush_every,
+                        "Write the chain state to disk at least every N connected blocks (0: only when the cache is full)")
+            ->capture_default_str();
+    };
+    std::string import_file;
+    CLI::App* chain_import = chain_cmd->add_subcommand(
+        "import", "Connect the blocks of a file (hex lines, or 4-byte length + raw block records)");
+    chain_import->add_option("file", import_file, "The block file")->required();
+    add_storage(chain_import);
+    CLI::App* chain_info =
+        chain_cmd->add_subcommand("info", "Tip and UTXO set digest (Bitcoin Core's gettxoutsetinfo fields)");
+    add_storage(chain_info);
+    CLI::App* chain_reindex =
+        chain_cmd->add_subcommand("reindex", "Rebuild the chain state from the stored block files");
+    add_storage(chain_reindex);
+
+    std::string gen_file;
+    uint32_t gen_blocks = 200;
+    uint32_t gen_txs = 20;
+    uint64_t gen_seed = 1;
+    CLI::App* chain_generate = chain_cmd->add_subcommand(
+        "generate", "Write a synthetic regtest chain of really signed spends (for tests and benchmarks)");
+    chain_generate->add_option("file", gen_file, "Output file (binary block records)")->required();
+    chain_generate->add_option("--blocks", gen_blocks, "Blocks after the genesis")->capture_default_str();
+    chain_generate->add_option("--txs-per-block", gen_txs, "Transactions per block once coins have matured")
+        ->capture_default_str();
+    chain_generate->add_option("--seed", gen_seed, "Same seed, same chain")->capture_default_str();
+
     std::string data_dir = "test/data";
     CLI::App* demo = app.add_subcommand("demo", "Show what Tonari can do so far, on real Bitcoin data");
     demo->add_option("--data", data_dir, "Folder with the bundled vector files")->capture_default_str();
@@ -109,5 +152,18 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (*demo) return tonari::app::RunDemo(data_dir, std::cout);
+    if (*chain_cmd) {
+        tonari::app::NodeStorageOptions options;
+        options.data_dir = datadir;
+        options.network = *network;
+        options.dbcache_mib = dbcache;
+        options.flush_every_blocks = flush_every;
+        if (*chain_import) return PrintResult(tonari::app::ImportBlocks(options, import_file, std::cerr));
+        if (*chain_info) return PrintResult(tonari::app::ChainInfo(options));
+        if (*chain_reindex) return PrintResult(tonari::app::Reindex(options, std::cerr));
+        if (*chain_generate) {
+            return PrintResult(tonari::app::GenerateChain(gen_file, gen_blocks, gen_txs, gen_seed, std::cerr));
+        }
+    }
     return 1;
 }

@@ -9,25 +9,16 @@ import argparse
 import json
 import os
 import pathlib
-import subprocess
 import sys
 import tempfile
+
+from checks import Checks
 
 CHAINS = {"main": "main", "testnet": "test", "testnet4": "testnet4", "signet": "signet", "regtest": "regtest"}
 GENESIS_COINBASE_TXID = "4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b"
 
 
-class Runner:
-    def __init__(self, tonari):
-        self.tonari = tonari
-        self.checks = 0
-        self.failures = []
-
-    def run(self, *args):
-        proc = subprocess.run([self.tonari, *args], capture_output=True, text=True, timeout=60)
-        if proc.returncode < 0:
-            self.fail(f"tonari {' '.join(args)[:80]} died with signal {-proc.returncode}")
-        return proc
+class Runner(Checks):
 
     def ok_json(self, *args):
         proc = self.run(*args)
@@ -46,15 +37,6 @@ class Runner:
         self.check(len(lines) == 1 and lines[0].startswith("error: "),
                    f"one-line error for {' '.join(args)[:60]}, got {proc.stderr.strip()[:200]!r}")
         return proc
-
-    def check(self, cond, what):
-        self.checks += 1
-        if not cond:
-            self.fail(what)
-
-    def fail(self, what):
-        self.failures.append(what)
-        print(f"FAIL: {what}")
 
 
 def test_validateaddress(r, data):
@@ -159,9 +141,7 @@ def main():
     test_validateaddress(r, data)
     test_decoderawtransaction(r, data)
     test_decodeblock(r, data)
-    passed = r.checks - len(r.failures)
-    print(f"{passed} passed, {len(r.failures)} failed")
-    return 1 if r.failures else 0
+    return r.finish()
 
 
 if __name__ == "__main__":

@@ -15,6 +15,8 @@ import select
 import subprocess
 import sys
 
+from checks import Checks
+
 MAX_REQUEST_BYTES = 16 * 1024 * 1024  # MAX_VERIFY_REQUEST_BYTES in src/app/verifyscript_command.h
 VALID = {"valid": True}
 
@@ -148,31 +150,12 @@ def load_spends(data):
     return taproot, hash_types, bip143("Native P2WPKH"), bip143("P2SH-P2WPKH")
 
 
-class Runner:
-    def __init__(self, tonari):
-        self.tonari = tonari
-        self.checks = 0
-        self.failures = []
-
-    def check(self, cond, what):
-        self.checks += 1
-        if not cond:
-            self.fail(what)
-
-    def fail(self, what):
-        self.failures.append(what)
-        print(f"FAIL: {what}")
-
-    def run(self, args, stdin_text=None):
-        proc = subprocess.run([self.tonari, *args], input=stdin_text, capture_output=True, text=True, timeout=120)
-        if proc.returncode < 0:
-            self.fail(f"tonari {' '.join(args)[:60]} died with signal {-proc.returncode}")
-        return proc
+class Runner(Checks):
 
     def answers(self, lines, what):
         """Sends the request lines on stdin; returns the parsed answer lines (exit 0 checked)."""
         text = "".join((json.dumps(l) if not isinstance(l, str) else l) + "\n" for l in lines)
-        proc = self.run(["util", "verifyscript"], text)
+        proc = self.run("util", "verifyscript", stdin_text=text)
         self.check(proc.returncode == 0, f"{what}: exit 0 (got {proc.returncode}, stderr {proc.stderr.strip()[:200]})")
         out = []
         for line in proc.stdout.splitlines():
@@ -358,10 +341,10 @@ def test_line_handling(r, spend):
     got = r.answers(["", "   ", good, "", "  " + good + "  \r", "\t"], "blank lines and CRLF")
     r.check(got == [VALID, VALID], f"blank lines skipped, CRLF accepted: {got}")
     # No final newline.
-    proc = r.run(["util", "verifyscript"], good)
+    proc = r.run("util", "verifyscript", stdin_text=good)
     r.check(proc.returncode == 0 and proc.stdout == '{"valid":true}\n', f"last line without newline: {proc.stdout!r}")
     # Empty input: no answers, exit 0.
-    proc = r.run(["util", "verifyscript"], "")
+    proc = r.run("util", "verifyscript", stdin_text="")
     r.check(proc.returncode == 0 and proc.stdout == "", "empty input: no output, exit 0")
     # A line over the limit is refused without being parsed, and the next one is processed.
     huge = "x" * (MAX_REQUEST_BYTES + 10)
@@ -372,17 +355,17 @@ def test_line_handling(r, spend):
 
 
 def test_argument_form(r, spend):
-    proc = r.run(["util", "verifyscript", json.dumps(spend.request())])
+    proc = r.run("util", "verifyscript", json.dumps(spend.request()))
     r.check(proc.returncode == 0 and proc.stdout == '{"valid":true}\n', f"argument form valid: {proc.stdout!r}")
     bad = flip(spend.tx, 0, ("witness", 0), 10)
-    proc = r.run(["util", "verifyscript", json.dumps(spend.request(tx=bad, index=0))])
+    proc = r.run("util", "verifyscript", json.dumps(spend.request(tx=bad, index=0)))
     r.check(proc.returncode == 0 and json.loads(proc.stdout) == {"valid": False, "input": 0, "error": "SCHNORR_SIG"},
             f"argument form invalid spend: {proc.stdout!r}")
-    proc = r.run(["util", "verifyscript", "{not json"])
+    proc = r.run("util", "verifyscript", "{not json")
     r.check(proc.returncode == 0 and list(json.loads(proc.stdout)) == ["error"],
             f"argument form malformed request answered with an error: {proc.stdout!r}")
     # With an argument, stdin is not read.
-    proc = r.run(["util", "verifyscript", json.dumps(spend.request())], "garbage\n" * 3)
+    proc = r.run("util", "verifyscript", json.dumps(spend.request()), stdin_text="garbage\n" * 3)
     r.check(proc.stdout.count("\n") == 1, "argument form ignores stdin")
 
 
@@ -409,15 +392,15 @@ def test_interactive(r, spend):
 
 
 def test_cli_surface(r):
-    proc = r.run(["util", "--help"])
+    proc = r.run("util", "--help")
     r.check(proc.returncode == 0 and "verifyscript" in proc.stdout, "util --help lists verifyscript")
-    proc = r.run(["util", "verifyscript", "--help"])
+    proc = r.run("util", "verifyscript", "--help")
     r.check(proc.returncode == 0 and "spent_outputs" in proc.stdout and "MANDATORY" in proc.stdout
             and "P2SH,DERSIG,NULLDUMMY,CHECKLOCKTIMEVERIFY,CHECKSEQUENCEVERIFY,WITNESS,TAPROOT" in proc.stdout,
             "verifyscript --help describes the request and the default flags")
-    proc = r.run(["util", "verifyscript", "{}", "{}"])
+    proc = r.run("util", "verifyscript", "{}", "{}")
     r.check(proc.returncode > 0 and proc.stdout == "", f"two arguments is a usage error (exit {proc.returncode})")
-    proc = r.run(["util", "verifyscript", "--no-such-option"])
+    proc = r.run("util", "verifyscript", "--no-such-option")
     r.check(proc.returncode > 0, "unknown option is a usage error")
 
 
@@ -442,9 +425,7 @@ def main():
     test_line_handling(r, p2wpkh)
     test_argument_form(r, taproot)
     test_interactive(r, taproot)
-    passed = r.checks - len(r.failures)
-    print(f"{passed} passed, {len(r.failures)} failed")
-    return 1 if r.failures else 0
+    return r.finish()
 
 
 if __name__ == "__main__":

@@ -58,6 +58,21 @@ std::vector<std::vector<std::string>> ReadTestCsv(std::string_view relative) {
     return rows;
 }
 
+std::vector<util::Bytes> ReadTestHexLines(std::string_view relative) {
+    std::vector<util::Bytes> out;
+    const std::string text = ReadTestFile(relative);
+    size_t start = 0;
+    while (start < text.size()) {
+        size_t end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        std::string_view line(text.data() + start, end - start);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (!line.empty()) out.push_back(ParseHexOrFail(line));
+        start = end + 1;
+    }
+    return out;
+}
+
 util::Bytes ParseHexOrFail(std::string_view hex) {
     auto b = util::HexDecode(hex);
     if (!b) {

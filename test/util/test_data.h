@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "util/bytes.h"
 
@@ -23,6 +24,10 @@ boost::json::value ReadTestJson(std::string_view relative);
 // Lines of a CSV file split on commas (no quoting is used by the vector files), header row
 // included.
 std::vector<std::vector<std::string>> ReadTestCsv(std::string_view relative);
+
+// The non-empty lines of a file of hex strings (e.g. blocks/regtest_block_data.txt), decoded;
+// fails the calling test on malformed hex.
+std::vector<util::Bytes> ReadTestHexLines(std::string_view relative);
 
 // Hex string -> bytes; fails the calling test on malformed hex.
 util::Bytes ParseHexOrFail(std::string_view hex);

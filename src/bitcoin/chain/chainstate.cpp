@@ -47,6 +47,7 @@ util::Result<void, ChainError> Chainstate::Load() {
         }
     }
     const primitives::BlockHash best = m_coins_db.GetBestBlock();
+    if (auto read_error = m_coins_db.ReadError()) return util::Fail(IoError("cannot read the coins database", *read_error));
     if (best.IsNull()) {
         BlockIndex& genesis = m_tree.Genesis();
         if (!genesis.HaveData()) {
@@ -66,7 +67,8 @@ util::Result<void, ChainError> Chainstate::Load() {
     return ActivateBestChain();
 }
 
-util::Result<BlockIndex*, ChainError> Chainstate::AcceptBlock(const primitives::Block& block, int64_t now) {
+util::Result<BlockIndex*, ChainError> Chainstate::AcceptBlock(const primitives::Block& block, int64_t now,
+                                                              const DiskPos* stored_at) {
     const consensus::ConsensusParams& params = m_tree.Params();
     auto accepted = AcceptHeader(m_tree, block.header, now);
     if (!accepted) return util::Fail(ChainError::Rejected(accepted.error()));
@@ -82,9 +84,15 @@ util::Result<BlockIndex*, ChainError> Chainstate::AcceptBlock(const primitives::
         if (!IsMutated(contextual.error().reason)) m_tree.MarkFailed(*index, contextual.error());
         return util::Fail(ChainError::Rejected(contextual.error()));
     }
-    auto pos = m_store.WriteBlock(block);
-    if (!pos) return util::Fail(IoError("cannot store block " + index->hash.ToHex(), pos.error().message));
-    m_tree.ReceivedBlockData(*index, static_cast<uint32_t>(block.txs.size()), *pos);
+    DiskPos pos;
+    if (stored_at != nullptr) {
+        pos = *stored_at;
+    } else {
+        auto written = m_store.WriteBlock(block);
+        if (!written) return util::Fail(IoError("cannot store block " + index->hash.ToHex(), written.error().message));
+        pos = *written;
+    }
+    m_tree.ReceivedBlockData(*index, static_cast<uint32_t>(block.txs.size()), pos);
     return index;
 }
 
@@ -114,8 +122,9 @@ util::Result<void, ChainError> Chainstate::ActivateBestChain() {
     return Flush(false);
 }
 
-util::Result<void, ChainError> Chainstate::ProcessBlock(const primitives::Block& block, int64_t now) {
-    auto index = AcceptBlock(block, now);
+util::Result<void, ChainError> Chainstate::ProcessBlock(const primitives::Block& block, int64_t now,
+                                                        const DiskPos* stored_at) {
+    auto index = AcceptBlock(block, now, stored_at);
     if (!index) return util::Fail(index.error());
     m_pending_block = &block;
     m_pending_index = *index;
@@ -143,6 +152,8 @@ util::Result<void, ChainError> Chainstate::ConnectTip(BlockIndex& index, const p
     }
     CoinsViewCache view(static_cast<CoinsView&>(*m_coins));  // a child cache, not a copy
     auto undo = ConnectBlock(*block, index, view, m_tree.Params(), m_options.connect);
+    // A coin the database failed to read looks missing: that must not condemn the block.
+    if (auto read_error = m_coins->ReadError()) return util::Fail(IoError("cannot read the coins database", *read_error));
     if (!undo) return util::Fail(ChainError::Rejected(undo.error()));
     if (index.prev != nullptr) {
         auto pos = m_store.WriteUndo(*undo, index.prev->hash);
@@ -152,6 +163,7 @@ util::Result<void, ChainError> Chainstate::ConnectTip(BlockIndex& index, const p
     m_tree.RaiseStatus(index, BLOCK_TRANSACTIONS_VALID | BLOCK_SCRIPTS_VALID);
     if (auto merged = view.Flush(); !merged) return util::Fail(ChainError::Io(merged.error().message));
     m_chain.SetTip(&index);
+    ++m_blocks_since_flush;
     return Flush(false);
 }
 
@@ -163,7 +175,9 @@ util::Result<void, ChainError> Chainstate::DisconnectTip() {
     auto undo = m_store.ReadUndo(tip->undo_pos, tip->prev->hash);
     if (!undo) return util::Fail(IoError("cannot read undo data of " + tip->hash.ToHex(), undo.error().message));
     CoinsViewCache view(static_cast<CoinsView&>(*m_coins));  // a child cache, not a copy
-    if (DisconnectBlock(*block, *tip, *undo, view) == DisconnectResult::Failed) {
+    const DisconnectResult result = DisconnectBlock(*block, *tip, *undo, view);
+    if (auto read_error = m_coins->ReadError()) return util::Fail(IoError("cannot read the coins database", *read_error));
+    if (result == DisconnectResult::Failed) {
         return util::Fail(IoError("undo data does not fit block " + tip->hash.ToHex(), "corrupt block files"));
     }
     if (auto merged = view.Flush(); !merged) return util::Fail(ChainError::Io(merged.error().message));
@@ -172,7 +186,9 @@ util::Result<void, ChainError> Chainstate::DisconnectTip() {
 }
 
 util::Result<void, ChainError> Chainstate::Flush(bool force) {
-    if (!force && m_coins->DynamicMemoryUsage() <= m_options.coins_cache_bytes) return {};
+    const bool periodic = m_options.flush_every_blocks != 0 && m_blocks_since_flush >= m_options.flush_every_blocks;
+    if (!force && !periodic && m_coins->DynamicMemoryUsage() <= m_options.coins_cache_bytes) return {};
+    m_blocks_since_flush = 0;
     // Order matters for crash safety: data before the index that points at it, the index
     // before the coins whose best block it must contain.
     if (auto synced = m_store.Flush(); !synced) return util::Fail(IoError("cannot sync block files", synced.error().message));

@@ -45,6 +45,9 @@ struct ChainError {
 struct ChainstateOptions {
     // Coins cache budget (Bitcoin Core's -dbcache); above it the cache is written out.
     size_t coins_cache_bytes = size_t{450} << 20;
+    // Also write everything out after this many connected blocks (0: only when the cache is
+    // full), bounding the work a restart after a crash has to redo.
+    uint32_t flush_every_blocks = 1000;
     ConnectOptions connect;
 };
 
@@ -60,8 +63,10 @@ public:
     util::Result<void, ChainError> Load();
 
     // Checks a block's header and contents and stores it; does not connect it. Returns its
-    // entry (also when already stored). `now` is the node's adjusted time.
-    util::Result<BlockIndex*, ChainError> AcceptBlock(const primitives::Block& block, int64_t now);
+    // entry (also when already stored). `now` is the node's adjusted time. `stored_at` says
+    // the block is already in the block files there (-reindex), so it is not written again.
+    util::Result<BlockIndex*, ChainError> AcceptBlock(const primitives::Block& block, int64_t now,
+                                                      const DiskPos* stored_at = nullptr);
 
     // Moves the tip to the best valid chain with data. Invalid blocks met on the way are
     // marked failed, not reported: the tip just settles elsewhere.
@@ -69,7 +74,8 @@ public:
 
     // AcceptBlock, then ActivateBestChain; reports the block's own failure if connecting it
     // proved it invalid.
-    util::Result<void, ChainError> ProcessBlock(const primitives::Block& block, int64_t now);
+    util::Result<void, ChainError> ProcessBlock(const primitives::Block& block, int64_t now,
+                                                const DiskPos* stored_at = nullptr);
 
     // Writes the block index and the coins. Without `force`, only when the coins cache is
     // over its budget.
@@ -93,6 +99,7 @@ private:
     // The block ProcessBlock is handling, so connecting it needs no read back from the store.
     const primitives::Block* m_pending_block = nullptr;
     const BlockIndex* m_pending_index = nullptr;
+    uint32_t m_blocks_since_flush = 0;
 };
 
 }  // namespace tonari::bitcoin::chain

@@ -8,6 +8,7 @@
 
 #include "bitcoin/chain/block_assembler.h"
 #include "bitcoin/chain/chainstate.h"
+#include "bitcoin/chain/test_node.h"
 #include "bitcoin/script/script.h"
 #include "test_data.h"
 #include "util/hex.h"
@@ -19,19 +20,13 @@ using consensus::BlockError;
 using primitives::Block;
 using primitives::Tx;
 
-const consensus::ConsensusParams& Regtest() { return consensus::GetParams(encoding::Network::Regtest); }
+using fixture::NOW;
+using fixture::Regtest;
 
-// A clock far enough ahead that no test block is "from the future".
-constexpr int64_t NOW = 2'000'000'000;
 // Anyone can spend an OP_TRUE output with an empty scriptSig: no keys needed in these tests.
 const util::Bytes OP_TRUE_SCRIPT = {0x51};
 
-struct Node {
-    BlockTree tree{Regtest()};
-    std::unique_ptr<BlockStore> store = MakeMemoryBlockStore();
-    MemoryCoinsView coins_db;
-    Chainstate chain{tree, *store, coins_db, {}};
-
+struct Node : fixture::MemoryNode {
     Node() { EXPECT_TRUE(chain.Load()); }
 };
 
@@ -77,14 +72,9 @@ std::string Reason(const util::Result<void, ChainError>& r) { return r ? "accept
 
 TEST(Chainstate, RealRegtestBlocksConnectInOrder) {
     Node n;
-    std::istringstream lines(test::ReadTestFile("blocks/regtest_block_data.txt"));
-    std::string line;
     int count = 0;
-    while (std::getline(lines, line)) {
-        if (line.empty()) continue;
-        auto bytes = util::HexDecode(line);
-        ASSERT_TRUE(bytes);
-        auto block = primitives::DecodeBlock(*bytes);
+    for (const util::Bytes& raw : test::ReadTestHexLines("blocks/regtest_block_data.txt")) {
+        auto block = primitives::DecodeBlock(raw);
         ASSERT_TRUE(block);
         auto r = n.chain.ProcessBlock(*block, NOW);
         ASSERT_TRUE(r) << "block " << count + 1 << ": " << Reason(r);

@@ -139,6 +139,10 @@ public:
     // can offer that (a database write batch). A failure is an I/O failure: fatal.
     virtual util::Result<void, CoinsIoError> BatchWrite(CoinsBatch& changes,
                                                         const primitives::BlockHash& best_block) = 0;
+    // A read that failed since the view was opened (a database error GetCoin could only
+    // report as "no coin"). Sticky. Whoever just got "missing" answers must check it before
+    // blaming a block: an I/O failure must never make a valid block look invalid.
+    virtual std::optional<std::string> ReadError() const { return std::nullopt; }
 };
 
 // A CoinsView in a std::map, iterable in outpoint order: the bottom of the stack in tests,
@@ -199,6 +203,7 @@ public:
     std::optional<Coin> GetCoin(const primitives::OutPoint& outpoint) const override;
     bool HaveCoin(const primitives::OutPoint& outpoint) const override;
     // This cache's best block, or the parent's while none has been set.
+    std::optional<std::string> ReadError() const override { return m_parent->ReadError(); }
     primitives::BlockHash GetBestBlock() const override;
     // Merges a child cache's changes into this one (Bitcoin Core's rules: a spent FRESH
     // entry here is dropped rather than recorded, FRESH only travels up onto an absent entry).

@@ -181,11 +181,8 @@ TEST(Undo, ApplyTxInUndoReportsOverwrites) {
 
 std::vector<Block> RegtestChain() {
     std::vector<Block> out;
-    std::istringstream in(test::ReadTestFile("blocks/regtest_block_data.txt"));
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.empty()) continue;
-        auto b = primitives::DecodeBlock(test::ParseHexOrFail(line));
+    for (const util::Bytes& raw : test::ReadTestHexLines("blocks/regtest_block_data.txt")) {
+        auto b = primitives::DecodeBlock(raw);
         EXPECT_TRUE(b) << "regtest block " << out.size() + 1;
         if (b) out.push_back(std::move(*b));
     }

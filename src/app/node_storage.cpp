@@ -1,0 +1,42 @@
+// NodeStorage: wiring of RocksDB, the block files and the chainstate for one data directory.
+#include "app/node_storage.h"
+
+#include "bitcoin/consensus/params.h"
+
+namespace tonari::app {
+
+util::Result<std::unique_ptr<NodeStorage>, std::string> NodeStorage::Open(const NodeStorageOptions& options) {
+    const auto& params = bitcoin::consensus::GetParams(options.network);
+    auto node = std::make_unique<NodeStorage>();
+    node->m_dir = options.data_dir / std::string(params.name);
+    node->m_env = storage::Env::MakePosix();
+    const auto chainstate_dir = node->m_dir / "chainstate";
+    if (options.reindex) {
+        if (auto destroyed = storage::KvStore::DestroyRocksDb(chainstate_dir); !destroyed) {
+            return util::Fail("cannot remove " + chainstate_dir.string() + ": " + destroyed.error().message);
+        }
+    }
+    // A quarter of the cache budget for RocksDB's own block cache, the rest for the coins.
+    storage::KvOptions kv_options;
+    kv_options.cache_mb = std::max<size_t>(8, options.dbcache_mib / 4);
+    auto kv = storage::KvStore::OpenRocksDb(chainstate_dir, kv_options);
+    if (!kv) return util::Fail("cannot open " + chainstate_dir.string() + ": " + kv.error().message);
+    node->m_kv = std::move(*kv);
+    auto blocks = bitcoin::chain::DiskBlockStore::Open(*node->m_env, node->m_dir / "blocks", *node->m_kv,
+                                                       params.message_start);
+    if (!blocks) return util::Fail("cannot open the block files: " + blocks.error().message);
+    node->m_blocks = std::move(*blocks);
+    node->m_coins_db = std::make_unique<bitcoin::chain::CoinsDb>(*node->m_kv);
+    node->m_pool = std::make_unique<util::WorkerPool>();
+    node->m_tree = std::make_unique<bitcoin::chain::BlockTree>(params);
+    bitcoin::chain::ChainstateOptions chain_options;
+    chain_options.coins_cache_bytes = (options.dbcache_mib - kv_options.cache_mb) << 20;
+    chain_options.connect.pool = node->m_pool.get();
+    chain_options.flush_every_blocks = options.flush_every_blocks;
+    node->m_chainstate = std::make_unique<bitcoin::chain::Chainstate>(*node->m_tree, *node->m_blocks,
+                                                                      *node->m_coins_db, chain_options);
+    if (auto loaded = node->m_chainstate->Load(); !loaded) return util::Fail(loaded.error().message);
+    return node;
+}
+
+}  // namespace tonari::app
