@@ -21,6 +21,11 @@ LAYERS = {
     "storage": ["util"],
     "bitcoin/chain": ["util", "crypto", "bitcoin/encoding", "bitcoin/primitives", "bitcoin/script",
                       "bitcoin/consensus", "storage"],
+    "netcore": ["util"],
+    "config": ["util"],
+    "bitcoin/rpc": ["util", "crypto"],
+    "bitcoin/node": ["util", "crypto", "bitcoin/encoding", "bitcoin/primitives", "bitcoin/script",
+                     "bitcoin/consensus", "storage", "bitcoin/chain", "bitcoin/rpc"],
     "app": ["*"],
 }
 

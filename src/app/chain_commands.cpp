@@ -107,17 +107,22 @@ class Progress {
 public:
     Progress(std::ostream& log, std::string what) : m_log(log), m_what(std::move(what)) {}
 
-    void Tick(const bitcoin::chain::Chainstate& chain) {
+    void Tick(const bitcoin::chain::Chainstate& chain, const bitcoin::primitives::Block& block) {
         ++m_blocks;
+        m_txs += block.txs.size();
+        for (size_t t = 1; t < block.txs.size(); ++t) m_inputs += block.txs[t].inputs.size();
         const auto now = Clock::now();
         if (now - m_last < PROGRESS_INTERVAL) return;
         m_last = now;
         m_log << m_what << ": height " << chain.Chain().Height() << ", " << m_blocks << " blocks, "
-              << Fmt("%.1f blocks/s", BlocksPerSecond()) << std::endl;
+              << Fmt("%.1f blocks/s", BlocksPerSecond()) << Fmt(", %.0f inputs/s", InputsPerSecond()) << std::endl;
     }
     double Seconds() const { return std::chrono::duration<double>(Clock::now() - m_start).count(); }
     double BlocksPerSecond() const { return m_blocks / std::max(Seconds(), 1e-9); }
+    double InputsPerSecond() const { return m_inputs / std::max(Seconds(), 1e-9); }
     uint64_t Blocks() const { return m_blocks; }
+    uint64_t Transactions() const { return m_txs; }
+    uint64_t Inputs() const { return m_inputs; }  // spent outputs: coinbase inputs not counted
 
 private:
     std::ostream& m_log;
@@ -125,6 +130,8 @@ private:
     const Clock::time_point m_start = Clock::now();
     Clock::time_point m_last = Clock::now();
     uint64_t m_blocks = 0;
+    uint64_t m_txs = 0;
+    uint64_t m_inputs = 0;
 };
 
 util::Json TipJson(bitcoin::chain::Chainstate& chain) {
@@ -157,15 +164,18 @@ util::Result<util::Json, std::string> ImportBlocks(const NodeStorageOptions& opt
             if (!processed.error().IsInvalid()) return util::Fail(processed.error().message);
             if (rejected++ == 0) first_rejection = (*next)->header.ComputeHash().ToHex() + ": " + processed.error().message;
         }
-        progress.Tick(chain);
+        progress.Tick(chain, **next);
     }
     if (auto flushed = chain.Flush(true); !flushed) return util::Fail(flushed.error().message);
     util::Json o = TipJson(chain);
     o.Set("processed", static_cast<int64_t>(progress.Blocks()));
+    o.Set("transactions", static_cast<int64_t>(progress.Transactions()));
+    o.Set("inputs", static_cast<int64_t>(progress.Inputs()));
     o.Set("rejected", static_cast<int64_t>(rejected));
     if (rejected > 0) o.Set("first_rejection", first_rejection);
     o.Set("seconds", progress.Seconds());
     o.Set("blocks_per_second", progress.BlocksPerSecond());
+    o.Set("inputs_per_second", progress.InputsPerSecond());
     return o;
 }
 
@@ -173,18 +183,8 @@ util::Result<util::Json, std::string> ChainInfo(const NodeStorageOptions& option
     auto node = NodeStorage::Open(options);
     if (!node) return util::Fail(node.error());
     auto& chain = (*node)->Chain();
-    if (auto flushed = chain.Flush(true); !flushed) return util::Fail(flushed.error().message);
-    std::string read_error;
-    auto stats = bitcoin::chain::ComputeUtxoDigest([&](const bitcoin::chain::CoinVisitor& visit) {
-        auto walked = (*node)->CoinsDatabase().ForEachCoin(
-            [&visit](const bitcoin::primitives::OutPoint& o, const bitcoin::chain::Coin& c) {
-                visit(o, c);
-                return true;
-            });
-        if (!walked) read_error = walked.error().message;
-    });
-    if (!read_error.empty()) return util::Fail(read_error + " (restart with -reindex to rebuild the chain state)");
-    if (!stats) return util::Fail(std::string("the coins database is not in outpoint order"));
+    auto stats = (*node)->ComputeUtxoStats();
+    if (!stats) return util::Fail(stats.error());
     util::Json o = TipJson(chain);
     o.Set("chain", std::string(bitcoin::encoding::NetworkName(options.network)));
     o.Set("txouts", static_cast<int64_t>(stats->coins));
@@ -251,7 +251,7 @@ util::Result<util::Json, std::string> Reindex(NodeStorageOptions options, std::o
             if (orphans.size() < MAX_PENDING_ORPHANS) orphans.emplace(block.header.prev_block, std::make_pair(block, pos));
             return true;
         }
-        progress.Tick(chain);
+        progress.Tick(chain, block);
         // Children waiting for this block.
         std::vector<bitcoin::primitives::BlockHash> ready = {block.header.ComputeHash()};
         while (!ready.empty() && fatal.empty()) {
@@ -267,7 +267,7 @@ util::Result<util::Json, std::string> Reindex(NodeStorageOptions options, std::o
                     fatal = r.error().message;
                     return false;
                 }
-                progress.Tick(chain);
+                progress.Tick(chain, child);
                 ready.push_back(child.header.ComputeHash());
             }
         }
@@ -286,6 +286,7 @@ util::Result<util::Json, std::string> Reindex(NodeStorageOptions options, std::o
     if (auto flushed = chain.Flush(true); !flushed) return util::Fail(flushed.error().message);
     util::Json o = TipJson(chain);
     o.Set("processed", static_cast<int64_t>(progress.Blocks()));
+    o.Set("inputs", static_cast<int64_t>(progress.Inputs()));
     o.Set("orphans_left", static_cast<int64_t>(orphans.size()));
     o.Set("seconds", progress.Seconds());
     return o;

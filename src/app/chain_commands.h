@@ -8,11 +8,14 @@
 #include <ostream>
 #include <string>
 
-#include "app/node_storage.h"
+#include "bitcoin/node/node_storage.h"
 #include "util/json.h"
 #include "util/result.h"
 
 namespace tonari::app {
+
+using bitcoin::node::NodeStorage;
+using bitcoin::node::NodeStorageOptions;
 
 util::Result<util::Json, std::string> ImportBlocks(const NodeStorageOptions& options, const std::string& file,
                                                    std::ostream& log);

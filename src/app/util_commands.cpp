@@ -5,7 +5,7 @@
 #include <fstream>
 #include <iterator>
 
-#include "app/json_views.h"
+#include "bitcoin/node/json_views.h"
 #include "bitcoin/consensus/block_check.h"
 #include "bitcoin/consensus/params.h"
 #include "bitcoin/encoding/address.h"
@@ -18,6 +18,10 @@ namespace {
 
 using util::Fail;
 using util::Json;
+using bitcoin::node::AmountToJson;
+using bitcoin::node::BlockToJson;
+using bitcoin::node::ScriptPubKeyToJson;
+using bitcoin::node::TxToJson;
 
 // A block is at most 4 MB on the wire (as hex, twice that); anything much larger is not a
 // block, and reading it whole would only let a mistaken argument exhaust memory.

@@ -85,6 +85,8 @@ public:
     const BlockIndex* Tip() const { return m_chain.Tip(); }
     CoinsViewCache& Coins() { return *m_coins; }
     BlockTree& Tree() { return m_tree; }
+    const BlockTree& Tree() const { return m_tree; }
+    const consensus::ConsensusParams& Params() const { return m_tree.Params(); }
 
 private:
     util::Result<void, ChainError> ConnectTip(BlockIndex& index, const primitives::Block* block);

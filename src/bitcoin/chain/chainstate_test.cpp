@@ -8,7 +8,11 @@
 
 #include "bitcoin/chain/block_assembler.h"
 #include "bitcoin/chain/chainstate.h"
+#include "bitcoin/chain/header_check.h"
 #include "bitcoin/chain/test_node.h"
+#include "bitcoin/consensus/limits.h"
+#include "bitcoin/consensus/pow.h"
+#include "bitcoin/primitives/merkle.h"
 #include "bitcoin/script/script.h"
 #include "test_data.h"
 #include "util/hex.h"
@@ -157,6 +161,156 @@ TEST(Chainstate, EachRuleRejectsItsBlock) {
         auto r = n.chain.ProcessBlock(ok, NOW);
         EXPECT_TRUE(r) << Reason(r);
         EXPECT_EQ(n.chain.Tip()->hash, ok.header.ComputeHash());
+    }
+}
+
+// After the transactions of `b` were changed: a fresh witness commitment, merkle root and
+// proof of work, so that only the change itself can be wrong.
+Block Recommit(Block b) {
+    b.txs[0].outputs.pop_back();
+    AddWitnessCommitment(b);
+    auto solved = SolveBlock(b, Regtest());
+    EXPECT_TRUE(solved);
+    return solved ? *solved : b;
+}
+
+// The rules of block structure and lock times, one block each, through the whole chainstate:
+// rejected with the reason Bitcoin Core gives, tip unchanged, and the valid block of the same
+// shape still accepted afterwards where a mutated copy shares its hash.
+TEST(Chainstate, EachStructuralRuleRejectsItsBlock) {
+    Node n;
+    const auto mature = Extend(n, 110);
+    auto coinbase = [&mature](int i) -> const Tx& { return mature[static_cast<size_t>(i)].txs[0]; };
+    const primitives::Amount value = coinbase(0).outputs[0].value;
+
+    auto expect_reject = [&n](const Block& block, const std::string& reason) {
+        const primitives::BlockHash before = n.chain.Tip()->hash;
+        auto r = n.chain.ProcessBlock(block, NOW);
+        EXPECT_EQ(Reason(r), reason);
+        EXPECT_EQ(n.chain.Tip()->hash, before) << reason;
+    };
+    auto expect_accept = [&n](const Block& block) {
+        auto r = n.chain.ProcessBlock(block, NOW);
+        EXPECT_TRUE(r) << Reason(r);
+        EXPECT_EQ(n.chain.Tip()->hash, block.header.ComputeHash());
+    };
+
+    // Header rules, checked before any transaction is looked at.
+    {
+        Block b = Mine(*n.chain.Tip());
+        while (consensus::CheckProofOfWork(b.header.ComputeHash(), b.header.bits, Regtest())) ++b.header.nonce;
+        expect_reject(b, "high-hash");
+    }
+    {
+        Block b = Mine(*n.chain.Tip());
+        b.header.bits = 0x207ffffe;  // easier for nobody, but not what regtest demands
+        expect_reject(*SolveBlock(b, Regtest()), "bad-diffbits");
+    }
+    {
+        Block b = Mine(*n.chain.Tip());
+        b.header.time = static_cast<uint32_t>(NOW + MAX_FUTURE_BLOCK_TIME + 1);
+        expect_reject(*SolveBlock(b, Regtest()), "time-too-new");
+    }
+    {
+        Block b = Mine(*n.chain.Tip());
+        b.header.version = 3;  // BIP65 (version 4) is in force from height 1 on regtest
+        expect_reject(*SolveBlock(b, Regtest()), "bad-version");
+    }
+    // Merkle root: a changed root, and the CVE-2012-2459 mutation that keeps the root.
+    {
+        Block b = Mine(*n.chain.Tip());
+        b.header.merkle_root = util::Uint256{};
+        expect_reject(*SolveBlock(b, Regtest()), "bad-txnmrklroot");
+    }
+    {
+        Tx a = Spend(coinbase(0), 0, value - 1000);
+        Tx c = Spend(coinbase(1), 0, value - 1000);
+        const Block valid = Mine(*n.chain.Tip(), {a, c}, {}, 2000);
+        Block mutated = valid;
+        mutated.txs.push_back(c);  // three leaves hash like four with the last repeated
+        ASSERT_EQ(primitives::BlockMerkleRoot(mutated).root, valid.header.merkle_root);
+        ASSERT_EQ(mutated.header.ComputeHash(), valid.header.ComputeHash());
+        expect_reject(mutated, "bad-txns-duplicate");
+        // The mutated copy must not have poisoned the hash it shares with the real block.
+        expect_accept(valid);
+    }
+    // Coinbase placement and shape.
+    {
+        Block b = Mine(*n.chain.Tip(), {Spend(coinbase(2), 0, value)});
+        std::swap(b.txs[0], b.txs[1]);
+        b.header.merkle_root = primitives::BlockMerkleRoot(b).root;
+        expect_reject(*SolveBlock(b, Regtest()), "bad-cb-missing");
+    }
+    {
+        Block b = Mine(*n.chain.Tip());
+        b.txs.push_back(MakeCoinbase(n.chain.Chain().Height() + 1, OP_TRUE_SCRIPT, 1, {0x01}));
+        expect_reject(Recommit(b), "bad-cb-multiple");
+    }
+    {
+        Block b = Mine(*n.chain.Tip());
+        b.txs[0].inputs[0].script_sig.resize(101, 0x00);
+        expect_reject(Recommit(b), "bad-cb-length");
+    }
+    // One transaction spending the same coin twice.
+    {
+        Tx t = Spend(coinbase(2), 0, value - 1000);
+        t.inputs.push_back(t.inputs[0]);
+        expect_reject(Mine(*n.chain.Tip(), {t}, {}, 1000), "bad-txns-inputs-duplicate");
+    }
+    // Size, weight and signature operations.
+    {
+        Tx t = Spend(coinbase(2), 0, value - 1000);
+        t.outputs.push_back({0, util::Bytes(consensus::MAX_BLOCK_WEIGHT / 4, 0x6a)});
+        expect_reject(Mine(*n.chain.Tip(), {t}, {}, 1000), "bad-blk-length");
+    }
+    {
+        // Witness bytes weigh one unit each against four for the rest: 4 MB of witness
+        // passes the stripped-size check but not the weight limit.
+        Tx t = Spend(coinbase(2), 0, value - 1000);
+        t.inputs[0].witness = {util::Bytes(consensus::MAX_BLOCK_WEIGHT, 0x00)};
+        expect_reject(Mine(*n.chain.Tip(), {t}, {}, 1000), "bad-blk-weight");
+    }
+    {
+        // Legacy sigops cost 4 each: one more than 80,000 / 4 OP_CHECKSIGs in an output.
+        Tx t = Spend(coinbase(2), 0, value - 1000);
+        t.outputs.push_back({0, util::Bytes(consensus::MAX_BLOCK_SIGOPS_COST / 4 + 1, 0xac)});
+        expect_reject(Mine(*n.chain.Tip(), {t}, {}, 1000), "bad-blk-sigops");
+    }
+    // A witness commitment that does not match the witnesses.
+    {
+        Block b = Mine(*n.chain.Tip());
+        b.txs[0].outputs.back().script_pubkey.back() ^= 0x01;
+        b.header.merkle_root = primitives::BlockMerkleRoot(b).root;
+        expect_reject(*SolveBlock(b, Regtest()), "bad-witness-merkle-match");
+    }
+    // BIP113: a time lock is judged against the median time past, not the block's own time.
+    {
+        const BlockIndex& tip = *n.chain.Tip();
+        Tx t = Spend(coinbase(2), 0, value - 1000);
+        t.inputs[0].sequence = 0;  // not final, so the lock time counts
+        t.locktime = static_cast<uint32_t>(tip.GetMedianTimePast());
+        Block b = Mine(tip, {t}, {}, 1000);
+        ASSERT_GT(b.header.time, t.locktime);  // final by block time, not by MTP
+        expect_reject(b, "bad-txns-nonfinal");
+        t.locktime -= 1;
+        expect_accept(Mine(tip, {t}, {}, 1000));
+    }
+    // BIP68: an input confirmed one block ago, locked for five blocks.
+    {
+        const Tx parent = Spend(coinbase(3), 0, value - 1000);
+        expect_accept(Mine(*n.chain.Tip(), {parent}, {}, 1000));
+        Tx child = Spend(parent, 0, value - 2000);
+        child.version = 2;
+        child.inputs[0].sequence = 5;
+        expect_reject(Mine(*n.chain.Tip(), {child}, {}, 1000), "bad-txns-nonfinal");
+        child.version = 1;  // sequence locks apply to version 2 and later only
+        expect_accept(Mine(*n.chain.Tip(), {child}, {}, 1000));
+    }
+    // BIP30: a transaction whose outputs are still unspent may not appear again.
+    {
+        const Tx t = Spend(coinbase(4), 0, value - 1000);
+        expect_accept(Mine(*n.chain.Tip(), {t}, {}, 1000));
+        expect_reject(Mine(*n.chain.Tip(), {t}, {}, 1000), "bad-txns-BIP30");
     }
 }
 

@@ -1,14 +1,15 @@
 // NodeStorage: wiring of RocksDB, the block files and the chainstate for one data directory.
-#include "app/node_storage.h"
+#include "bitcoin/node/node_storage.h"
 
 #include "bitcoin/consensus/params.h"
 
-namespace tonari::app {
+namespace tonari::bitcoin::node {
 
 util::Result<std::unique_ptr<NodeStorage>, std::string> NodeStorage::Open(const NodeStorageOptions& options) {
-    const auto& params = bitcoin::consensus::GetParams(options.network);
+    const auto& params = consensus::GetParams(options.network);
     auto node = std::make_unique<NodeStorage>();
-    node->m_dir = options.data_dir / std::string(params.name);
+    // Bitcoin Core's layout: main in the data directory itself, other networks in a folder.
+    node->m_dir = options.network == encoding::Network::Main ? options.data_dir : options.data_dir / std::string(params.name);
     node->m_env = storage::Env::MakePosix();
     const auto chainstate_dir = node->m_dir / "chainstate";
     if (options.reindex) {
@@ -22,21 +23,37 @@ util::Result<std::unique_ptr<NodeStorage>, std::string> NodeStorage::Open(const 
     auto kv = storage::KvStore::OpenRocksDb(chainstate_dir, kv_options);
     if (!kv) return util::Fail("cannot open " + chainstate_dir.string() + ": " + kv.error().message);
     node->m_kv = std::move(*kv);
-    auto blocks = bitcoin::chain::DiskBlockStore::Open(*node->m_env, node->m_dir / "blocks", *node->m_kv,
+    auto blocks = chain::DiskBlockStore::Open(*node->m_env, node->m_dir / "blocks", *node->m_kv,
                                                        params.message_start);
     if (!blocks) return util::Fail("cannot open the block files: " + blocks.error().message);
     node->m_blocks = std::move(*blocks);
-    node->m_coins_db = std::make_unique<bitcoin::chain::CoinsDb>(*node->m_kv);
-    node->m_pool = std::make_unique<util::WorkerPool>();
-    node->m_tree = std::make_unique<bitcoin::chain::BlockTree>(params);
-    bitcoin::chain::ChainstateOptions chain_options;
+    node->m_coins_db = std::make_unique<chain::CoinsDb>(*node->m_kv);
+    node->m_pool = std::make_unique<util::WorkerPool>(options.script_threads);
+    node->m_tree = std::make_unique<chain::BlockTree>(params);
+    chain::ChainstateOptions chain_options;
     chain_options.coins_cache_bytes = (options.dbcache_mib - kv_options.cache_mb) << 20;
     chain_options.connect.pool = node->m_pool.get();
+    chain_options.connect.check_scripts = options.check_scripts;
     chain_options.flush_every_blocks = options.flush_every_blocks;
-    node->m_chainstate = std::make_unique<bitcoin::chain::Chainstate>(*node->m_tree, *node->m_blocks,
+    node->m_chainstate = std::make_unique<chain::Chainstate>(*node->m_tree, *node->m_blocks,
                                                                       *node->m_coins_db, chain_options);
     if (auto loaded = node->m_chainstate->Load(); !loaded) return util::Fail(loaded.error().message);
     return node;
 }
 
-}  // namespace tonari::app
+util::Result<chain::UtxoStats, std::string> NodeStorage::ComputeUtxoStats() {
+    if (auto flushed = m_chainstate->Flush(true); !flushed) return util::Fail(flushed.error().message);
+    std::string read_error;
+    auto stats = chain::ComputeUtxoDigest([&](const chain::CoinVisitor& visit) {
+        auto walked = m_coins_db->ForEachCoin([&visit](const primitives::OutPoint& o, const chain::Coin& c) {
+            visit(o, c);
+            return true;
+        });
+        if (!walked) read_error = walked.error().message;
+    });
+    if (!read_error.empty()) return util::Fail(read_error + " (restart with -reindex to rebuild the chain state)");
+    if (!stats) return util::Fail(std::string("the coins database is not in outpoint order"));
+    return *stats;
+}
+
+}  // namespace tonari::bitcoin::node

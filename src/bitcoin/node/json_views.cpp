@@ -1,5 +1,5 @@
 // Bitcoin Core-shaped JSON for transactions, scripts and blocks.
-#include "app/json_views.h"
+#include "bitcoin/node/json_views.h"
 
 #include <cinttypes>
 #include <cstdio>
@@ -10,9 +10,9 @@
 #include "bitcoin/script/solver.h"
 #include "util/hex.h"
 
-namespace tonari::app {
+namespace tonari::bitcoin::node {
 
-using bitcoin::primitives::Amount;
+using primitives::Amount;
 using util::Json;
 
 Json AmountToJson(Amount sats) {
@@ -24,23 +24,23 @@ Json AmountToJson(Amount sats) {
     return Json::RawNumber(buf);
 }
 
-Json ScriptPubKeyToJson(util::ByteSpan script, bitcoin::encoding::Network network) {
+Json ScriptPubKeyToJson(util::ByteSpan script, encoding::Network network) {
     Json o = Json::MakeObject();
-    o.Set("asm", bitcoin::script::ScriptToAsm(script, false));
+    o.Set("asm", script::ScriptToAsm(script, false));
     o.Set("hex", util::HexEncode(script));
-    if (auto address = bitcoin::encoding::EncodeAddress(script, network)) o.Set("address", *address);
-    o.Set("type", std::string(bitcoin::script::GetTxoutTypeName(bitcoin::script::Solver(script).type)));
+    if (auto address = encoding::EncodeAddress(script, network)) o.Set("address", *address);
+    o.Set("type", std::string(script::GetTxoutTypeName(script::Solver(script).type)));
     return o;
 }
 
-Json TxToJson(const bitcoin::primitives::Tx& tx, bitcoin::encoding::Network network) {
+Json TxToJson(const primitives::Tx& tx, encoding::Network network) {
     Json o = Json::MakeObject();
-    o.Set("txid", bitcoin::primitives::ComputeTxid(tx).ToHex());
-    o.Set("hash", bitcoin::primitives::ComputeWtxid(tx).ToHex());
+    o.Set("txid", primitives::ComputeTxid(tx).ToHex());
+    o.Set("hash", primitives::ComputeWtxid(tx).ToHex());
     o.Set("version", static_cast<uint64_t>(tx.version));
-    o.Set("size", static_cast<uint64_t>(bitcoin::primitives::SerializedSize(tx)));
-    o.Set("vsize", bitcoin::primitives::TxVirtualSize(tx));
-    o.Set("weight", bitcoin::primitives::TxWeight(tx));
+    o.Set("size", static_cast<uint64_t>(primitives::SerializedSize(tx)));
+    o.Set("vsize", primitives::TxVirtualSize(tx));
+    o.Set("weight", primitives::TxWeight(tx));
     o.Set("locktime", static_cast<uint64_t>(tx.locktime));
 
     Json vin = Json::MakeArray();
@@ -52,7 +52,7 @@ Json TxToJson(const bitcoin::primitives::Tx& tx, bitcoin::encoding::Network netw
             i.Set("txid", in.prevout.txid.ToHex());
             i.Set("vout", static_cast<uint64_t>(in.prevout.index));
             Json sig = Json::MakeObject();
-            sig.Set("asm", bitcoin::script::ScriptToAsm(in.script_sig, true));
+            sig.Set("asm", script::ScriptToAsm(in.script_sig, true));
             sig.Set("hex", util::HexEncode(in.script_sig));
             i.Set("scriptSig", std::move(sig));
         }
@@ -78,7 +78,7 @@ Json TxToJson(const bitcoin::primitives::Tx& tx, bitcoin::encoding::Network netw
     return o;
 }
 
-Json BlockToJson(const bitcoin::primitives::Block& block) {
+Json BlockToJson(const primitives::Block& block) {
     const auto& h = block.header;
     Json o = Json::MakeObject();
     o.Set("hash", h.ComputeHash().ToHex());
@@ -93,13 +93,13 @@ Json BlockToJson(const bitcoin::primitives::Block& block) {
     o.Set("bits", std::string(hex));
     o.Set("nTx", static_cast<uint64_t>(block.txs.size()));
     if (!h.prev_block.IsNull()) o.Set("previousblockhash", h.prev_block.ToHex());
-    o.Set("strippedsize", static_cast<uint64_t>(bitcoin::primitives::SerializedSize(block, false)));
-    o.Set("size", static_cast<uint64_t>(bitcoin::primitives::SerializedSize(block, true)));
-    o.Set("weight", bitcoin::primitives::BlockWeight(block));
+    o.Set("strippedsize", static_cast<uint64_t>(primitives::SerializedSize(block, false)));
+    o.Set("size", static_cast<uint64_t>(primitives::SerializedSize(block, true)));
+    o.Set("weight", primitives::BlockWeight(block));
     Json txs = Json::MakeArray();
-    for (const auto& tx : block.txs) txs.PushBack(bitcoin::primitives::ComputeTxid(tx).ToHex());
+    for (const auto& tx : block.txs) txs.PushBack(primitives::ComputeTxid(tx).ToHex());
     o.Set("tx", std::move(txs));
     return o;
 }
 
-}  // namespace tonari::app
+}  // namespace tonari::bitcoin::node

@@ -9,18 +9,18 @@
 #include "bitcoin/primitives/transaction.h"
 #include "util/json.h"
 
-namespace tonari::app {
+namespace tonari::bitcoin::node {
 
 // 8 decimal places, as Bitcoin Core prints amounts: 50.00000000.
-util::Json AmountToJson(bitcoin::primitives::Amount sats);
+util::Json AmountToJson(primitives::Amount sats);
 
 // {asm, hex, address?, type}
-util::Json ScriptPubKeyToJson(util::ByteSpan script, bitcoin::encoding::Network network);
+util::Json ScriptPubKeyToJson(util::ByteSpan script, encoding::Network network);
 
 // The fields of decoderawtransaction.
-util::Json TxToJson(const bitcoin::primitives::Tx& tx, bitcoin::encoding::Network network);
+util::Json TxToJson(const primitives::Tx& tx, encoding::Network network);
 
 // The fields of getblock (verbosity 1) that need no chain context.
-util::Json BlockToJson(const bitcoin::primitives::Block& block);
+util::Json BlockToJson(const primitives::Block& block);
 
-}  // namespace tonari::app
+}  // namespace tonari::bitcoin::node

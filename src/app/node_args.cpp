@@ -1,0 +1,98 @@
+// Option registration for node and cli, and data directory / config / network resolution.
+#include "app/node_args.h"
+
+#include <cstdlib>
+
+namespace tonari::app {
+namespace {
+
+void RegisterCommon(config::Args& args) {
+    args.AddArg("?", "Print this help message and exit", "Options", {.hidden = true});
+    args.AddArg("h", "Print this help message and exit", "Options", {.hidden = true});
+    args.AddArg("help", "Print this help message and exit", "Options");
+    args.AddArg("datadir=<dir>", "Specify data directory (default: ~/.tonari)", "Options");
+    args.AddArg("conf=<file>", "Specify path to read-only configuration file. Relative paths will be prefixed by datadir location (default: tonari.conf)", "Options");
+    args.AddArg("chain=<chain>", "Use the chain <chain> (default: regtest). Allowed values: main, testnet4, signet, regtest", "Chain selection options");
+    args.AddArg("regtest", "Use the regression test chain (the default)", "Chain selection options");
+    args.AddArg("testnet4", "Use the testnet4 chain. Equivalent to -chain=testnet4", "Chain selection options");
+    args.AddArg("signet", "Use the signet chain. Equivalent to -chain=signet", "Chain selection options");
+    args.AddArg("rpcport=<port>", "Listen for JSON-RPC connections on <port> (default: 18443 regtest, 48332 testnet4, 38332 signet, 8332 main)", "RPC server options", {.network_only = true});
+    args.AddArg("rpcuser=<user>", "Username for JSON-RPC connections", "RPC server options");
+    args.AddArg("rpcpassword=<pw>", "Password for JSON-RPC connections", "RPC server options");
+    args.AddArg("rpccookiefile=<loc>", "Location of the auth cookie. Relative paths will be prefixed by a net-specific datadir location. (default: data dir)", "RPC server options");
+}
+
+}  // namespace
+
+void RegisterNodeOptions(config::Args& args) {
+    RegisterCommon(args);
+    args.AddArg("dbcache=<n>", "Maximum database cache size <n> MiB (minimum 16, default: 450)", "Options");
+    args.AddArg("par=<n>", "Set the number of script verification threads (0 = auto, default: 0)", "Options");
+    args.AddArg("maxmempool=<n>", "Keep the transaction memory pool below <n> megabytes (default: 300)", "Options");
+    args.AddArg("reindex", "Rebuild chain state from the blk*.dat files on disk", "Options");
+    args.AddArg("daemon", "Run in the background as a daemon (not supported: Tonari runs in the foreground)", "Options");
+    args.AddArg("printtoconsole", "Send trace/debug info to console (default: 1)", "Debugging/Testing options");
+    args.AddArg("debug=<category>", "Output debug and trace logging (default: -nodebug). Categories: rpc, http, validation, bench; 1 or all for every category", "Debugging/Testing options", {.multi = true});
+    args.AddArg("server", "Accept command line and JSON-RPC commands (default: 1)", "RPC server options");
+    args.AddArg("rpcbind=<addr>[:port]", "Bind to given address to listen for JSON-RPC connections (default: 127.0.0.1 and ::1). Use with -rpcallowip", "RPC server options", {.network_only = true, .multi = true});
+    args.AddArg("rpcallowip=<ip>", "Allow JSON-RPC connections from specified source. Valid values are a single IP (e.g. 1.2.3.4), a network/netmask (e.g. 1.2.3.4/255.255.255.0), a network/CIDR (e.g. 1.2.3.4/24)", "RPC server options", {.multi = true});
+    args.AddArg("rpcauth=<userpw>", "Username and HMAC-SHA-256 hashed password for JSON-RPC connections, in the form <USERNAME>:<SALT>$<HASH>", "RPC server options", {.multi = true});
+    args.AddArg("rpcthreads=<n>", "Set the number of threads to service RPC calls (default: 4)", "RPC server options");
+    args.AddArg("rpcworkqueue=<n>", "Set the depth of the work queue to service RPC calls (default: 64)", "RPC server options");
+    args.AddArg("rpcservertimeout=<n>", "Timeout during HTTP requests (default: 30)", "RPC server options");
+}
+
+void RegisterCliOptions(config::Args& args) {
+    RegisterCommon(args);
+    args.AddArg("rpcconnect=<ip>", "Send commands to node running on <ip> (default: 127.0.0.1)", "Options");
+    args.AddArg("rpcwait", "Wait for RPC server to start", "Options");
+    args.AddArg("rpcwaittimeout=<n>", "Timeout in seconds to wait for the RPC server to start, or 0 for no timeout (default: 0)", "Options");
+    args.AddArg("rpcclienttimeout=<n>", "Timeout in seconds during HTTP requests, or 0 for no timeout (default: 900)", "Options");
+    args.AddArg("rpcwallet=<walletname>", "Send RPC for non-default wallet on RPC server", "Options");
+    args.AddArg("named", "Pass named instead of positional arguments (default: false)", "Options");
+    args.AddArg("stdin", "Read extra arguments from standard input, one per line until EOF", "Options");
+}
+
+uint16_t DefaultRpcPort(bitcoin::encoding::Network network) {
+    using bitcoin::encoding::Network;
+    switch (network) {
+        case Network::Main: return 8332;
+        case Network::Testnet3: return 18332;
+        case Network::Testnet4: return 48332;
+        case Network::Signet: return 38332;
+        case Network::Regtest: return 18443;
+    }
+    return 18443;
+}
+
+util::Result<BaseSettings, std::string> LoadSettings(config::Args& args, int argc, const char* const argv[]) {
+    BaseSettings out;
+    auto positionals = args.ParseCommandLine(argc, argv);
+    if (!positionals) return util::Fail("Error parsing command line arguments: " + positionals.error().message);
+    out.positionals = std::move(*positionals);
+    out.help = args.IsArgSet("help") || args.IsArgSet("h") || args.IsArgSet("?");
+    const char* home = std::getenv("HOME");
+    out.data_dir = args.GetArg("datadir", std::string(home ? home : ".") + "/.tonari");
+    if (out.data_dir.empty()) return util::Fail(std::string("Error: -datadir is empty"));
+    std::error_code ec;
+    if (args.IsArgSet("datadir") && !std::filesystem::is_directory(out.data_dir, ec)) {
+        return util::Fail("Error: Specified data directory \"" + out.data_dir.string() + "\" does not exist.");
+    }
+    std::filesystem::path conf = args.GetArg("conf", "tonari.conf");
+    if (conf.is_relative()) conf = out.data_dir / conf;
+    auto text = config::ReadConfigFileText(conf, args.IsArgSet("conf"));
+    if (!text) return util::Fail("Error reading configuration file: " + text.error().message);
+    if (!text->empty()) {
+        auto read = args.ReadConfigFile(*text, conf.string());
+        if (!read) return util::Fail("Error reading configuration file: " + read.error().message);
+    }
+    auto network = bitcoin::encoding::ParseNetwork(args.ChainName());
+    if (!network || *network == bitcoin::encoding::Network::Testnet3) {
+        return util::Fail("Error: unsupported chain '" + args.ChainName() + "'");
+    }
+    out.network = *network;
+    out.net_dir = out.network == bitcoin::encoding::Network::Main ? out.data_dir : out.data_dir / args.ChainName();
+    return out;
+}
+
+}  // namespace tonari::app

@@ -1,0 +1,242 @@
+// `tonari node`: settings, storage, RPC server with cookie or password authentication,
+// signal handling and an orderly shutdown that flushes the chainstate.
+#include "app/node_command.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <iostream>
+#include <thread>
+
+#include "app/logger.h"
+#include "app/node_args.h"
+#include "bitcoin/node/node_context.h"
+#include "bitcoin/node/rpc_blockchain.h"
+#include "bitcoin/node/rpc_mining.h"
+#include "bitcoin/rpc/server.h"
+#include "netcore/http_server.h"
+
+namespace tonari::app {
+namespace {
+
+using bitcoin::node::NodeContext;
+
+// "addr" or "addr:port" or "[v6]:port" into an endpoint.
+std::optional<netcore::HttpEndpoint> ParseBind(const std::string& text, uint16_t default_port) {
+    std::string host = text;
+    uint16_t port = default_port;
+    if (!text.empty() && text.front() == '[') {
+        const size_t close = text.find(']');
+        if (close == std::string::npos) return std::nullopt;
+        host = text.substr(1, close - 1);
+        if (close + 1 < text.size()) {
+            if (text[close + 1] != ':') return std::nullopt;
+            const std::string p = text.substr(close + 2);
+            if (p.empty() || p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+            const int v = std::stoi(p);
+            if (v < 1 || v > 65535) return std::nullopt;
+            port = static_cast<uint16_t>(v);
+        }
+    } else if (std::count(text.begin(), text.end(), ':') == 1) {
+        const size_t colon = text.find(':');
+        host = text.substr(0, colon);
+        const std::string p = text.substr(colon + 1);
+        if (p.empty() || p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+        const int v = std::stoi(p);
+        if (v < 1 || v > 65535) return std::nullopt;
+        port = static_cast<uint16_t>(v);
+    }
+    if (!netcore::ParseIpAddress(host)) return std::nullopt;
+    return netcore::HttpEndpoint{host, port};
+}
+
+int Fail(const std::string& message) {
+    std::cerr << message << "\n";
+    return 1;
+}
+
+util::Result<int64_t, std::string> IntOption(const config::Args& args, std::string_view name, int64_t fallback,
+                                             int64_t min, int64_t max) {
+    auto v = args.GetIntArg(name, fallback);
+    if (!v) return util::Fail(v.error().message);
+    if (*v < min || *v > max) {
+        return util::Fail("Error: -" + std::string(name) + "=" + std::to_string(*v) + " is out of range [" +
+                          std::to_string(min) + ", " + std::to_string(max) + "]");
+    }
+    return *v;
+}
+
+}  // namespace
+
+int RunNode(int argc, const char* const argv[]) {
+    config::Args args;
+    RegisterNodeOptions(args);
+    auto settings = LoadSettings(args, argc, argv);
+    if (!settings) return Fail(settings.error());
+    if (settings->help) {
+        std::cout << "Usage: tonari node [options]\n\nRuns a Bitcoin full node (regtest unless told otherwise) with a "
+                     "JSON-RPC server for `tonari cli` or bitcoin-cli.\n\n"
+                  << args.HelpMessage();
+        return 0;
+    }
+    if (!settings->positionals.empty()) {
+        return Fail("Error: Command line contains unexpected token '" + settings->positionals[0] +
+                    "', see tonari node -h for a list of options.");
+    }
+    if (args.GetBoolArg("daemon", false)) {
+        return Fail("Error: -daemon is not supported: Tonari runs in the foreground (use a service manager)");
+    }
+    auto dbcache = IntOption(args, "dbcache", 450, 16, 1 << 20);
+    auto par = IntOption(args, "par", 0, 0, 256);
+    auto rpc_port = IntOption(args, "rpcport", DefaultRpcPort(settings->network), 1, 65535);
+    auto rpc_threads = IntOption(args, "rpcthreads", 4, 1, 64);
+    auto rpc_queue = IntOption(args, "rpcworkqueue", 64, 1, 4096);
+    auto rpc_timeout = IntOption(args, "rpcservertimeout", 30, 1, 86400);
+    auto mempool = IntOption(args, "maxmempool", 300, 5, 1 << 20);
+    for (const auto* r : {&dbcache, &par, &rpc_port, &rpc_threads, &rpc_queue, &rpc_timeout, &mempool}) {
+        if (!*r) return Fail(r->error());
+    }
+
+    std::error_code ec;
+    std::filesystem::create_directories(settings->net_dir, ec);
+    if (ec) return Fail("Error: cannot create " + settings->net_dir.string() + ": " + ec.message());
+    std::set<std::string> categories;
+    for (const auto& c : args.GetArgs("debug")) categories.insert(c.empty() ? "1" : c);
+    Logger log(settings->net_dir / "debug.log", args.GetBoolArg("printtoconsole", true), categories);
+    for (const auto& w : args.Warnings()) log.Info("Warning: " + w);
+
+    // Signals go to one thread that waits for them; every other thread inherits the mask.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+    log.Info("Tonari node starting: chain " + args.ChainName() + ", data directory " + settings->net_dir.string());
+    bitcoin::node::NodeStorageOptions storage;
+    storage.data_dir = settings->data_dir;
+    storage.network = settings->network;
+    storage.dbcache_mib = static_cast<size_t>(*dbcache);
+    storage.script_threads = static_cast<size_t>(*par);
+    storage.reindex = args.GetBoolArg("reindex", false);
+    auto node = NodeContext::Open(storage);
+    if (!node) {
+        log.Info("Error: " + node.error());
+        return 1;
+    }
+    NodeContext& ctx = **node;
+    ctx.WithChain([&log](bitcoin::node::NodeStorage& s) {
+        log.Info("Loaded chain: height " + std::to_string(s.Chain().Chain().Height()) + ", tip " +
+                 s.Chain().Tip()->hash.ToHex());
+        return 0;
+    });
+
+    bitcoin::rpc::MethodTable table;
+    for (auto registered : {bitcoin::node::RegisterBlockchainRpcs(table, ctx), bitcoin::node::RegisterMiningRpcs(table, ctx),
+                            bitcoin::node::RegisterControlRpcs(table, ctx)}) {
+        if (!registered) return Fail("internal error registering RPC methods: " + registered.error());
+    }
+
+    // Authentication: rpcuser/rpcpassword and rpcauth lines, else a fresh cookie file.
+    bitcoin::rpc::Authenticator auth;
+    std::filesystem::path cookie_path;
+    if (auto password = args.GetArg("rpcpassword"); password && !password->empty()) {
+        auth.AddPassword(args.GetArg("rpcuser", ""), *password);
+    }
+    for (const auto& line : args.GetArgs("rpcauth")) {
+        if (auto added = auth.AddRpcAuth(line); !added) return Fail("Error: invalid -rpcauth: " + added.error());
+    }
+    std::unique_ptr<netcore::HttpServer> http;
+    std::unique_ptr<bitcoin::rpc::JsonRpcServer> rpc;
+    if (args.GetBoolArg("server", true)) {
+        if (!args.GetArg("rpcpassword")) {
+            cookie_path = args.GetArg("rpccookiefile", ".cookie");
+            if (cookie_path.is_relative()) cookie_path = settings->net_dir / cookie_path;
+            const std::string cookie = bitcoin::rpc::GenerateCookie();
+            if (auto written = bitcoin::rpc::WriteCookieFile(cookie_path.string(), cookie); !written) {
+                return Fail("Error: unable to write the RPC cookie file: " + written.error());
+            }
+            if (auto added = auth.AddUserColonPassword(cookie); !added) return Fail("internal error: " + added.error());
+            log.Info("Generated RPC authentication cookie " + cookie_path.string());
+        }
+        rpc = std::make_unique<bitcoin::rpc::JsonRpcServer>(table, auth);
+        netcore::HttpServerOptions http_options;
+        const uint16_t port = static_cast<uint16_t>(*rpc_port);
+        const auto binds = args.GetArgs("rpcbind");
+        const auto allows = args.GetArgs("rpcallowip");
+        if (binds.empty() || allows.empty()) {
+            // Without -rpcallowip, -rpcbind is ignored and only loopback listens (Core's rule).
+            if (!binds.empty()) log.Info("Warning: option -rpcbind was ignored because -rpcallowip was not specified, refusing to allow everyone to connect");
+            http_options.bind = {{"127.0.0.1", port}, {"::1", port}};
+        } else {
+            for (const auto& b : binds) {
+                auto ep = ParseBind(b, port);
+                if (!ep) return Fail("Error: Invalid -rpcbind value '" + b + "'");
+                http_options.bind.push_back(*ep);
+            }
+        }
+        http_options.allow = {netcore::Subnet::Localhost4(), netcore::Subnet::Localhost6()};
+        for (const auto& a : allows) {
+            auto net = netcore::Subnet::Parse(a);
+            if (!net) return Fail("Error: Invalid -rpcallowip subnet specification: " + a);
+            http_options.allow.push_back(*net);
+        }
+        http_options.worker_threads = static_cast<size_t>(*rpc_threads);
+        http_options.work_queue_depth = static_cast<size_t>(*rpc_queue);
+        http_options.idle_timeout = std::chrono::seconds(*rpc_timeout);
+        http_options.max_body_bytes = bitcoin::rpc::MAX_RPC_BODY_SIZE;
+        const bool debug_rpc = log.Enabled("rpc");
+        auto started = netcore::HttpServer::Start(
+            http_options, [&rpc, &log, debug_rpc](const netcore::HttpRequest& req, const netcore::HttpClientInfo& client) {
+                bitcoin::rpc::HttpRequest in{.method = req.method, .target = req.target,
+                                             .authorization = req.Header("authorization"), .body = req.body};
+                bitcoin::rpc::HttpResponse out = rpc->HandleRequest(in);
+                if (debug_rpc) {
+                    log.Debug("rpc", "from " + client.address + ": HTTP " + std::to_string(out.status) + ", " +
+                                         std::to_string(req.body.size()) + " bytes in");
+                }
+                // Failed logins are slowed down (brute force); this is a worker thread.
+                if (out.delay.count() > 0) std::this_thread::sleep_for(out.delay);
+                netcore::HttpResponse res;
+                res.status = out.status;
+                res.body = std::move(out.body);
+                res.headers = std::move(out.headers);
+                res.content_type = res.body.empty() ? "" : "application/json";
+                return res;
+            });
+        if (!started) {
+            log.Info("Error: " + started.error());
+            if (!cookie_path.empty()) std::filesystem::remove(cookie_path, ec);
+            return 1;
+        }
+        http = std::move(*started);
+        for (const auto& ep : http->Endpoints()) log.Info("RPC server listening on " + ep.address + ":" + std::to_string(ep.port));
+    }
+
+    std::thread signal_waiter([&ctx, &signals, &log] {
+        int sig = 0;
+        sigwait(&signals, &sig);
+        if (!ctx.ShutdownRequested()) log.Info(std::string("Received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", shutting down");
+        ctx.RequestShutdown();
+    });
+    log.Info("Tonari node ready");
+    ctx.WaitForShutdown();
+    // Wake the signal thread if the shutdown came from the `stop` RPC.
+    pthread_kill(signal_waiter.native_handle(), SIGTERM);
+    signal_waiter.join();
+
+    log.Info("Shutdown: stopping the RPC server");
+    if (http) http->Stop();
+    log.Info("Shutdown: flushing the chain state");
+    int status = 0;
+    if (auto flushed = ctx.Flush(); !flushed) {
+        log.Info("Error: flushing the chain state failed: " + flushed.error());
+        status = 1;
+    }
+    if (!cookie_path.empty()) std::filesystem::remove(cookie_path, ec);
+    node->reset();
+    log.Info("Shutdown: done");
+    return status;
+}
+
+}  // namespace tonari::app

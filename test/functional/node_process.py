@@ -1,0 +1,110 @@
+"""A `tonari node` child process for functional tests: its own data directory and free RPC
+port, JSON-RPC calls with the cookie, and a stop that always ends the process.
+"""
+import base64
+import decimal
+import http.client
+import json
+import os
+import pathlib
+import signal
+import socket
+import subprocess
+import time
+
+START_TIMEOUT_S = 60
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class RpcError(Exception):
+    def __init__(self, code, message):
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+class NodeProcess:
+    def __init__(self, tonari, datadir, extra_args=()):
+        self.tonari = tonari
+        self.datadir = pathlib.Path(datadir)
+        self.datadir.mkdir(parents=True, exist_ok=True)
+        self.rpc_port = free_port()
+        self.extra_args = list(extra_args)
+        self.proc = None
+        self.log = None
+
+    @property
+    def net_dir(self):
+        return self.datadir / "regtest"
+
+    def args(self):
+        return [f"-datadir={self.datadir}", f"-rpcport={self.rpc_port}"]
+
+    def start(self, *more):
+        self.log = open(self.datadir / "stderr.txt", "ab")
+        self.proc = subprocess.Popen([self.tonari, "node", *self.args(), "-printtoconsole=0", *self.extra_args, *more],
+                                     stdout=self.log, stderr=self.log)
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"node exited with {self.proc.returncode}: {self.stderr()}")
+            try:
+                self.call("getblockcount")
+                return
+            except (OSError, RpcError, FileNotFoundError):
+                time.sleep(0.05)
+        raise RuntimeError("node did not answer RPC in time")
+
+    def stderr(self):
+        p = self.datadir / "stderr.txt"
+        return p.read_text(errors="replace")[-2000:] if p.exists() else ""
+
+    def auth_header(self):
+        cookie = (self.net_dir / ".cookie").read_text().strip()
+        return "Basic " + base64.b64encode(cookie.encode()).decode()
+
+    def http(self, body, headers=None, method="POST", path="/"):
+        """Raw HTTP round trip: returns (status, body text)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.rpc_port, timeout=120)
+        try:
+            conn.request(method, path, body=body, headers=headers or {})
+            resp = conn.getresponse()
+            return resp.status, resp.read().decode(errors="replace")
+        finally:
+            conn.close()
+
+    def call(self, method, *params):
+        body = json.dumps({"jsonrpc": "1.0", "id": 1, "method": method, "params": list(params)})
+        status, text = self.http(body, {"Authorization": self.auth_header(), "Content-Type": "application/json"})
+        reply = json.loads(text, parse_float=decimal.Decimal)
+        if reply.get("error"):
+            raise RpcError(reply["error"]["code"], reply["error"]["message"])
+        return reply["result"]
+
+    def cli(self, *args):
+        return subprocess.run([self.tonari, "cli", *self.args(), *args], capture_output=True, text=True, timeout=120)
+
+    def wait_exit(self, timeout=60):
+        try:
+            return self.proc.wait(timeout=timeout)
+        finally:
+            self.close_log()
+
+    def close_log(self):
+        if self.log:
+            self.log.close()
+            self.log = None
+
+    def kill(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait()
+        self.close_log()
+
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
