@@ -21,33 +21,30 @@ namespace {
 
 using bitcoin::node::NodeContext;
 
+// A decimal port 1..65535; nullopt otherwise.
+std::optional<uint16_t> ParsePort(const std::string& text) {
+    if (text.empty() || text.size() > 5 || text.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+    const int v = std::stoi(text);
+    if (v < 1 || v > 65535) return std::nullopt;
+    return static_cast<uint16_t>(v);
+}
+
 // "addr" or "addr:port" or "[v6]:port" into an endpoint.
 std::optional<netcore::HttpEndpoint> ParseBind(const std::string& text, uint16_t default_port) {
     std::string host = text;
-    uint16_t port = default_port;
+    std::optional<uint16_t> port = default_port;
     if (!text.empty() && text.front() == '[') {
         const size_t close = text.find(']');
         if (close == std::string::npos) return std::nullopt;
         host = text.substr(1, close - 1);
-        if (close + 1 < text.size()) {
-            if (text[close + 1] != ':') return std::nullopt;
-            const std::string p = text.substr(close + 2);
-            if (p.empty() || p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-            const int v = std::stoi(p);
-            if (v < 1 || v > 65535) return std::nullopt;
-            port = static_cast<uint16_t>(v);
-        }
+        if (close + 1 < text.size()) port = text[close + 1] == ':' ? ParsePort(text.substr(close + 2)) : std::nullopt;
     } else if (std::count(text.begin(), text.end(), ':') == 1) {
         const size_t colon = text.find(':');
         host = text.substr(0, colon);
-        const std::string p = text.substr(colon + 1);
-        if (p.empty() || p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-        const int v = std::stoi(p);
-        if (v < 1 || v > 65535) return std::nullopt;
-        port = static_cast<uint16_t>(v);
+        port = ParsePort(text.substr(colon + 1));
     }
-    if (!netcore::ParseIpAddress(host)) return std::nullopt;
-    return netcore::HttpEndpoint{host, port};
+    if (!port || !netcore::ParseIpAddress(host)) return std::nullopt;
+    return netcore::HttpEndpoint{host, *port};
 }
 
 int Fail(const std::string& message) {

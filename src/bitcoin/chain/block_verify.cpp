@@ -19,9 +19,6 @@ namespace {
 using consensus::BlockError;
 using consensus::BlockValidationError;
 
-BlockValidationError Error(BlockError reason) {
-    return BlockValidationError{.reason = reason};
-}
 
 // Offset of the 32-byte commitment in the commitment output: OP_RETURN, push 36, 4-byte tag.
 constexpr size_t WITNESS_COMMITMENT_OFFSET = 6;
@@ -43,10 +40,10 @@ util::Result<void, BlockValidationError> CheckWitnessCommitment(const primitives
     if (segwit_active) {
         if (const auto pos = consensus::FindWitnessCommitment(block)) {
             const auto& coinbase = block.txs[0];
-            if (coinbase.inputs.empty()) return util::Fail(Error(BlockError::CoinbaseMissing));
+            if (coinbase.inputs.empty()) return util::Fail(consensus::BlockRejection(BlockError::CoinbaseMissing));
             const auto& stack = coinbase.inputs[0].witness;
             if (stack.size() != 1 || stack[0].size() != WITNESS_RESERVED_VALUE_SIZE) {
-                return util::Fail(Error(BlockError::BadWitnessNonceSize));
+                return util::Fail(consensus::BlockRejection(BlockError::BadWitnessNonceSize));
             }
             // The witness tree cannot be mutated without mutating the txid tree, which
             // CheckBlock has already refused, so its `mutated` flag is not consulted.
@@ -57,7 +54,7 @@ util::Result<void, BlockValidationError> CheckWitnessCommitment(const primitives
             const util::Bytes& spk = coinbase.outputs[*pos].script_pubkey;
             if (!std::equal(commitment.begin(), commitment.end(),
                             spk.begin() + static_cast<std::ptrdiff_t>(WITNESS_COMMITMENT_OFFSET))) {
-                return util::Fail(Error(BlockError::BadWitnessMerkleMatch));
+                return util::Fail(consensus::BlockRejection(BlockError::BadWitnessMerkleMatch));
             }
             return {};
         }
@@ -65,7 +62,7 @@ util::Result<void, BlockValidationError> CheckWitnessCommitment(const primitives
     // Without a commitment nothing binds witness data to the block hash, so any would be
     // free-riding spam a relayer could add or strip at will.
     for (const auto& tx : block.txs) {
-        if (tx.HasWitness()) return util::Fail(Error(BlockError::UnexpectedWitness));
+        if (tx.HasWitness()) return util::Fail(consensus::BlockRejection(BlockError::UnexpectedWitness));
     }
     return {};
 }
@@ -73,26 +70,26 @@ util::Result<void, BlockValidationError> CheckWitnessCommitment(const primitives
 util::Result<void, BlockValidationError> ContextualCheckBlock(const primitives::Block& block, int height,
                                                               int64_t prev_mtp,
                                                               const consensus::ConsensusParams& params) {
-    if (block.txs.empty() || block.txs[0].inputs.empty()) return util::Fail(Error(BlockError::CoinbaseMissing));
+    if (block.txs.empty() || block.txs[0].inputs.empty()) return util::Fail(consensus::BlockRejection(BlockError::CoinbaseMissing));
 
     // BIP113: lock times compare against the parent's median time past, which miners cannot
     // push forward the way they can their own timestamp.
     const int64_t lock_time_cutoff = height >= params.csv_height ? prev_mtp : static_cast<int64_t>(block.header.time);
     for (const auto& tx : block.txs) {
-        if (!IsFinalTx(tx, height, lock_time_cutoff)) return util::Fail(Error(BlockError::NonFinalTx));
+        if (!IsFinalTx(tx, height, lock_time_cutoff)) return util::Fail(consensus::BlockRejection(BlockError::NonFinalTx));
     }
 
     if (height >= params.bip34_height) {
         const util::Bytes expect = CoinbaseHeightPrefix(height);
         const util::Bytes& script_sig = block.txs[0].inputs[0].script_sig;
         if (script_sig.size() < expect.size() || !std::equal(expect.begin(), expect.end(), script_sig.begin())) {
-            return util::Fail(Error(BlockError::BadCoinbaseHeight));
+            return util::Fail(consensus::BlockRejection(BlockError::BadCoinbaseHeight));
         }
     }
 
     if (auto r = CheckWitnessCommitment(block, height >= params.segwit_height); !r) return r;
 
-    if (primitives::BlockWeight(block) > consensus::MAX_BLOCK_WEIGHT) return util::Fail(Error(BlockError::BadWeight));
+    if (primitives::BlockWeight(block) > consensus::MAX_BLOCK_WEIGHT) return util::Fail(consensus::BlockRejection(BlockError::BadWeight));
     return {};
 }
 

@@ -18,7 +18,7 @@ using consensus::BlockError;
 using consensus::BlockValidationError;
 
 util::Unexpected<BlockValidationError> Reject(BlockError reason) {
-    return util::Fail(BlockValidationError{.reason = reason});
+    return util::Fail(consensus::BlockRejection(reason));
 }
 
 util::Unexpected<BlockValidationError> RejectTx(consensus::TxError error, size_t tx_index) {
@@ -86,8 +86,9 @@ util::Result<BlockUndo, BlockValidationError> ConnectBlock(const primitives::Blo
         if (sigop_cost > consensus::MAX_BLOCK_SIGOPS_COST) return Reject(BlockError::TooManySigops);
 
         if (!coinbase) {
+            // The spent outputs feed the sighash precompute, which only script checks use.
             std::vector<primitives::TxOut> spent;
-            spent.reserve(tx.inputs.size());
+            if (options.check_scripts) spent.reserve(tx.inputs.size());
             TxUndo& tx_undo = undo.txs.emplace_back();
             tx_undo.spent.reserve(tx.inputs.size());
             for (const auto& in : tx.inputs) {
@@ -95,10 +96,10 @@ util::Result<BlockUndo, BlockValidationError> ConnectBlock(const primitives::Blo
                 // for the second spend (CVE-2018-17144), so this cannot miss.
                 auto coin = view.SpendCoin(in.prevout);
                 if (!coin) return RejectTx(consensus::TxError::InputsMissingOrSpent, t);
-                spent.push_back(coin->out);
+                if (options.check_scripts) spent.push_back(coin->out);
                 tx_undo.spent.push_back(std::move(*coin));
             }
-            txdata[t].Init(tx, std::move(spent));
+            if (options.check_scripts) txdata[t].Init(tx, std::move(spent));
         }
         if (!AddCoins(view, tx, txids[t], static_cast<uint32_t>(height), false)) {
             // Only possible for a non-coinbase output landing on an unspent coin in this

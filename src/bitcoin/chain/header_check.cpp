@@ -14,9 +14,6 @@ namespace {
 using consensus::BlockError;
 using consensus::BlockValidationError;
 
-BlockValidationError Error(BlockError reason) {
-    return BlockValidationError{.reason = reason};
-}
 
 }  // namespace
 
@@ -59,23 +56,23 @@ util::Result<void, BlockValidationError> ContextualCheckBlockHeader(
     const int64_t time = header.time;
 
     if (header.bits != GetNextWorkRequired(prev, header, params))
-        return util::Fail(Error(BlockError::BadDiffBits));
+        return util::Fail(consensus::BlockRejection(BlockError::BadDiffBits));
 
-    if (time <= prev.GetMedianTimePast()) return util::Fail(Error(BlockError::TimeTooOld));
+    if (time <= prev.GetMedianTimePast()) return util::Fail(consensus::BlockRejection(BlockError::TimeTooOld));
 
     if (params.enforce_bip94 && height % params.DifficultyAdjustmentInterval() == 0 &&
         time < prev.Time() - MAX_TIMEWARP) {
-        return util::Fail(Error(BlockError::TimewarpAttack));
+        return util::Fail(consensus::BlockRejection(BlockError::TimewarpAttack));
     }
 
-    if (time > now + MAX_FUTURE_BLOCK_TIME) return util::Fail(Error(BlockError::TimeTooNew));
+    if (time > now + MAX_FUTURE_BLOCK_TIME) return util::Fail(consensus::BlockRejection(BlockError::TimeTooNew));
 
     // Buried deployments: once each soft fork was enforced, blocks had to signal it with a
     // higher version, and lower versions stay invalid from those heights on.
     if ((header.version < 2 && height >= params.bip34_height) ||
         (header.version < 3 && height >= params.bip66_height) ||
         (header.version < 4 && height >= params.bip65_height)) {
-        return util::Fail(Error(BlockError::BadVersion));
+        return util::Fail(consensus::BlockRejection(BlockError::BadVersion));
     }
     return {};
 }
@@ -87,14 +84,14 @@ util::Result<BlockIndex*, BlockValidationError> AcceptHeader(BlockTree& tree,
     if (BlockIndex* known = tree.Lookup(hash)) {
         if (!known->IsFailed()) return known;
         if (auto reason = tree.FailureReason(*known)) return util::Fail(*reason);
-        return util::Fail(Error(BlockError::BadPrevBlock));
+        return util::Fail(consensus::BlockRejection(BlockError::BadPrevBlock));
     }
 
     if (auto pow = consensus::CheckBlockHeader(header, tree.Params()); !pow) return util::Fail(pow.error());
 
     BlockIndex* prev = tree.Lookup(header.prev_block);
-    if (prev == nullptr) return util::Fail(Error(BlockError::PrevBlockNotFound));
-    if (prev->IsFailed()) return util::Fail(Error(BlockError::BadPrevBlock));
+    if (prev == nullptr) return util::Fail(consensus::BlockRejection(BlockError::PrevBlockNotFound));
+    if (prev->IsFailed()) return util::Fail(consensus::BlockRejection(BlockError::BadPrevBlock));
 
     if (auto ctx = ContextualCheckBlockHeader(header, *prev, now, tree.Params()); !ctx)
         return util::Fail(ctx.error());

@@ -76,6 +76,9 @@ struct BlockValidationError {
     friend bool operator==(const BlockValidationError&, const BlockValidationError&) = default;
 };
 
+// A rejection that needs no transaction or input position.
+inline BlockValidationError BlockRejection(BlockError reason) { return BlockValidationError{.reason = reason}; }
+
 std::string_view ReasonString(TxError e);
 // BadTransaction alone has no Core string ("bad-txns" is returned); prefer the overload below.
 std::string_view ReasonString(BlockError e);

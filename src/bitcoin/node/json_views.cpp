@@ -15,6 +15,12 @@ namespace tonari::bitcoin::node {
 using primitives::Amount;
 using util::Json;
 
+std::string HexU32(uint32_t value) {
+    char hex[9];
+    std::snprintf(hex, sizeof(hex), "%08x", value);
+    return hex;
+}
+
 Json AmountToJson(Amount sats) {
     const bool negative = sats < 0;
     const uint64_t abs = negative ? static_cast<uint64_t>(-(sats + 1)) + 1 : static_cast<uint64_t>(sats);
@@ -83,14 +89,11 @@ Json BlockToJson(const primitives::Block& block) {
     Json o = Json::MakeObject();
     o.Set("hash", h.ComputeHash().ToHex());
     o.Set("version", static_cast<int64_t>(h.version));
-    char hex[16];
-    std::snprintf(hex, sizeof(hex), "%08x", static_cast<uint32_t>(h.version));
-    o.Set("versionHex", std::string(hex));
+    o.Set("versionHex", HexU32(static_cast<uint32_t>(h.version)));
     o.Set("merkleroot", h.merkle_root.ToHex());
     o.Set("time", static_cast<uint64_t>(h.time));
     o.Set("nonce", static_cast<uint64_t>(h.nonce));
-    std::snprintf(hex, sizeof(hex), "%08x", h.bits);
-    o.Set("bits", std::string(hex));
+    o.Set("bits", HexU32(h.bits));
     o.Set("nTx", static_cast<uint64_t>(block.txs.size()));
     if (!h.prev_block.IsNull()) o.Set("previousblockhash", h.prev_block.ToHex());
     o.Set("strippedsize", static_cast<uint64_t>(primitives::SerializedSize(block, false)));

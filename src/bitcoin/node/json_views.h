@@ -3,6 +3,9 @@
 // `tonari util` commands and, later, the RPC server.
 #pragma once
 
+#include <cstdint>
+#include <string>
+
 #include "bitcoin/encoding/network.h"
 #include "bitcoin/primitives/amount.h"
 #include "bitcoin/primitives/block.h"
@@ -10,6 +13,9 @@
 #include "util/json.h"
 
 namespace tonari::bitcoin::node {
+
+// A 32-bit header field as Bitcoin Core prints versionHex and bits: 8 lower-case hex digits.
+std::string HexU32(uint32_t value);
 
 // 8 decimal places, as Bitcoin Core prints amounts: 50.00000000.
 util::Json AmountToJson(primitives::Amount sats);

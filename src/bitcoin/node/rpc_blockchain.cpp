@@ -30,15 +30,12 @@ Json HeaderJson(const chain::Chainstate& chain, const chain::BlockIndex& index) 
     o.Set("confirmations", in_chain ? int64_t{active.Height() - index.height + 1} : int64_t{-1});
     o.Set("height", int64_t{index.height});
     o.Set("version", int64_t{index.version});
-    char hex[9];
-    std::snprintf(hex, sizeof(hex), "%08x", static_cast<uint32_t>(index.version));
-    o.Set("versionHex", std::string(hex));
+    o.Set("versionHex", HexU32(static_cast<uint32_t>(index.version)));
     o.Set("merkleroot", index.merkle_root.ToHex());
     o.Set("time", int64_t{index.time});
     o.Set("mediantime", index.GetMedianTimePast());
     o.Set("nonce", uint64_t{index.nonce});
-    std::snprintf(hex, sizeof(hex), "%08x", index.bits);
-    o.Set("bits", std::string(hex));
+    o.Set("bits", HexU32(index.bits));
     o.Set("difficulty", DoubleJson(DifficultyFromBits(index.bits)));
     o.Set("chainwork", index.chain_work.ToHex());
     o.Set("nTx", uint64_t{index.tx_count});
@@ -108,9 +105,7 @@ Reply GetBlockchainInfo(NodeContext& node) {
         o.Set("blocks", int64_t{tip.height});
         o.Set("headers", int64_t{chain.Tree().BestHeader().height});
         o.Set("bestblockhash", tip.hash.ToHex());
-        char hex[9];
-        std::snprintf(hex, sizeof(hex), "%08x", tip.bits);
-        o.Set("bits", std::string(hex));
+        o.Set("bits", HexU32(tip.bits));
         o.Set("difficulty", DoubleJson(DifficultyFromBits(tip.bits)));
         o.Set("time", int64_t{tip.time});
         o.Set("mediantime", tip.GetMedianTimePast());

@@ -5,6 +5,7 @@
 
 #include "bitcoin/encoding/address.h"
 #include "bitcoin/node/miner.h"
+#include "bitcoin/node/json_views.h"
 #include "bitcoin/node/rpc_util.h"
 #include "bitcoin/primitives/block.h"
 #include "util/hex.h"
@@ -125,9 +126,7 @@ util::Result<void, std::string> RegisterMiningRpcs(rpc::MethodTable& table, Node
                  const auto& tip = *s.Chain().Tip();
                  Json o = Json::MakeObject();
                  o.Set("blocks", int64_t{tip.height});
-                 char hex[9];
-                 std::snprintf(hex, sizeof(hex), "%08x", tip.bits);
-                 o.Set("bits", std::string(hex));
+                 o.Set("bits", HexU32(tip.bits));
                  o.Set("difficulty", DoubleJson(DifficultyFromBits(tip.bits)));
                  o.Set("pooledtx", 0);
                  o.Set("chain", std::string(s.Chain().Params().name));
