@@ -52,6 +52,7 @@ constexpr ConvertParam CONVERT[] = {
     {"testmempoolaccept", 1, "maxfeerate"}, {"getrawmempool", 0, "verbose"},
     {"getrawmempool", 1, "mempool_sequence"}, {"decoderawtransaction", 1, "iswitness"},
     {"estimatesmartfee", 0, "conf_target"}, {"stop", 0, "wait"},
+    {"getblocktemplate", 0, "template_request"}, {"createrawtransaction", 4, "version"},
 };
 
 bool Converts(const std::string& method, int position, const std::string& name) {

@@ -29,6 +29,12 @@ void RegisterNodeOptions(config::Args& args) {
     args.AddArg("dbcache=<n>", "Maximum database cache size <n> MiB (minimum 16, default: 450)", "Options");
     args.AddArg("par=<n>", "Set the number of script verification threads (0 = auto, default: 0)", "Options");
     args.AddArg("maxmempool=<n>", "Keep the transaction memory pool below <n> megabytes (default: 300)", "Options");
+    args.AddArg("mempoolexpiry=<n>", "Do not keep transactions in the mempool longer than <n> hours (default: 336)", "Options");
+    args.AddArg("minrelaytxfee=<amt>", "Fees (in BTC/kvB) smaller than this are considered zero fee for relaying, mining and transaction creation (default: 0.00001)", "Node relay options");
+    args.AddArg("acceptnonstdtxn", "Relay and mine \"non-standard\" transactions (test networks only; default: 0)", "Node relay options");
+    args.AddArg("datacarrier", "Relay and mine data carrier transactions (default: 1)", "Node relay options");
+    args.AddArg("datacarriersize=<n>", "Maximum size of the data in a data carrier output (OP_RETURN script bytes) we relay and mine (default: 83)", "Node relay options");
+    args.AddArg("permitbaremultisig", "Relay transactions creating non-P2SH multisig outputs (default: 1)", "Node relay options");
     args.AddArg("reindex", "Rebuild chain state from the blk*.dat files on disk", "Options");
     args.AddArg("daemon", "Run in the background as a daemon (not supported: Tonari runs in the foreground)", "Options");
     args.AddArg("printtoconsole", "Send trace/debug info to console (default: 1)", "Debugging/Testing options");

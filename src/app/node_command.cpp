@@ -12,7 +12,10 @@
 #include "app/node_args.h"
 #include "bitcoin/node/node_context.h"
 #include "bitcoin/node/rpc_blockchain.h"
+#include "bitcoin/node/rpc_mempool.h"
 #include "bitcoin/node/rpc_mining.h"
+#include "bitcoin/node/rpc_rawtx.h"
+#include "bitcoin/rpc/amount.h"
 #include "bitcoin/rpc/server.h"
 #include "netcore/http_server.h"
 
@@ -90,9 +93,27 @@ int RunNode(int argc, const char* const argv[]) {
     auto rpc_queue = IntOption(args, "rpcworkqueue", 64, 1, 4096);
     auto rpc_timeout = IntOption(args, "rpcservertimeout", 30, 1, 86400);
     auto mempool = IntOption(args, "maxmempool", 300, 5, 1 << 20);
-    for (const auto* r : {&dbcache, &par, &rpc_port, &rpc_threads, &rpc_queue, &rpc_timeout, &mempool}) {
+    auto expiry = IntOption(args, "mempoolexpiry", 336, 1, 1 << 20);
+    auto datacarrier_size = IntOption(args, "datacarriersize", 83, 0, 100'000);
+    for (const auto* r : {&dbcache, &par, &rpc_port, &rpc_threads, &rpc_queue, &rpc_timeout, &mempool, &expiry,
+                          &datacarrier_size}) {
         if (!*r) return Fail(r->error());
     }
+    bitcoin::mempool::MempoolOptions pool_options;
+    pool_options.max_bytes = static_cast<size_t>(*mempool) * 1'000'000;
+    pool_options.expiry_seconds = *expiry * 3600;
+    if (auto fee = args.GetArg("minrelaytxfee")) {
+        auto sats = bitcoin::rpc::AmountFromValue(util::Json(*fee));
+        if (!sats) return Fail("Error: Invalid amount for -minrelaytxfee=<amount>: '" + *fee + "'");
+        pool_options.min_relay_fee = bitcoin::policy::FeeRate(*sats);
+    }
+    pool_options.require_standard = !args.GetBoolArg("acceptnonstdtxn", false);
+    if (!pool_options.require_standard && settings->network == bitcoin::encoding::Network::Main) {
+        return Fail("Error: acceptnonstdtxn is not currently supported for main chain");
+    }
+    pool_options.policy.accept_datacarrier = args.GetBoolArg("datacarrier", true);
+    pool_options.policy.max_datacarrier_bytes = static_cast<size_t>(*datacarrier_size);
+    pool_options.policy.permit_bare_multisig = args.GetBoolArg("permitbaremultisig", true);
 
     std::error_code ec;
     std::filesystem::create_directories(settings->net_dir, ec);
@@ -116,6 +137,7 @@ int RunNode(int argc, const char* const argv[]) {
     storage.dbcache_mib = static_cast<size_t>(*dbcache);
     storage.script_threads = static_cast<size_t>(*par);
     storage.reindex = args.GetBoolArg("reindex", false);
+    storage.mempool = pool_options;
     auto node = NodeContext::Open(storage);
     if (!node) {
         log.Info("Error: " + node.error());
@@ -130,7 +152,8 @@ int RunNode(int argc, const char* const argv[]) {
 
     bitcoin::rpc::MethodTable table;
     for (auto registered : {bitcoin::node::RegisterBlockchainRpcs(table, ctx), bitcoin::node::RegisterMiningRpcs(table, ctx),
-                            bitcoin::node::RegisterControlRpcs(table, ctx)}) {
+                            bitcoin::node::RegisterControlRpcs(table, ctx), bitcoin::node::RegisterMempoolRpcs(table, ctx),
+                            bitcoin::node::RegisterRawTxRpcs(table, ctx)}) {
         if (!registered) return Fail("internal error registering RPC methods: " + registered.error());
     }
 

@@ -73,10 +73,14 @@ void BlockTree::RecomputeBestHeader() {
     }
 }
 
-void BlockTree::MarkFailed(BlockIndex& index, const consensus::BlockValidationError& reason) {
+void BlockTree::MarkFailed(BlockIndex& index, const std::optional<consensus::BlockValidationError>& reason) {
     assert(index.prev != nullptr);  // the genesis is valid by definition
     index.status |= BLOCK_FAILED;
-    m_failure_reasons[&index] = reason;
+    if (reason) {
+        m_failure_reasons[&index] = *reason;
+    } else {
+        m_failure_reasons.erase(&index);
+    }
     m_dirty.insert(&index);
     m_candidates.erase(&index);
     for (auto& [hash, entry] : m_entries) {
@@ -91,6 +95,23 @@ void BlockTree::MarkFailed(BlockIndex& index, const consensus::BlockValidationEr
     BlockIndex* parent = index.prev;
     if (parent->HaveChainData() && !parent->IsFailed()) m_candidates.insert(parent);
     if (m_best_header->IsFailed()) RecomputeBestHeader();
+}
+
+void BlockTree::ClearFailure(BlockIndex& index) {
+    auto clear = [this](BlockIndex& e) {
+        if ((e.status & BLOCK_FAILED_MASK) != 0) {
+            e.status &= ~BLOCK_FAILED_MASK;
+            m_dirty.insert(&e);
+        }
+        m_failure_reasons.erase(&e);
+        if (e.HaveChainData()) m_candidates.insert(&e);
+    };
+    for (auto& [hash, entry] : m_entries) {
+        BlockIndex& e = *entry;
+        if (e.height >= index.height && e.GetAncestor(index.height) == &index) clear(e);
+    }
+    for (BlockIndex* p = index.prev; p != nullptr; p = p->prev) clear(*p);
+    RecomputeBestHeader();
 }
 
 std::optional<consensus::BlockValidationError> BlockTree::FailureReason(const BlockIndex& index) const {

@@ -69,8 +69,12 @@ public:
     // Records that `index` broke a consensus rule: flags it FAILED and every descendant
     // FAILED_CHILD, drops them from the candidates and from BestHeader. Marking the genesis is
     // a caller bug. Costs one pass over the tree; rare (each call needs a block with valid
-    // proof of work that then fails validation).
-    void MarkFailed(BlockIndex& index, const consensus::BlockValidationError& reason);
+    // proof of work that then fails validation). `reason` is nullopt when a user, not a rule,
+    // condemned the block (invalidateblock).
+    void MarkFailed(BlockIndex& index, const std::optional<consensus::BlockValidationError>& reason);
+    // Undoes MarkFailed for `index`, its descendants and its ancestors (reconsiderblock): they
+    // become candidates again where their chain has data. One pass over the tree.
+    void ClearFailure(BlockIndex& index);
     // Why `index` was marked FAILED, if it was marked in this process (reasons are not
     // persisted); nullopt for FAILED_CHILD-only entries and for entries loaded from storage.
     std::optional<consensus::BlockValidationError> FailureReason(const BlockIndex& index) const;

@@ -164,6 +164,7 @@ util::Result<void, ChainError> Chainstate::ConnectTip(BlockIndex& index, const p
     if (auto merged = view.Flush(); !merged) return util::Fail(ChainError::Io(merged.error().message));
     m_chain.SetTip(&index);
     ++m_blocks_since_flush;
+    if (m_observer != nullptr) m_observer->BlockConnected(*block, index);
     return Flush(false);
 }
 
@@ -182,7 +183,56 @@ util::Result<void, ChainError> Chainstate::DisconnectTip() {
     }
     if (auto merged = view.Flush(); !merged) return util::Fail(ChainError::Io(merged.error().message));
     m_chain.SetTip(tip->prev);
+    if (m_observer != nullptr) m_observer->BlockDisconnected(*block, *tip);
     return {};
+}
+
+util::Result<void, ChainError> Chainstate::TestBlockValidity(const primitives::Block& block, int64_t now,
+                                                             bool check_pow) {
+    const consensus::ConsensusParams& params = m_tree.Params();
+    const BlockIndex* tip = m_chain.Tip();
+    if (block.header.prev_block != tip->hash) {
+        return util::Fail(ChainError::Rejected(consensus::BlockRejection(consensus::BlockError::BadPrevBlock)));
+    }
+    if (auto r = consensus::CheckBlock(block, params, check_pow, true); !r) return util::Fail(ChainError::Rejected(r.error()));
+    if (auto r = ContextualCheckBlockHeader(block.header, *tip, now, params); !r) {
+        return util::Fail(ChainError::Rejected(r.error()));
+    }
+    if (auto r = ContextualCheckBlock(block, tip->height + 1, tip->GetMedianTimePast(), params); !r) {
+        return util::Fail(ChainError::Rejected(r.error()));
+    }
+    // A throwaway entry for the candidate, linked to the tip but not to the tree.
+    BlockIndex candidate;
+    candidate.hash = block.header.ComputeHash();
+    candidate.version = block.header.version;
+    candidate.time = block.header.time;
+    candidate.bits = block.header.bits;
+    candidate.nonce = block.header.nonce;
+    candidate.merkle_root = block.header.merkle_root;
+    candidate.height = tip->height + 1;
+    candidate.prev = const_cast<BlockIndex*>(tip);
+    BuildSkip(candidate);
+    CoinsViewCache view(static_cast<CoinsView&>(*m_coins));  // discarded: nothing reaches the chain
+    auto connected = ConnectBlock(block, candidate, view, params, m_options.connect);
+    if (auto read_error = m_coins->ReadError()) return util::Fail(IoError("cannot read the coins database", *read_error));
+    if (!connected) return util::Fail(ChainError::Rejected(connected.error()));
+    return {};
+}
+
+util::Result<void, ChainError> Chainstate::InvalidateBlock(BlockIndex& index) {
+    if (index.prev == nullptr) {
+        return util::Fail(ChainError{ChainError::Kind::Invalid, {}, "the genesis block cannot be invalidated"});
+    }
+    while (m_chain.Contains(&index)) {
+        if (auto r = DisconnectTip(); !r) return r;
+    }
+    m_tree.MarkFailed(index, std::nullopt);
+    return ActivateBestChain();
+}
+
+util::Result<void, ChainError> Chainstate::ReconsiderBlock(BlockIndex& index) {
+    m_tree.ClearFailure(index);
+    return ActivateBestChain();
 }
 
 util::Result<void, ChainError> Chainstate::Flush(bool force) {

@@ -21,6 +21,7 @@
 #include "bitcoin/chain/active_chain.h"
 #include "bitcoin/chain/block_store.h"
 #include "bitcoin/chain/block_tree.h"
+#include "bitcoin/chain/chain_observer.h"
 #include "bitcoin/chain/coins.h"
 #include "bitcoin/chain/connect_block.h"
 #include "bitcoin/consensus/validation_error.h"
@@ -77,6 +78,22 @@ public:
     util::Result<void, ChainError> ProcessBlock(const primitives::Block& block, int64_t now,
                                                 const DiskPos* stored_at = nullptr);
 
+    // Bitcoin Core's TestBlockValidity: whether `block`, built on the current tip, passes
+    // every rule (proof of work optional, for templates), without storing or connecting it.
+    util::Result<void, ChainError> TestBlockValidity(const primitives::Block& block, int64_t now, bool check_pow);
+
+    // Bitcoin Core's invalidateblock: treats `index` (and everything built on it) as invalid,
+    // disconnecting it if it is on the active chain, then moves to the best chain left. The
+    // genesis cannot be invalidated (a caller error, reported as Kind::Invalid).
+    util::Result<void, ChainError> InvalidateBlock(BlockIndex& index);
+    // Bitcoin Core's reconsiderblock: forgets every failure mark on `index`, its ancestors
+    // and its descendants, then moves to the best chain (which may bring it back).
+    util::Result<void, ChainError> ReconsiderBlock(BlockIndex& index);
+
+    // Told of every block connected to or disconnected from the active chain from now on
+    // (nullptr: nobody). Must outlive the chainstate or be reset first.
+    void SetObserver(ChainObserver* observer) { m_observer = observer; }
+
     // Writes the block index and the coins. Without `force`, only when the coins cache is
     // over its budget.
     util::Result<void, ChainError> Flush(bool force);
@@ -102,6 +119,7 @@ private:
     const primitives::Block* m_pending_block = nullptr;
     const BlockIndex* m_pending_index = nullptr;
     uint32_t m_blocks_since_flush = 0;
+    ChainObserver* m_observer = nullptr;
 };
 
 }  // namespace tonari::bitcoin::chain

@@ -418,3 +418,61 @@ TEST(Chainstate, ReloadFromStoreContinues) {
 
 }  // namespace
 }  // namespace tonari::bitcoin::chain
+
+namespace tonari::bitcoin::chain {
+namespace {
+
+// Records the observer calls as "+height" / "-height".
+struct RecordingObserver : ChainObserver {
+    std::vector<std::string> events;
+    void BlockConnected(const Block&, const BlockIndex& index) override {
+        events.push_back("+" + std::to_string(index.height));
+    }
+    void BlockDisconnected(const Block&, const BlockIndex& index) override {
+        events.push_back("-" + std::to_string(index.height));
+    }
+};
+
+TEST(Chainstate, InvalidateAndReconsiderMoveTheTipAndTellTheObserver) {
+    Node n;
+    RecordingObserver observer;
+    n.chain.SetObserver(&observer);
+    Extend(n, 6);
+    const BlockIndex* fork = n.chain.Chain()[3];
+    // A shorter side branch of one block on height 3.
+    Block side = Mine(*fork, {}, {0x5e});
+    ASSERT_TRUE(n.chain.ProcessBlock(side, NOW));
+    EXPECT_EQ(n.chain.Chain().Height(), 6);
+    observer.events.clear();
+
+    // Invalidating height 5 leaves 4 as the best valid tip (4 beats the side branch's 4 only
+    // by arriving first), disconnecting 6 then 5.
+    BlockIndex* h5 = const_cast<BlockIndex*>(n.chain.Chain()[5]);
+    const primitives::BlockHash h6_hash = n.chain.Tip()->hash;
+    ASSERT_TRUE(n.chain.InvalidateBlock(*h5));
+    EXPECT_EQ(n.chain.Chain().Height(), 4);
+    EXPECT_TRUE(h5->IsFailed());
+    EXPECT_TRUE(n.chain.Tree().Lookup(h6_hash)->IsFailed());
+    EXPECT_EQ(observer.events, (std::vector<std::string>{"-6", "-5"}));
+
+    // Invalidating height 4 too: the side branch (height 4, equal work to main's 3+1) wins.
+    observer.events.clear();
+    BlockIndex* h4 = const_cast<BlockIndex*>(n.chain.Chain()[4]);
+    ASSERT_TRUE(n.chain.InvalidateBlock(*h4));
+    EXPECT_EQ(n.chain.Tip()->hash, side.header.ComputeHash());
+    EXPECT_EQ(observer.events, (std::vector<std::string>{"-4", "+4"}));
+
+    // Reconsidering height 5 clears it, its descendant 6 and its ancestor 4: back to 6.
+    observer.events.clear();
+    ASSERT_TRUE(n.chain.ReconsiderBlock(*h5));
+    EXPECT_EQ(n.chain.Tip()->hash, h6_hash);
+    EXPECT_FALSE(h4->IsFailed());
+    EXPECT_EQ(observer.events, (std::vector<std::string>{"-4", "+4", "+5", "+6"}));
+
+    // The genesis cannot be invalidated.
+    EXPECT_FALSE(n.chain.InvalidateBlock(n.chain.Tree().Genesis()));
+    n.chain.SetObserver(nullptr);
+}
+
+}  // namespace
+}  // namespace tonari::bitcoin::chain

@@ -34,11 +34,30 @@ util::Result<std::unique_ptr<NodeStorage>, std::string> NodeStorage::Open(const 
     chain_options.coins_cache_bytes = (options.dbcache_mib - kv_options.cache_mb) << 20;
     chain_options.connect.pool = node->m_pool.get();
     chain_options.connect.check_scripts = options.check_scripts;
+    chain_options.connect.sig_cache = &node->m_sig_cache;
     chain_options.flush_every_blocks = options.flush_every_blocks;
     node->m_chainstate = std::make_unique<chain::Chainstate>(*node->m_tree, *node->m_blocks,
                                                                       *node->m_coins_db, chain_options);
     if (auto loaded = node->m_chainstate->Load(); !loaded) return util::Fail(loaded.error().message);
+    node->m_accept = std::make_unique<mempool::MempoolAccept>(*node->m_chainstate, node->m_mempool, options.mempool,
+                                                              &node->m_sig_cache);
+    node->m_events.accept = node->m_accept.get();
+    node->m_chainstate->SetObserver(&node->m_events);
     return node;
+}
+
+NodeStorage::~NodeStorage() {
+    if (m_chainstate) m_chainstate->SetObserver(nullptr);
+}
+
+void NodeStorage::ChainEvents::BlockConnected(const primitives::Block& block, const chain::BlockIndex& index) {
+    accept->BlockConnected(block);
+    if (extra != nullptr) extra->BlockConnected(block, index);
+}
+
+void NodeStorage::ChainEvents::BlockDisconnected(const primitives::Block& block, const chain::BlockIndex& index) {
+    accept->BlockDisconnected(block);
+    if (extra != nullptr) extra->BlockDisconnected(block, index);
 }
 
 util::Result<chain::UtxoStats, std::string> NodeStorage::ComputeUtxoStats() {

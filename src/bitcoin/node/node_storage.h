@@ -1,7 +1,8 @@
-// Opens a node's chain storage under its data directory: `<netdir>/chainstate` (RocksDB: coins
-// and block index) and `<netdir>/blocks` (blk/rev flat files), where <netdir> is the data
-// directory itself on main and `<datadir>/<network>` elsewhere, as Bitcoin Core lays it out;
-// and the Chainstate over them. One owner for everything, destroyed in the right order.
+// Everything that lives on the validation strand: the chain storage under the data directory
+// (`<netdir>/chainstate`, RocksDB: coins and block index; `<netdir>/blocks`, blk/rev flat
+// files; <netdir> is the data directory itself on main and `<datadir>/<network>` elsewhere,
+// as Bitcoin Core lays it out), the Chainstate over them, and the mempool kept in step with
+// the chain. One owner for everything, destroyed in the right order.
 #pragma once
 
 #include <filesystem>
@@ -13,6 +14,9 @@
 #include "bitcoin/chain/disk_store.h"
 #include "bitcoin/chain/utxo_digest.h"
 #include "bitcoin/encoding/network.h"
+#include "bitcoin/mempool/accept.h"
+#include "bitcoin/mempool/tx_mempool.h"
+#include "bitcoin/script/sig_cache.h"
 #include "storage/env.h"
 #include "storage/kv.h"
 #include "util/result.h"
@@ -29,6 +33,7 @@ struct NodeStorageOptions {
     size_t script_threads = 0;  // script verification threads, as Core's -par; 0: one per core
     // Benchmarks only: connect without script checks, to measure the bookkeeping alone.
     bool check_scripts = true;
+    mempool::MempoolOptions mempool;
 };
 
 class NodeStorage {
@@ -41,6 +46,15 @@ public:
     chain::CoinsDb& CoinsDatabase() { return *m_coins_db; }
     chain::DiskBlockStore& Blocks() { return *m_blocks; }
     const std::filesystem::path& NetworkDir() const { return m_dir; }
+    mempool::TxMempool& Mempool() { return m_mempool; }
+    mempool::MempoolAccept& MempoolGate() { return *m_accept; }
+
+    // Also told of every block connected or disconnected (after the mempool); nullptr: none.
+    void SetChainListener(chain::ChainObserver* listener) { m_events.extra = listener; }
+    // Call after anything that may have moved the tip (blocks processed, invalidateblock,
+    // reconsiderblock): transactions of disconnected blocks go back into the mempool and
+    // entries no longer valid on the new tip leave.
+    void ChainSettled(int64_t now) { m_accept->ChainSettled(now); }
 
     // Flushes the chainstate, then walks every coin on disk for the gettxoutsetinfo figures.
     // Errors are one-line messages (a damaged database says to -reindex).
@@ -48,8 +62,19 @@ public:
 
     // Use Open.
     NodeStorage() = default;
+    ~NodeStorage();
+    NodeStorage(const NodeStorage&) = delete;
+    NodeStorage& operator=(const NodeStorage&) = delete;
 
 private:
+    // Forwards chain events to the mempool, then to the extra listener (the wallet).
+    struct ChainEvents final : chain::ChainObserver {
+        mempool::MempoolAccept* accept = nullptr;
+        chain::ChainObserver* extra = nullptr;
+        void BlockConnected(const primitives::Block& block, const chain::BlockIndex& index) override;
+        void BlockDisconnected(const primitives::Block& block, const chain::BlockIndex& index) override;
+    };
+
     std::filesystem::path m_dir;
     std::unique_ptr<storage::Env> m_env;
     std::unique_ptr<storage::KvStore> m_kv;
@@ -58,6 +83,11 @@ private:
     std::unique_ptr<util::WorkerPool> m_pool;
     std::unique_ptr<chain::BlockTree> m_tree;
     std::unique_ptr<chain::Chainstate> m_chainstate;
+    // Signatures the mempool verified, so the block that mines them checks them for free.
+    script::SignatureCache m_sig_cache;
+    mempool::TxMempool m_mempool;
+    std::unique_ptr<mempool::MempoolAccept> m_accept;
+    ChainEvents m_events;
 };
 
 }  // namespace tonari::bitcoin::node

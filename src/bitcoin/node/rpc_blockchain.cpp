@@ -2,6 +2,7 @@
 #include "bitcoin/node/rpc_blockchain.h"
 
 #include <algorithm>
+#include <chrono>
 #include <set>
 
 #include "bitcoin/chain/block_index.h"
@@ -329,6 +330,36 @@ util::Result<void, std::string> RegisterBlockchainRpcs(rpc::MethodTable& table, 
              }
              return GetTxOutSetInfo(node);
          }});
+    // invalidateblock / reconsiderblock: a user overrules the chain choice.
+    auto chain_override = [&node](const rpc::Request& req, bool invalidate) -> Reply {
+        auto hash = ParseBlockHash(req.Arg("blockhash"), "blockhash");
+        if (!hash) return util::Fail(hash.error());
+        return node.WithChain([&](NodeStorage& s) -> Reply {
+            chain::BlockIndex* index = s.Chain().Tree().Lookup(*hash);
+            if (index == nullptr) return util::Fail(RpcFail(RpcErrorCode::INVALID_ADDRESS_OR_KEY, "Block not found"));
+            const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                                    std::chrono::system_clock::now().time_since_epoch()).count();
+            auto r = invalidate ? s.Chain().InvalidateBlock(*index) : s.Chain().ReconsiderBlock(*index);
+            s.ChainSettled(now);
+            if (!r) return util::Fail(RpcFail(RpcErrorCode::DATABASE_ERROR, r.error().message));
+            return Json();
+        });
+    };
+    add({.name = "invalidateblock",
+         .category = "Blockchain",
+         .description = "Permanently marks a block as invalid, as if it violated a consensus rule.",
+         .params = {{.name = "blockhash", .type = ParamType::STRING, .help = "the hash of the block to mark as invalid"}},
+         .result_help = "null",
+         .examples = "",
+         .handler = [chain_override](const rpc::Request& req) { return chain_override(req, true); }});
+    add({.name = "reconsiderblock",
+         .category = "Blockchain",
+         .description = "Removes invalidity status of a block, its ancestors and its descendants, reconsider them for "
+                        "activation.\nThis can be used to undo the effects of invalidateblock.",
+         .params = {{.name = "blockhash", .type = ParamType::STRING, .help = "the hash of the block to reconsider"}},
+         .result_help = "null",
+         .examples = "",
+         .handler = [chain_override](const rpc::Request& req) { return chain_override(req, false); }});
     return registrar.Finish();
 }
 

@@ -2,9 +2,16 @@
 #include "bitcoin/node/rpc_mining.h"
 
 #include <chrono>
+#include <map>
+#include <set>
 
 #include "bitcoin/encoding/address.h"
-#include "bitcoin/node/miner.h"
+#include "bitcoin/chain/block_verify.h"
+#include "bitcoin/consensus/block_check.h"
+#include "bitcoin/consensus/pow.h"
+#include "bitcoin/consensus/subsidy.h"
+#include "bitcoin/miner/miner.h"
+#include "bitcoin/miner/tx_selection.h"
 #include "bitcoin/node/json_views.h"
 #include "bitcoin/node/rpc_util.h"
 #include "bitcoin/primitives/block.h"
@@ -40,17 +47,26 @@ Reply GenerateBlocks(NodeContext& node, const util::Bytes& script, int64_t count
             util::Bytes extra;
             for (uint64_t v = extra_nonce; v > 0; v >>= 8) extra.push_back(static_cast<uint8_t>(v));
             primitives::Block candidate = node.WithChain([&](NodeStorage& s) {
-                return CreateBlockTemplate(s.Chain(), {.payout_script = script, .txs = {}, .fees = 0,
-                                                       .coinbase_extra = std::move(extra), .now = UnixNow()});
+                const miner::Selection selection = miner::SelectTransactions(s.Mempool());
+                std::vector<primitives::Tx> txs;
+                txs.reserve(selection.entries.size());
+                for (const auto* e : selection.entries) txs.push_back(*e->tx);
+                return miner::CreateBlockTemplate(s.Chain(), {.payout_script = script, .txs = std::move(txs),
+                                                              .fees = selection.fees, .coinbase_extra = std::move(extra),
+                                                              .now = UnixNow()});
             });
             const uint64_t budget = std::min<uint64_t>(static_cast<uint64_t>(max_tries), uint64_t{1} << 32);
-            auto result = SolveBlock(std::move(candidate), node.Params(), node.MinerPool(), budget);
+            auto result = miner::SolveBlock(std::move(candidate), node.Params(), node.MinerPool(), budget);
             solved = std::move(result.block);
             max_tries -= static_cast<int64_t>(result.tries);
         }
         if (!solved) break;  // out of tries: Core returns the blocks found so far
         const primitives::Block& block = *solved;
-        auto processed = node.WithChain([&](NodeStorage& s) { return s.Chain().ProcessBlock(block, UnixNow()); });
+        auto processed = node.WithChain([&](NodeStorage& s) {
+            auto r = s.Chain().ProcessBlock(block, UnixNow());
+            s.ChainSettled(UnixNow());
+            return r;
+        });
         if (!processed) {
             return util::Fail(RpcFail(RpcErrorCode::INTERNAL_ERROR, "ProcessNewBlock, block not accepted: " + processed.error().message));
         }
@@ -74,12 +90,169 @@ Reply SubmitBlock(NodeContext& node, const rpc::Request& req) {
             if (known->IsFailed()) return Json("duplicate-invalid");
         }
         auto processed = chain.ProcessBlock(*block, UnixNow());
+        s.ChainSettled(UnixNow());
         if (processed) return Json();
         if (!processed.error().IsInvalid()) {
             return util::Fail(RpcFail(RpcErrorCode::INTERNAL_ERROR, processed.error().message));
         }
         if (processed.error().invalid.reason == consensus::BlockError::PrevBlockNotFound) return Json("inconclusive");
         return Json(processed.error().message);
+    });
+}
+
+// generateblock: a block of exactly the given transactions (mempool txids or raw hex), in
+// that order, paying the subsidy to `output` (as Core does, the fees are not claimed).
+Reply GenerateBlock(NodeContext& node, const rpc::Request& req) {
+    auto script = encoding::DecodeAddress(req.Arg("output").GetString(), node.Network());
+    if (!script) return util::Fail(RpcFail(RpcErrorCode::INVALID_ADDRESS_OR_KEY, "Error: Invalid address or descriptor"));
+    const bool submit = req.Arg("submit").IsNull() || req.Arg("submit").GetBool();
+    std::vector<std::string> items;
+    for (const Json& item : req.Arg("transactions").GetArray()) {
+        if (!item.IsString()) return util::Fail(RpcFail(RpcErrorCode::TYPE_ERROR, "JSON value is not a string as expected"));
+        items.push_back(item.GetString());
+    }
+    auto built = node.WithChain([&](NodeStorage& s) -> util::Result<primitives::Block, RpcError> {
+        std::vector<primitives::Tx> txs;
+        for (const std::string& item : items) {
+            if (item.size() == 64) {
+                auto txid = ParseTxid(Json(item), "txid");
+                if (txid) {
+                    const auto* e = s.Mempool().Get(*txid);
+                    if (e == nullptr) {
+                        return util::Fail(RpcFail(RpcErrorCode::INVALID_ADDRESS_OR_KEY, "Transaction " + item + " not in mempool."));
+                    }
+                    txs.push_back(*e->tx);
+                    continue;
+                }
+            }
+            const auto bytes = util::HexDecode(item);
+            auto tx = bytes ? primitives::DecodeTx(*bytes) : util::Result<primitives::Tx, primitives::DecodeError>(
+                                                                  util::Fail(primitives::DecodeError{}));
+            if (!tx || tx->inputs.empty()) {
+                return util::Fail(RpcFail(RpcErrorCode::DESERIALIZATION_ERROR,
+                                          "Transaction decode failed for " + item + ". Make sure the tx has at least one input."));
+            }
+            txs.push_back(std::move(*tx));
+        }
+        primitives::Block block = miner::CreateBlockTemplate(
+            s.Chain(), {.payout_script = *script, .txs = std::move(txs), .fees = 0, .coinbase_extra = {}, .now = UnixNow()});
+        if (auto valid = s.Chain().TestBlockValidity(block, UnixNow(), false); !valid) {
+            return util::Fail(RpcFail(RpcErrorCode::VERIFY_ERROR, "TestBlockValidity failed: " + valid.error().message));
+        }
+        return block;
+    });
+    if (!built) return util::Fail(built.error());
+    auto solved = miner::SolveBlock(std::move(*built), node.Params(), node.MinerPool(), DEFAULT_MAX_TRIES);
+    if (!solved.block) return util::Fail(RpcFail(RpcErrorCode::MISC_ERROR, "Failed to make block."));
+    const primitives::Block& block = *solved.block;
+    Json o = Json::MakeObject();
+    o.Set("hash", block.header.ComputeHash().ToHex());
+    if (!submit) {
+        o.Set("hex", util::HexEncode(primitives::SerializeBlock(block)));
+        return o;
+    }
+    auto processed = node.WithChain([&](NodeStorage& s) {
+        auto r = s.Chain().ProcessBlock(block, UnixNow());
+        s.ChainSettled(UnixNow());
+        return r;
+    });
+    if (!processed) {
+        return util::Fail(RpcFail(RpcErrorCode::INTERNAL_ERROR, "ProcessNewBlock, block not accepted: " + processed.error().message));
+    }
+    return o;
+}
+
+// getblocktemplate (BIP22/BIP23 template mode): everything an external miner needs to build
+// and solve the next block itself.
+Reply GetBlockTemplate(NodeContext& node, const rpc::Request& req) {
+    const Json& request = req.Arg("template_request");
+    std::string mode = "template";
+    bool segwit = false;
+    if (request.IsObject()) {
+        if (const Json* m = request.Find("mode"); m != nullptr && !m->IsNull()) {
+            if (!m->IsString()) return util::Fail(RpcFail(RpcErrorCode::INVALID_PARAMETER, "Invalid mode"));
+            mode = m->GetString();
+        }
+        if (const Json* rules = request.Find("rules"); rules != nullptr && rules->IsArray()) {
+            for (const Json& r : rules->GetArray()) segwit = segwit || (r.IsString() && r.GetString() == "segwit");
+        }
+    }
+    if (mode != "template") return util::Fail(RpcFail(RpcErrorCode::INVALID_PARAMETER, "Invalid mode"));
+    if (!segwit) {
+        return util::Fail(RpcFail(RpcErrorCode::INVALID_PARAMETER,
+                                  "getblocktemplate must be called with the segwit rule set (call with {\"rules\": [\"segwit\"]})"));
+    }
+    if (node.Network() == encoding::Network::Main) {
+        // No peers yet on this node: a template for mainnet would mine on a stale tip.
+        return util::Fail(RpcFail(RpcErrorCode::CLIENT_NOT_CONNECTED, "Tonari is not connected!"));
+    }
+    return node.WithChain([&](NodeStorage& s) -> Reply {
+        const auto& chain = s.Chain();
+        const chain::BlockIndex& tip = *chain.Tip();
+        const auto& params = chain.Params();
+        const miner::Selection selection = miner::SelectTransactions(s.Mempool());
+        std::vector<primitives::Tx> txs;
+        for (const auto* e : selection.entries) txs.push_back(*e->tx);
+        // Built in full to take the witness commitment and the required bits from it.
+        const primitives::Block block = miner::CreateBlockTemplate(
+            chain, {.payout_script = {0x51}, .txs = txs, .fees = selection.fees, .coinbase_extra = {}, .now = UnixNow()});
+
+        Json o = Json::MakeObject();
+        Json capabilities = Json::MakeArray();
+        o.Set("capabilities", std::move(capabilities));
+        o.Set("version", int64_t{block.header.version});
+        Json rules = Json::MakeArray();
+        rules.PushBack("csv");
+        rules.PushBack("!segwit");
+        rules.PushBack("taproot");
+        o.Set("rules", std::move(rules));
+        o.Set("vbavailable", Json::MakeObject());
+        o.Set("vbrequired", 0);
+        o.Set("previousblockhash", tip.hash.ToHex());
+        Json list = Json::MakeArray();
+        std::map<primitives::Txid, size_t> position;  // 1-based, as BIP22's depends
+        for (size_t i = 0; i < selection.entries.size(); ++i) {
+            const auto* e = selection.entries[i];
+            position[e->txid] = i + 1;
+            Json t = Json::MakeObject();
+            t.Set("data", util::HexEncode(primitives::SerializeTx(*e->tx)));
+            t.Set("txid", e->txid.ToHex());
+            t.Set("hash", e->wtxid.ToHex());
+            Json depends = Json::MakeArray();
+            std::set<size_t> parents;
+            for (const auto& in : e->tx->inputs) {
+                if (auto it = position.find(in.prevout.txid); it != position.end()) parents.insert(it->second);
+            }
+            for (size_t p : parents) depends.PushBack(static_cast<int64_t>(p));
+            t.Set("depends", std::move(depends));
+            t.Set("fee", e->fee);
+            t.Set("sigops", e->sigop_cost);
+            t.Set("weight", e->weight);
+            list.PushBack(std::move(t));
+        }
+        o.Set("transactions", std::move(list));
+        o.Set("coinbaseaux", Json::MakeObject());
+        o.Set("coinbasevalue", consensus::GetBlockSubsidy(tip.height + 1, params) + selection.fees);
+        o.Set("longpollid", tip.hash.ToHex() + std::to_string(s.Mempool().Sequence()));
+        const auto target = consensus::DeriveTarget(block.header.bits, params.pow_limit);
+        o.Set("target", target ? target->ToUint256().ToHex() : std::string(64, '0'));
+        o.Set("mintime", tip.GetMedianTimePast() + 1);
+        Json mutables = Json::MakeArray();
+        mutables.PushBack("time");
+        mutables.PushBack("transactions");
+        mutables.PushBack("prevblock");
+        o.Set("mutable", std::move(mutables));
+        o.Set("noncerange", "00000000ffffffff");
+        o.Set("sigoplimit", consensus::MAX_BLOCK_SIGOPS_COST);
+        o.Set("sizelimit", static_cast<int64_t>(consensus::MAX_BLOCK_SERIALIZED_SIZE));
+        o.Set("weightlimit", consensus::MAX_BLOCK_WEIGHT);
+        o.Set("curtime", int64_t{block.header.time});
+        o.Set("bits", HexU32(block.header.bits));
+        o.Set("height", int64_t{tip.height + 1});
+        if (const auto commitment = consensus::FindWitnessCommitment(block)) {
+            o.Set("default_witness_commitment", util::HexEncode(block.txs[0].outputs[*commitment].script_pubkey));
+        }
+        return o;
     });
 }
 
@@ -106,6 +279,30 @@ util::Result<void, std::string> RegisterMiningRpcs(rpc::MethodTable& table, Node
              if (!script) return util::Fail(RpcFail(RpcErrorCode::INVALID_ADDRESS_OR_KEY, "Error: Invalid address"));
              return GenerateBlocks(node, *script, *count, *max_tries);
          }});
+    add({.name = "generateblock",
+         .category = "Generating",
+         .description = "Mine a set of ordered transactions to a specified address and return the block hash.",
+         .params = {{.name = "output", .type = ParamType::STRING, .help = "The address to send the newly generated bitcoin to."},
+                    {.name = "transactions", .type = ParamType::ARRAY,
+                     .help = "An array of hex strings which are either txids or raw transactions. Txids must reference "
+                             "transactions currently in the mempool. All transactions must be valid and in valid order, "
+                             "otherwise the block will be rejected."},
+                    {.name = "submit", .type = ParamType::BOOL, .required = false, .default_value = Json(true),
+                     .help = "Whether to submit the block before the RPC call returns or to return it as hex."}},
+         .result_help = "{\"hash\": \"hex\", \"hex\": \"str\"}    hash of generated block; hex only when submit=false",
+         .examples = "",
+         .handler = [&node](const rpc::Request& req) { return GenerateBlock(node, req); }});
+    add({.name = "getblocktemplate",
+         .category = "Mining",
+         .description = "Returns data needed to construct a block to work on (BIP22, BIP23 template mode; the segwit "
+                        "rule is required).",
+         .params = {{.name = "template_request", .type = ParamType::OBJECT, .required = false,
+                     .default_hint = "{\"rules\": [\"segwit\"]} must be given",
+                     .help = "Format of the template: {\"mode\": \"template\", \"rules\": [\"segwit\"]}"}},
+         .result_help = "{version, rules, previousblockhash, transactions[{data, txid, hash, depends, fee, sigops, weight}], "
+                        "coinbasevalue, target, mintime, curtime, bits, height, default_witness_commitment, ...}",
+         .examples = "",
+         .handler = [&node](const rpc::Request& req) { return GetBlockTemplate(node, req); }});
     add({.name = "submitblock",
          .category = "Mining",
          .description = "Attempts to submit new block to network.",
@@ -128,7 +325,7 @@ util::Result<void, std::string> RegisterMiningRpcs(rpc::MethodTable& table, Node
                  o.Set("blocks", int64_t{tip.height});
                  o.Set("bits", HexU32(tip.bits));
                  o.Set("difficulty", DoubleJson(DifficultyFromBits(tip.bits)));
-                 o.Set("pooledtx", 0);
+                 o.Set("pooledtx", static_cast<int64_t>(s.Mempool().Size()));
                  o.Set("chain", std::string(s.Chain().Params().name));
                  o.Set("warnings", Json::MakeArray());
                  return o;

@@ -14,7 +14,7 @@
 #include "util/bytes.h"
 #include "util/worker_pool.h"
 
-namespace tonari::bitcoin::node {
+namespace tonari::bitcoin::miner {
 
 struct TemplateRequest {
     util::Bytes payout_script;
@@ -39,4 +39,4 @@ struct SolveResult {
 SolveResult SolveBlock(primitives::Block block, const consensus::ConsensusParams& params, util::WorkerPool& pool,
                        uint64_t max_tries);
 
-}  // namespace tonari::bitcoin::node
+}  // namespace tonari::bitcoin::miner

@@ -1,13 +1,12 @@
-// The miner's template and nonce search, and the RPC number helpers.
-#include "bitcoin/node/miner.h"
+// The miner's template and nonce search.
+#include "bitcoin/miner/miner.h"
 
 #include <gtest/gtest.h>
 
 #include "bitcoin/chain/test_node.h"
 #include "bitcoin/consensus/pow.h"
-#include "bitcoin/node/rpc_util.h"
 
-namespace tonari::bitcoin::node {
+namespace tonari::bitcoin::miner {
 namespace {
 
 using chain::fixture::MemoryNode;
@@ -51,25 +50,5 @@ TEST(Miner, GivesUpAfterMaxTries) {
     EXPECT_EQ(SolveBlock(tmpl, Regtest(), pool, 0).tries, 0u);
 }
 
-TEST(RpcNumbers, DifficultyAndDoublesAsCorePrintsThem) {
-    EXPECT_EQ(DoubleJson(DifficultyFromBits(0x207fffff)).Dump(), "4.656542373906925e-10");
-    EXPECT_EQ(DoubleJson(DifficultyFromBits(0x1d00ffff)).Dump(), "1");
-    // Mainnet block 100,000's bits.
-    EXPECT_EQ(DoubleJson(DifficultyFromBits(0x1b04864c)).Dump(), "14484.1623612254");
-    EXPECT_TRUE(DoubleJson(DifficultyFromBits(0x1d000000)).IsNull());  // zero mantissa: no finite value
-}
-
-TEST(RpcHashes, ParsedStrictly) {
-    EXPECT_TRUE(ParseBlockHash(util::Json(std::string(64, 'a')), "blockhash"));
-    const auto short_hash = ParseBlockHash(util::Json("abcd"), "blockhash");
-    ASSERT_FALSE(short_hash);
-    EXPECT_EQ(short_hash.error().code, rpc::RpcErrorCode::INVALID_PARAMETER);
-    EXPECT_EQ(short_hash.error().message, "blockhash must be of length 64 (not 4, for 'abcd')");
-    EXPECT_FALSE(ParseBlockHash(util::Json(std::string(64, 'g')), "blockhash"));
-    const auto not_string = ParseTxid(util::Json(5), "txid");
-    ASSERT_FALSE(not_string);
-    EXPECT_EQ(not_string.error().code, rpc::RpcErrorCode::TYPE_ERROR);
-}
-
 }  // namespace
-}  // namespace tonari::bitcoin::node
+}  // namespace tonari::bitcoin::miner

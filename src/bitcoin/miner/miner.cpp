@@ -1,5 +1,5 @@
 // Block templates and the parallel nonce search.
-#include "bitcoin/node/miner.h"
+#include "bitcoin/miner/miner.h"
 
 #include <algorithm>
 #include <atomic>
@@ -8,7 +8,7 @@
 #include "bitcoin/chain/header_check.h"
 #include "bitcoin/consensus/pow.h"
 
-namespace tonari::bitcoin::node {
+namespace tonari::bitcoin::miner {
 namespace {
 
 // Nonces a worker tries before checking whether another found a solution.
@@ -61,4 +61,4 @@ SolveResult SolveBlock(primitives::Block block, const consensus::ConsensusParams
     return {std::move(block), found.load() + 1};
 }
 
-}  // namespace tonari::bitcoin::node
+}  // namespace tonari::bitcoin::miner
