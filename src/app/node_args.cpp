@@ -35,6 +35,8 @@ void RegisterNodeOptions(config::Args& args) {
     args.AddArg("datacarrier", "Relay and mine data carrier transactions (default: 1)", "Node relay options");
     args.AddArg("datacarriersize=<n>", "Maximum size of the data in a data carrier output (OP_RETURN script bytes) we relay and mine (default: 83)", "Node relay options");
     args.AddArg("permitbaremultisig", "Relay transactions creating non-P2SH multisig outputs (default: 1)", "Node relay options");
+    args.AddArg("wallet=<name>", "Load the wallet <name> at start-up (a folder under <datadir>/<network>/wallets; can be given more than once)", "Wallet options", {.multi = true});
+    args.AddArg("fallbackfee=<amt>", "Fee rate (in BTC/kvB) used when a send names none (default: 0.0002 on test networks, 0 = none on main)", "Wallet options");
     args.AddArg("reindex", "Rebuild chain state from the blk*.dat files on disk", "Options");
     args.AddArg("daemon", "Run in the background as a daemon (not supported: Tonari runs in the foreground)", "Options");
     args.AddArg("printtoconsole", "Send trace/debug info to console (default: 1)", "Debugging/Testing options");

@@ -15,6 +15,8 @@
 #include "bitcoin/node/rpc_mempool.h"
 #include "bitcoin/node/rpc_mining.h"
 #include "bitcoin/node/rpc_rawtx.h"
+#include "bitcoin/node/rpc_wallet.h"
+#include "bitcoin/node/wallet_manager.h"
 #include "bitcoin/rpc/amount.h"
 #include "bitcoin/rpc/server.h"
 #include "netcore/http_server.h"
@@ -150,10 +152,37 @@ int RunNode(int argc, const char* const argv[]) {
         return 0;
     });
 
+    // Wallets follow the chain and the mempool from here on; -wallet names are loaded now.
+    bitcoin::node::WalletManagerOptions wallet_options;
+    wallet_options.network = settings->network;
+    if (auto fee = args.GetArg("fallbackfee")) {
+        auto sats = bitcoin::rpc::AmountFromValue(util::Json(*fee));
+        if (!sats) return Fail("Error: Invalid amount for -fallbackfee=<amount>: '" + *fee + "'");
+        wallet_options.fallback_fee = bitcoin::policy::FeeRate(*sats);
+    }
+    bitcoin::node::WalletManager wallets(wallet_options);
+    ctx.WithChain([&wallets](bitcoin::node::NodeStorage& s) {
+        wallets.Attach(s);
+        return 0;
+    });
+    for (const auto& name : args.GetArgs("wallet")) {
+        auto loaded = ctx.WithChain([&](bitcoin::node::NodeStorage& s) { return wallets.Load(s, name); });
+        if (!loaded) {
+            log.Info("Error: cannot load wallet '" + name + "': " + loaded.error().message);
+            ctx.WithChain([&wallets](bitcoin::node::NodeStorage& s) {
+                wallets.Detach(s);
+                return 0;
+            });
+            return 1;
+        }
+        log.Info("Loaded wallet '" + name + "'");
+    }
+
     bitcoin::rpc::MethodTable table;
     for (auto registered : {bitcoin::node::RegisterBlockchainRpcs(table, ctx), bitcoin::node::RegisterMiningRpcs(table, ctx),
                             bitcoin::node::RegisterControlRpcs(table, ctx), bitcoin::node::RegisterMempoolRpcs(table, ctx),
-                            bitcoin::node::RegisterRawTxRpcs(table, ctx)}) {
+                            bitcoin::node::RegisterRawTxRpcs(table, ctx),
+                            bitcoin::node::RegisterWalletRpcs(table, ctx, wallets)}) {
         if (!registered) return Fail("internal error registering RPC methods: " + registered.error());
     }
 
@@ -254,6 +283,10 @@ int RunNode(int argc, const char* const argv[]) {
         status = 1;
     }
     if (!cookie_path.empty()) std::filesystem::remove(cookie_path, ec);
+    ctx.WithChain([&wallets](bitcoin::node::NodeStorage& s) {
+        wallets.Detach(s);
+        return 0;
+    });
     node->reset();
     log.Info("Shutdown: done");
     return status;
