@@ -53,6 +53,7 @@ constexpr ConvertParam CONVERT[] = {
     {"getrawmempool", 1, "mempool_sequence"}, {"decoderawtransaction", 1, "iswitness"},
     {"estimatesmartfee", 0, "conf_target"}, {"stop", 0, "wait"},
     {"getblocktemplate", 0, "template_request"}, {"createrawtransaction", 4, "version"},
+    {"createwallet", 7, "external_signer"}, {"sendtoaddress", 8, "avoid_reuse"},
 };
 
 bool Converts(const std::string& method, int position, const std::string& name) {
