@@ -30,11 +30,16 @@ LAYERS = {
     "bitcoin/wallet": ["util", "crypto", "bitcoin/encoding", "bitcoin/primitives", "bitcoin/script",
                        "bitcoin/consensus", "storage", "bitcoin/policy"],
     "netcore": ["util"],
+    "bitcoin/wire": ["util", "crypto", "bitcoin/encoding", "bitcoin/primitives"],
+    "bitcoin/addrman": ["util", "crypto", "bitcoin/encoding", "bitcoin/primitives", "bitcoin/wire"],
+    "bitcoin/p2p": ["util", "crypto", "bitcoin/encoding", "bitcoin/primitives", "bitcoin/script", "bitcoin/consensus",
+                    "storage", "bitcoin/chain", "bitcoin/policy", "bitcoin/mempool", "bitcoin/wire", "bitcoin/addrman",
+                    "netcore"],
     "config": ["util"],
     "bitcoin/rpc": ["util", "crypto"],
     "bitcoin/node": ["util", "crypto", "bitcoin/encoding", "bitcoin/primitives", "bitcoin/script",
                      "bitcoin/consensus", "storage", "bitcoin/chain", "bitcoin/rpc", "bitcoin/policy", "bitcoin/mempool",
-                     "bitcoin/miner", "bitcoin/wallet"],
+                     "bitcoin/miner", "bitcoin/wallet", "bitcoin/wire", "bitcoin/addrman", "bitcoin/p2p", "netcore"],
     "app": ["*"],
 }
 

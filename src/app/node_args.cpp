@@ -40,7 +40,17 @@ void RegisterNodeOptions(config::Args& args) {
     args.AddArg("reindex", "Rebuild chain state from the blk*.dat files on disk", "Options");
     args.AddArg("daemon", "Run in the background as a daemon (not supported: Tonari runs in the foreground)", "Options");
     args.AddArg("printtoconsole", "Send trace/debug info to console (default: 1)", "Debugging/Testing options");
-    args.AddArg("debug=<category>", "Output debug and trace logging (default: -nodebug). Categories: rpc, http, validation, bench; 1 or all for every category", "Debugging/Testing options", {.multi = true});
+    args.AddArg("debug=<category>", "Output debug and trace logging (default: -nodebug). Categories: net, rpc, http, validation, bench; 1 or all for every category", "Debugging/Testing options", {.multi = true});
+    args.AddArg("listen", "Accept connections from outside (default: 1)", "Connection options", {.network_only = true});
+    args.AddArg("port=<port>", "Listen for connections on <port> (default: 8333, testnet4: 48333, signet: 38333, regtest: 18444)", "Connection options", {.network_only = true});
+    args.AddArg("bind=<addr>[:<port>]", "Bind to given address and always listen on it (default: 0.0.0.0; regtest: 127.0.0.1). Use [host]:port notation for IPv6", "Connection options", {.network_only = true, .multi = true});
+    args.AddArg("connect=<ip>", "Connect only to the specified node; -noconnect disables automatic connections (can be given more than once)", "Connection options", {.network_only = true, .multi = true});
+    args.AddArg("addnode=<ip>", "Add a node to connect to and attempt to keep the connection open (can be given more than once)", "Connection options", {.network_only = true, .multi = true});
+    args.AddArg("seednode=<ip>", "Connect to a node to retrieve peer addresses, and disconnect (can be given more than once)", "Connection options", {.network_only = true, .multi = true});
+    args.AddArg("maxconnections=<n>", "Maintain at most <n> automatic connections to peers (default: 125)", "Connection options");
+    args.AddArg("dnsseed", "Query for peer addresses via DNS lookup, if low on addresses (default: 1 unless -connect used or -maxconnections=0)", "Connection options");
+    args.AddArg("networkactive", "Enable all P2P network activity (default: 1)", "Connection options");
+    args.AddArg("blocksonly", "Whether to reject transactions from network peers (default: 0)", "Node relay options");
     args.AddArg("server", "Accept command line and JSON-RPC commands (default: 1)", "RPC server options");
     args.AddArg("rpcbind=<addr>[:port]", "Bind to given address to listen for JSON-RPC connections (default: 127.0.0.1 and ::1). Use with -rpcallowip", "RPC server options", {.network_only = true, .multi = true});
     args.AddArg("rpcallowip=<ip>", "Allow JSON-RPC connections from specified source. Valid values are a single IP (e.g. 1.2.3.4), a network/netmask (e.g. 1.2.3.4/255.255.255.0), a network/CIDR (e.g. 1.2.3.4/24)", "RPC server options", {.multi = true});

@@ -13,7 +13,9 @@
 #include "bitcoin/node/node_context.h"
 #include "bitcoin/node/rpc_blockchain.h"
 #include "bitcoin/node/rpc_mempool.h"
+#include "bitcoin/node/p2p_service.h"
 #include "bitcoin/node/rpc_mining.h"
+#include "bitcoin/node/rpc_net.h"
 #include "bitcoin/node/rpc_rawtx.h"
 #include "bitcoin/node/rpc_wallet.h"
 #include "bitcoin/node/wallet_manager.h"
@@ -66,6 +68,41 @@ util::Result<int64_t, std::string> IntOption(const config::Args& args, std::stri
                           std::to_string(min) + ", " + std::to_string(max) + "]");
     }
     return *v;
+}
+
+// The P2P options: -listen, -port, -bind, -connect, -addnode, -seednode, -maxconnections.
+util::Result<bitcoin::node::P2pServiceOptions, std::string> P2pOptions(const config::Args& args, uint16_t default_port,
+                                                                       Logger& log) {
+    bitcoin::node::P2pServiceOptions o;
+    auto port = IntOption(args, "port", default_port, 1, 65535);
+    auto max_connections = IntOption(args, "maxconnections", 125, 0, 100'000);
+    if (!port) return util::Fail(port.error());
+    if (!max_connections) return util::Fail(max_connections.error());
+    o.port = static_cast<uint16_t>(*port);
+    o.max_connections = static_cast<int>(*max_connections);
+    o.blocks_only = args.GetBoolArg("blocksonly", false);
+    auto endpoints = [&](std::string_view name, uint16_t fallback_port,
+                         std::vector<netcore::PeerEndpoint>& out) -> util::Result<void, std::string> {
+        for (const auto& text : args.GetArgs(name)) {
+            if (text.empty() || text == "0") continue;
+            auto ep = bitcoin::node::ParsePeerEndpoint(text, fallback_port);
+            if (!ep) return util::Fail("Error: Invalid -" + std::string(name) + " address '" + text + "'");
+            out.push_back(*ep);
+        }
+        return {};
+    };
+    for (auto r : {endpoints("bind", o.port, o.bind), endpoints("connect", default_port, o.connect),
+                   endpoints("addnode", default_port, o.addnode), endpoints("seednode", default_port, o.seednode)}) {
+        if (!r) return util::Fail(r.error());
+    }
+    // -connect=0 or -noconnect: no outbound connections at all.
+    const auto connects = args.GetArgs("connect");
+    o.no_connect = args.IsArgSet("connect") && o.connect.empty() &&
+                   (connects.empty() || std::all_of(connects.begin(), connects.end(), [](const std::string& c) { return c == "0" || c.empty(); }));
+    // -connect without -listen set: Core stops listening (the node is not meant to be found).
+    o.listen = args.GetBoolArg("listen", o.connect.empty());
+    if (log.Enabled("net")) o.log = [&log](const std::string& line) { log.Debug("net", line); };
+    return o;
 }
 
 }  // namespace
@@ -178,8 +215,22 @@ int RunNode(int argc, const char* const argv[]) {
         log.Info("Loaded wallet '" + name + "'");
     }
 
+    // The P2P network: listening, outbound connections, sync and relay.
+    std::unique_ptr<bitcoin::node::P2pService> p2p;
+    if (args.GetBoolArg("networkactive", true)) {
+        auto p2p_options = P2pOptions(args, ctx.Params().default_port, log);
+        if (!p2p_options) return Fail(p2p_options.error());
+        auto started = bitcoin::node::P2pService::Start(ctx, std::move(*p2p_options));
+        if (!started) {
+            log.Info("Error: " + started.error());
+            return 1;
+        }
+        p2p = std::move(*started);
+        for (const auto& ep : p2p->ListenEndpoints()) log.Info("P2P listening on " + ep.ToString());
+    }
+
     bitcoin::rpc::MethodTable table;
-    for (auto registered : {bitcoin::node::RegisterBlockchainRpcs(table, ctx), bitcoin::node::RegisterMiningRpcs(table, ctx),
+    for (auto registered : {bitcoin::node::RegisterNetRpcs(table, ctx, p2p.get()),bitcoin::node::RegisterBlockchainRpcs(table, ctx), bitcoin::node::RegisterMiningRpcs(table, ctx),
                             bitcoin::node::RegisterControlRpcs(table, ctx), bitcoin::node::RegisterMempoolRpcs(table, ctx),
                             bitcoin::node::RegisterRawTxRpcs(table, ctx),
                             bitcoin::node::RegisterWalletRpcs(table, ctx, wallets)}) {
@@ -276,6 +327,10 @@ int RunNode(int argc, const char* const argv[]) {
 
     log.Info("Shutdown: stopping the RPC server");
     if (http) http->Stop();
+    if (p2p) {
+        log.Info("Shutdown: closing peer connections");
+        p2p->Stop();
+    }
     log.Info("Shutdown: flushing the chain state");
     int status = 0;
     if (auto flushed = ctx.Flush(); !flushed) {

@@ -34,6 +34,7 @@ class NodeProcess:
         self.datadir = pathlib.Path(datadir)
         self.datadir.mkdir(parents=True, exist_ok=True)
         self.rpc_port = free_port()
+        self.p2p_port = free_port()
         self.extra_args = list(extra_args)
         self.proc = None
         self.log = None
@@ -47,7 +48,8 @@ class NodeProcess:
 
     def start(self, *more):
         self.log = open(self.datadir / "stderr.txt", "ab")
-        self.proc = subprocess.Popen([self.tonari, "node", *self.args(), "-printtoconsole=0", *self.extra_args, *more],
+        self.proc = subprocess.Popen([self.tonari, "node", *self.args(), f"-port={self.p2p_port}", "-printtoconsole=0",
+                                      *self.extra_args, *more],
                                      stdout=self.log, stderr=self.log)
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:

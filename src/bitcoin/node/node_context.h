@@ -10,6 +10,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -31,6 +32,11 @@ public:
     template <class F>
     auto WithChain(F&& f) {
         return m_strand.Run([this, &f] { return f(*m_storage); });
+    }
+
+    // Queues f(NodeStorage&) on the validation strand and returns at once (network events).
+    void PostToChain(std::function<void(NodeStorage&)> f) {
+        m_strand.Post([this, f = std::move(f)] { f(*m_storage); });
     }
 
     encoding::Network Network() const { return m_network; }

@@ -43,6 +43,11 @@ util::Result<std::unique_ptr<NodeStorage>, std::string> NodeStorage::Open(const 
                                                               &node->m_sig_cache);
     node->m_events.accept = node->m_accept.get();
     node->m_chainstate->SetObserver(&node->m_events);
+    NodeStorage* self = node.get();
+    node->m_mempool.SetAddListener([self](const mempool::MempoolEntry& e) {
+        if (self->m_tx_added_wallet) self->m_tx_added_wallet(e);
+        if (self->m_tx_added_relay) self->m_tx_added_relay(e);
+    });
     return node;
 }
 

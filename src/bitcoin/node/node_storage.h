@@ -6,6 +6,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -53,8 +54,19 @@ public:
     void SetChainListener(chain::ChainObserver* listener) { m_events.extra = listener; }
     // Call after anything that may have moved the tip (blocks processed, invalidateblock,
     // reconsiderblock): transactions of disconnected blocks go back into the mempool and
-    // entries no longer valid on the new tip leave.
-    void ChainSettled(int64_t now) { m_accept->ChainSettled(now); }
+    // entries no longer valid on the new tip leave; then the settled listener (the P2P
+    // layer, which announces the new tip) is told.
+    void ChainSettled(int64_t now) {
+        m_accept->ChainSettled(now);
+        if (m_settled_listener) m_settled_listener();
+    }
+    void SetSettledListener(std::function<void()> listener) { m_settled_listener = std::move(listener); }
+    // Who hears of transactions entering the mempool: the wallets and the P2P relay, each in
+    // its own slot (the mempool itself has one listener, installed by Open).
+    enum class TxListenerSlot { Wallet, Relay };
+    void SetTxAddedListener(TxListenerSlot slot, mempool::TxMempool::AddListener listener) {
+        (slot == TxListenerSlot::Wallet ? m_tx_added_wallet : m_tx_added_relay) = std::move(listener);
+    }
 
     // Flushes the chainstate, then walks every coin on disk for the gettxoutsetinfo figures.
     // Errors are one-line messages (a damaged database says to -reindex).
@@ -88,6 +100,9 @@ private:
     mempool::TxMempool m_mempool;
     std::unique_ptr<mempool::MempoolAccept> m_accept;
     ChainEvents m_events;
+    std::function<void()> m_settled_listener;
+    mempool::TxMempool::AddListener m_tx_added_wallet;
+    mempool::TxMempool::AddListener m_tx_added_relay;
 };
 
 }  // namespace tonari::bitcoin::node

@@ -273,7 +273,10 @@ struct CoinFilter {
 util::Result<CoinFilter, RpcError> ParseQueryOptions(const Json& options) {
     CoinFilter f;
     if (options.IsNull()) return f;
-    for (const auto& [key, value] : options.GetObject()) {
+    for (const auto& field : options.GetObject()) {
+        // Named references rather than a structured binding: clang 14 cannot capture those.
+        const std::string& key = field.first;
+        const Json& value = field.second;
         auto type_error = [&](std::string_view expected) {
             return util::Fail(RpcFail(RpcErrorCode::TYPE_ERROR,
                                       "JSON value of type " + std::string(rpc::JsonTypeName(value.type())) +

@@ -86,14 +86,15 @@ int64_t WalletManager::Now() const {
 
 void WalletManager::Attach(NodeStorage& storage) {
     storage.SetChainListener(this);
-    storage.Mempool().SetAddListener([this](const mempool::MempoolEntry& e) { OnMempoolAdd(e); });
+    storage.SetTxAddedListener(NodeStorage::TxListenerSlot::Wallet,
+                               [this](const mempool::MempoolEntry& e) { OnMempoolAdd(e); });
     storage.Mempool().SetRemovalListener(
         [this](const mempool::MempoolEntry& e, mempool::RemovalReason r) { OnMempoolRemove(e, r); });
 }
 
 void WalletManager::Detach(NodeStorage& storage) {
     storage.SetChainListener(nullptr);
-    storage.Mempool().SetAddListener({});
+    storage.SetTxAddedListener(NodeStorage::TxListenerSlot::Wallet, {});
     storage.Mempool().SetRemovalListener({});
 }
 

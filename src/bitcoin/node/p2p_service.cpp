@@ -1,0 +1,233 @@
+// P2pService: starting and stopping the P2P side of the node, and the bridge that carries
+// network events onto the validation strand.
+#include "bitcoin/node/p2p_service.h"
+
+#include <chrono>
+#include <fstream>
+#include <iterator>
+#include <random>
+
+#include "bitcoin/consensus/params.h"
+#include "bitcoin/wire/frame.h"
+#include "bitcoin/wire/protocol.h"
+
+namespace tonari::bitcoin::node {
+namespace {
+
+int64_t NowMicros() {
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// Biggest peers.dat read back: far above what the table's fixed bucket counts can hold, so
+// only a corrupt or foreign file hits it.
+constexpr std::uintmax_t MAX_PEERS_FILE_BYTES = 64u << 20;
+
+uint64_t RandomU64() {
+    std::random_device rd;
+    return (uint64_t{rd()} << 32) ^ rd();
+}
+
+}  // namespace
+
+// Carries netcore's callbacks (io thread) to the PeerManager (validation strand). Frames are
+// marked done after processing, so a peer flooding a busy strand is paused, not buffered.
+class P2pService::Bridge final : public netcore::PeerNetworkEvents {
+public:
+    explicit Bridge(P2pService& service) : m_service(service) {}
+
+    void OnConnected(const netcore::ConnectionInfo& info, uint64_t tag) override {
+        Post([info, tag](p2p::PeerManager& pm) { pm.OnConnected(info, tag); });
+    }
+    void OnConnectFailed(const netcore::PeerEndpoint& remote, uint64_t tag, const std::string& reason) override {
+        Post([remote, tag, reason](p2p::PeerManager& pm) { pm.OnConnectFailed(remote, tag, reason); });
+    }
+    void OnFrame(netcore::ConnectionId id, util::Bytes header, util::Bytes payload) override {
+        auto* service = &m_service;
+        Post([service, id, header = std::move(header), payload = std::move(payload)](p2p::PeerManager& pm) {
+            pm.OnFrame(id, header, payload);
+            if (service->m_network) service->m_network->FrameDone(id, payload.size());
+        });
+    }
+    void OnDisconnected(netcore::ConnectionId id, const std::string& reason) override {
+        Post([id, reason](p2p::PeerManager& pm) { pm.OnDisconnected(id, reason); });
+    }
+
+private:
+    void Post(std::function<void(p2p::PeerManager&)> f) {
+        auto* service = &m_service;
+        service->m_node.PostToChain([service, f = std::move(f)](NodeStorage&) {
+            if (service->m_peers) f(*service->m_peers);
+        });
+    }
+    P2pService& m_service;
+};
+
+P2pService::P2pService(NodeContext& node, P2pServiceOptions options) : m_node(node), m_options(std::move(options)) {}
+
+util::Result<std::unique_ptr<P2pService>, std::string> P2pService::Start(NodeContext& node, P2pServiceOptions options) {
+    const consensus::ConsensusParams& params = node.Params();
+    const bool regtest = node.Network() == encoding::Network::Regtest;
+    auto service = std::make_unique<P2pService>(node, std::move(options));
+    P2pService& s = *service;
+    const P2pServiceOptions& o = s.m_options;
+
+    // The address table: read back from peers.dat when it is there and sound.
+    addrman::AddrManOptions addr_options{RandomU64(), RandomU64(), RandomU64()};
+    s.m_peers_file = node.WithChain([](NodeStorage& st) { return st.NetworkDir(); }) / "peers.dat";
+    std::error_code ec;
+    if (std::filesystem::exists(s.m_peers_file, ec) && std::filesystem::file_size(s.m_peers_file, ec) <= MAX_PEERS_FILE_BYTES) {
+        std::ifstream in(s.m_peers_file, std::ios::binary);
+        const util::Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        auto loaded = addrman::AddrMan::Deserialize(bytes, addr_options);
+        if (loaded) {
+            s.m_addrman = std::make_unique<addrman::AddrMan>(std::move(*loaded));
+        } else if (o.log) {
+            o.log("ignoring unreadable " + s.m_peers_file.string() + ": " + loaded.error());
+        }
+    }
+    if (!s.m_addrman) s.m_addrman = std::make_unique<addrman::AddrMan>(addr_options);
+    s.m_addrman->SetAllowLocal(regtest);
+
+    p2p::PeerManagerOptions pm_options;
+    pm_options.params = &params;
+    pm_options.local_services = wire::NODE_NETWORK | wire::NODE_WITNESS;
+    pm_options.user_agent = o.user_agent;
+    pm_options.relay_txs = !o.blocks_only;
+    pm_options.max_connections = o.max_connections;
+    pm_options.allow_local_addresses = regtest;
+    pm_options.automatic_outbound = o.connect.empty() && !o.no_connect;
+    pm_options.manual = o.connect.empty() ? o.addnode : o.connect;
+    if (!o.connect.empty()) pm_options.manual.insert(pm_options.manual.end(), o.addnode.begin(), o.addnode.end());
+    pm_options.seeds = o.seednode;
+    const int outbound = pm_options.automatic_outbound ? p2p::MAX_OUTBOUND_FULL_RELAY + p2p::MAX_BLOCK_RELAY_ONLY : 0;
+    pm_options.max_outbound_full_relay = std::min(p2p::MAX_OUTBOUND_FULL_RELAY, o.max_connections);
+    pm_options.max_block_relay_only =
+        std::min(p2p::MAX_BLOCK_RELAY_ONLY, std::max(0, o.max_connections - pm_options.max_outbound_full_relay));
+
+    node.WithChain([&s, &pm_options](NodeStorage& st) {
+        p2p::PeerManagerDeps deps{st.Chain(),
+                                  st.Blocks(),
+                                  st.MempoolGate(),
+                                  st.Mempool(),
+                                  *s.m_addrman,
+                                  s.m_bans,
+                                  [&st](int64_t now) { st.ChainSettled(now); },
+                                  NowMicros,
+                                  s.m_options.log};
+        s.m_peers = std::make_unique<p2p::PeerManager>(std::move(deps), pm_options);
+        p2p::PeerManager* pm = s.m_peers.get();
+        st.SetSettledListener([pm] { pm->TipChanged(); });
+        st.SetTxAddedListener(NodeStorage::TxListenerSlot::Relay, [pm](const mempool::MempoolEntry& e) { pm->TxAdded(e); });
+        return 0;
+    });
+
+    netcore::PeerNetworkOptions net;
+    if (o.listen) {
+        const uint16_t port = o.port != 0 ? o.port : params.default_port;
+        if (o.bind.empty()) {
+            // Regtest stays on loopback unless told otherwise; other networks listen everywhere.
+            net.listen = regtest ? std::vector<netcore::PeerEndpoint>{{"127.0.0.1", port}}
+                                 : std::vector<netcore::PeerEndpoint>{{"0.0.0.0", port}};
+        } else {
+            net.listen = o.bind;
+            for (auto& ep : net.listen) {
+                if (ep.port == 0) ep.port = port;
+            }
+        }
+    }
+    net.max_outbound = static_cast<size_t>(outbound + static_cast<int>(pm_options.manual.size()) + 8);
+    net.max_inbound = static_cast<size_t>(std::max(0, o.max_connections - outbound));
+    const auto magic = params.message_start;
+    net.format.header_size = wire::FRAME_HEADER_SIZE;
+    net.format.payload_length = [magic](util::ByteSpan header) -> util::Result<size_t, std::string> {
+        auto h = wire::DecodeFrameHeader(header, magic);
+        if (!h) return util::Fail(std::string(wire::ToString(h.error())));
+        return static_cast<size_t>(h->length);
+    };
+    p2p::BanList* bans = &s.m_bans;
+    net.is_banned = [bans](const std::string& address) { return bans->IsBanned(address, NowMicros() / 1'000'000); };
+    s.m_bridge = std::make_unique<Bridge>(s);
+    auto started = netcore::PeerNetwork::Start(net, *s.m_bridge);
+    if (!started) {
+        service->Stop();
+        return util::Fail("Unable to start the P2P network: " + started.error());
+    }
+    s.m_network = std::move(*started);
+    netcore::PeerNetwork* network = s.m_network.get();
+    node.WithChain([&s, network](NodeStorage&) {
+        s.m_peers->SetNetwork(network);
+        return 0;
+    });
+    s.m_ticker = std::thread([&s] { s.TickerLoop(); });
+    return service;
+}
+
+P2pService::~P2pService() { Stop(); }
+
+void P2pService::TickerLoop() {
+    std::unique_lock lock(m_ticker_mutex);
+    while (!m_ticker_stop) {
+        m_ticker_cv.wait_for(lock, std::chrono::milliseconds(100));
+        if (m_ticker_stop) break;
+        // One tick queued at a time: a busy strand is not buried under timer work.
+        if (m_tick_queued.exchange(true)) continue;
+        m_node.PostToChain([this](NodeStorage&) {
+            m_tick_queued = false;
+            if (m_peers) m_peers->Tick();
+        });
+    }
+}
+
+void P2pService::Stop() {
+    if (m_stopped) return;
+    m_stopped = true;
+    {
+        std::lock_guard lock(m_ticker_mutex);
+        m_ticker_stop = true;
+    }
+    m_ticker_cv.notify_all();
+    if (m_ticker.joinable()) m_ticker.join();
+    if (m_network) m_network->Stop();
+    // Drain what the network posted, then take the manager down on its own thread.
+    m_node.WithChain([this](NodeStorage& st) {
+        st.SetSettledListener({});
+        st.SetTxAddedListener(NodeStorage::TxListenerSlot::Relay, {});
+        if (m_peers) m_peers->SetNetwork(nullptr);
+        m_peers.reset();
+        return 0;
+    });
+    SaveAddresses();
+    m_network.reset();
+}
+
+void P2pService::SaveAddresses() {
+    if (!m_addrman) return;
+    const util::Bytes bytes = m_node.WithChain([this](NodeStorage&) { return m_addrman->Serialize(); });
+    const auto tmp = m_peers_file.string() + ".new";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+        if (!out) {
+            if (m_options.log) m_options.log("cannot write " + tmp);
+            return;
+        }
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, m_peers_file, ec);
+    if (ec && m_options.log) m_options.log("cannot replace " + m_peers_file.string() + ": " + ec.message());
+}
+
+std::vector<netcore::PeerEndpoint> P2pService::ListenEndpoints() const {
+    return m_network ? m_network->ListenEndpoints() : std::vector<netcore::PeerEndpoint>{};
+}
+
+netcore::PeerNetworkStats P2pService::NetworkStats() const {
+    return m_network ? m_network->NetworkStats() : netcore::PeerNetworkStats{};
+}
+
+std::optional<netcore::ConnectionStats> P2pService::ConnectionStats(netcore::ConnectionId id) const {
+    return m_network ? m_network->Stats(id) : std::nullopt;
+}
+
+}  // namespace tonari::bitcoin::node

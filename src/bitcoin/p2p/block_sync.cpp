@@ -1,0 +1,367 @@
+// PeerManager, headers and blocks: headers-first sync (with the low-work presync), parallel
+// block download within a moving window, stall detection, serving headers and blocks, and
+// announcing new tips.
+#include <algorithm>
+
+#include "bitcoin/chain/header_check.h"
+#include "bitcoin/consensus/pow.h"
+#include "bitcoin/consensus/validation_error.h"
+#include "bitcoin/p2p/peer_manager.h"
+#include "bitcoin/wire/block_msg.h"
+#include "bitcoin/wire/headers.h"
+#include "bitcoin/wire/inventory.h"
+#include "bitcoin/wire/locator.h"
+#include "bitcoin/wire/protocol.h"
+
+namespace tonari::bitcoin::p2p {
+namespace {
+
+// A tip older than this means we are still catching up (Core's -maxtipage default).
+constexpr int64_t MAX_TIP_AGE_SECONDS = 24 * 60 * 60;
+
+}  // namespace
+
+bool PeerManager::IsInitialBlockDownload() const {
+    const chain::BlockIndex* tip = m_deps.chain.Tip();
+    if (tip == nullptr) return true;
+    if (tip->chain_work < consensus::ArithUint256::FromUint256(m_options.params->minimum_chain_work)) return true;
+    return tip->Time() < NowSeconds() - MAX_TIP_AGE_SECONDS;
+}
+
+void PeerManager::SendGetHeaders(Peer& peer, const chain::BlockIndex* from) {
+    wire::GetHeadersMsg msg;
+    msg.locator = chain::LocatorFor(from);
+    Send(peer, msg);
+    peer.headers_requested_us = Now();
+}
+
+void PeerManager::StartHeadersSync(Peer& peer) {
+    if (peer.sync_started || !peer.HandshakeDone()) return;
+    const chain::BlockIndex& best = m_deps.chain.Tree().BestHeader();
+    // While far behind, headers come from one peer at a time: asking everyone would download
+    // the same hundreds of thousands of headers from each of them.
+    const bool far_behind = best.Time() < NowSeconds() - MAX_TIP_AGE_SECONDS;
+    if (far_behind && m_headers_sync_peer != 0 && m_headers_sync_peer != peer.id) return;
+    if (far_behind) m_headers_sync_peer = peer.id;
+    peer.sync_started = true;
+    // From the parent of our best header, so the answer is never empty when in step.
+    SendGetHeaders(peer, best.prev != nullptr ? best.prev : &best);
+}
+
+void PeerManager::UpdateBestKnown(Peer& peer, const chain::BlockIndex* index) {
+    if (index == nullptr) return;
+    if (peer.best_known == nullptr || index->chain_work > peer.best_known->chain_work) peer.best_known = index;
+}
+
+void PeerManager::OnHeaders(Peer& peer, util::ByteSpan payload) {
+    auto msg = wire::HeadersMsg::Decode(payload);
+    if (!msg) return Misbehaving(peer, std::string("malformed headers: ") + wire::ToString(msg.error()));
+    peer.headers_requested_us = 0;
+    ProcessHeaders(peer, msg->headers, msg->headers.size() == wire::MAX_HEADERS_RESULTS);
+}
+
+void PeerManager::ProcessHeaders(Peer& peer, const std::vector<primitives::BlockHeader>& headers, bool more_may_follow) {
+    chain::BlockTree& tree = m_deps.chain.Tree();
+    if (headers.empty()) {
+        // The peer has nothing more: let other peers sync headers now.
+        if (m_headers_sync_peer == peer.id) m_headers_sync_peer = 0;
+        for (auto& [id, p] : m_peers) StartHeadersSync(*p);
+        RequestBlocks(peer);
+        return;
+    }
+    for (size_t i = 1; i < headers.size(); ++i) {
+        if (headers[i].prev_block != headers[i - 1].ComputeHash()) {
+            return Misbehaving(peer, "non-continuous headers sequence");
+        }
+    }
+    std::vector<primitives::BlockHeader> to_store;
+    const chain::BlockIndex* fork = nullptr;
+    if (m_presync && m_presync->Peer() == peer.id && headers.front().prev_block == m_presync->LastHash()) {
+        fork = &m_presync->Fork();
+        const auto outcome = m_presync->Add(headers);
+        if (outcome == HeadersPresync::Outcome::Invalid) {
+            m_presync.reset();
+            return Misbehaving(peer, "invalid header during presync");
+        }
+        if (outcome == HeadersPresync::Outcome::TooMany) {
+            Log("dropping low-work headers presync from peer=" + std::to_string(peer.id) + ": too long");
+            m_presync.reset();
+            return;
+        }
+        if (outcome == HeadersPresync::Outcome::NeedMore) {
+            if (!more_may_follow) {
+                Log("ignoring low-work headers chain from peer=" + std::to_string(peer.id));
+                m_presync.reset();
+                return;
+            }
+            wire::GetHeadersMsg next;
+            next.locator = {m_presync->LastHash()};
+            Send(peer, next);
+            peer.headers_requested_us = Now();
+            return;
+        }
+        to_store = m_presync->Headers();
+        m_presync.reset();
+    } else {
+        const chain::BlockIndex* prev = tree.Lookup(headers.front().prev_block);
+        if (prev == nullptr) {
+            // A reorg announcement or a gap: ask for what leads to it, within limits.
+            if (++peer.unconnecting_headers > MAX_UNCONNECTING_HEADERS) {
+                return Misbehaving(peer, "too many headers that do not connect");
+            }
+            SendGetHeaders(peer, &tree.BestHeader());
+            return;
+        }
+        peer.unconnecting_headers = 0;
+        if (tree.Lookup(headers.back().ComputeHash()) == nullptr) {
+            consensus::ArithUint256 work = prev->chain_work;
+            for (const auto& h : headers) work += consensus::GetBlockProof(h.bits);
+            const auto threshold = AntiDosWorkThreshold(*m_deps.chain.Tip(), *m_options.params);
+            if (work < threshold) {
+                if (!more_may_follow) {
+                    Log("ignoring low-work headers from peer=" + std::to_string(peer.id));
+                    return;
+                }
+                if (m_presync && m_presync->Peer() != peer.id) return;  // one presync at a time
+                m_presync = std::make_unique<HeadersPresync>(peer.id, *prev, threshold, *m_options.params);
+                return ProcessHeaders(peer, headers, more_may_follow);
+            }
+        }
+        fork = prev;
+        to_store = headers;
+    }
+    (void)fork;
+    const chain::BlockIndex* last = nullptr;
+    const int64_t now = NowSeconds();
+    for (const auto& h : to_store) {
+        auto accepted = chain::AcceptHeader(tree, h, now);
+        if (!accepted) {
+            return Misbehaving(peer, "invalid header " + h.ComputeHash().ToHex() + ": " +
+                                         std::string(consensus::ReasonString(accepted.error())));
+        }
+        last = *accepted;
+    }
+    UpdateBestKnown(peer, last);
+    if (peer.last_unknown && tree.Lookup(*peer.last_unknown) != nullptr) {
+        UpdateBestKnown(peer, tree.Lookup(*peer.last_unknown));
+        peer.last_unknown.reset();
+    }
+    if (more_may_follow) {
+        SendGetHeaders(peer, last);
+    } else if (m_headers_sync_peer == peer.id) {
+        m_headers_sync_peer = 0;
+        for (auto& [id, p] : m_peers) StartHeadersSync(*p);
+    }
+    RequestBlocks(peer);
+}
+
+void PeerManager::OnGetHeaders(Peer& peer, util::ByteSpan payload) {
+    auto msg = wire::GetHeadersMsg::Decode(payload);
+    if (!msg) return Misbehaving(peer, std::string("malformed getheaders: ") + wire::ToString(msg.error()));
+    const chain::ActiveChain& active = m_deps.chain.Chain();
+    const chain::BlockTree& tree = m_deps.chain.Tree();
+    const chain::BlockIndex* start = nullptr;
+    if (msg->locator.empty()) {
+        // Core's rule: no locator means "just the header of hash_stop".
+        start = tree.Lookup(msg->stop);
+        if (start == nullptr) return;
+    } else {
+        const chain::BlockIndex* fork = active.FindLocatorFork(tree, msg->locator);
+        start = fork == nullptr ? active[0] : active.Next(fork);
+    }
+    wire::HeadersMsg reply;
+    const chain::BlockIndex* last = nullptr;
+    for (const chain::BlockIndex* i = start; i != nullptr; i = active.Next(i)) {
+        reply.headers.push_back(i->GetHeader());
+        last = i;
+        if (reply.headers.size() >= wire::MAX_HEADERS_RESULTS || i->hash == msg->stop) break;
+        if (msg->locator.empty()) break;
+    }
+    // What we sent is what the peer now knows of our chain: new blocks are announced after it.
+    if (last != nullptr) peer.best_announced = last;
+    Send(peer, reply);
+}
+
+void PeerManager::OnBlockInv(Peer& peer, const primitives::BlockHash& hash) {
+    const chain::BlockIndex* index = m_deps.chain.Tree().Lookup(hash);
+    if (index != nullptr) {
+        UpdateBestKnown(peer, index);
+        RequestBlocks(peer);
+        return;
+    }
+    peer.last_unknown = hash;
+    // Core asks for the headers leading to an announced block rather than the block itself.
+    if (peer.headers_requested_us == 0 || Now() - peer.headers_requested_us > HEADERS_RESPONSE_TIMEOUT_US) {
+        SendGetHeaders(peer, &m_deps.chain.Tree().BestHeader());
+    }
+}
+
+void PeerManager::FindBlocksToDownload(Peer& peer, size_t count, std::vector<const chain::BlockIndex*>& out,
+                                       PeerId& staller) {
+    const chain::BlockIndex* tip = m_deps.chain.Tip();
+    const chain::BlockIndex* best = peer.best_known;
+    if (best == nullptr || tip == nullptr || best->chain_work <= tip->chain_work || best->IsFailed()) return;
+    const chain::ActiveChain& active = m_deps.chain.Chain();
+    if (peer.last_common == nullptr) peer.last_common = active[std::min(best->height, active.Height())];
+    peer.last_common = chain::LastCommonAncestor(peer.last_common, best);
+    if (peer.last_common == nullptr || peer.last_common == best) return;
+    const int window_end = peer.last_common->height + BLOCK_DOWNLOAD_WINDOW;
+    const int max_height = std::min(best->height, window_end + 1);
+    bool advancing = true;
+    for (int h = peer.last_common->height + 1; h <= max_height; ++h) {
+        const chain::BlockIndex* index = best->GetAncestor(h);
+        if (index == nullptr || index->IsFailed()) return;
+        if (index->HaveData() || active.Contains(index)) {
+            if (advancing && index->HaveChainData()) peer.last_common = index;
+            continue;
+        }
+        advancing = false;
+        const auto req = m_block_requests.find(index->hash);
+        if (req != m_block_requests.end()) {
+            if (staller == 0 && req->second.peer != peer.id) staller = req->second.peer;
+            continue;
+        }
+        if (index->height > window_end) return;  // window full: whoever holds its start stalls us
+        out.push_back(index);
+        if (out.size() >= count) return;
+    }
+}
+
+void PeerManager::RequestBlocks(Peer& peer) {
+    if (!peer.HandshakeDone() || (peer.services & wire::NODE_WITNESS) == 0 ||
+        (peer.services & wire::NODE_NETWORK) == 0) {
+        return;
+    }
+    if (peer.blocks_in_flight.size() >= MAX_BLOCKS_IN_TRANSIT_PER_PEER) return;
+    std::vector<const chain::BlockIndex*> wanted;
+    PeerId staller = 0;
+    FindBlocksToDownload(peer, MAX_BLOCKS_IN_TRANSIT_PER_PEER - peer.blocks_in_flight.size(), wanted, staller);
+    const int64_t now = Now();
+    if (wanted.empty()) {
+        // This peer could help but the window waits on another peer's block: that one stalls.
+        if (staller != 0 && peer.blocks_in_flight.empty()) {
+            if (Peer* s = Find(staller); s != nullptr && s->stalling_since_us == 0) s->stalling_since_us = now;
+        }
+        return;
+    }
+    wire::GetDataMsg getdata;
+    for (const chain::BlockIndex* index : wanted) {
+        getdata.items.push_back({wire::MSG_WITNESS_BLOCK, index->hash.get()});
+        peer.blocks_in_flight[index->hash] = now;
+        m_block_requests[index->hash] = {peer.id, now};
+    }
+    Send(peer, getdata);
+}
+
+void PeerManager::RequestBlocksFromAll() {
+    for (auto& [id, p] : m_peers) RequestBlocks(*p);
+}
+
+void PeerManager::CheckStalls(Peer& peer, int64_t now) {
+    if (peer.stalling_since_us != 0 && now - peer.stalling_since_us > BLOCK_STALLING_TIMEOUT_US) {
+        return Disconnect(peer, "stalling block download");
+    }
+    for (const auto& [hash, when] : peer.blocks_in_flight) {
+        if (now - when > BLOCK_DOWNLOAD_TIMEOUT_US) return Disconnect(peer, "block download timeout");
+    }
+}
+
+void PeerManager::BlockReceived(const primitives::BlockHash& hash) {
+    const auto it = m_block_requests.find(hash);
+    if (it == m_block_requests.end()) return;
+    if (Peer* p = Find(it->second.peer)) {
+        p->blocks_in_flight.erase(hash);
+        p->stalling_since_us = 0;
+    }
+    m_block_requests.erase(it);
+}
+
+void PeerManager::OnBlock(Peer& peer, util::ByteSpan payload) {
+    auto msg = wire::BlockMsg::Decode(payload);
+    if (!msg) return Misbehaving(peer, std::string("malformed block: ") + wire::ToString(msg.error()));
+    const primitives::Block& block = msg->block;
+    const primitives::BlockHash hash = block.header.ComputeHash();
+    const bool requested = peer.blocks_in_flight.count(hash) != 0;
+    BlockReceived(hash);
+    chain::BlockTree& tree = m_deps.chain.Tree();
+    if (!requested) {
+        // Unrequested blocks are taken only when they could become the tip right away
+        // (a peer pushing a new block); anything else is disk-filling spam.
+        const chain::BlockIndex* prev = tree.Lookup(block.header.prev_block);
+        const chain::BlockIndex* known = tree.Lookup(hash);
+        if (known != nullptr && known->HaveData()) return;
+        if (prev == nullptr || prev != m_deps.chain.Tip()) return;
+    }
+    const int64_t now = NowSeconds();
+    auto processed = m_deps.chain.ProcessBlock(block, now);
+    if (!processed) {
+        const chain::ChainError& e = processed.error();
+        if (e.kind == chain::ChainError::Kind::Io) {
+            Log("error storing block " + hash.ToHex() + ": " + e.message);
+        } else {
+            Misbehaving(peer, "invalid block " + hash.ToHex() + ": " + e.message);
+        }
+    } else {
+        m_orphans.EraseForBlock(block);
+        UpdateBestKnown(peer, tree.Lookup(hash));
+    }
+    // The mempool, wallets and announcements follow the new tip (TipChanged via the node).
+    if (m_deps.chain_settled) m_deps.chain_settled(now);
+    RequestBlocksFromAll();
+}
+
+void PeerManager::ServeBlock(Peer& peer, const primitives::BlockHash& hash, bool witness,
+                             std::vector<wire::Inv>& not_found) {
+    const chain::BlockIndex* index = m_deps.chain.Tree().Lookup(hash);
+    if (index == nullptr || !index->HaveData() || index->IsFailed()) {
+        not_found.push_back({witness ? wire::MSG_WITNESS_BLOCK : wire::MSG_BLOCK, hash.get()});
+        return;
+    }
+    auto block = m_deps.blocks.ReadBlock(index->data_pos);
+    if (!block) {
+        Log("cannot read block " + hash.ToHex() + " to serve it: " + block.error().message);
+        not_found.push_back({witness ? wire::MSG_WITNESS_BLOCK : wire::MSG_BLOCK, hash.get()});
+        return;
+    }
+    const util::Bytes bytes = primitives::SerializeBlock(*block, witness);
+    SendRaw(peer, wire::BlockMsg::COMMAND, bytes);
+}
+
+void PeerManager::TipChanged() {
+    const chain::BlockIndex* tip = m_deps.chain.Tip();
+    if (tip == m_last_announced_tip) return;
+    m_last_announced_tip = tip;
+    if (IsInitialBlockDownload()) return;  // nobody wants our stale tip
+    for (auto& [id, p] : m_peers) {
+        if (p->HandshakeDone()) AnnounceBlocks(*p);
+    }
+}
+
+void PeerManager::AnnounceBlocks(Peer& peer) {
+    const chain::BlockIndex* tip = m_deps.chain.Tip();
+    const chain::BlockIndex* known = peer.best_announced;
+    if (peer.best_known != nullptr && (known == nullptr || peer.best_known->chain_work > known->chain_work)) {
+        known = peer.best_known;
+    }
+    if (known != nullptr && tip->GetAncestor(known->height) == known && known == tip) return;
+    if (peer.best_known != nullptr && peer.best_known->GetAncestor(tip->height) == tip) return;  // it has more
+    if (peer.prefers_headers && known != nullptr) {
+        const chain::BlockIndex* fork = chain::LastCommonAncestor(known, tip);
+        const int count = fork == nullptr ? 0 : tip->height - fork->height;
+        if (count >= 1 && static_cast<size_t>(count) <= MAX_BLOCKS_TO_ANNOUNCE) {
+            wire::HeadersMsg msg;
+            msg.headers.resize(static_cast<size_t>(count));
+            const chain::BlockIndex* i = tip;
+            for (int k = count - 1; k >= 0; --k, i = i->prev) msg.headers[static_cast<size_t>(k)] = i->GetHeader();
+            Send(peer, msg);
+            peer.best_announced = tip;
+            return;
+        }
+    }
+    wire::InvMsg inv;
+    inv.items.push_back({wire::MSG_BLOCK, tip->hash.get()});
+    Send(peer, inv);
+    peer.best_announced = tip;
+}
+
+}  // namespace tonari::bitcoin::p2p

@@ -1,0 +1,537 @@
+// PeerManager plumbing: connections coming and going, message dispatch, the version
+// handshake, pings, timeouts, discipline, and keeping the outbound slots filled.
+#include "bitcoin/p2p/peer_manager.h"
+
+#include <algorithm>
+
+#include "bitcoin/wire/addr.h"
+#include "bitcoin/wire/block_msg.h"
+#include "bitcoin/wire/empty_messages.h"
+#include "bitcoin/wire/feefilter.h"
+#include "bitcoin/wire/headers.h"
+#include "bitcoin/wire/locator.h"
+#include "bitcoin/wire/ping.h"
+#include "bitcoin/wire/protocol.h"
+#include "bitcoin/wire/sendcmpct.h"
+#include "bitcoin/wire/tx_msg.h"
+#include "bitcoin/wire/version.h"
+
+namespace tonari::bitcoin::p2p {
+namespace {
+
+// A peer sending this many messages we do not understand is flooding us, not speaking a
+// newer protocol (every real extension is a handful of messages per connection).
+constexpr int MAX_UNKNOWN_MESSAGES = 1'000;
+
+}  // namespace
+
+const char* ToString(ConnectionType type) {
+    switch (type) {
+        case ConnectionType::Inbound: return "inbound";
+        case ConnectionType::OutboundFullRelay: return "outbound-full-relay";
+        case ConnectionType::BlockRelayOnly: return "block-relay-only";
+        case ConnectionType::Manual: return "manual";
+    }
+    return "unknown";
+}
+
+PeerManager::PeerManager(PeerManagerDeps deps, PeerManagerOptions options)
+    : m_deps(std::move(deps)), m_options(std::move(options)), m_rng(std::random_device{}()),
+      m_orphans(mempool::DEFAULT_MAX_ORPHANS, std::random_device{}()) {
+    m_local_nonce = Random64();
+    for (const auto& ep : m_options.manual) m_manual.push_back({ep, std::nullopt, false, 0, 0, false});
+    m_seeds_left = m_options.seeds;
+    m_last_announced_tip = m_deps.chain.Tip();
+}
+
+PeerManager::~PeerManager() = default;
+
+void PeerManager::Log(const std::string& line) const {
+    if (m_deps.log) m_deps.log(line);
+}
+
+Peer* PeerManager::Find(PeerId id) {
+    const auto it = m_peers.find(id);
+    return it == m_peers.end() ? nullptr : it->second.get();
+}
+
+void PeerManager::SendRaw(Peer& peer, std::string_view command, util::ByteSpan payload) {
+    if (peer.disconnecting || m_net == nullptr) return;
+    util::Bytes frame = wire::FrameMessage(m_options.params->message_start, command, payload);
+    m_bytes_sent += frame.size();
+    if (!m_net->Send(peer.id, std::move(frame))) peer.disconnecting = true;
+}
+
+void PeerManager::Disconnect(Peer& peer, const std::string& reason) {
+    if (peer.disconnecting) return;
+    Log("disconnecting peer=" + std::to_string(peer.id) + " (" + peer.remote.ToString() + "): " + reason);
+    peer.disconnecting = true;
+    if (m_net != nullptr) m_net->Disconnect(peer.id, reason);
+}
+
+void PeerManager::Misbehaving(Peer& peer, const std::string& reason) {
+    // Local peers are disconnected but not discouraged: on one machine they share an address
+    // with honest peers (Core does the same).
+    const bool local = peer.address && peer.address->IsLocal();
+    if (!local && peer.type != ConnectionType::Manual) m_deps.bans.Discourage(peer.remote.address);
+    Disconnect(peer, "misbehaving: " + reason);
+}
+
+// ---- connections ----
+
+void PeerManager::OnConnected(const netcore::ConnectionInfo& info, uint64_t tag) {
+    auto peer = std::make_unique<Peer>();
+    peer->id = info.id;
+    peer->remote = info.remote;
+    peer->local = info.local;
+    peer->address = wire::NetAddress::Parse(info.remote.ToString(), info.remote.port);
+    peer->connected_at = NowSeconds();
+    peer->type = ConnectionType::Inbound;
+    if (!info.inbound) {
+        const auto it = m_pending_connects.find(tag);
+        peer->type = it == m_pending_connects.end() ? ConnectionType::Manual : it->second;
+        if (it != m_pending_connects.end()) m_pending_connects.erase(it);
+        for (auto& m : m_manual) {
+            if (m.connecting && m.tag == tag) {
+                m.connecting = false;
+                m.peer = info.id;
+            }
+        }
+        m_connecting_addrs.erase(info.remote.ToString());
+    }
+    const int64_t now = Now();
+    peer->next_ping_us = now;
+    Peer& p = *peer;
+    m_peers.emplace(info.id, std::move(peer));
+    if (p.IsInbound() && m_deps.bans.IsDiscouraged(p.remote.address) &&
+        static_cast<int>(InboundCount()) >= m_options.max_connections - m_options.max_outbound_full_relay -
+                                                 m_options.max_block_relay_only) {
+        Disconnect(p, "discouraged and the inbound slots are full");
+        return;
+    }
+    Log("connected peer=" + std::to_string(p.id) + " " + p.remote.ToString() + " (" + ToString(p.type) + ")");
+    // The initiator speaks first.
+    if (!p.IsInbound()) SendVersion(p);
+}
+
+void PeerManager::OnConnectFailed(const netcore::PeerEndpoint& remote, uint64_t tag, const std::string& reason) {
+    m_pending_connects.erase(tag);
+    m_connecting_addrs.erase(remote.ToString());
+    for (auto& m : m_manual) {
+        if (m.connecting && m.tag == tag) {
+            m.connecting = false;
+            m.next_attempt_us = Now() + 2'000'000;
+        }
+    }
+    m_manual.erase(std::remove_if(m_manual.begin(), m_manual.end(),
+                                  [](const ManualEntry& m) { return m.once && !m.connecting && !m.peer; }),
+                   m_manual.end());
+    if (auto addr = wire::NetAddress::Parse(remote.ToString(), remote.port)) {
+        m_deps.addrman.Attempt(*addr, true, NowSeconds());
+    }
+    Log("connection to " + remote.ToString() + " failed: " + reason);
+}
+
+void PeerManager::OnDisconnected(PeerId id, const std::string& reason) {
+    const auto it = m_peers.find(id);
+    if (it == m_peers.end()) return;
+    Peer& peer = *it->second;
+    Log("peer=" + std::to_string(id) + " disconnected: " + reason);
+    // Its block requests go back into the pool for others to serve.
+    for (const auto& [hash, when] : peer.blocks_in_flight) m_block_requests.erase(hash);
+    for (const auto& [hash, when] : peer.txs_requested) {
+        const auto req = m_tx_requests.find(hash);
+        if (req != m_tx_requests.end() && req->second == id) m_tx_requests.erase(req);
+    }
+    m_orphans.EraseForPeer(static_cast<mempool::PeerId>(id));
+    if (m_headers_sync_peer == id) m_headers_sync_peer = 0;
+    if (m_presync && m_presync->Peer() == id) m_presync.reset();
+    for (auto& m : m_manual) {
+        if (m.peer == id) {
+            m.peer.reset();
+            m.next_attempt_us = Now() + 1'000'000;
+        }
+    }
+    m_manual.erase(std::remove_if(m_manual.begin(), m_manual.end(),
+                                  [](const ManualEntry& m) { return m.once && !m.connecting && !m.peer; }),
+                   m_manual.end());
+    const bool had_blocks = !peer.blocks_in_flight.empty();
+    m_peers.erase(it);
+    if (had_blocks) RequestBlocksFromAll();
+}
+
+size_t PeerManager::InboundCount() const {
+    return static_cast<size_t>(std::count_if(m_peers.begin(), m_peers.end(),
+                                             [](const auto& kv) { return kv.second->IsInbound(); }));
+}
+
+int PeerManager::CountOutbound(ConnectionType type) const {
+    int n = 0;
+    for (const auto& [id, p] : m_peers) n += p->type == type ? 1 : 0;
+    for (const auto& [tag, t] : m_pending_connects) n += t == type ? 1 : 0;
+    return n;
+}
+
+// ---- messages ----
+
+void PeerManager::OnFrame(PeerId id, const util::Bytes& header, const util::Bytes& payload) {
+    Peer* peer = Find(id);
+    m_bytes_received += header.size() + payload.size();
+    if (peer == nullptr || peer->disconnecting) return;
+    auto decoded = wire::DecodeFrameHeader(header, m_options.params->message_start);
+    if (!decoded) {
+        Misbehaving(*peer, std::string("bad message header: ") + wire::ToString(decoded.error()));
+        return;
+    }
+    if (!wire::ChecksumMatches(*decoded, payload)) {
+        Disconnect(*peer, "bad checksum on " + decoded->command + " message");
+        return;
+    }
+    Dispatch(*peer, decoded->command, payload);
+}
+
+void PeerManager::Dispatch(Peer& peer, const std::string& command, util::ByteSpan payload) {
+    if (command == wire::VersionMsg::COMMAND) return OnVersion(peer, payload);
+    if (!peer.version_received) {
+        // Nothing counts before the version message (Core ignores such messages too).
+        if (++peer.unknown_messages > MAX_UNKNOWN_MESSAGES) Disconnect(peer, "too many messages before version");
+        return;
+    }
+    if (command == wire::VerackMsg::COMMAND) return OnVerack(peer);
+    if (!peer.verack_received) {
+        // Feature negotiation happens between version and verack.
+        if (command == wire::WtxidRelayMsg::COMMAND) {
+            if (peer.version >= wire::WTXID_RELAY_VERSION) peer.wtxid_relay = true;
+        } else if (command == wire::SendAddrV2Msg::COMMAND) {
+            peer.wants_addrv2 = true;
+        } else if (++peer.unknown_messages > MAX_UNKNOWN_MESSAGES) {
+            Disconnect(peer, "too many messages before verack");
+        }
+        return;
+    }
+    if (command == wire::PingMsg::COMMAND) {
+        auto ping = wire::PingMsg::Decode(payload);
+        if (!ping) return Misbehaving(peer, "malformed ping");
+        Send(peer, wire::PongMsg{ping->nonce});
+        return;
+    }
+    if (command == wire::PongMsg::COMMAND) {
+        auto pong = wire::PongMsg::Decode(payload);
+        if (!pong) return Misbehaving(peer, "malformed pong");
+        if (peer.ping_nonce != 0 && pong->nonce == peer.ping_nonce) {
+            const int64_t rtt = std::max<int64_t>(0, Now() - peer.ping_sent_us);
+            peer.last_ping_us = rtt;
+            peer.min_ping_us = peer.min_ping_us ? std::min(*peer.min_ping_us, rtt) : rtt;
+            peer.ping_nonce = 0;
+        }
+        return;
+    }
+    if (command == wire::HeadersMsg::COMMAND) return OnHeaders(peer, payload);
+    if (command == wire::GetHeadersMsg::COMMAND) return OnGetHeaders(peer, payload);
+    if (command == wire::BlockMsg::COMMAND) return OnBlock(peer, payload);
+    if (command == wire::InvMsg::COMMAND) return OnInv(peer, payload);
+    if (command == wire::GetDataMsg::COMMAND) return OnGetData(peer, payload);
+    if (command == wire::TxMsg::COMMAND) return OnTx(peer, payload);
+    if (command == wire::NotFoundMsg::COMMAND) {
+        auto nf = wire::NotFoundMsg::Decode(payload);
+        if (!nf) return Misbehaving(peer, "malformed notfound");
+        for (const auto& inv : nf->items) {
+            peer.txs_requested.erase(inv.hash);
+            const auto req = m_tx_requests.find(inv.hash);
+            if (req != m_tx_requests.end() && req->second == peer.id) m_tx_requests.erase(req);
+        }
+        return;
+    }
+    if (command == wire::AddrMsg::COMMAND) return OnAddr(peer, payload, false);
+    if (command == wire::AddrV2Msg::COMMAND) return OnAddr(peer, payload, true);
+    if (command == wire::GetAddrMsg::COMMAND) return OnGetAddr(peer);
+    if (command == wire::SendHeadersMsg::COMMAND) {
+        peer.prefers_headers = true;
+        return;
+    }
+    if (command == wire::FeeFilterMsg::COMMAND) {
+        auto ff = wire::FeeFilterMsg::Decode(payload);
+        if (!ff) return Misbehaving(peer, "malformed feefilter");
+        if (ff->fee_rate >= 0 && ff->fee_rate <= 21'000'000LL * 100'000'000LL) peer.fee_filter = ff->fee_rate;
+        return;
+    }
+    if (command == wire::SendCmpctMsg::COMMAND) {
+        auto sc = wire::SendCmpctMsg::Decode(payload);
+        if (!sc) return Misbehaving(peer, "malformed sendcmpct");
+        if (sc->version == 2) {
+            peer.supports_compact = true;
+            peer.compact_high_bandwidth = sc->announce;
+        }
+        return;
+    }
+    if (command == wire::MempoolMsg::COMMAND) return;  // BIP35 is off, as in Core by default
+    if (++peer.unknown_messages > MAX_UNKNOWN_MESSAGES) Disconnect(peer, "too many unknown messages");
+}
+
+// ---- handshake ----
+
+void PeerManager::SendVersion(Peer& peer) {
+    wire::VersionMsg v;
+    v.version = wire::PROTOCOL_VERSION;
+    v.services = m_options.local_services;
+    v.timestamp = NowSeconds();
+    if (peer.address) v.addr_recv = *peer.address;
+    v.addr_from = wire::NetAddress{wire::NetId::IPv4, util::Bytes(4, 0), 0};
+    v.addr_recv_services = 0;
+    v.nonce = m_local_nonce;
+    v.user_agent = m_options.user_agent;
+    v.start_height = m_deps.chain.Chain().Height();
+    v.relay = m_options.relay_txs && peer.type != ConnectionType::BlockRelayOnly;
+    Send(peer, v);
+}
+
+void PeerManager::OnVersion(Peer& peer, util::ByteSpan payload) {
+    if (peer.version_received) return;  // a second version is ignored, as in Core
+    auto v = wire::VersionMsg::Decode(payload);
+    if (!v) return Misbehaving(peer, "malformed version");
+    if (v->version < wire::MIN_PEER_PROTO_VERSION) {
+        return Disconnect(peer, "obsolete protocol version " + std::to_string(v->version));
+    }
+    if (peer.IsInbound() && v->nonce == m_local_nonce) return Disconnect(peer, "connected to self");
+    const uint64_t desirable = wire::NODE_NETWORK | wire::NODE_WITNESS;
+    if ((peer.type == ConnectionType::OutboundFullRelay || peer.type == ConnectionType::BlockRelayOnly) &&
+        (v->services & desirable) != desirable) {
+        return Disconnect(peer, "does not offer the services we need");
+    }
+    peer.version_received = true;
+    peer.version = std::min(v->version, wire::PROTOCOL_VERSION);
+    peer.services = v->services;
+    peer.user_agent = v->user_agent.substr(0, 256);
+    peer.start_height = v->start_height;
+    peer.relay_txs = v->relay && peer.type != ConnectionType::BlockRelayOnly && m_options.relay_txs;
+    if (peer.IsInbound()) SendVersion(peer);
+    if (peer.version >= wire::WTXID_RELAY_VERSION) {
+        Send(peer, wire::WtxidRelayMsg{});
+        Send(peer, wire::SendAddrV2Msg{});
+    }
+    Send(peer, wire::VerackMsg{});
+}
+
+void PeerManager::OnVerack(Peer& peer) {
+    if (peer.verack_received) return;
+    peer.verack_received = true;
+    HandshakeCompleted(peer);
+}
+
+void PeerManager::HandshakeCompleted(Peer& peer) {
+    Log("handshake with peer=" + std::to_string(peer.id) + " " + peer.remote.ToString() + " version " +
+        std::to_string(peer.version) + " " + peer.user_agent + " height " + std::to_string(peer.start_height));
+    if (peer.version >= wire::SENDHEADERS_VERSION) Send(peer, wire::SendHeadersMsg{});
+    if (m_options.relay_txs && peer.RelaysTxs() && peer.version >= wire::FEEFILTER_VERSION) {
+        const int64_t floor = m_deps.accept.MinFeeRate(NowSeconds()).SatPerKvB();
+        Send(peer, wire::FeeFilterMsg{floor});
+    }
+    if (!peer.IsInbound() && peer.address) {
+        m_deps.addrman.Good(*peer.address, NowSeconds());
+        m_deps.addrman.SetServices(*peer.address, peer.services);
+    }
+    if (!peer.IsInbound() && peer.type != ConnectionType::BlockRelayOnly) {
+        Send(peer, wire::GetAddrMsg{});
+        peer.getaddr_sent = true;
+    }
+    peer.best_announced = nullptr;
+    ScheduleTrickle(peer, Now());
+    StartHeadersSync(peer);
+}
+
+// ---- timers ----
+
+void PeerManager::MaintainPings(Peer& peer, int64_t now) {
+    if (peer.ping_nonce != 0) {
+        if (now - peer.ping_sent_us > PING_TIMEOUT_US) Disconnect(peer, "ping timeout");
+        return;
+    }
+    if (now < peer.next_ping_us) return;
+    uint64_t nonce = 0;
+    while (nonce == 0) nonce = Random64();
+    peer.ping_nonce = nonce;
+    peer.ping_sent_us = now;
+    peer.next_ping_us = now + PING_INTERVAL_US;
+    Send(peer, wire::PingMsg{nonce});
+}
+
+void PeerManager::CheckTimeouts(Peer& peer, int64_t now) {
+    if (!peer.HandshakeDone() && now - peer.connected_at * 1'000'000 > HANDSHAKE_TIMEOUT_US) {
+        Disconnect(peer, "version handshake timeout");
+        return;
+    }
+    if (peer.headers_requested_us != 0 && now - peer.headers_requested_us > HEADERS_RESPONSE_TIMEOUT_US &&
+        m_headers_sync_peer == peer.id) {
+        Disconnect(peer, "headers sync timeout");
+    }
+}
+
+void PeerManager::Tick() {
+    const int64_t now = Now();
+    std::vector<Peer*> peers;
+    for (auto& [id, p] : m_peers) peers.push_back(p.get());
+    for (Peer* p : peers) {
+        if (p->disconnecting) continue;
+        CheckTimeouts(*p, now);
+        if (!p->HandshakeDone()) continue;
+        MaintainPings(*p, now);
+        CheckStalls(*p, now);
+        ExpireTxRequests(*p, now);
+        TrickleTxs(*p, now);
+        TrickleAddrs(*p, now);
+    }
+    if (now - m_last_orphan_expiry_us > 60'000'000) {
+        m_orphans.Expire(NowSeconds());
+        m_last_orphan_expiry_us = now;
+    }
+    if (now >= m_next_open_us) {
+        m_next_open_us = now + OPEN_CONNECTIONS_INTERVAL_US;
+        OpenConnections(now);
+    }
+}
+
+// ---- outbound connections ----
+
+void PeerManager::OpenConnections(int64_t now) {
+    if (m_net == nullptr) return;
+    for (auto& m : m_manual) {
+        if (m.peer || m.connecting || now < m.next_attempt_us) continue;
+        m.connecting = true;
+        const uint64_t tag = m_next_tag++;
+        m_pending_connects[tag] = ConnectionType::Manual;
+        m.tag = tag;
+        m_net->Connect(m.endpoint, tag);
+    }
+    if (!m_options.automatic_outbound) return;
+    if (m_peers.empty() && !m_seeds_left.empty()) {
+        for (const auto& seed : m_seeds_left) {
+            const uint64_t tag = m_next_tag++;
+            m_pending_connects[tag] = ConnectionType::OutboundFullRelay;
+            m_net->Connect(seed, tag);
+        }
+        m_seeds_left.clear();
+    }
+    const int64_t now_s = now / 1'000'000;
+    for (const auto type : {ConnectionType::OutboundFullRelay, ConnectionType::BlockRelayOnly}) {
+        const int target = type == ConnectionType::OutboundFullRelay ? m_options.max_outbound_full_relay
+                                                                     : m_options.max_block_relay_only;
+        if (CountOutbound(type) >= target) continue;
+        // A few tries per round: the table may hold addresses we are already connected to.
+        for (int attempt = 0; attempt < 10; ++attempt) {
+            auto entry = m_deps.addrman.Select(false, now_s);
+            if (!entry) break;
+            const std::string text = entry->address.ToString();
+            const bool busy = m_connecting_addrs.count(text) != 0 ||
+                              std::any_of(m_peers.begin(), m_peers.end(), [&](const auto& kv) {
+                                  return kv.second->remote.ToString() == text;
+                              });
+            if (busy || m_deps.bans.IsBanned(text.substr(0, text.rfind(':')), now_s)) continue;
+            auto ep = netcore::PeerEndpoint{};
+            ep.port = entry->address.port;
+            ep.address = text.substr(0, text.rfind(':'));
+            if (!ep.address.empty() && ep.address.front() == '[') ep.address = ep.address.substr(1, ep.address.size() - 2);
+            m_deps.addrman.Attempt(entry->address, false, now_s);
+            const uint64_t tag = m_next_tag++;
+            m_pending_connects[tag] = type;
+            m_connecting_addrs.insert(text);
+            m_net->Connect(ep, tag);
+            break;
+        }
+    }
+}
+
+// ---- RPC helpers ----
+
+bool PeerManager::AddManual(const netcore::PeerEndpoint& endpoint) {
+    const std::string text = endpoint.ToString();
+    for (const auto& m : m_manual) {
+        if (!m.once && m.endpoint.ToString() == text) return false;
+    }
+    m_manual.push_back({endpoint, std::nullopt, false, 0, 0, false});
+    m_next_open_us = 0;
+    return true;
+}
+
+bool PeerManager::RemoveManual(const netcore::PeerEndpoint& endpoint) {
+    const std::string text = endpoint.ToString();
+    const auto it = std::find_if(m_manual.begin(), m_manual.end(),
+                                 [&](const ManualEntry& m) { return !m.once && m.endpoint.ToString() == text; });
+    if (it == m_manual.end()) return false;
+    m_manual.erase(it);
+    return true;
+}
+
+void PeerManager::ConnectOnce(const netcore::PeerEndpoint& endpoint) {
+    m_manual.push_back({endpoint, std::nullopt, false, 0, 0, true});
+    m_next_open_us = 0;
+}
+
+std::vector<std::pair<netcore::PeerEndpoint, std::optional<PeerId>>> PeerManager::ManualPeers() const {
+    std::vector<std::pair<netcore::PeerEndpoint, std::optional<PeerId>>> out;
+    for (const auto& m : m_manual) {
+        if (!m.once) out.emplace_back(m.endpoint, m.peer);
+    }
+    return out;
+}
+
+bool PeerManager::DisconnectByAddress(const std::string& address) {
+    bool found = false;
+    for (auto& [id, p] : m_peers) {
+        if (p->remote.ToString() == address && !p->disconnecting) {
+            Disconnect(*p, "disconnectnode");
+            found = true;
+        }
+    }
+    return found;
+}
+
+bool PeerManager::DisconnectById(PeerId id) {
+    Peer* p = Find(id);
+    if (p == nullptr || p->disconnecting) return false;
+    Disconnect(*p, "disconnectnode");
+    return true;
+}
+
+void PeerManager::DisconnectBanned() {
+    const int64_t now = NowSeconds();
+    for (auto& [id, p] : m_peers) {
+        if (m_deps.bans.IsBanned(p->remote.address, now)) Disconnect(*p, "banned");
+    }
+}
+
+std::vector<PeerStats> PeerManager::GetPeerStats() const {
+    std::vector<PeerStats> out;
+    const int64_t now = m_deps.now_us();
+    for (const auto& [id, pp] : m_peers) {
+        const Peer& p = *pp;
+        PeerStats s;
+        s.id = p.id;
+        s.addr = p.remote.ToString();
+        s.addr_local = p.local.ToString();
+        s.type = p.type;
+        s.services = p.services;
+        s.relay_txs = p.relay_txs;
+        s.conn_time = p.connected_at;
+        s.version = p.version;
+        s.subver = p.user_agent;
+        s.start_height = p.start_height;
+        s.synced_headers = p.best_known ? p.best_known->height : -1;
+        s.synced_blocks = p.last_common ? p.last_common->height : -1;
+        for (const auto& [hash, when] : p.blocks_in_flight) {
+            if (const auto* index = m_deps.chain.Tree().Lookup(hash)) s.inflight.push_back(index->height);
+        }
+        std::sort(s.inflight.begin(), s.inflight.end());
+        if (p.last_ping_us) s.ping_time = *p.last_ping_us / 1e6;
+        if (p.min_ping_us) s.min_ping = *p.min_ping_us / 1e6;
+        if (p.ping_nonce != 0) s.ping_wait = (now - p.ping_sent_us) / 1e6;
+        s.fee_filter = p.fee_filter;
+        s.wtxid_relay = p.wtxid_relay;
+        s.bip152_hb_from = p.compact_high_bandwidth;
+        s.addrv2 = p.wants_addrv2;
+        s.handshake_done = p.HandshakeDone();
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+}  // namespace tonari::bitcoin::p2p

@@ -1,0 +1,297 @@
+// PeerManager: Bitcoin's P2P protocol over netcore connections (Bitcoin Core's
+// net_processing). It performs the version handshake, keeps peers alive with pings, syncs
+// headers first and then downloads blocks from several peers in parallel within a moving
+// window, announces new blocks (by `headers` or `inv`) and new transactions (by trickled
+// `inv`), answers `getheaders`/`getdata`/`getaddr`, gossips addresses, keeps the outbound
+// connection slots filled, and disconnects (and, for non-local peers, discourages) peers that
+// send invalid data.
+//
+// Threading: every method runs on the validation strand, the same thread that owns the
+// chainstate and the mempool, so protocol code reads chain state without locks. The network
+// callbacks (PeerNetworkEvents, called on netcore's io thread) only post work to the strand.
+// Lifetime: stop the PeerNetwork first (no more callbacks), drain the strand, then destroy
+// this object.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "bitcoin/addrman/addrman.h"
+#include "bitcoin/chain/block_store.h"
+#include "bitcoin/chain/chainstate.h"
+#include "bitcoin/mempool/accept.h"
+#include "bitcoin/mempool/orphanage.h"
+#include "bitcoin/mempool/tx_mempool.h"
+#include "bitcoin/p2p/ban_list.h"
+#include "bitcoin/p2p/headers_presync.h"
+#include "bitcoin/p2p/peer.h"
+#include "bitcoin/wire/frame.h"
+#include "bitcoin/wire/inventory.h"
+#include "netcore/peer_network.h"
+
+namespace tonari::bitcoin::p2p {
+
+// ---- limits and timings (Bitcoin Core's values unless said otherwise) ----
+// Outbound connections kept open: 8 full-relay and 2 block-relay-only.
+inline constexpr int MAX_OUTBOUND_FULL_RELAY = 8;
+inline constexpr int MAX_BLOCK_RELAY_ONLY = 2;
+// A peer that has not finished the version handshake by then is dropped: idle sockets would
+// otherwise hold connection slots forever (slot exhaustion).
+inline constexpr int64_t HANDSHAKE_TIMEOUT_US = 60'000'000;
+inline constexpr int64_t PING_INTERVAL_US = 120'000'000;
+// A ping unanswered this long means a dead or hostile peer holding a slot.
+inline constexpr int64_t PING_TIMEOUT_US = 20 * 60 * 1'000'000LL;
+// Blocks requested from one peer at a time: one slow peer cannot hold the whole download.
+inline constexpr size_t MAX_BLOCKS_IN_TRANSIT_PER_PEER = 16;
+// Blocks are fetched at most this far past the tip, so out-of-order blocks waiting for a
+// missing parent stay bounded on disk and in memory.
+inline constexpr int BLOCK_DOWNLOAD_WINDOW = 1024;
+// A peer holding the block the window waits on this long while others could serve it is a
+// staller and is disconnected (Core starts at 2 s and doubles it; a fixed value here).
+inline constexpr int64_t BLOCK_STALLING_TIMEOUT_US = 2'000'000;
+// Any one requested block not delivered within this is re-requested elsewhere.
+inline constexpr int64_t BLOCK_DOWNLOAD_TIMEOUT_US = 60'000'000;
+// A getheaders unanswered this long: the sync peer is replaced.
+inline constexpr int64_t HEADERS_RESPONSE_TIMEOUT_US = 120'000'000;
+// Headers messages that do not connect to anything we know, tolerated before the peer is
+// treated as misbehaving (they are how reorgs are announced, and also a cheap spam vector).
+inline constexpr int MAX_UNCONNECTING_HEADERS = 10;
+// New blocks announced with `headers` rather than `inv` only when there are at most this many.
+inline constexpr size_t MAX_BLOCKS_TO_ANNOUNCE = 8;
+// Average trickle intervals for transaction announcements: random delays hide which peer a
+// transaction came from first (spy nodes map origins by timing).
+inline constexpr int64_t INBOUND_INVENTORY_INTERVAL_US = 5'000'000;
+inline constexpr int64_t OUTBOUND_INVENTORY_INTERVAL_US = 2'000'000;
+// Transaction announcements sent per trickle, at most.
+inline constexpr size_t INVENTORY_BROADCAST_MAX = 1'000;
+// Transactions requested from one peer and not yet delivered: an announcer that never
+// delivers cannot make us track unbounded requests.
+inline constexpr size_t MAX_PEER_TX_REQUESTS = 5'000;
+inline constexpr int64_t TX_REQUEST_TIMEOUT_US = 60'000'000;
+// Recently rejected transactions remembered, so a flood of one bad transaction is not
+// validated again and again (CPU exhaustion).
+inline constexpr size_t RECENT_REJECTS_SIZE = 120'000;
+// Addresses in one getaddr answer (Core: 1000, and at most 23% of the table).
+inline constexpr size_t MAX_ADDR_TO_SEND = 1'000;
+inline constexpr size_t MAX_PCT_ADDR_TO_SEND = 23;
+inline constexpr int64_t ADDR_TRICKLE_INTERVAL_US = 30'000'000;
+// Interval between attempts to fill outbound slots.
+inline constexpr int64_t OPEN_CONNECTIONS_INTERVAL_US = 500'000;
+
+struct PeerManagerOptions {
+    const consensus::ConsensusParams* params = nullptr;
+    uint64_t local_services = 0;   // wire::NODE_NETWORK | wire::NODE_WITNESS
+    std::string user_agent = "/Tonari:0.1.0/";
+    bool relay_txs = true;          // -blocksonly=0
+    int max_connections = 125;      // -maxconnections
+    int max_outbound_full_relay = MAX_OUTBOUND_FULL_RELAY;
+    int max_block_relay_only = MAX_BLOCK_RELAY_ONLY;
+    bool automatic_outbound = true;       // false with -connect: only the given peers
+    std::vector<netcore::PeerEndpoint> manual;  // -connect / -addnode: kept connected
+    std::vector<netcore::PeerEndpoint> seeds;   // -seednode: connect once for addresses
+    bool allow_local_addresses = false;   // regtest: loopback addresses are fine to gossip
+};
+
+// One row of getpeerinfo.
+struct PeerStats {
+    PeerId id = 0;
+    std::string addr;
+    std::string addr_local;
+    ConnectionType type = ConnectionType::Inbound;
+    uint64_t services = 0;
+    bool relay_txs = false;
+    int64_t conn_time = 0;
+    int32_t version = 0;
+    std::string subver;
+    int32_t start_height = 0;
+    int synced_headers = -1;
+    int synced_blocks = -1;
+    std::vector<int> inflight;
+    std::optional<double> ping_time;
+    std::optional<double> min_ping;
+    std::optional<double> ping_wait;
+    int64_t fee_filter = 0;
+    bool wtxid_relay = false;
+    bool bip152_hb_to = false;
+    bool bip152_hb_from = false;
+    bool addrv2 = false;
+    bool handshake_done = false;
+};
+
+// What the manager needs from the node, handed in rather than reached for.
+struct PeerManagerDeps {
+    chain::Chainstate& chain;
+    const chain::BlockStore& blocks;
+    mempool::MempoolAccept& accept;
+    mempool::TxMempool& pool;
+    addrman::AddrMan& addrman;
+    BanList& bans;
+    // Call after the chain may have moved (NodeStorage::ChainSettled): the mempool catches up.
+    std::function<void(int64_t now)> chain_settled;
+    // Current time in microseconds since the epoch (injected so tests control it).
+    std::function<int64_t()> now_us;
+    // Log lines (category "net"); may be empty.
+    std::function<void(const std::string&)> log;
+};
+
+class PeerManager {
+public:
+    PeerManager(PeerManagerDeps deps, PeerManagerOptions options);
+    ~PeerManager();
+    PeerManager(const PeerManager&) = delete;
+    PeerManager& operator=(const PeerManager&) = delete;
+
+    // The network must be set before any event arrives; it must outlive this object's use.
+    void SetNetwork(netcore::PeerNetwork* network) { m_net = network; }
+
+    // ---- network events (validation strand) ----
+    void OnConnected(const netcore::ConnectionInfo& info, uint64_t tag);
+    void OnConnectFailed(const netcore::PeerEndpoint& remote, uint64_t tag, const std::string& reason);
+    void OnFrame(PeerId id, const util::Bytes& header, const util::Bytes& payload);
+    void OnDisconnected(PeerId id, const std::string& reason);
+    // Timers: pings, timeouts, trickles, stalls, outbound slots. Call every ~100 ms.
+    void Tick();
+
+    // ---- node events (validation strand) ----
+    // The chain settled on a new tip (blocks mined locally or received): announce it.
+    void TipChanged();
+    // A transaction entered the mempool (from anyone): announce it at the next trickles.
+    void TxAdded(const mempool::MempoolEntry& entry);
+
+    // ---- RPC (validation strand) ----
+    std::vector<PeerStats> GetPeerStats() const;
+    size_t ConnectionCount() const { return m_peers.size(); }
+    size_t InboundCount() const;
+    // addnode add/remove/onetry. False: nothing to remove / already added.
+    bool AddManual(const netcore::PeerEndpoint& endpoint);
+    bool RemoveManual(const netcore::PeerEndpoint& endpoint);
+    void ConnectOnce(const netcore::PeerEndpoint& endpoint);
+    std::vector<std::pair<netcore::PeerEndpoint, std::optional<PeerId>>> ManualPeers() const;
+    // disconnectnode by address text or id; false when no such peer.
+    bool DisconnectByAddress(const std::string& address);
+    bool DisconnectById(PeerId id);
+    // setban add: drops connected peers in the subnet.
+    void DisconnectBanned();
+    uint64_t LocalServices() const { return m_options.local_services; }
+    uint64_t BytesSent() const { return m_bytes_sent; }
+    uint64_t BytesReceived() const { return m_bytes_received; }
+
+    // Block downloads waiting (for tests and getpeerinfo totals).
+    size_t BlocksInFlight() const { return m_block_requests.size(); }
+
+private:
+    friend class PeerManagerTest;
+    struct BlockRequest {
+        PeerId peer = 0;
+        int64_t requested_us = 0;
+    };
+
+    // ---- plumbing (peer_manager.cpp) ----
+    Peer* Find(PeerId id);
+    template <class M>
+    void Send(Peer& peer, const M& message) {
+        const util::Bytes payload = message.Encode();
+        SendRaw(peer, M::COMMAND, payload);
+    }
+    void SendRaw(Peer& peer, std::string_view command, util::ByteSpan payload);
+    void Disconnect(Peer& peer, const std::string& reason);
+    // Disconnects a peer that broke the protocol; non-local ones are also discouraged.
+    void Misbehaving(Peer& peer, const std::string& reason);
+    void Log(const std::string& line) const;
+    int64_t Now() const { return m_deps.now_us(); }
+    int64_t NowSeconds() const { return m_deps.now_us() / 1'000'000; }
+    uint64_t Random64() { return m_rng(); }
+    void Dispatch(Peer& peer, const std::string& command, util::ByteSpan payload);
+    void SendVersion(Peer& peer);
+    void OnVersion(Peer& peer, util::ByteSpan payload);
+    void OnVerack(Peer& peer);
+    void HandshakeCompleted(Peer& peer);
+    void MaintainPings(Peer& peer, int64_t now);
+    void CheckTimeouts(Peer& peer, int64_t now);
+    void OpenConnections(int64_t now);
+    int CountOutbound(ConnectionType type) const;
+
+    // ---- headers and blocks (block_sync.cpp) ----
+    bool IsInitialBlockDownload() const;
+    void StartHeadersSync(Peer& peer);
+    void SendGetHeaders(Peer& peer, const chain::BlockIndex* from);
+    void OnHeaders(Peer& peer, util::ByteSpan payload);
+    void ProcessHeaders(Peer& peer, const std::vector<primitives::BlockHeader>& headers, bool more_may_follow);
+    void OnGetHeaders(Peer& peer, util::ByteSpan payload);
+    void OnBlock(Peer& peer, util::ByteSpan payload);
+    void OnBlockInv(Peer& peer, const primitives::BlockHash& hash);
+    void ServeBlock(Peer& peer, const primitives::BlockHash& hash, bool witness, std::vector<wire::Inv>& not_found);
+    void UpdateBestKnown(Peer& peer, const chain::BlockIndex* index);
+    void RequestBlocks(Peer& peer);
+    void RequestBlocksFromAll();
+    void FindBlocksToDownload(Peer& peer, size_t count, std::vector<const chain::BlockIndex*>& out,
+                              PeerId& staller);
+    void BlockReceived(const primitives::BlockHash& hash);
+    void CheckStalls(Peer& peer, int64_t now);
+    void AnnounceBlocks(Peer& peer);
+
+    // ---- transactions (tx_relay.cpp) ----
+    void OnTxInv(Peer& peer, const wire::Inv& inv);
+    void OnTx(Peer& peer, util::ByteSpan payload);
+    void ProcessOrphans(const primitives::Tx& parent);
+    void ServeTx(Peer& peer, const wire::Inv& inv, std::vector<wire::Inv>& not_found);
+    void ScheduleTrickle(Peer& peer, int64_t now);
+    void TrickleTxs(Peer& peer, int64_t now);
+    void ExpireTxRequests(Peer& peer, int64_t now);
+    bool AlreadyHaveTx(const util::Uint256& hash, bool is_wtxid) const;
+
+    // ---- addresses (addr_relay.cpp) ----
+    void OnAddr(Peer& peer, util::ByteSpan payload, bool v2);
+    void OnGetAddr(Peer& peer);
+    void ProcessAddresses(Peer& peer, std::vector<wire::AddrEntry> entries);
+    void TrickleAddrs(Peer& peer, int64_t now);
+    void OnInv(Peer& peer, util::ByteSpan payload);
+    void OnGetData(Peer& peer, util::ByteSpan payload);
+
+    PeerManagerDeps m_deps;
+    PeerManagerOptions m_options;
+    netcore::PeerNetwork* m_net = nullptr;
+    std::map<PeerId, std::unique_ptr<Peer>> m_peers;
+    std::mt19937_64 m_rng;
+    uint64_t m_local_nonce = 0;  // our version nonce: detects connections to ourselves
+
+    // Block download: who we asked for what.
+    std::map<primitives::BlockHash, BlockRequest> m_block_requests;
+    PeerId m_headers_sync_peer = 0;  // 0: none (initial headers come from one peer at a time)
+    std::unique_ptr<HeadersPresync> m_presync;  // low-work headers being checked before storing
+    const chain::BlockIndex* m_last_announced_tip = nullptr;
+
+    // Transactions.
+    mempool::Orphanage m_orphans;
+    KnownSet m_recent_rejects{RECENT_REJECTS_SIZE};
+    std::map<util::Uint256, PeerId> m_tx_requests;  // hash -> peer asked
+
+    // Outbound bookkeeping: manual endpoints (with the peer when connected), pending connects.
+    struct ManualEntry {
+        netcore::PeerEndpoint endpoint;
+        std::optional<PeerId> peer;
+        bool connecting = false;
+        int64_t next_attempt_us = 0;
+        uint64_t tag = 0;  // of the connection attempt in progress
+        bool once = false;  // addnode onetry: forgotten after one attempt
+    };
+    std::vector<ManualEntry> m_manual;
+    std::map<uint64_t, ConnectionType> m_pending_connects;  // tag -> type
+    std::set<std::string> m_connecting_addrs;
+    uint64_t m_next_tag = 1;
+    int64_t m_next_open_us = 0;
+    int64_t m_last_orphan_expiry_us = 0;
+    std::vector<netcore::PeerEndpoint> m_seeds_left;
+
+    uint64_t m_bytes_sent = 0;
+    uint64_t m_bytes_received = 0;
+};
+
+}  // namespace tonari::bitcoin::p2p

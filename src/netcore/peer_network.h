@@ -1,0 +1,149 @@
+// PeerNetwork: the generic peer-connection runtime. It listens, dials, and moves
+// length-prefixed frames over TCP for any protocol (Bitcoin now, BitTorrent and Tox later):
+// the protocol says how long a header is and how to read the payload length from it
+// (FrameFormat); netcore knows nothing else about the bytes.
+// Ownership: Start returns the only owner; events are delivered to a PeerNetworkEvents that
+// must outlive the network. Every connection is owned by the network and closed by Stop.
+// Threading: one io thread owns every socket and delivers every event. Connect, Send,
+// FrameDone, Disconnect, Stats and NetworkStats are thread-safe (also callable from an event).
+// Stop must not be called from an event (it joins the io thread).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "util/bytes.h"
+#include "util/result.h"
+
+namespace tonari::netcore {
+
+using ConnectionId = uint64_t;
+
+struct PeerEndpoint {
+    std::string address;  // IP literal, or a host name for Connect
+    uint16_t port = 0;
+    // "1.2.3.4:5", "[::1]:5"
+    std::string ToString() const;
+    bool operator==(const PeerEndpoint&) const = default;
+};
+
+struct FrameFormat {
+    size_t header_size = 0;  // must be > 0
+    // Reads the payload length from a complete header, or an error text (bad magic, oversized
+    // length…) after which the connection is closed BEFORE any payload buffer is allocated:
+    // this is where a protocol caps the allocation a header can ask for.
+    std::function<util::Result<size_t, std::string>(util::ByteSpan header)> payload_length;
+};
+
+// The defaults below are Bitcoin Core's where it has one; each defends against a hostile peer.
+struct PeerNetworkOptions {
+    std::vector<PeerEndpoint> listen;  // IP literals; empty: no listening
+    // Connection slots. Inbound beyond max_inbound is accepted then closed at once (a peer
+    // cannot exhaust descriptors or memory by opening sockets); counted in the stats.
+    size_t max_inbound = 115;
+    // Outbound dials in progress hold a slot too.
+    size_t max_outbound = 11;
+    FrameFormat format;
+    // Per connection: a peer that never reads cannot make us buffer without bound; a Send
+    // that would take the queue past this disconnects it ("send queue full"). A frame bigger
+    // than the limit is still accepted into an empty queue.
+    size_t max_send_queue_bytes = 16 << 20;
+    // Per connection: the reader pauses while the payload bytes handed up in OnFrame and not
+    // yet released with FrameDone exceed this, so a fast peer cannot flood a slow node's
+    // processing queue; TCP flow control then slows the peer.
+    size_t max_unprocessed_bytes = 8 << 20;
+    std::chrono::milliseconds connect_timeout{5000};  // resolve + connect
+    // A single write that makes no progress this long disconnects (a peer that stops reading).
+    std::chrono::milliseconds write_timeout{60000};
+    // Nothing received this long disconnects (idle or dead peers holding a slot).
+    std::chrono::milliseconds inactivity_timeout{20 * 60 * 1000};
+    // Token bucket on received bytes; the reader waits for tokens (bandwidth exhaustion).
+    // rate 0 = unlimited; burst 0 = one second's worth.
+    double recv_rate_bytes_per_sec = 0;
+    double recv_burst_bytes = 0;
+    // Ban hook, called on the io thread with an IP text ("1.2.3.4", "::1"), and for Connect
+    // also with the address as given: a banned inbound peer is closed at accept, an outbound
+    // dial is refused. Empty: nobody is banned.
+    std::function<bool(const std::string& address)> is_banned;
+};
+
+struct ConnectionInfo {
+    ConnectionId id = 0;
+    bool inbound = false;
+    PeerEndpoint remote;  // the IP actually connected, also for a Connect by host name
+    PeerEndpoint local;
+};
+
+// Called on the network's io thread; must not block (post real work elsewhere) and must not
+// throw (an exception is caught, counted in PeerNetworkStats::handler_errors and dropped).
+class PeerNetworkEvents {
+public:
+    virtual ~PeerNetworkEvents() = default;
+    // tag: 0 for inbound; Connect's tag for outbound. Before any OnFrame of that id.
+    virtual void OnConnected(const ConnectionInfo& info, uint64_t tag) = 0;
+    // Exactly one of OnConnected / OnConnectFailed per Connect made before Stop.
+    virtual void OnConnectFailed(const PeerEndpoint& remote, uint64_t tag, const std::string& reason) = 0;
+    // One complete frame; release it with FrameDone(id, payload.size()) once processed.
+    virtual void OnFrame(ConnectionId id, util::Bytes header, util::Bytes payload) = 0;
+    // Exactly once per OnConnected, last event of that id. reason: the first cause seen.
+    virtual void OnDisconnected(ConnectionId id, const std::string& reason) = 0;
+};
+
+struct PeerNetworkStats {
+    uint64_t accepted = 0;           // inbound connections given a slot
+    uint64_t rejected_slots = 0;     // inbound closed at accept: no free slot
+    uint64_t rejected_banned = 0;    // inbound closed at accept: is_banned
+    uint64_t outbound_connected = 0;
+    uint64_t connect_failed = 0;     // OnConnectFailed deliveries
+    uint64_t disconnected = 0;       // OnDisconnected deliveries
+    uint64_t handler_errors = 0;     // exceptions thrown by PeerNetworkEvents handlers
+    size_t inbound = 0;              // connections now open
+    size_t outbound = 0;
+    size_t connecting = 0;           // outbound dials in progress
+};
+
+struct ConnectionStats {
+    uint64_t bytes_sent = 0;
+    uint64_t bytes_received = 0;
+    uint64_t frames_received = 0;
+    int64_t connected_at_unix = 0;
+    int64_t last_send_unix = 0;  // 0: never
+    int64_t last_recv_unix = 0;
+    size_t send_queue_bytes = 0;   // queued or being written
+    size_t unprocessed_bytes = 0;  // handed up, not yet released with FrameDone
+    bool recv_paused = false;      // reader waiting for FrameDone
+};
+
+class PeerNetwork {
+public:
+    // Checks the options, binds every listen endpoint (an error if any fails) and starts the
+    // io thread.
+    static util::Result<std::unique_ptr<PeerNetwork>, std::string> Start(PeerNetworkOptions options,
+                                                                          PeerNetworkEvents& events);
+    virtual ~PeerNetwork() = default;
+
+    // The endpoints actually bound, with the ports the system chose for port 0.
+    virtual std::vector<PeerEndpoint> ListenEndpoints() const = 0;
+    // Asynchronous; the answer is OnConnected or OnConnectFailed (out of outbound slots,
+    // banned, timeout, refused, stopping). Resolves host names. Ignored after Stop.
+    virtual void Connect(const PeerEndpoint& remote, uint64_t tag) = 0;
+    // Queues one complete frame (header included). False if the id is unknown or closing, or
+    // if the frame would overflow max_send_queue_bytes (the connection is then closed).
+    virtual bool Send(ConnectionId id, util::Bytes frame) = 0;
+    // The consumer finished with one frame whose payload had this size (flow control).
+    virtual void FrameDone(ConnectionId id, size_t payload_bytes) = 0;
+    // Closes the connection; frames still queued may be dropped. No-op for an unknown id.
+    virtual void Disconnect(ConnectionId id, const std::string& reason) = 0;
+    virtual std::optional<ConnectionStats> Stats(ConnectionId id) const = 0;
+    virtual PeerNetworkStats NetworkStats() const = 0;
+    // Closes listeners, dials and connections, delivers every OnConnectFailed/OnDisconnected
+    // still due, and joins the io thread. Idempotent; the destructor calls it.
+    virtual void Stop() = 0;
+};
+
+}  // namespace tonari::netcore

@@ -1,0 +1,688 @@
+// PeerNetwork on loopback with port 0: frames both ways, a 1 MB frame, hostile headers,
+// inactivity, slots, bans, failed dials, a peer that never reads, flow control, the receive
+// rate limit, a thousand connect/close cycles, and Stop. Every wait is on an event or a state
+// with a generous deadline; raw clients are blocking POSIX sockets with receive timeouts, so a
+// bug fails a test instead of hanging it.
+#include "netcore/peer_network.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <condition_variable>
+#include <cstring>
+#include <mutex>
+#include <set>
+
+namespace tonari::netcore {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Test framing: "TNRI" + 4-byte little-endian payload length.
+constexpr size_t HEADER_SIZE = 8;
+constexpr size_t MAX_TEST_PAYLOAD = 2 << 20;
+
+FrameFormat TestFormat() {
+    FrameFormat format;
+    format.header_size = HEADER_SIZE;
+    format.payload_length = [](util::ByteSpan header) -> util::Result<size_t, std::string> {
+        if (std::memcmp(header.data(), "TNRI", 4) != 0) return util::Fail(std::string("bad magic"));
+        const size_t length = header[4] | header[5] << 8 | header[6] << 16 | static_cast<size_t>(header[7]) << 24;
+        if (length > MAX_TEST_PAYLOAD) return util::Fail("oversized payload " + std::to_string(length));
+        return length;
+    };
+    return format;
+}
+
+util::Bytes Header(uint32_t length, const char* magic = "TNRI") {
+    util::Bytes header(magic, magic + 4);
+    for (int i = 0; i < 4; ++i) header.push_back(static_cast<uint8_t>(length >> (8 * i)));
+    return header;
+}
+
+util::Bytes MakeFrame(const util::Bytes& payload) {
+    util::Bytes frame = Header(static_cast<uint32_t>(payload.size()));
+    util::Append(frame, payload);
+    return frame;
+}
+
+util::Bytes Pattern(size_t size, uint8_t seed) {
+    util::Bytes out(size);
+    for (size_t i = 0; i < size; ++i) out[i] = static_cast<uint8_t>(seed + i * 31 + (i >> 8));
+    return out;
+}
+
+// Records every event; waits on them with a condition variable.
+class Recorder : public PeerNetworkEvents {
+public:
+    struct Connected {
+        ConnectionInfo info;
+        uint64_t tag;
+    };
+    struct Failed {
+        PeerEndpoint remote;
+        uint64_t tag;
+        std::string reason;
+    };
+    struct Frame {
+        ConnectionId id;
+        util::Bytes header;
+        util::Bytes payload;
+    };
+    struct Disconnected {
+        ConnectionId id;
+        std::string reason;
+    };
+
+    void OnConnected(const ConnectionInfo& info, uint64_t tag) override { Record([&] { connected.push_back({info, tag}); }); }
+    void OnConnectFailed(const PeerEndpoint& remote, uint64_t tag, const std::string& reason) override {
+        Record([&] { failed.push_back({remote, tag, reason}); });
+    }
+    void OnFrame(ConnectionId id, util::Bytes header, util::Bytes payload) override {
+        // Released before it is recorded, so a test woken by the frame sees it released.
+        if (auto_frame_done && network != nullptr) network.load()->FrameDone(id, payload.size());
+        Record([&] { frames.push_back({id, std::move(header), std::move(payload)}); });
+        if (echo && network != nullptr) {
+            const auto last = Copy(frames).back();
+            util::Bytes frame = last.header;
+            util::Append(frame, last.payload);
+            network.load()->Send(id, std::move(frame));  // calling back from the io thread
+        }
+    }
+    void OnDisconnected(ConnectionId id, const std::string& reason) override {
+        Record([&] { disconnected.push_back({id, reason}); });
+    }
+
+    // Waits until `done` holds (evaluated under the recorder's lock, so it may read the
+    // vectors directly), re-checking on every event and every 10 ms for states outside it.
+    template <typename Pred>
+    bool WaitUntil(Pred done, std::chrono::seconds limit = 30s) {
+        const auto deadline = std::chrono::steady_clock::now() + limit;
+        std::unique_lock lock(m_mutex);
+        while (!done()) {
+            if (std::chrono::steady_clock::now() >= deadline) return false;
+            m_cv.wait_for(lock, 10ms);
+        }
+        return true;
+    }
+
+    template <typename T>
+    T Copy(const T& field) {
+        std::lock_guard lock(m_mutex);
+        return field;
+    }
+
+    std::vector<Connected> connected;
+    std::vector<Failed> failed;
+    std::vector<Frame> frames;
+    std::vector<Disconnected> disconnected;
+    std::atomic<PeerNetwork*> network{nullptr};
+    std::atomic<bool> auto_frame_done{true};
+    std::atomic<bool> echo{false};  // send every frame back from inside OnFrame
+
+private:
+    template <typename F>
+    void Record(F&& f) {
+        std::lock_guard lock(m_mutex);
+        f();
+        m_cv.notify_all();
+    }
+    std::mutex m_mutex;
+    std::condition_variable m_cv;
+};
+
+PeerNetworkOptions TestOptions(bool listen = true) {
+    PeerNetworkOptions options;
+    if (listen) options.listen = {{"127.0.0.1", 0}};
+    options.format = TestFormat();
+    return options;
+}
+
+std::unique_ptr<PeerNetwork> StartNetwork(PeerNetworkOptions options, Recorder& recorder) {
+    auto started = PeerNetwork::Start(std::move(options), recorder);
+    EXPECT_TRUE(started) << (started ? "" : started.error());
+    if (!started) return nullptr;
+    recorder.network = started->get();
+    return std::move(*started);
+}
+
+uint16_t Port(const PeerNetwork& network) { return network.ListenEndpoints().at(0).port; }
+
+// A blocking loopback client that never reads unless asked.
+class RawClient {
+public:
+    explicit RawClient(uint16_t port, int receive_buffer = 0) {
+        m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        timeval tv{10, 0};
+        ::setsockopt(m_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+        ::setsockopt(m_fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+        if (receive_buffer > 0) ::setsockopt(m_fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof(receive_buffer));
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_port = htons(port);
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        m_connected = ::connect(m_fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+    }
+    ~RawClient() { Close(); }
+    RawClient(const RawClient&) = delete;
+    RawClient& operator=(const RawClient&) = delete;
+
+    bool Connected() const { return m_connected; }
+    uint16_t LocalPort() const {
+        sockaddr_in addr{};
+        socklen_t len = sizeof(addr);
+        ::getsockname(m_fd, reinterpret_cast<sockaddr*>(&addr), &len);
+        return ntohs(addr.sin_port);
+    }
+    bool Send(const util::Bytes& bytes) {
+        return ::send(m_fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
+    }
+    // True when the server closes or resets the connection (within the receive timeout).
+    bool ClosedByPeer() {
+        uint8_t chunk[4096];
+        while (true) {
+            const ssize_t n = ::recv(m_fd, chunk, sizeof(chunk), 0);
+            if (n > 0) continue;
+            return n == 0 || errno == ECONNRESET;
+        }
+    }
+    // Abortive close: the server sees a reset instead of an orderly end.
+    void Reset() {
+        linger l{1, 0};
+        ::setsockopt(m_fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+        Close();
+    }
+    void Close() {
+        if (m_fd >= 0) ::close(m_fd);
+        m_fd = -1;
+    }
+
+private:
+    int m_fd = -1;
+    bool m_connected = false;
+};
+
+// A port on which nothing listens (bound then released).
+uint16_t ClosedPort() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+    socklen_t len = sizeof(addr);
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    ::close(fd);
+    return ntohs(addr.sin_port);
+}
+
+// A listener whose accept queue is full (backlog 0 holds one connection, never accepted):
+// further SYNs are dropped, so a dial to it hangs until its deadline.
+class FullListener {
+public:
+    FullListener() {
+        m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        ::bind(m_fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+        ::listen(m_fd, 0);
+        socklen_t len = sizeof(addr);
+        ::getsockname(m_fd, reinterpret_cast<sockaddr*>(&addr), &len);
+        m_port = ntohs(addr.sin_port);
+        m_filler = std::make_unique<RawClient>(m_port);
+    }
+    ~FullListener() { ::close(m_fd); }
+    uint16_t Port() const { return m_port; }
+
+private:
+    int m_fd = -1;
+    uint16_t m_port = 0;
+    std::unique_ptr<RawClient> m_filler;
+};
+
+TEST(PeerEndpoint, ToString) {
+    EXPECT_EQ((PeerEndpoint{"1.2.3.4", 5}).ToString(), "1.2.3.4:5");
+    EXPECT_EQ((PeerEndpoint{"::1", 5}).ToString(), "[::1]:5");
+    EXPECT_EQ((PeerEndpoint{"example.org", 8333}).ToString(), "example.org:8333");
+}
+
+TEST(PeerNetwork, StartRejectsBadOptions) {
+    Recorder recorder;
+    auto no_format = TestOptions();
+    no_format.format = {};
+    EXPECT_FALSE(PeerNetwork::Start(no_format, recorder));
+    auto not_ip = TestOptions();
+    not_ip.listen = {{"not-an-ip", 0}};
+    EXPECT_FALSE(PeerNetwork::Start(not_ip, recorder));
+    auto first = StartNetwork(TestOptions(), recorder);
+    ASSERT_TRUE(first);
+    auto taken = TestOptions();
+    taken.listen = {{"127.0.0.1", 0}, {"127.0.0.1", Port(*first)}};  // second one is in use
+    const auto result = PeerNetwork::Start(taken, recorder);
+    ASSERT_FALSE(result);
+    EXPECT_NE(result.error().find(std::to_string(Port(*first))), std::string::npos);
+    // A network that does not listen still runs (for dialling).
+    auto dial_only = StartNetwork(TestOptions(false), recorder);
+    ASSERT_TRUE(dial_only);
+    EXPECT_TRUE(dial_only->ListenEndpoints().empty());
+}
+
+TEST(PeerNetwork, TwoNetworksExchangeFramesBothWays) {
+    Recorder server_events;
+    Recorder client_events;
+    auto server = StartNetwork(TestOptions(), server_events);
+    auto client = StartNetwork(TestOptions(false), client_events);
+    ASSERT_TRUE(server && client);
+    const uint16_t port = Port(*server);
+    EXPECT_NE(port, 0);
+    client->Connect({"127.0.0.1", port}, 42);
+    ASSERT_TRUE(client_events.WaitUntil([&] { return client_events.connected.size() == 1; }));
+    ASSERT_TRUE(server_events.WaitUntil([&] { return server_events.connected.size() == 1; }));
+    const auto out = client_events.Copy(client_events.connected)[0];
+    const auto in = server_events.Copy(server_events.connected)[0];
+    EXPECT_EQ(out.tag, 42u);
+    EXPECT_FALSE(out.info.inbound);
+    EXPECT_EQ(out.info.remote, (PeerEndpoint{"127.0.0.1", port}));
+    EXPECT_EQ(in.tag, 0u);
+    EXPECT_TRUE(in.info.inbound);
+    EXPECT_EQ(in.info.remote, out.info.local);
+
+    const util::Bytes ping = Pattern(100, 1);
+    const util::Bytes pong = Pattern(0, 2);  // empty payloads are frames too
+    ASSERT_TRUE(client->Send(out.info.id, MakeFrame(ping)));
+    ASSERT_TRUE(server->Send(in.info.id, MakeFrame(pong)));
+    ASSERT_TRUE(server_events.WaitUntil([&] { return server_events.frames.size() == 1; }));
+    ASSERT_TRUE(client_events.WaitUntil([&] { return client_events.frames.size() == 1; }));
+    const auto got_ping = server_events.Copy(server_events.frames)[0];
+    EXPECT_EQ(got_ping.id, in.info.id);
+    EXPECT_EQ(got_ping.header, Header(100));
+    EXPECT_EQ(got_ping.payload, ping);
+    EXPECT_EQ(client_events.Copy(client_events.frames)[0].payload, pong);
+
+    // The writer counts a write when it completes, which may be after the peer has read it.
+    ASSERT_TRUE(client_events.WaitUntil([&] { return client->Stats(out.info.id)->bytes_sent == HEADER_SIZE + 100; }));
+    const auto stats = client->Stats(out.info.id);
+    ASSERT_TRUE(stats);
+    EXPECT_EQ(stats->bytes_received, HEADER_SIZE);
+    EXPECT_EQ(stats->frames_received, 1u);
+    EXPECT_GT(stats->connected_at_unix, 0);
+    EXPECT_EQ(stats->unprocessed_bytes, 0u);  // the recorder released it
+    const auto network_stats = server->NetworkStats();
+    EXPECT_EQ(network_stats.accepted, 1u);
+    EXPECT_EQ(network_stats.inbound, 1u);
+    EXPECT_EQ(client->NetworkStats().outbound, 1u);
+}
+
+TEST(PeerNetwork, LargeFrameArrivesIntactAndEchoesBack) {
+    Recorder server_events;
+    Recorder client_events;
+    server_events.echo = true;
+    auto server = StartNetwork(TestOptions(), server_events);
+    auto client = StartNetwork(TestOptions(false), client_events);
+    ASSERT_TRUE(server && client);
+    client->Connect({"127.0.0.1", Port(*server)}, 1);
+    ASSERT_TRUE(client_events.WaitUntil([&] { return client_events.connected.size() == 1; }));
+    const util::Bytes big = Pattern(1 << 20, 9);
+    const util::Bytes small = Pattern(10, 3);
+    const ConnectionId id = client_events.Copy(client_events.connected)[0].info.id;
+    ASSERT_TRUE(client->Send(id, MakeFrame(big)));
+    ASSERT_TRUE(client->Send(id, MakeFrame(small)));
+    ASSERT_TRUE(server_events.WaitUntil([&] { return server_events.frames.size() == 2; }));
+    const auto frames = server_events.Copy(server_events.frames);
+    EXPECT_TRUE(frames[0].payload == big);
+    EXPECT_EQ(frames[1].payload, small);
+    ASSERT_TRUE(client_events.WaitUntil([&] { return client_events.frames.size() == 2; }));
+    const auto echoed = client_events.Copy(client_events.frames);
+    EXPECT_TRUE(echoed[0].payload == big);
+    EXPECT_EQ(echoed[1].payload, small);
+}
+
+TEST(PeerNetwork, HostileHeaderClosesBeforeAnyPayload) {
+    Recorder events;
+    auto server = StartNetwork(TestOptions(), events);
+    ASSERT_TRUE(server);
+    RawClient oversized(Port(*server));
+    ASSERT_TRUE(oversized.Connected());
+    ASSERT_TRUE(oversized.Send(Header(0xFFFFFFF0)));  // would be a 4 GiB allocation
+    EXPECT_TRUE(oversized.ClosedByPeer());
+    RawClient bad_magic(Port(*server));
+    ASSERT_TRUE(bad_magic.Send(Header(10, "XXXX")));
+    EXPECT_TRUE(bad_magic.ClosedByPeer());
+    ASSERT_TRUE(events.WaitUntil([&] { return events.disconnected.size() == 2; }));
+    std::set<std::string> reasons;
+    for (const auto& d : events.Copy(events.disconnected)) reasons.insert(d.reason);
+    EXPECT_EQ(reasons, (std::set<std::string>{"bad frame header: oversized payload 4294967280",
+                                              "bad frame header: bad magic"}));
+    EXPECT_TRUE(events.Copy(events.frames).empty());
+}
+
+TEST(PeerNetwork, SilentAndGarbagePeersHitTheInactivityTimeout) {
+    Recorder events;
+    auto options = TestOptions();
+    options.inactivity_timeout = 200ms;
+    auto server = StartNetwork(options, events);
+    ASSERT_TRUE(server);
+    RawClient silent(Port(*server));
+    RawClient partial(Port(*server));
+    ASSERT_TRUE(partial.Send({'T', 'N', 'R'}));  // never completes its header
+    EXPECT_TRUE(silent.ClosedByPeer());
+    EXPECT_TRUE(partial.ClosedByPeer());
+    ASSERT_TRUE(events.WaitUntil([&] { return events.disconnected.size() == 2; }));
+    for (const auto& d : events.Copy(events.disconnected)) EXPECT_EQ(d.reason, "inactivity timeout");
+    EXPECT_EQ(server->NetworkStats().inbound, 0u);
+}
+
+TEST(PeerNetwork, InboundBeyondTheSlotsIsClosedAndCounted) {
+    Recorder events;
+    auto options = TestOptions();
+    options.max_inbound = 2;
+    auto server = StartNetwork(options, events);
+    ASSERT_TRUE(server);
+    RawClient first(Port(*server));
+    RawClient second(Port(*server));
+    ASSERT_TRUE(events.WaitUntil([&] { return events.connected.size() == 2; }));
+    RawClient third(Port(*server));
+    ASSERT_TRUE(third.Connected());  // the kernel accepts; the network closes it
+    EXPECT_TRUE(third.ClosedByPeer());
+    auto stats = server->NetworkStats();
+    EXPECT_EQ(stats.rejected_slots, 1u);
+    EXPECT_EQ(stats.accepted, 2u);
+    EXPECT_EQ(stats.inbound, 2u);
+    // A freed slot is usable again.
+    first.Close();
+    ASSERT_TRUE(events.WaitUntil([&] { return events.disconnected.size() == 1; }));
+    RawClient fourth(Port(*server));
+    ASSERT_TRUE(events.WaitUntil([&] { return events.connected.size() == 3; }));
+    EXPECT_EQ(server->NetworkStats().rejected_slots, 1u);
+}
+
+TEST(PeerNetwork, BanHookRefusesInboundAndOutbound) {
+    Recorder events;
+    auto options = TestOptions();
+    options.is_banned = [](const std::string& address) { return address == "127.0.0.1" || address == "::1"; };
+    auto server = StartNetwork(options, events);
+    ASSERT_TRUE(server);
+    RawClient banned(Port(*server));
+    EXPECT_TRUE(banned.ClosedByPeer());
+    EXPECT_EQ(server->NetworkStats().rejected_banned, 1u);
+    server->Connect({"127.0.0.1", Port(*server)}, 7);
+    server->Connect({"localhost", Port(*server)}, 8);  // banned once resolved
+    ASSERT_TRUE(events.WaitUntil([&] { return events.failed.size() == 2; }));
+    for (const auto& f : events.Copy(events.failed)) EXPECT_EQ(f.reason, "banned") << f.remote.ToString();
+    EXPECT_TRUE(events.Copy(events.connected).empty());
+    EXPECT_EQ(server->NetworkStats().connecting, 0u);
+}
+
+TEST(PeerNetwork, ConnectFailures) {
+    Recorder events;
+    auto options = TestOptions(false);
+    options.max_outbound = 1;
+    auto client = StartNetwork(options, events);
+    ASSERT_TRUE(client);
+    client->Connect({"127.0.0.1", ClosedPort()}, 1);
+    ASSERT_TRUE(events.WaitUntil([&] { return events.failed.size() == 1; }));
+    auto failed = events.Copy(events.failed)[0];
+    EXPECT_EQ(failed.tag, 1u);
+    EXPECT_NE(failed.reason.find("cannot connect"), std::string::npos) << failed.reason;
+    client->Connect({"no-such-host.invalid", 8333}, 2);
+    ASSERT_TRUE(events.WaitUntil([&] { return events.failed.size() == 2; }));
+    EXPECT_EQ(events.Copy(events.failed)[1].tag, 2u);
+
+    // Out of outbound slots: the second dial is refused while the first holds the only slot.
+    Recorder server_events;
+    auto server = StartNetwork(TestOptions(), server_events);
+    ASSERT_TRUE(server);
+    client->Connect({"127.0.0.1", Port(*server)}, 3);
+    client->Connect({"127.0.0.1", Port(*server)}, 4);
+    ASSERT_TRUE(events.WaitUntil([&] { return events.failed.size() == 3 && events.connected.size() == 1; }));
+    EXPECT_EQ(events.Copy(events.connected)[0].tag, 3u);
+    failed = events.Copy(events.failed)[2];
+    EXPECT_EQ(failed.tag, 4u);
+    EXPECT_EQ(failed.reason, "no free outbound slot");
+    EXPECT_EQ(client->NetworkStats().connect_failed, 3u);
+}
+
+TEST(PeerNetwork, DialThatHangsTimesOut) {
+    FullListener full;
+    Recorder events;
+    auto options = TestOptions(false);
+    options.connect_timeout = 200ms;
+    auto client = StartNetwork(options, events);
+    ASSERT_TRUE(client);
+    client->Connect({"127.0.0.1", full.Port()}, 6);
+    ASSERT_TRUE(events.WaitUntil([&] { return events.failed.size() == 1; }));
+    EXPECT_EQ(events.Copy(events.failed)[0].reason, "connect timeout");
+    EXPECT_EQ(client->NetworkStats().connecting, 0u);
+}
+
+TEST(PeerNetwork, StopAnswersDialsInProgress) {
+    FullListener full;
+    Recorder events;
+    auto options = TestOptions(false);
+    options.connect_timeout = 60s;
+    auto client = StartNetwork(options, events);
+    ASSERT_TRUE(client);
+    client->Connect({"127.0.0.1", full.Port()}, 6);
+    ASSERT_TRUE(events.WaitUntil([&] { return client->NetworkStats().connecting == 1; }));
+    client->Stop();
+    const auto failed = events.Copy(events.failed);
+    ASSERT_EQ(failed.size(), 1u);
+    EXPECT_EQ(failed[0].reason, "network stopping");
+}
+
+TEST(PeerNetwork, ListensOnIpv6Loopback) {
+    Recorder server_events;
+    Recorder client_events;
+    auto options = TestOptions();
+    options.listen = {{"::1", 0}};
+    auto started = PeerNetwork::Start(options, server_events);
+    if (!started) GTEST_SKIP() << "no IPv6 loopback here: " << started.error();
+    auto server = std::move(*started);
+    auto client = StartNetwork(TestOptions(false), client_events);
+    ASSERT_TRUE(client);
+    client->Connect({"::1", Port(*server)}, 1);
+    ASSERT_TRUE(client_events.WaitUntil([&] { return client_events.connected.size() == 1; }));
+    EXPECT_EQ(client_events.Copy(client_events.connected)[0].info.remote.ToString(),
+              "[::1]:" + std::to_string(Port(*server)));
+}
+
+TEST(PeerNetwork, ConnectByHostName) {
+    Recorder server_events;
+    Recorder client_events;
+    auto server = StartNetwork(TestOptions(), server_events);
+    auto client = StartNetwork(TestOptions(false), client_events);
+    ASSERT_TRUE(server && client);
+    client->Connect({"localhost", Port(*server)}, 5);  // may try ::1 first: nothing listens there
+    ASSERT_TRUE(client_events.WaitUntil([&] { return client_events.connected.size() == 1; }));
+    EXPECT_EQ(client_events.Copy(client_events.connected)[0].info.remote.address, "127.0.0.1");
+}
+
+TEST(PeerNetwork, PeerThatNeverReadsOverflowsTheSendQueue) {
+    Recorder events;
+    auto options = TestOptions();
+    options.max_send_queue_bytes = 1 << 20;
+    auto server = StartNetwork(options, events);
+    ASSERT_TRUE(server);
+    RawClient sink(Port(*server), 4096);
+    ASSERT_TRUE(events.WaitUntil([&] { return events.connected.size() == 1; }));
+    const ConnectionId id = events.Copy(events.connected)[0].info.id;
+    const util::Bytes frame = MakeFrame(Pattern(64 * 1024, 4));
+    // Kernel buffers hold a few MB at most; the loop bound is far beyond that.
+    bool refused = false;
+    for (int i = 0; i < 10000 && !refused; ++i) refused = !server->Send(id, frame);
+    EXPECT_TRUE(refused);
+    ASSERT_TRUE(events.WaitUntil([&] { return events.disconnected.size() == 1; }));
+    EXPECT_EQ(events.Copy(events.disconnected)[0].reason, "send queue full");
+    EXPECT_FALSE(server->Send(id, frame));
+    EXPECT_FALSE(server->Stats(id));
+}
+
+TEST(PeerNetwork, StalledWriteHitsTheWriteTimeout) {
+    Recorder events;
+    auto options = TestOptions();
+    options.max_send_queue_bytes = 64 << 20;
+    options.write_timeout = 300ms;
+    auto server = StartNetwork(options, events);
+    ASSERT_TRUE(server);
+    RawClient sink(Port(*server), 4096);
+    ASSERT_TRUE(events.WaitUntil([&] { return events.connected.size() == 1; }));
+    const ConnectionId id = events.Copy(events.connected)[0].info.id;
+    // 12 MiB: more than the kernel's send and receive buffers together (4 MiB + a few KiB).
+    // Send may already refuse once the stalled write has timed out: the queue limit is far off.
+    const util::Bytes frame = MakeFrame(Pattern(1 << 20, 5));
+    for (int i = 0; i < 12; ++i) server->Send(id, frame);
+    ASSERT_TRUE(events.WaitUntil([&] { return events.disconnected.size() == 1; }));
+    EXPECT_EQ(events.Copy(events.disconnected)[0].reason, "write timeout");
+}
+
+TEST(PeerNetwork, FrameDonePausesAndResumesTheReader) {
+    Recorder server_events;
+    Recorder client_events;
+    server_events.auto_frame_done = false;
+    auto options = TestOptions();
+    options.max_unprocessed_bytes = 1000;
+    auto server = StartNetwork(options, server_events);
+    auto client = StartNetwork(TestOptions(false), client_events);
+    ASSERT_TRUE(server && client);
+    client->Connect({"127.0.0.1", Port(*server)}, 1);
+    ASSERT_TRUE(client_events.WaitUntil([&] { return client_events.connected.size() == 1; }));
+    ASSERT_TRUE(server_events.WaitUntil([&] { return server_events.connected.size() == 1; }));
+    const ConnectionId out = client_events.Copy(client_events.connected)[0].info.id;
+    const ConnectionId in = server_events.Copy(server_events.connected)[0].info.id;
+    for (uint8_t i = 0; i < 5; ++i) ASSERT_TRUE(client->Send(out, MakeFrame(Pattern(600, i))));
+
+    const auto paused_after = [&](size_t frames) {
+        return server_events.WaitUntil([&] {
+            const auto stats = server->Stats(in);
+            return server_events.frames.size() == frames && stats && stats->recv_paused;
+        });
+    };
+    // 600 ≤ 1000 reads on; 1200 > 1000 pauses: two frames, and the reader waits.
+    ASSERT_TRUE(paused_after(2));
+    EXPECT_EQ(server->Stats(in)->unprocessed_bytes, 1200u);
+    EXPECT_EQ(server_events.Copy(server_events.frames).size(), 2u);
+    server->FrameDone(in, 600);  // 600: resume, read one more, 1200 again
+    ASSERT_TRUE(paused_after(3));
+    server->FrameDone(in, 600);
+    server->FrameDone(in, 600);  // 0: both remaining frames fit
+    ASSERT_TRUE(server_events.WaitUntil([&] { return server_events.frames.size() == 5; }));
+    const auto frames = server_events.Copy(server_events.frames);
+    for (uint8_t i = 0; i < 5; ++i) EXPECT_EQ(frames[i].payload, Pattern(600, i));
+}
+
+TEST(PeerNetwork, ReceiveRateLimitDelaysButDelivers) {
+    Recorder server_events;
+    Recorder client_events;
+    auto options = TestOptions();
+    options.recv_rate_bytes_per_sec = 200'000;
+    options.recv_burst_bytes = 20'000;
+    auto server = StartNetwork(options, server_events);
+    auto client = StartNetwork(TestOptions(false), client_events);
+    ASSERT_TRUE(server && client);
+    client->Connect({"127.0.0.1", Port(*server)}, 1);
+    ASSERT_TRUE(client_events.WaitUntil([&] { return client_events.connected.size() == 1; }));
+    const util::Bytes payload = Pattern(100'000, 6);
+    const auto start = std::chrono::steady_clock::now();
+    ASSERT_TRUE(client->Send(client_events.Copy(client_events.connected)[0].info.id, MakeFrame(payload)));
+    ASSERT_TRUE(server_events.WaitUntil([&] { return server_events.frames.size() == 1; }));
+    // A lower bound only: the bucket holds 20,000 bytes, the other 80,008 take ≥ 0.4 s.
+    EXPECT_GE(std::chrono::steady_clock::now() - start, 350ms);
+    EXPECT_EQ(server_events.Copy(server_events.frames)[0].payload, payload);
+}
+
+TEST(PeerNetwork, ThousandConnectCloseCyclesLeaveTheNetworkServing) {
+    Recorder server_events;
+    auto server = StartNetwork(TestOptions(), server_events);
+    ASSERT_TRUE(server);
+    const uint16_t port = Port(*server);
+    for (int i = 0; i < 1000; ++i) {
+        RawClient churn(port);
+        ASSERT_TRUE(churn.Connected()) << i;
+        if (i % 3 == 0) churn.Send({'g', 'a', 'r', 'b', 'a', 'g', 'e', '!', '!'});
+        if (i % 2 == 0) churn.Reset();
+    }
+    // The accept queue is first-in first-out: once this marker is accepted, so is every
+    // earlier connection, and all of those are gone from the client side.
+    RawClient marker(port);
+    const uint16_t marker_port = marker.LocalPort();
+    ASSERT_TRUE(server_events.WaitUntil([&] {
+        bool seen = false;
+        for (const auto& c : server_events.connected) seen = seen || c.info.remote.port == marker_port;
+        return seen && server->NetworkStats().inbound == 1;
+    }));
+    marker.Close();
+    // Every connection given a slot has been reported gone.
+    ASSERT_TRUE(server_events.WaitUntil([&] {
+        const auto stats = server->NetworkStats();
+        return stats.inbound == 0 && server_events.disconnected.size() == stats.accepted;
+    }));
+    EXPECT_EQ(server->NetworkStats().handler_errors, 0u);
+
+    Recorder client_events;
+    auto client = StartNetwork(TestOptions(false), client_events);
+    ASSERT_TRUE(client);
+    client->Connect({"127.0.0.1", port}, 1);
+    ASSERT_TRUE(client_events.WaitUntil([&] { return client_events.connected.size() == 1; }));
+    const size_t frames_before = server_events.Copy(server_events.frames).size();
+    EXPECT_EQ(frames_before, 0u);  // garbage never made a frame
+    ASSERT_TRUE(client->Send(client_events.Copy(client_events.connected)[0].info.id, MakeFrame(Pattern(50, 8))));
+    ASSERT_TRUE(server_events.WaitUntil([&] { return server_events.frames.size() == 1; }));
+    const ConnectionId in = server_events.Copy(server_events.frames)[0].id;
+    ASSERT_TRUE(server->Send(in, MakeFrame(Pattern(60, 9))));
+    ASSERT_TRUE(client_events.WaitUntil([&] { return client_events.frames.size() == 1; }));
+    EXPECT_EQ(client_events.Copy(client_events.frames)[0].payload, Pattern(60, 9));
+}
+
+TEST(PeerNetwork, DisconnectReportsTheReasonOnce) {
+    Recorder server_events;
+    Recorder client_events;
+    auto server = StartNetwork(TestOptions(), server_events);
+    auto client = StartNetwork(TestOptions(false), client_events);
+    ASSERT_TRUE(server && client);
+    client->Connect({"127.0.0.1", Port(*server)}, 1);
+    ASSERT_TRUE(server_events.WaitUntil([&] { return server_events.connected.size() == 1; }));
+    ASSERT_TRUE(client_events.WaitUntil([&] { return client_events.connected.size() == 1; }));
+    const ConnectionId in = server_events.Copy(server_events.connected)[0].info.id;
+    server->Disconnect(in, "misbehaving");
+    server->Disconnect(in, "again");  // the first reason stands
+    EXPECT_FALSE(server->Send(in, MakeFrame(Pattern(1, 1))));
+    ASSERT_TRUE(server_events.WaitUntil([&] { return server_events.disconnected.size() == 1; }));
+    ASSERT_TRUE(client_events.WaitUntil([&] { return client_events.disconnected.size() == 1; }));
+    EXPECT_EQ(server_events.Copy(server_events.disconnected)[0].reason, "misbehaving");
+    EXPECT_EQ(client_events.Copy(client_events.disconnected)[0].reason, "connection closed by peer");
+    server->Disconnect(12345, "unknown");  // no-op
+    server->FrameDone(12345, 10);
+    EXPECT_FALSE(server->Stats(12345));
+    EXPECT_EQ(server->NetworkStats().disconnected, 1u);
+}
+
+TEST(PeerNetwork, StopDeliversEveryDisconnection) {
+    Recorder server_events;
+    Recorder client_events;
+    auto server = StartNetwork(TestOptions(), server_events);
+    auto client = StartNetwork(TestOptions(false), client_events);
+    ASSERT_TRUE(server && client);
+    for (uint64_t tag = 1; tag <= 3; ++tag) client->Connect({"127.0.0.1", Port(*server)}, tag);
+    ASSERT_TRUE(server_events.WaitUntil([&] { return server_events.connected.size() == 3; }));
+    ASSERT_TRUE(client_events.WaitUntil([&] { return client_events.connected.size() == 3; }));
+    server->Stop();
+    // Delivered before Stop returned: no waiting here.
+    const auto disconnected = server_events.Copy(server_events.disconnected);
+    ASSERT_EQ(disconnected.size(), 3u);
+    for (const auto& d : disconnected) EXPECT_EQ(d.reason, "network stopping");
+    server->Stop();  // idempotent
+    EXPECT_FALSE(server->Send(disconnected[0].id, MakeFrame(Pattern(1, 1))));
+    server->Connect({"127.0.0.1", 1}, 9);  // ignored after Stop
+    ASSERT_TRUE(client_events.WaitUntil([&] { return client_events.disconnected.size() == 3; }));
+    client.reset();  // the destructor stops too
+    EXPECT_EQ(client_events.Copy(client_events.disconnected).size(), 3u);
+    EXPECT_TRUE(server_events.Copy(server_events.failed).empty());
+}
+
+}  // namespace
+}  // namespace tonari::netcore
