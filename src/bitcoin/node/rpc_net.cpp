@@ -43,9 +43,9 @@ std::string ServicesHex(uint64_t services) {
     return buf;
 }
 
+// "host:port" for IPv4, "[host]:port" for IPv6 (PeerEndpoint::ToString).
 std::string NetworkName(const std::string& address) {
-    if (address.find(':') != std::string::npos) return "ipv6";
-    return "ipv4";
+    return !address.empty() && address.front() == '[' ? "ipv6" : "ipv4";
 }
 
 RpcError Disabled() {
