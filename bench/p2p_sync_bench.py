@@ -3,7 +3,8 @@
 real P2P protocol on loopback — a fresh tonari node from a tonari peer, against a fresh bcoin
 node (JavaScript, npm package in test/interop) from a bcoin peer holding the very same chain.
 
-Building the chain (once per run, not timed as sync):
+Building the chain (not timed; done once, then cached as raw blocks in bench/out/ and fed to
+S and B1 by submitblock on later runs; --rebuild builds it again):
   * bcoin B1 mines the first --prefix blocks (default 432). bcoin's regtest activates segwit by
     BIP9 signalling (window 144, threshold 108, bit 1) and rejects any block carrying witness
     data before that ("unexpected-witness"). Every tonari block carries the witness nonce in its
@@ -25,6 +26,7 @@ Timed:
 
   bench/p2p_sync_bench.py
   bench/p2p_sync_bench.py --blocks 1000 --txs-per-block 2 --runs 1
+  bench/p2p_sync_bench.py --rebuild
 """
 import argparse
 import base64
@@ -196,9 +198,8 @@ def build_chain(args, b1, s):
     p2sh_addr = b1.call("decodescript", OP_TRUE_REDEEM.hex())["p2sh"]
     spk = b"\xa9\x14" + base58_payload(p2sh_addr) + b"\x87"
     b1.call("generatetoaddress", COINBASE_MATURITY, p2sh_addr)
-    first = b1.call("getblock", b1.call("getblockhash", 1), True)
-    cb_value = round(first["tx"][0]["vout"][0]["value"] * 1e8) if isinstance(first["tx"][0], dict) else 50 * 10**8
-    cb_txid = first["tx"][0]["txid"] if isinstance(first["tx"][0], dict) else first["tx"][0]
+    cb_txid = b1.call("getblock", b1.call("getblockhash", 1), True)["tx"][0]
+    cb_value = round(b1.call("gettxout", cb_txid, 0)["value"] * 10**8)
     chain = OpTrueChain(cb_txid, cb_value, spk)
     txs_total = 0
     while b1.call("getblockcount") < args.prefix:
@@ -210,9 +211,6 @@ def build_chain(args, b1, s):
             raise RuntimeError(f"bcoin mined {n} of {args.txs_per_block} transactions at {mined}")
         txs_total += n
     facts["prefix_s"] = time.monotonic() - t0
-    info = b1.call("getblockchaininfo")
-    segwit = info.get("softforks", {}).get("segwit", {}) if isinstance(info.get("softforks"), dict) else {}
-    facts["bcoin_segwit"] = segwit.get("status", "?") if isinstance(segwit, dict) else "?"
 
     t0 = time.monotonic()
     for h in range(1, args.prefix + 1):
@@ -249,9 +247,26 @@ def build_chain(args, b1, s):
     if b1.call("getbestblockhash") != tip:
         raise RuntimeError("B1 and S do not agree on the tip")
     facts["tip"] = tip
-    facts["size_bytes"] = sum(len(s.call("getblock", s.call("getblockhash", h), 0)) // 2
-                              for h in range(0, args.blocks + 1))
+    blocks = [s.call("getblock", s.call("getblockhash", h), 0) for h in range(1, args.blocks + 1)]
+    partial = args.cache.with_suffix(".partial")
+    partial.write_text(json.dumps({"txs": txs_total, "blocks": blocks}))
+    partial.rename(args.cache)
     return facts
+
+
+def load_chain(args, b1, s):
+    """Feeds the cached chain to S and B1 by submitblock. Returns a dict of chain facts."""
+    cached = json.loads(args.cache.read_text())
+    t0 = time.monotonic()
+    for h, block in enumerate(cached["blocks"], start=1):
+        for name, node in (("tonari S", s), ("bcoin B1", b1)):
+            res = node.call("submitblock", block)
+            if res is not None:
+                raise RuntimeError(f"{name} rejected cached block {h}: {res}")
+    tip = s.call("getbestblockhash")
+    if b1.call("getbestblockhash") != tip or s.call("getblockcount") != args.blocks:
+        raise RuntimeError("B1 and S do not agree on the cached chain's tip")
+    return {"txs": cached["txs"], "tip": tip, "feed_s": time.monotonic() - t0}
 
 
 def time_tonari_sync(args, tmp, s, run, tip):
@@ -290,7 +305,13 @@ def main():
     ap.add_argument("--prefix", type=int, default=SEGWIT_ACTIVE_AT, help="blocks mined by bcoin (>= 432)")
     ap.add_argument("--runs", type=int, default=3, help="tonari sync runs (bcoin: --bcoin-runs)")
     ap.add_argument("--bcoin-runs", type=int, default=1)
+    ap.add_argument("--rebuild", action="store_true", help="build the chain again instead of using the cache")
     args = ap.parse_args()
+    cache_dir = ROOT / "bench" / "out"
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    args.cache = cache_dir / f"p2p-sync-chain-{args.blocks}x{args.txs_per_block}-prefix{args.prefix}.json"
+    if args.rebuild and args.cache.exists():
+        args.cache.unlink()
     if not os.access(args.tonari, os.X_OK):
         sys.exit(f"p2p_sync_bench: {args.tonari} missing; run 'make build' first")
     if shutil.which("node") is None or not BCOIN_DIR.exists():
@@ -306,14 +327,22 @@ def main():
         try:
             b1.start()
             s.start()
-            facts = build_chain(args, b1, s)
+            if args.cache.exists():
+                facts = load_chain(args, b1, s)
+            else:
+                print(f"== building the chain (once; later runs reuse {args.cache.relative_to(ROOT)})", flush=True)
+                facts = build_chain(args, b1, s)
+            size_mb = sum(len(s.call("getblock", s.call("getblockhash", h), 0)) // 2
+                          for h in range(0, args.blocks + 1)) / 1e6
             print(f"chain: {args.blocks} blocks, {facts['txs']} transactions ({args.txs_per_block} in each block "
-                  f"from height {COINBASE_MATURITY + 1}), {facts['size_bytes'] / 1e6:.2f} MB; "
-                  f"tip {facts['tip']}", flush=True)
-            print(f"  bcoin mined 1-{args.prefix} (P2SH(OP_TRUE) spends) in {facts['prefix_s']:.1f} s; "
-                  f"tonari {args.prefix + 1}-{args.blocks} (from {args.prefix + COINBASE_MATURITY + 11}: "
-                  f"P2WPKH wallet payments) in {facts['tonari_part_s']:.1f} s; bcoin took tonari's "
-                  f"{args.blocks - args.prefix} blocks by submitblock in {facts['feed_s']:.1f} s", flush=True)
+                  f"from height {COINBASE_MATURITY + 1}), {size_mb:.2f} MB; tip {facts['tip']}", flush=True)
+            if "prefix_s" not in facts:
+                print(f"  cached chain fed to S and B1 by submitblock in {facts['feed_s']:.1f} s", flush=True)
+            else:
+                print(f"  bcoin mined 1-{args.prefix} (P2SH(OP_TRUE) spends) in {facts['prefix_s']:.1f} s; "
+                      f"tonari {args.prefix + 1}-{args.blocks} (from {args.prefix + COINBASE_MATURITY + 11}: "
+                      f"P2WPKH wallet payments) in {facts['tonari_part_s']:.1f} s; bcoin took tonari's "
+                      f"{args.blocks - args.prefix} blocks by submitblock in {facts['feed_s']:.1f} s", flush=True)
 
             tonari_runs = []
             for run in range(args.runs):
