@@ -361,11 +361,14 @@ def main():
             b1.stop()
     t_total = statistics.median(r[0] for r in tonari_runs)
     t_rpc = statistics.median(r[1] for r in tonari_runs)
-    b_total = statistics.median(r[0] for r in bcoin_runs)
-    b_add = statistics.median(r[1] for r in bcoin_runs)
-    print(f"result (medians): tonari {t_total:.3f} s ({t_rpc:.3f} s from RPC up), "
-          f"bcoin {b_total:.3f} s ({b_add:.3f} s from addnode); "
-          f"bcoin/tonari {b_total / t_total:.1f}x from process start, {b_add / t_rpc:.1f}x after start-up")
+    if not bcoin_runs:  # --bcoin-runs 0: the tonari side alone
+        print(f"result (medians): tonari {t_total:.3f} s ({t_rpc:.3f} s from RPC up)")
+    else:
+        b_total = statistics.median(r[0] for r in bcoin_runs)
+        b_add = statistics.median(r[1] for r in bcoin_runs)
+        print(f"result (medians): tonari {t_total:.3f} s ({t_rpc:.3f} s from RPC up), "
+              f"bcoin {b_total:.3f} s ({b_add:.3f} s from addnode); "
+              f"bcoin/tonari {b_total / t_total:.1f}x from process start, {b_add / t_rpc:.1f}x after start-up")
     print("reproduce: " + " ".join([sys.executable, str(pathlib.Path(__file__).resolve())] + sys.argv[1:]))
     return 0
 

@@ -12,7 +12,10 @@ block or transaction is seen there (midpoint of the RPC round trip).
       together; per-hop and end-to-end latency as above. Transaction announcements trickle:
       exponential gaps with a mean of 5 s towards inbound peers (2 s towards outbound ones),
       so expect about 5 s a hop here.
-Median and 95th percentile (nearest rank) of each.
+  (c) the transactions of (b), now in every mempool, mined at node 0 in one block: its
+      propagation, when compact blocks let each hop rebuild it from the mempool.
+Median and 95th percentile (nearest rank) of each. Finally the bytes every node received as
+`cmpctblock`, `block` and `blocktxn` (getpeerinfo bytesrecv_per_msg), summed over the line.
 
   bench/propagation_bench.py
   bench/propagation_bench.py --nodes 6 --blocks 10 --txs 4 --keep-logs /tmp/proplogs
@@ -33,21 +36,13 @@ import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "test" / "functional"))
-from node_process import NodeProcess  # noqa: E402
+from node_process import NodeProcess, wait_until  # noqa: E402
 
 CONNECT_TIMEOUT_S = 30
 BLOCK_TIMEOUT_S = 30
 TX_TIMEOUT_S = 240
 BETWEEN_BLOCKS_S = 0.2
 
-
-def wait_until(pred, timeout, step=0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if pred():
-            return True
-        time.sleep(step)
-    return pred()
 
 
 class Poller(threading.Thread):
@@ -109,6 +104,25 @@ def summary(name, values, unit_ms=True):
             f"(n={len(values)})")
 
 
+def poll_with(pollers, method):
+    """Switches every poller to `method` (None: idle), letting in-flight polls finish first."""
+    for p in pollers:
+        p.method = None
+    time.sleep(0.1)
+    for p in pollers:
+        p.method = method
+    time.sleep(0.1)
+
+
+def mine_and_wait(head, addr, pollers):
+    """Mines one block at the head node; returns its hash once every poller has seen it."""
+    block = head.call("generatetoaddress", 1, addr)[0]
+    if not wait_until(lambda: all(block in p.seen for p in pollers), BLOCK_TIMEOUT_S, 0.005):
+        missing = [i for i, p in enumerate(pollers) if block not in p.seen]
+        raise RuntimeError(f"block {block} did not reach nodes {missing}")
+    return block
+
+
 def hops_of(pollers, key):
     arrivals = [p.seen[key] for p in pollers]
     return [arrivals[i] - arrivals[i - 1] for i in range(1, len(arrivals))], arrivals[-1] - arrivals[0]
@@ -156,29 +170,19 @@ def main():
 
             # (a) blocks
             block_hops, block_e2e, block_keys = [], [], []
-            for p in pollers:
-                p.method = "getbestblockhash"
-            time.sleep(0.1)
+            poll_with(pollers, "getbestblockhash")
             t_start = time.monotonic()
             for _ in range(args.blocks):
-                block = head.call("generatetoaddress", 1, addr)[0]
-                if not wait_until(lambda: all(block in p.seen for p in pollers), BLOCK_TIMEOUT_S, 0.005):
-                    missing = [i for i, p in enumerate(pollers) if block not in p.seen]
-                    raise RuntimeError(f"block {block} did not reach nodes {missing}")
+                block = mine_and_wait(head, addr, pollers)
                 block_keys.append(block)
                 hops, e2e = hops_of(pollers, block)
                 block_hops += hops
                 block_e2e.append(e2e)
                 time.sleep(BETWEEN_BLOCKS_S)
             block_wall = time.monotonic() - t_start
-            for p in pollers:
-                p.method = None
 
             # (b) transactions
-            time.sleep(0.1)
-            for p in pollers:
-                p.method = "getrawmempool"
-            time.sleep(0.1)
+            poll_with(pollers, "getrawmempool")
             txids = []
             t_start = time.monotonic()
             for k in range(args.txs):
@@ -194,6 +198,17 @@ def main():
                 hops, e2e = hops_of(pollers, t)
                 tx_hops += hops
                 tx_e2e.append(e2e)
+            # (c) a block holding the transactions every mempool already has
+            poll_with(pollers, "getbestblockhash")
+            full_block = mine_and_wait(head, addr, pollers)
+            full_hops, full_e2e = hops_of(pollers, full_block)
+            full_txs = len(head.call("getblock", full_block)["tx"])
+            traffic = {}
+            for n in nodes:
+                for peer in n.call("getpeerinfo"):
+                    for command in ("cmpctblock", "block", "blocktxn", "getblocktxn"):
+                        got = peer["bytesrecv_per_msg"].get(command, 0)
+                        traffic[command] = traffic.get(command, 0) + got
             if args.dump:
                 rel = {k: [p.seen[k] - pollers[0].seen[k] for p in pollers] for k in txids + list(block_keys)}
                 pathlib.Path(args.dump).write_text(json.dumps({"txs": txids, "arrivals": rel}, indent=1))
@@ -232,6 +247,10 @@ def main():
     print("    " + summary("end to end", tx_e2e, unit_ms=False))
     print(f"    mean per hop {statistics.mean(tx_hops):.2f} s; negative hops (poll jitter): "
           f"{sum(h < 0 for h in tx_hops)} tx, {sum(h < 0 for h in block_hops)} block")
+    print(f"(c) one block of {full_txs} transactions already in every mempool: end to end "
+          f"{full_e2e * 1000:.1f} ms over {hops} hops ({full_e2e / hops * 1000:.2f} ms a hop)")
+    print("    bytes received over the whole run, all nodes: " +
+          ", ".join(f"{k} {v:,}" for k, v in traffic.items()))
     print(f"pollers: {polls} RPC polls, {errors} errors")
     print("reproduce: " + " ".join([sys.executable, str(pathlib.Path(__file__).resolve())] + sys.argv[1:]))
     return 0

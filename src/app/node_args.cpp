@@ -49,6 +49,7 @@ void RegisterNodeOptions(config::Args& args) {
     args.AddArg("seednode=<ip>", "Connect to a node to retrieve peer addresses, and disconnect (can be given more than once)", "Connection options", {.network_only = true, .multi = true});
     args.AddArg("maxconnections=<n>", "Maintain at most <n> automatic connections to peers (default: 125)", "Connection options");
     args.AddArg("dnsseed", "Query for peer addresses via DNS lookup, if low on addresses (default: 1 unless -connect used or -maxconnections=0)", "Connection options");
+    args.AddArg("fixedseeds", "Allow fixed seeds if DNS seeds don't provide peers (default: 1)", "Connection options");
     args.AddArg("networkactive", "Enable all P2P network activity (default: 1)", "Connection options");
     args.AddArg("blocksonly", "Whether to reject transactions from network peers (default: 0)", "Node relay options");
     args.AddArg("server", "Accept command line and JSON-RPC commands (default: 1)", "RPC server options");

@@ -70,7 +70,8 @@ util::Result<int64_t, std::string> IntOption(const config::Args& args, std::stri
     return *v;
 }
 
-// The P2P options: -listen, -port, -bind, -connect, -addnode, -seednode, -maxconnections.
+// The P2P options: -listen, -port, -bind, -connect, -addnode, -seednode, -maxconnections,
+// -dnsseed, -fixedseeds.
 util::Result<bitcoin::node::P2pServiceOptions, std::string> P2pOptions(const config::Args& args, uint16_t default_port,
                                                                        Logger& log) {
     bitcoin::node::P2pServiceOptions o;
@@ -101,6 +102,9 @@ util::Result<bitcoin::node::P2pServiceOptions, std::string> P2pOptions(const con
                    (connects.empty() || std::all_of(connects.begin(), connects.end(), [](const std::string& c) { return c == "0" || c.empty(); }));
     // -connect without -listen set: Core stops listening (the node is not meant to be found).
     o.listen = args.GetBoolArg("listen", o.connect.empty());
+    // Seeds only matter for automatic outbound connections (PeerManager checks that too).
+    o.dns_seed = args.GetBoolArg("dnsseed", o.connect.empty() && !o.no_connect && o.max_connections > 0);
+    o.fixed_seeds = args.GetBoolArg("fixedseeds", true);
     if (log.Enabled("net")) o.log = [&log](const std::string& line) { log.Debug("net", line); };
     return o;
 }

@@ -184,6 +184,23 @@ public:
         asio::post(m_io, [this, remote, tag] { BeginConnect(remote, tag); });
     }
 
+    void Resolve(const std::string& host, uint16_t port, ResolveHandler done) override {
+        std::lock_guard lock(m_mutex);
+        if (m_stop_requested) return;
+        asio::post(m_io, [this, host, port, done = std::move(done)]() mutable {
+            auto resolver = std::make_shared<tcp::resolver>(m_io);
+            resolver->async_resolve(
+                host, std::to_string(port),
+                [resolver, done = std::move(done)](const error_code& ec, const tcp::resolver::results_type& results) {
+                    std::vector<std::string> out;
+                    if (!ec) {
+                        for (const auto& entry : results) out.push_back(entry.endpoint().address().to_string());
+                    }
+                    done(std::move(out), ec ? ec.message() : std::string());
+                });
+        });
+    }
+
     bool Send(ConnectionId id, util::Bytes frame) override {
         std::lock_guard lock(m_mutex);
         const auto it = m_connections.find(id);

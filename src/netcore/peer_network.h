@@ -132,6 +132,11 @@ public:
     // Asynchronous; the answer is OnConnected or OnConnectFailed (out of outbound slots,
     // banned, timeout, refused, stopping). Resolves host names. Ignored after Stop.
     virtual void Connect(const PeerEndpoint& remote, uint64_t tag) = 0;
+    // Looks a host name up (A and AAAA records) on the io thread; `done` runs there with the
+    // addresses as text, or with none and the error. Ignored after Stop (then `done` may never
+    // run). Used for DNS seeds, whose answers are addresses of peers, not peers to dial.
+    using ResolveHandler = std::function<void(std::vector<std::string> addresses, std::string error)>;
+    virtual void Resolve(const std::string& host, uint16_t port, ResolveHandler done) = 0;
     // Queues one complete frame (header included). False if the id is unknown or closing, or
     // if the frame would overflow max_send_queue_bytes (the connection is then closed).
     virtual bool Send(ConnectionId id, util::Bytes frame) = 0;

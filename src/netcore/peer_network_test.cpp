@@ -272,6 +272,36 @@ TEST(PeerNetwork, StartRejectsBadOptions) {
     EXPECT_TRUE(dial_only->ListenEndpoints().empty());
 }
 
+TEST(PeerNetwork, ResolvesHostNamesWithoutTheInternet) {
+    Recorder recorder;
+    auto net = StartNetwork(TestOptions(false), recorder);
+    ASSERT_TRUE(net);
+    std::mutex mutex;
+    std::condition_variable cv;
+    std::vector<std::pair<std::vector<std::string>, std::string>> answers;
+    auto record = [&](std::vector<std::string> addresses, std::string error) {
+        std::lock_guard lock(mutex);
+        answers.emplace_back(std::move(addresses), std::move(error));
+        cv.notify_all();
+    };
+    // "localhost" comes from /etc/hosts; a literal needs no lookup at all.
+    net->Resolve("localhost", 8333, record);
+    net->Resolve("127.0.0.7", 8333, record);
+    std::unique_lock lock(mutex);
+    ASSERT_TRUE(cv.wait_for(lock, 30s, [&] { return answers.size() == 2; }));
+    bool saw_loopback = false;
+    bool saw_literal = false;
+    for (const auto& [addresses, error] : answers) {
+        for (const auto& a : addresses) {
+            if (a == "127.0.0.1" || a == "::1") saw_loopback = true;
+            if (a == "127.0.0.7") saw_literal = true;
+        }
+        EXPECT_TRUE(error.empty()) << error;
+    }
+    EXPECT_TRUE(saw_loopback);
+    EXPECT_TRUE(saw_literal);
+}
+
 TEST(PeerNetwork, TwoNetworksExchangeFramesBothWays) {
     Recorder server_events;
     Recorder client_events;

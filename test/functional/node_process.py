@@ -15,6 +15,16 @@ import time
 START_TIMEOUT_S = 60
 
 
+def wait_until(pred, timeout, step=0.05):
+    """Calls pred until it is true or `timeout` seconds pass; returns its last answer."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if pred():
+            return True
+        time.sleep(step)
+    return pred()
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -107,6 +117,13 @@ class NodeProcess:
             self.proc.send_signal(signal.SIGKILL)
             self.proc.wait()
         self.close_log()
+
+    def log_tail(self, lines=40):
+        """The end of the node's debug.log, for a failing test's report."""
+        path = self.net_dir / "debug.log"
+        if not path.exists():
+            return "(no debug.log)"
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
     def running(self):
         return self.proc is not None and self.proc.poll() is None

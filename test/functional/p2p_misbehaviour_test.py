@@ -340,12 +340,6 @@ def connection_storm(s, honest_count):
     s.after("a thousand connections")
 
 
-def log_tail(node, lines=40):
-    path = node.net_dir / "debug.log"
-    if not path.exists():
-        return "(no debug.log)"
-    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-
 
 def main():
     ap = argparse.ArgumentParser()
@@ -383,7 +377,7 @@ def main():
                 s.close_all()
             if r.failures:
                 print("--- node A debug.log (tail) ---")
-                print(log_tail(node))
+                print(node.log_tail())
             honest.kill()
             node.kill()
     print(f"({time.monotonic() - started:.1f}s)")

@@ -11,18 +11,10 @@ import tempfile
 import time
 
 from checks import Checks
-from node_process import NodeProcess
+from node_process import NodeProcess, wait_until
 
 CHAIN_LENGTH = 6
 
-
-def wait_until(pred, timeout, step=0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if pred():
-            return True
-        time.sleep(step)
-    return pred()
 
 
 def all_at(nodes, block_hash, timeout=60):

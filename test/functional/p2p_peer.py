@@ -182,12 +182,12 @@ def block_subsidy(height):
     return 0 if halvings >= 64 else (50 * COIN) >> halvings
 
 
-def coinbase_tx(height, value=None, extra=b"\x00"):
+def coinbase_tx(height, value=None, extra=b"\x00", spk=OP_TRUE):
     """A coinbase with the BIP34 height push plus `extra` bytes (scriptSig must be ≥ 2 bytes),
-    paying `value` (default: the full subsidy) to OP_TRUE."""
+    paying `value` (default: the full subsidy) to `spk` (default OP_TRUE)."""
     script_sig = bip34_height_push(height) + extra
     return ser_tx([(b"\x00" * 32, 0xFFFFFFFF, script_sig, 0xFFFFFFFF)],
-                  [(block_subsidy(height) if value is None else value, OP_TRUE)])
+                  [(block_subsidy(height) if value is None else value, spk)])
 
 
 def merkle_root(txids):
@@ -200,12 +200,12 @@ def merkle_root(txids):
 
 
 def build_block(prev_hash, height, ntime, coinbase_value=None, bad_merkle=False, extra=b"\x00", txs=(),
-                duplicate_last=False):
+                duplicate_last=False, spk=OP_TRUE):
     """A regtest block: our coinbase (see coinbase_tx) then the serialized non-witness `txs`.
     bad_merkle flips a bit of the header's merkle root; duplicate_last appends a second copy of
     the last transaction after the root is computed (CVE-2012-2459: same root, invalid block).
     Returns (serialized block, block hash in internal order)."""
-    all_txs = [coinbase_tx(height, coinbase_value, extra), *txs]
+    all_txs = [coinbase_tx(height, coinbase_value, extra, spk), *txs]
     root = merkle_root([sha256d(t) for t in all_txs])
     if bad_merkle:
         root = bytes([root[0] ^ 0x01]) + root[1:]
@@ -234,6 +234,143 @@ def build_header_chain(prev_hash, prev_time, count, seed=0):
         headers.append(h)
         prev = header_hash(h)
     return headers
+
+
+# ---- coins of our own ----
+
+class Miner:
+    """The scripted peer's own chain on top of the node's tip: coinbases pay to P2SH(OP_TRUE),
+    whose spends are standard, so they can sit in a mempool."""
+
+    def __init__(self, node):
+        self.node = node
+        p2sh = node.call("decodescript", "51")["p2sh"]
+        self.spk = bytes.fromhex(node.call("validateaddress", p2sh)["scriptPubKey"])
+        self.coins = []  # (txid, value) of mature-to-be coinbase outputs
+        self.refresh()
+
+    def refresh(self):
+        self.prev, self.height, self.time = tip_info(self.node)
+
+    def block(self, txs=()):
+        """The next block on our view of the tip (not sent). Returns (bytes, hash, coinbase)."""
+        h = self.height + 1
+        block, bhash = build_block(self.prev, h, self.time, txs=txs, spk=self.spk)
+        return block, bhash, coinbase_tx(h, None, b"\x00", self.spk)
+
+    def advance(self, bhash, coinbase):
+        self.prev, self.height, self.time = bhash, self.height + 1, self.time + 1
+        self.coins.append((sha256d(coinbase), block_subsidy(self.height)))
+
+    def spend(self, fee=10_000):
+        txid, value = self.coins.pop(0)
+        return ser_tx([(txid, 0, b"\x01\x51", 0xFFFFFFFF)], [(value - fee, self.spk)])
+
+
+def split_txs(block):
+    """The serialized transactions of a block built by build_block (non-witness)."""
+    count, off = read_compact_size(block, 80)
+    out = []
+    for _ in range(count):
+        start = off
+        off += 4
+        n_in, off = read_compact_size(block, off)
+        for _ in range(n_in):
+            off += 36
+            slen, off = read_compact_size(block, off)
+            off += slen + 4
+        n_out, off = read_compact_size(block, off)
+        for _ in range(n_out):
+            off += 8
+            slen, off = read_compact_size(block, off)
+            off += slen
+        off += 4
+        out.append(block[start:off])
+    return out
+
+
+# ---- compact blocks (BIP152 version 2) ----
+
+MASK64 = (1 << 64) - 1
+
+
+def siphash24(k0, k1, data):
+    """SipHash-2-4 of `data` under the 128-bit key (k0, k1), as a 64-bit integer."""
+    v = [k0 ^ 0x736F6D6570736575, k1 ^ 0x646F72616E646F6D, k0 ^ 0x6C7967656E657261, k1 ^ 0x7465646279746573]
+
+    def rotl(x, b):
+        return ((x << b) | (x >> (64 - b))) & MASK64
+
+    def rounds(n):
+        for _ in range(n):
+            v[0] = (v[0] + v[1]) & MASK64
+            v[1] = rotl(v[1], 13) ^ v[0]
+            v[0] = rotl(v[0], 32)
+            v[2] = (v[2] + v[3]) & MASK64
+            v[3] = rotl(v[3], 16) ^ v[2]
+            v[0] = (v[0] + v[3]) & MASK64
+            v[3] = rotl(v[3], 21) ^ v[0]
+            v[2] = (v[2] + v[1]) & MASK64
+            v[1] = rotl(v[1], 17) ^ v[2]
+            v[2] = rotl(v[2], 32)
+
+    whole = len(data) // 8 * 8
+    for i in range(0, whole, 8):
+        m = int.from_bytes(data[i:i + 8], "little")
+        v[3] ^= m
+        rounds(2)
+        v[0] ^= m
+    last = (len(data) & 0xFF) << 56 | int.from_bytes(data[whole:], "little")
+    v[3] ^= last
+    rounds(2)
+    v[0] ^= last
+    v[2] ^= 0xFF
+    rounds(4)
+    return v[0] ^ v[1] ^ v[2] ^ v[3]
+
+
+def short_id(header80, nonce, wtxid):
+    """BIP152's 6-byte short id of a transaction (wtxid in internal byte order)."""
+    key = hashlib.sha256(header80 + struct.pack("<Q", nonce)).digest()
+    k0, k1 = struct.unpack_from("<QQ", key)
+    return siphash24(k0, k1, wtxid) & 0xFFFFFFFFFFFF
+
+
+def cmpctblock_payload(header80, nonce, short_ids, prefilled):
+    """prefilled: [(absolute index, serialized tx)], increasing."""
+    out = header80 + struct.pack("<Q", nonce) + ser_compact_size(len(short_ids))
+    out += b"".join(sid.to_bytes(6, "little") for sid in short_ids)
+    out += ser_compact_size(len(prefilled))
+    last = -1
+    for index, tx in prefilled:
+        out += ser_compact_size(index - last - 1) + tx
+        last = index
+    return out
+
+
+def getblocktxn_payload(block_hash, indexes):
+    out = block_hash + ser_compact_size(len(indexes))
+    last = -1
+    for index in indexes:
+        out += ser_compact_size(index - last - 1)
+        last = index
+    return out
+
+
+def parse_getblocktxn(payload):
+    """(block hash, absolute indexes)."""
+    block_hash = payload[:32]
+    count, off = read_compact_size(payload, 32)
+    indexes, last = [], -1
+    for _ in range(count):
+        gap, off = read_compact_size(payload, off)
+        last = last + gap + 1
+        indexes.append(last)
+    return block_hash, indexes
+
+
+def blocktxn_payload(block_hash, txs):
+    return block_hash + ser_compact_size(len(txs)) + b"".join(txs)
 
 
 # ---- the connection ----

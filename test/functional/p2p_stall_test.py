@@ -158,12 +158,6 @@ def log_lines(node, needle):
     return [line for line in path.read_text(errors="replace").splitlines() if needle in line]
 
 
-def log_tail(node, lines=30):
-    path = node.net_dir / "debug.log"
-    if not path.exists():
-        return "(no debug.log)"
-    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-
 
 def peer_addrs(node):
     return {p["addr"] for p in node.call("getpeerinfo")}
@@ -245,7 +239,7 @@ def scenario(r, tonari, tmp, a, chain, mode):
             s.close()
         if r.failures:
             print(f"--- F {mode} debug.log (tail) ---")
-            print(log_tail(f))
+            print(f.log_tail())
         stop(f)
 
 

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <random>
 
 #include "bitcoin/consensus/params.h"
@@ -22,6 +23,32 @@ int64_t NowMicros() {
 // Biggest peers.dat read back: far above what the table's fixed bucket counts can hold, so
 // only a corrupt or foreign file hits it.
 constexpr std::uintmax_t MAX_PEERS_FILE_BYTES = 64u << 20;
+
+// Biggest banlist.json read back (MAX_BANNED entries take well under 2 MB).
+constexpr std::uintmax_t MAX_BANS_FILE_BYTES = 4u << 20;
+
+// The whole file, or nothing when it is missing or larger than `limit`.
+std::optional<std::string> ReadSmallFile(const std::filesystem::path& path, std::uintmax_t limit) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec) || std::filesystem::file_size(path, ec) > limit || ec) return std::nullopt;
+    std::ifstream in(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// Writes a sibling file and renames it over `path`: a crash leaves the old or the new file,
+// never half of one. Returns an error message, empty on success.
+std::string ReplaceFile(const std::filesystem::path& path, std::string_view bytes) {
+    const auto tmp = path.string() + ".new";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        out.flush();
+        if (!out) return "cannot write " + tmp;
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, path, ec);
+    return ec ? "cannot replace " + path.string() + ": " + ec.message() : std::string();
+}
 
 uint64_t RandomU64() {
     std::random_device rd;
@@ -52,6 +79,12 @@ public:
     void OnDisconnected(netcore::ConnectionId id, const std::string& reason) override {
         Post([id, reason](p2p::PeerManager& pm) { pm.OnDisconnected(id, reason); });
     }
+    // A DNS seed lookup finished (io thread).
+    void SeedResolved(std::string host, std::vector<std::string> addresses, std::string error) {
+        Post([host = std::move(host), addresses = std::move(addresses), error = std::move(error)](p2p::PeerManager& pm) {
+            pm.OnSeedResolved(host, addresses, error);
+        });
+    }
 
 private:
     void Post(std::function<void(p2p::PeerManager&)> f) {
@@ -74,17 +107,22 @@ util::Result<std::unique_ptr<P2pService>, std::string> P2pService::Start(NodeCon
 
     // The address table: read back from peers.dat when it is there and sound.
     addrman::AddrManOptions addr_options{RandomU64(), RandomU64(), RandomU64()};
-    s.m_peers_file = node.WithChain([](NodeStorage& st) { return st.NetworkDir(); }) / "peers.dat";
-    std::error_code ec;
-    if (std::filesystem::exists(s.m_peers_file, ec) && std::filesystem::file_size(s.m_peers_file, ec) <= MAX_PEERS_FILE_BYTES) {
-        std::ifstream in(s.m_peers_file, std::ios::binary);
-        const util::Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::filesystem::path net_dir = node.WithChain([](NodeStorage& st) { return st.NetworkDir(); });
+    s.m_peers_file = net_dir / "peers.dat";
+    if (auto text = ReadSmallFile(s.m_peers_file, MAX_PEERS_FILE_BYTES)) {
+        const util::Bytes bytes(text->begin(), text->end());
         auto loaded = addrman::AddrMan::Deserialize(bytes, addr_options);
         if (loaded) {
             s.m_addrman = std::make_unique<addrman::AddrMan>(std::move(*loaded));
         } else if (o.log) {
             o.log("ignoring unreadable " + s.m_peers_file.string() + ": " + loaded.error());
         }
+    }
+    // Operator bans from the last run.
+    s.m_bans_file = net_dir / "banlist.json";
+    if (auto text = ReadSmallFile(s.m_bans_file, MAX_BANS_FILE_BYTES)) {
+        auto loaded = s.m_bans.LoadJson(*text, NowMicros() / 1'000'000);
+        if (!loaded && o.log) o.log("ignoring unreadable " + s.m_bans_file.string() + ": " + loaded.error());
     }
     if (!s.m_addrman) s.m_addrman = std::make_unique<addrman::AddrMan>(addr_options);
     s.m_addrman->SetAllowLocal(regtest);
@@ -104,6 +142,10 @@ util::Result<std::unique_ptr<P2pService>, std::string> P2pService::Start(NodeCon
     pm_options.max_outbound_full_relay = std::min(p2p::MAX_OUTBOUND_FULL_RELAY, o.max_connections);
     pm_options.max_block_relay_only =
         std::min(p2p::MAX_BLOCK_RELAY_ONLY, std::max(0, o.max_connections - pm_options.max_outbound_full_relay));
+    pm_options.max_inbound = std::max(0, o.max_connections - outbound);
+    pm_options.network_seeds = p2p::SeedsFor(node.Network());
+    pm_options.dns_seed = o.dns_seed;
+    pm_options.fixed_seeds = o.fixed_seeds;
 
     node.WithChain([&s, &pm_options](NodeStorage& st) {
         p2p::PeerManagerDeps deps{st.Chain(),
@@ -114,7 +156,16 @@ util::Result<std::unique_ptr<P2pService>, std::string> P2pService::Start(NodeCon
                                   s.m_bans,
                                   [&st](int64_t now) { st.ChainSettled(now); },
                                   NowMicros,
-                                  s.m_options.log};
+                                  s.m_options.log,
+                                  [&s](const std::string& host, uint16_t port) {
+                                      if (!s.m_network || !s.m_bridge) return;
+                                      Bridge* bridge = s.m_bridge.get();
+                                      s.m_network->Resolve(host, port,
+                                                           [bridge, host](std::vector<std::string> addresses,
+                                                                          std::string error) {
+                                                               bridge->SeedResolved(host, std::move(addresses), std::move(error));
+                                                           });
+                                  }};
         s.m_peers = std::make_unique<p2p::PeerManager>(std::move(deps), pm_options);
         p2p::PeerManager* pm = s.m_peers.get();
         st.SetSettledListener([pm] { pm->TipChanged(); });
@@ -137,7 +188,7 @@ util::Result<std::unique_ptr<P2pService>, std::string> P2pService::Start(NodeCon
         }
     }
     net.max_outbound = static_cast<size_t>(outbound + static_cast<int>(pm_options.manual.size()) + 8);
-    net.max_inbound = static_cast<size_t>(std::max(0, o.max_connections - outbound));
+    net.max_inbound = static_cast<size_t>(pm_options.max_inbound + p2p::INBOUND_EVICTION_HEADROOM);
     const auto magic = params.message_start;
     net.format.header_size = wire::FRAME_HEADER_SIZE;
     net.format.payload_length = [magic](util::ByteSpan header) -> util::Result<size_t, std::string> {
@@ -198,24 +249,22 @@ void P2pService::Stop() {
         return 0;
     });
     SaveAddresses();
+    SaveBans();
     m_network.reset();
 }
 
 void P2pService::SaveAddresses() {
     if (!m_addrman) return;
     const util::Bytes bytes = m_node.WithChain([this](NodeStorage&) { return m_addrman->Serialize(); });
-    const auto tmp = m_peers_file.string() + ".new";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-        if (!out) {
-            if (m_options.log) m_options.log("cannot write " + tmp);
-            return;
-        }
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, m_peers_file, ec);
-    if (ec && m_options.log) m_options.log("cannot replace " + m_peers_file.string() + ": " + ec.message());
+    const std::string error =
+        ReplaceFile(m_peers_file, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+    if (!error.empty() && m_options.log) m_options.log(error);
+}
+
+void P2pService::SaveBans() {
+    const std::lock_guard lock(m_bans_file_mutex);
+    const std::string error = ReplaceFile(m_bans_file, m_bans.ToJson(NowMicros() / 1'000'000));
+    if (!error.empty() && m_options.log) m_options.log(error);
 }
 
 std::vector<netcore::PeerEndpoint> P2pService::ListenEndpoints() const {

@@ -38,6 +38,8 @@ struct P2pServiceOptions {
     std::vector<netcore::PeerEndpoint> addnode;  // -addnode: kept connected, besides the others
     std::vector<netcore::PeerEndpoint> seednode; // -seednode: asked for addresses
     bool blocks_only = false;                    // -blocksonly
+    bool dns_seed = true;                        // -dnsseed
+    bool fixed_seeds = true;                     // -fixedseeds
     std::string user_agent = "/Tonari:0.1.0/";
     std::function<void(const std::string&)> log;  // "net" category lines
 };
@@ -57,6 +59,9 @@ public:
         return m_node.WithChain([this, &f](NodeStorage&) { return f(*m_peers); });
     }
     p2p::BanList& Bans() { return m_bans; }
+    // Writes banlist.json (after setban / clearbanned, and at Stop), so bans survive restarts
+    // and crashes.
+    void SaveBans();
     std::vector<netcore::PeerEndpoint> ListenEndpoints() const;
     netcore::PeerNetworkStats NetworkStats() const;
     std::optional<netcore::ConnectionStats> ConnectionStats(netcore::ConnectionId id) const;
@@ -72,6 +77,8 @@ private:
     NodeContext& m_node;
     P2pServiceOptions m_options;
     std::filesystem::path m_peers_file;
+    std::filesystem::path m_bans_file;
+    std::mutex m_bans_file_mutex;  // two RPC threads may save at once
     p2p::BanList m_bans;
     std::unique_ptr<addrman::AddrMan> m_addrman;     // strand
     std::unique_ptr<p2p::PeerManager> m_peers;       // strand

@@ -139,6 +139,12 @@ util::Result<void, std::string> RegisterNetRpcs(rpc::MethodTable& table, NodeCon
                  o.Set("connection_type", std::string(p2p::ToString(p.type)));
                  o.Set("transport_protocol_type", std::string(p.handshake_done ? "v1" : "detecting"));
                  o.Set("session_id", std::string());
+                 Json sent = Json::MakeObject();
+                 for (const auto& [command, bytes] : p.bytes_sent_per_msg) sent.Set(command, bytes);
+                 o.Set("bytessent_per_msg", std::move(sent));
+                 Json recv = Json::MakeObject();
+                 for (const auto& [command, bytes] : p.bytes_recv_per_msg) recv.Set(command, bytes);
+                 o.Set("bytesrecv_per_msg", std::move(recv));
                  out.PushBack(std::move(o));
              }
              return out;
@@ -327,6 +333,7 @@ util::Result<void, std::string> RegisterNetRpcs(rpc::MethodTable& table, NodeCon
                      return util::Fail(RpcFail(RpcErrorCode::CLIENT_INVALID_IP_OR_SUBNET,
                                                "Error: Unban failed. Requested address/subnet was not previously manually banned."));
                  }
+                 p2p->SaveBans();
                  return Json();
              }
              for (const auto& b : p2p->Bans().List(now)) {
@@ -343,6 +350,7 @@ util::Result<void, std::string> RegisterNetRpcs(rpc::MethodTable& table, NodeCon
              if (!p2p->Bans().Ban(subnet, now, until)) {
                  return util::Fail(RpcFail(RpcErrorCode::CLIENT_INVALID_IP_OR_SUBNET, "Error: ban list full"));
              }
+             p2p->SaveBans();
              p2p->WithPeers([](p2p::PeerManager& pm) {
                  pm.DisconnectBanned();
                  return 0;
@@ -378,6 +386,7 @@ util::Result<void, std::string> RegisterNetRpcs(rpc::MethodTable& table, NodeCon
          .handler = [p2p](const rpc::Request&) -> Reply {
              if (p2p == nullptr) return util::Fail(Disabled());
              p2p->Bans().Clear();
+             p2p->SaveBans();
              return Json();
          }});
     return registrar.Finish();

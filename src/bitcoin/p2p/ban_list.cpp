@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "util/json.h"
+
 namespace tonari::bitcoin::p2p {
 
 bool BanList::Ban(const std::string& subnet_text, int64_t now, int64_t until) {
@@ -69,6 +71,39 @@ void BanList::Discourage(const std::string& address) {
 bool BanList::IsDiscouraged(const std::string& address) const {
     const std::lock_guard lock(m_mutex);
     return m_discouraged.count(address) != 0;
+}
+
+std::string BanList::ToJson(int64_t now) const {
+    util::Json nets = util::Json::MakeArray();
+    for (const BanEntry& b : List(now)) {
+        util::Json e = util::Json::MakeObject();
+        e.Set("version", 1);
+        e.Set("ban_created", b.created);
+        e.Set("banned_until", b.until);
+        e.Set("address", b.subnet);
+        nets.PushBack(std::move(e));
+    }
+    util::Json doc = util::Json::MakeObject();
+    doc.Set("banned_nets", std::move(nets));
+    return doc.Dump(1);
+}
+
+util::Result<size_t, std::string> BanList::LoadJson(std::string_view text, int64_t now) {
+    auto doc = util::ParseJson(text);
+    if (!doc) return util::Fail("not JSON: " + doc.error().message);
+    const util::Json* nets = doc->IsObject() ? doc->Find("banned_nets") : nullptr;
+    if (nets == nullptr || !nets->IsArray()) return util::Fail(std::string("no banned_nets array"));
+    size_t added = 0;
+    for (const util::Json& e : nets->GetArray()) {
+        const util::Json* address = e.IsObject() ? e.Find("address") : nullptr;
+        const util::Json* created = e.IsObject() ? e.Find("ban_created") : nullptr;
+        const util::Json* until = e.IsObject() ? e.Find("banned_until") : nullptr;
+        if (address == nullptr || !address->IsString() || until == nullptr || !until->GetInt64()) continue;
+        if (*until->GetInt64() <= now) continue;
+        const int64_t since = created != nullptr && created->GetInt64() ? *created->GetInt64() : now;
+        if (Ban(address->GetString(), since, *until->GetInt64())) ++added;
+    }
+    return added;
 }
 
 }  // namespace tonari::bitcoin::p2p

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "netcore/subnet.h"
+#include "util/result.h"
 
 namespace tonari::bitcoin::p2p {
 
@@ -42,6 +43,13 @@ public:
     void Clear();
     bool IsBanned(const std::string& address, int64_t now) const;
     std::vector<BanEntry> List(int64_t now) const;
+
+    // The bans still in force as Core's banlist.json ({"banned_nets": [{"version": 1,
+    // "ban_created", "banned_until", "address"}]}), so they survive a restart.
+    std::string ToJson(int64_t now) const;
+    // Adds the bans of a banlist.json document that have not expired; returns how many.
+    // Entries that do not parse are skipped; a document that is not such an object is an error.
+    util::Result<size_t, std::string> LoadJson(std::string_view text, int64_t now);
 
     void Discourage(const std::string& address);
     bool IsDiscouraged(const std::string& address) const;

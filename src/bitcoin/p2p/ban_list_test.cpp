@@ -54,5 +54,38 @@ TEST(KnownSet, ForgetsOldestBeyondCapacity) {
     EXPECT_TRUE(set.Contains(h[3]));
 }
 
+TEST(BanList, SurvivesARestartAsBanlistJson) {
+    BanList bans;
+    ASSERT_TRUE(bans.Ban("1.2.3.4", 100, 5'000));
+    ASSERT_TRUE(bans.Ban("10.0.0.0/8", 100, 200));  // expires before the reload
+    ASSERT_TRUE(bans.Ban("2001:db8::/32", 100, 9'000));
+    const std::string text = bans.ToJson(150);
+    BanList back;
+    auto loaded = back.LoadJson(text, 300);
+    ASSERT_TRUE(loaded);
+    EXPECT_EQ(*loaded, 2u);
+    EXPECT_TRUE(back.IsBanned("1.2.3.4", 300));
+    EXPECT_FALSE(back.IsBanned("10.1.2.3", 300));
+    EXPECT_TRUE(back.IsBanned("2001:db8:1::5", 300));
+    const auto list = back.List(300);
+    ASSERT_EQ(list.size(), 2u);
+    EXPECT_EQ(list[0].created, 100);
+    EXPECT_EQ(list[0].until, 5'000);
+}
+
+TEST(BanList, BadBanlistJsonIsAnErrorOrSkipped) {
+    BanList bans;
+    EXPECT_FALSE(bans.LoadJson("not json", 0));
+    EXPECT_FALSE(bans.LoadJson("[1,2]", 0));
+    EXPECT_FALSE(bans.LoadJson(R"({"banned_nets": 5})", 0));
+    auto mixed = bans.LoadJson(
+        R"({"banned_nets": [{"address": "nonsense", "banned_until": 99}, {"address": 7}, 3,
+            {"address": "5.6.7.8", "banned_until": 99}]})",
+        10);
+    ASSERT_TRUE(mixed);
+    EXPECT_EQ(*mixed, 1u);
+    EXPECT_TRUE(bans.IsBanned("5.6.7.8", 10));
+}
+
 }  // namespace
 }  // namespace tonari::bitcoin::p2p

@@ -136,8 +136,10 @@ void PeerManager::ProcessHeaders(Peer& peer, const std::vector<primitives::Block
     for (const auto& h : to_store) {
         auto accepted = chain::AcceptHeader(tree, h, now);
         if (!accepted) {
-            return Misbehaving(peer, "invalid header " + h.ComputeHash().ToHex() + ": " +
-                                         std::string(consensus::ReasonString(accepted.error())));
+            const std::string what = "invalid header " + h.ComputeHash().ToHex() + ": " +
+                                     std::string(consensus::ReasonString(accepted.error()));
+            if (!ShouldPunishHeader(peer, h.ComputeHash(), accepted.error(), false)) return Log("ignoring " + what);
+            return Misbehaving(peer, what);
         }
         last = *accepted;
     }
@@ -244,11 +246,14 @@ void PeerManager::RequestBlocks(Peer& peer) {
         }
         return;
     }
+    // A single new block on our tip is asked for in compact form: the mempool most likely
+    // holds its transactions already.
+    const bool compact = wanted.size() == 1 && peer.supports_compact && m_options.relay_txs &&
+                         wanted.front()->prev == m_deps.chain.Tip() && !IsInitialBlockDownload();
     wire::GetDataMsg getdata;
     for (const chain::BlockIndex* index : wanted) {
-        getdata.items.push_back({wire::MSG_WITNESS_BLOCK, index->hash.get()});
-        peer.blocks_in_flight[index->hash] = now;
-        m_block_requests[index->hash] = {peer.id, now};
+        getdata.items.push_back({compact ? wire::MSG_CMPCT_BLOCK : wire::MSG_WITNESS_BLOCK, index->hash.get()});
+        MarkBlockInFlight(peer, index->hash);
     }
     Send(peer, getdata);
 }
@@ -279,35 +284,85 @@ void PeerManager::BlockReceived(const primitives::BlockHash& hash) {
 void PeerManager::OnBlock(Peer& peer, util::ByteSpan payload) {
     auto msg = wire::BlockMsg::Decode(payload);
     if (!msg) return Misbehaving(peer, std::string("malformed block: ") + wire::ToString(msg.error()));
-    const primitives::Block& block = msg->block;
-    const primitives::BlockHash hash = block.header.ComputeHash();
+    auto block = std::make_shared<const primitives::Block>(std::move(msg->block));
+    const primitives::BlockHash hash = block->header.ComputeHash();
     const bool requested = peer.blocks_in_flight.count(hash) != 0;
     BlockReceived(hash);
-    chain::BlockTree& tree = m_deps.chain.Tree();
+    if (peer.partial_block && peer.partial_block->Hash() == hash) peer.partial_block.reset();
     if (!requested) {
         // Unrequested blocks are taken only when they could become the tip right away
         // (a peer pushing a new block); anything else is disk-filling spam.
-        const chain::BlockIndex* prev = tree.Lookup(block.header.prev_block);
+        const chain::BlockTree& tree = m_deps.chain.Tree();
+        const chain::BlockIndex* prev = tree.Lookup(block->header.prev_block);
         const chain::BlockIndex* known = tree.Lookup(hash);
         if (known != nullptr && known->HaveData()) return;
         if (prev == nullptr || prev != m_deps.chain.Tip()) return;
     }
+    ProcessNewBlock(peer, std::move(block), false);
+}
+
+void PeerManager::ProcessNewBlock(Peer& peer, std::shared_ptr<const primitives::Block> block, bool via_compact) {
+    const primitives::BlockHash hash = block->header.ComputeHash();
+    const chain::BlockIndex* old_tip = m_deps.chain.Tip();
+    const chain::BlockIndex* before = m_deps.chain.Tree().Lookup(hash);
+    const bool is_new = before == nullptr || !before->HaveData();
     const int64_t now = NowSeconds();
-    auto processed = m_deps.chain.ProcessBlock(block, now);
+    auto processed = m_deps.chain.ProcessBlock(*block, now);
     if (!processed) {
         const chain::ChainError& e = processed.error();
         if (e.kind == chain::ChainError::Kind::Io) {
             Log("error storing block " + hash.ToHex() + ": " + e.message);
-        } else {
+        } else if (!via_compact && !(before != nullptr && before->IsFailed() && peer.IsInbound())) {
+            // (An inbound peer sending a block we already found invalid may just be behind:
+            // Core's BLOCK_CACHED_INVALID rule punishes only outbound peers for that.)
             Misbehaving(peer, "invalid block " + hash.ToHex() + ": " + e.message);
+        } else if (!via_compact) {
+            Log("ignoring known-invalid block " + hash.ToHex() + " from inbound peer=" + std::to_string(peer.id));
+        } else if (consensus::IsMutation(e.invalid.reason)) {
+            // Rebuilt with a transaction that was not the block's (a short-id collision): the
+            // block itself may be fine.
+            RequestFullBlock(peer, hash);
+        } else {
+            Log("compact block " + hash.ToHex() + " from peer=" + std::to_string(peer.id) + " is invalid (" +
+                e.message + "); it was relayed before validation, so the peer is not punished");
         }
     } else {
-        m_orphans.EraseForBlock(block);
-        UpdateBestKnown(peer, tree.Lookup(hash));
+        m_orphans.EraseForBlock(*block);
+        // Kept for the announcements that follow: the next hops ask for this block first.
+        // Only a block that passed validation is cached: a mutated copy shares the hash.
+        m_recent_block = block;
+        m_recent_hash = hash;
+        m_recent_compact.clear();
+        const chain::BlockIndex* index = m_deps.chain.Tree().Lookup(hash);
+        UpdateBestKnown(peer, index);
+        if (is_new) peer.last_block_us = Now();
+        if (m_deps.chain.Tip() == index && index != old_tip) MaybeSetHighBandwidth(peer);
     }
     // The mempool, wallets and announcements follow the new tip (TipChanged via the node).
     if (m_deps.chain_settled) m_deps.chain_settled(now);
     RequestBlocksFromAll();
+}
+
+bool PeerManager::ShouldPunishHeader(const Peer& peer, const primitives::BlockHash& hash,
+                                     const consensus::BlockValidationError& error, bool via_compact) const {
+    // A clock a little behind ours is no offence (Core: BLOCK_TIME_FUTURE is never punished).
+    if (error.reason == consensus::BlockError::TimeTooNew) return false;
+    // A header we already found invalid: high-bandwidth peers relay before validating, and an
+    // inbound peer may simply not have caught up; only an outbound peer on it is punished
+    // (Core's BLOCK_CACHED_INVALID rule).
+    const chain::BlockIndex* known = m_deps.chain.Tree().Lookup(hash);
+    if (known != nullptr && known->IsFailed()) return !via_compact && !peer.IsInbound();
+    return true;
+}
+
+void PeerManager::MarkBlockInFlight(Peer& peer, const primitives::BlockHash& hash) {
+    const auto previous = m_block_requests.find(hash);
+    if (previous != m_block_requests.end() && previous->second.peer != peer.id) {
+        if (Peer* owner = Find(previous->second.peer)) owner->blocks_in_flight.erase(hash);
+    }
+    const int64_t now = Now();
+    peer.blocks_in_flight[hash] = now;
+    m_block_requests[hash] = {peer.id, now};
 }
 
 void PeerManager::ServeBlock(Peer& peer, const primitives::BlockHash& hash, bool witness,
@@ -337,8 +392,21 @@ void PeerManager::TipChanged() {
     }
 }
 
+bool PeerManager::PeerHasHeader(const Peer& peer, const chain::BlockIndex* index) const {
+    for (const chain::BlockIndex* known : {peer.best_known, peer.best_announced}) {
+        if (known != nullptr && known->GetAncestor(index->height) == index) return true;
+    }
+    return false;
+}
+
 void PeerManager::AnnounceBlocks(Peer& peer) {
     const chain::BlockIndex* tip = m_deps.chain.Tip();
+    // A high-bandwidth peer that has the parent gets the block itself, in compact form.
+    if (peer.compact_high_bandwidth && tip->prev != nullptr && !PeerHasHeader(peer, tip) &&
+        PeerHasHeader(peer, tip->prev) && SendCompactBlock(peer, tip)) {
+        peer.best_announced = tip;
+        return;
+    }
     const chain::BlockIndex* known = peer.best_announced;
     if (peer.best_known != nullptr && (known == nullptr || peer.best_known->chain_work > known->chain_work)) {
         known = peer.best_known;

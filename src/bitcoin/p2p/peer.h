@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -15,6 +16,7 @@
 
 #include "bitcoin/chain/block_index.h"
 #include "bitcoin/p2p/known_set.h"
+#include "bitcoin/p2p/partial_block.h"
 #include "bitcoin/primitives/ids.h"
 #include "bitcoin/wire/net_address.h"
 #include "netcore/peer_network.h"
@@ -39,6 +41,10 @@ struct Peer {
     netcore::PeerEndpoint local;
     std::optional<wire::NetAddress> address;  // remote as a protocol address, when it parses
     int64_t connected_at = 0;                  // unix seconds
+    int64_t connected_us = 0;
+    uint64_t keyed_netgroup = 0;               // eviction: NetGroup under our secret key
+    int64_t last_block_us = 0;                 // eviction: last new valid block it gave us
+    int64_t last_tx_us = 0;                    // eviction: last transaction of its we accepted
 
     // ---- handshake ----
     bool version_received = false;
@@ -53,8 +59,9 @@ struct Peer {
     bool wtxid_relay = false;        // sent wtxidrelay before verack
     bool wants_addrv2 = false;       // sent sendaddrv2 before verack
     bool prefers_headers = false;    // sent sendheaders
-    bool compact_high_bandwidth = false;  // sendcmpct(1, 2): push cmpctblock unasked
+    bool compact_high_bandwidth = false;  // it sent sendcmpct(1, 2): we push cmpctblock unasked
     bool supports_compact = false;        // sendcmpct version 2 seen
+    bool compact_hb_to = false;           // we sent it sendcmpct(1, 2): it pushes to us
     int64_t fee_filter = 0;          // sat/kvB; inventory below it is not announced
 
     // ---- ping ----
@@ -74,13 +81,19 @@ struct Peer {
     std::map<primitives::BlockHash, int64_t> blocks_in_flight;  // hash -> requested at (us)
     int64_t stalling_since_us = 0;     // 0: not blocking the download window
     const chain::BlockIndex* best_announced = nullptr;  // our blocks it has heard of from us
-    std::vector<primitives::BlockHash> blocks_to_announce;
+    // The compact block from this peer waiting for its blocktxn; one at a time, so a peer
+    // cannot make us hold many half-built blocks.
+    std::unique_ptr<PartialBlock> partial_block;
 
     // ---- transactions ----
     KnownSet known_txs{MAX_KNOWN_TX_PER_PEER};         // wtxids (or txids) it has or we sent
     std::set<util::Uint256> tx_to_announce;            // pending, sent at the next trickle
     int64_t next_trickle_us = 0;
     std::map<util::Uint256, int64_t> txs_requested;    // hash -> requested at (us)
+
+    // ---- traffic, per message type (getpeerinfo); unknown commands share one key ----
+    std::map<std::string, uint64_t, std::less<>> bytes_sent_per_msg;
+    std::map<std::string, uint64_t, std::less<>> bytes_recv_per_msg;
 
     // ---- addresses ----
     KnownSet known_addrs{MAX_KNOWN_ADDR_PER_PEER};

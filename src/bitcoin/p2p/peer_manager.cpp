@@ -4,8 +4,10 @@
 
 #include <algorithm>
 
+#include "bitcoin/p2p/eviction.h"
 #include "bitcoin/wire/addr.h"
 #include "bitcoin/wire/block_msg.h"
+#include "bitcoin/wire/compact_block.h"
 #include "bitcoin/wire/empty_messages.h"
 #include "bitcoin/wire/feefilter.h"
 #include "bitcoin/wire/headers.h"
@@ -15,6 +17,7 @@
 #include "bitcoin/wire/sendcmpct.h"
 #include "bitcoin/wire/tx_msg.h"
 #include "bitcoin/wire/version.h"
+#include "crypto/siphash.h"
 
 namespace tonari::bitcoin::p2p {
 namespace {
@@ -22,6 +25,37 @@ namespace {
 // A peer sending this many messages we do not understand is flooding us, not speaking a
 // newer protocol (every real extension is a handful of messages per connection).
 constexpr int MAX_UNKNOWN_MESSAGES = 1'000;
+
+// Commands counted under their own name in the per-message traffic totals; anything else a
+// peer sends is counted as "*other*", so a peer inventing commands cannot grow the map.
+constexpr std::string_view COUNTED_COMMANDS[] = {
+    "version", "verack", "ping", "pong", "addr", "addrv2", "sendaddrv2", "getaddr", "inv",
+    "getdata", "notfound", "tx", "block", "headers", "getheaders", "sendheaders", "feefilter",
+    "sendcmpct", "cmpctblock", "getblocktxn", "blocktxn", "wtxidrelay", "mempool",
+};
+constexpr std::string_view OTHER_COMMAND = "*other*";
+
+std::string_view CountedCommand(std::string_view command) {
+    for (std::string_view c : COUNTED_COMMANDS) {
+        if (c == command) return c;
+    }
+    return OTHER_COMMAND;
+}
+
+void AddTraffic(std::map<std::string, uint64_t, std::less<>>& totals, std::string_view command, uint64_t bytes) {
+    const auto it = totals.find(command);
+    if (it != totals.end()) {
+        it->second += bytes;
+    } else {
+        totals.emplace(std::string(command), bytes);
+    }
+}
+
+// DNS seeds in a random order, so that the first few asked are not always the same operators.
+NetworkSeeds ShuffledSeeds(NetworkSeeds seeds, std::mt19937_64& rng) {
+    std::shuffle(seeds.dns.begin(), seeds.dns.end(), rng);
+    return seeds;
+}
 
 }  // namespace
 
@@ -37,8 +71,12 @@ const char* ToString(ConnectionType type) {
 
 PeerManager::PeerManager(PeerManagerDeps deps, PeerManagerOptions options)
     : m_deps(std::move(deps)), m_options(std::move(options)), m_rng(std::random_device{}()),
-      m_orphans(mempool::DEFAULT_MAX_ORPHANS, std::random_device{}()) {
+      m_orphans(mempool::DEFAULT_MAX_ORPHANS, std::random_device{}()),
+      m_seeder(ShuffledSeeds(m_options.network_seeds, m_rng), m_options.dns_seed, m_options.fixed_seeds,
+               m_options.automatic_outbound, !m_options.manual.empty() || !m_options.seeds.empty(), m_deps.now_us()) {
     m_local_nonce = Random64();
+    m_netgroup_k0 = Random64();
+    m_netgroup_k1 = Random64();
     for (const auto& ep : m_options.manual) m_manual.push_back({ep, std::nullopt, false, 0, 0, false});
     m_seeds_left = m_options.seeds;
     m_last_announced_tip = m_deps.chain.Tip();
@@ -59,6 +97,7 @@ void PeerManager::SendRaw(Peer& peer, std::string_view command, util::ByteSpan p
     if (peer.disconnecting || m_net == nullptr) return;
     util::Bytes frame = wire::FrameMessage(m_options.params->message_start, command, payload);
     m_bytes_sent += frame.size();
+    AddTraffic(peer.bytes_sent_per_msg, CountedCommand(command), frame.size());
     if (!m_net->Send(peer.id, std::move(frame))) peer.disconnecting = true;
 }
 
@@ -86,6 +125,9 @@ void PeerManager::OnConnected(const netcore::ConnectionInfo& info, uint64_t tag)
     peer->local = info.local;
     peer->address = wire::NetAddress::Parse(info.remote.ToString(), info.remote.port);
     peer->connected_at = NowSeconds();
+    peer->connected_us = Now();
+    const std::vector<uint8_t> group = NetGroup(info.remote.address);
+    peer->keyed_netgroup = crypto::SipHash24(m_netgroup_k0, m_netgroup_k1, group);
     peer->type = ConnectionType::Inbound;
     if (!info.inbound) {
         const auto it = m_pending_connects.find(tag);
@@ -103,11 +145,16 @@ void PeerManager::OnConnected(const netcore::ConnectionInfo& info, uint64_t tag)
     peer->next_ping_us = now;
     Peer& p = *peer;
     m_peers.emplace(info.id, std::move(peer));
-    if (p.IsInbound() && m_deps.bans.IsDiscouraged(p.remote.address) &&
-        static_cast<int>(InboundCount()) >= m_options.max_connections - m_options.max_outbound_full_relay -
-                                                 m_options.max_block_relay_only) {
-        Disconnect(p, "discouraged and the inbound slots are full");
-        return;
+    if (p.IsInbound() && static_cast<int>(InboundCount()) > m_options.max_inbound) {
+        // Discouraged peers get a slot only while slots are free.
+        if (m_deps.bans.IsDiscouraged(p.remote.address)) {
+            Disconnect(p, "discouraged and the inbound slots are full");
+            return;
+        }
+        if (!EvictInbound(p.id)) {
+            Disconnect(p, "inbound slots are full and every inbound peer is protected");
+            return;
+        }
     }
     Log("connected peer=" + std::to_string(p.id) + " " + p.remote.ToString() + " (" + ToString(p.type) + ")");
     // The initiator speaks first.
@@ -139,13 +186,18 @@ void PeerManager::OnDisconnected(PeerId id, const std::string& reason) {
     Log("peer=" + std::to_string(id) + " disconnected: " + reason);
     // Its block requests go back into the pool for others to serve.
     for (const auto& [hash, when] : peer.blocks_in_flight) m_block_requests.erase(hash);
+    std::vector<util::Uint256> unanswered;
     for (const auto& [hash, when] : peer.txs_requested) {
         const auto req = m_tx_requests.find(hash);
-        if (req != m_tx_requests.end() && req->second == id) m_tx_requests.erase(req);
+        if (req != m_tx_requests.end() && req->second == id) {
+            m_tx_requests.erase(req);
+            unanswered.push_back(hash);
+        }
     }
     m_orphans.EraseForPeer(static_cast<mempool::PeerId>(id));
     if (m_headers_sync_peer == id) m_headers_sync_peer = 0;
     if (m_presync && m_presync->Peer() == id) m_presync.reset();
+    std::erase(m_hb_peers, id);
     for (auto& m : m_manual) {
         if (m.peer == id) {
             m.peer.reset();
@@ -158,11 +210,37 @@ void PeerManager::OnDisconnected(PeerId id, const std::string& reason) {
     const bool had_blocks = !peer.blocks_in_flight.empty();
     m_peers.erase(it);
     if (had_blocks) RequestBlocksFromAll();
+    for (const auto& hash : unanswered) RequestFromAlternate(hash);
 }
 
 size_t PeerManager::InboundCount() const {
-    return static_cast<size_t>(std::count_if(m_peers.begin(), m_peers.end(),
-                                             [](const auto& kv) { return kv.second->IsInbound(); }));
+    return static_cast<size_t>(std::count_if(m_peers.begin(), m_peers.end(), [](const auto& kv) {
+        return kv.second->IsInbound() && !kv.second->disconnecting;
+    }));
+}
+
+bool PeerManager::EvictInbound(PeerId newcomer) {
+    std::vector<EvictionCandidate> candidates;
+    for (const auto& [id, p] : m_peers) {
+        if (!p->IsInbound() || p->disconnecting || id == newcomer) continue;
+        EvictionCandidate c;
+        c.id = id;
+        c.connected_us = p->connected_us;
+        c.min_ping_us = p->min_ping_us.value_or(INT64_MAX);
+        c.last_block_us = p->last_block_us;
+        c.last_tx_us = p->last_tx_us;
+        c.relays_txs = p->relay_txs;
+        c.relevant_services = (p->services & (wire::NODE_NETWORK | wire::NODE_WITNESS)) ==
+                              (wire::NODE_NETWORK | wire::NODE_WITNESS);
+        c.is_local = p->address && p->address->IsLocal();
+        c.keyed_netgroup = p->keyed_netgroup;
+        c.prefer_evict = m_deps.bans.IsDiscouraged(p->remote.address);
+        candidates.push_back(c);
+    }
+    const auto victim = SelectPeerToEvict(std::move(candidates));
+    if (!victim) return false;
+    Disconnect(*Find(*victim), "evicted to make room for an inbound connection");
+    return true;
 }
 
 int PeerManager::CountOutbound(ConnectionType type) const {
@@ -187,6 +265,7 @@ void PeerManager::OnFrame(PeerId id, const util::Bytes& header, const util::Byte
         Disconnect(*peer, "bad checksum on " + decoded->command + " message");
         return;
     }
+    AddTraffic(peer->bytes_recv_per_msg, CountedCommand(decoded->command), header.size() + payload.size());
     Dispatch(*peer, decoded->command, payload);
 }
 
@@ -236,9 +315,9 @@ void PeerManager::Dispatch(Peer& peer, const std::string& command, util::ByteSpa
         auto nf = wire::NotFoundMsg::Decode(payload);
         if (!nf) return Misbehaving(peer, "malformed notfound");
         for (const auto& inv : nf->items) {
-            peer.txs_requested.erase(inv.hash);
-            const auto req = m_tx_requests.find(inv.hash);
-            if (req != m_tx_requests.end() && req->second == peer.id) m_tx_requests.erase(req);
+            if (peer.txs_requested.count(inv.hash) == 0) continue;
+            EndTxRequest(peer, inv.hash);
+            RequestFromAlternate(inv.hash);
         }
         return;
     }
@@ -255,15 +334,10 @@ void PeerManager::Dispatch(Peer& peer, const std::string& command, util::ByteSpa
         if (ff->fee_rate >= 0 && ff->fee_rate <= 21'000'000LL * 100'000'000LL) peer.fee_filter = ff->fee_rate;
         return;
     }
-    if (command == wire::SendCmpctMsg::COMMAND) {
-        auto sc = wire::SendCmpctMsg::Decode(payload);
-        if (!sc) return Misbehaving(peer, "malformed sendcmpct");
-        if (sc->version == 2) {
-            peer.supports_compact = true;
-            peer.compact_high_bandwidth = sc->announce;
-        }
-        return;
-    }
+    if (command == wire::SendCmpctMsg::COMMAND) return OnSendCmpct(peer, payload);
+    if (command == wire::CmpctBlockMsg::COMMAND) return OnCmpctBlock(peer, payload);
+    if (command == wire::GetBlockTxnMsg::COMMAND) return OnGetBlockTxn(peer, payload);
+    if (command == wire::BlockTxnMsg::COMMAND) return OnBlockTxn(peer, payload);
     if (command == wire::MempoolMsg::COMMAND) return;  // BIP35 is off, as in Core by default
     if (++peer.unknown_messages > MAX_UNKNOWN_MESSAGES) Disconnect(peer, "too many unknown messages");
 }
@@ -322,6 +396,9 @@ void PeerManager::HandshakeCompleted(Peer& peer) {
     Log("handshake with peer=" + std::to_string(peer.id) + " " + peer.remote.ToString() + " version " +
         std::to_string(peer.version) + " " + peer.user_agent + " height " + std::to_string(peer.start_height));
     if (peer.version >= wire::SENDHEADERS_VERSION) Send(peer, wire::SendHeadersMsg{});
+    // We understand compact blocks (version 2) but want them pushed only by the peers that
+    // prove fast at delivering new blocks (MaybeSetHighBandwidth).
+    if (peer.version >= wire::SHORT_IDS_BLOCKS_VERSION) Send(peer, wire::SendCmpctMsg{false, 2});
     if (m_options.relay_txs && peer.RelaysTxs() && peer.version >= wire::FEEFILTER_VERSION) {
         const int64_t floor = m_deps.accept.MinFeeRate(NowSeconds()).SatPerKvB();
         Send(peer, wire::FeeFilterMsg{floor});
@@ -386,6 +463,7 @@ void PeerManager::Tick() {
     }
     if (now >= m_next_open_us) {
         m_next_open_us = now + OPEN_CONNECTIONS_INTERVAL_US;
+        RunSeeder(now);
         OpenConnections(now);
     }
 }
@@ -438,6 +516,66 @@ void PeerManager::OpenConnections(int64_t now) {
             break;
         }
     }
+}
+
+// ---- seeds ----
+
+void PeerManager::RunSeeder(int64_t now) {
+    const int outbound = CountOutbound(ConnectionType::OutboundFullRelay) + CountOutbound(ConnectionType::BlockRelayOnly);
+    Seeder::Step step = m_seeder.Next(now, m_deps.addrman.Size(), outbound);
+    switch (step.action) {
+        case Seeder::Action::None: return;
+        case Seeder::Action::QueryDns:
+            if (!m_deps.resolve_seed) return;
+            for (std::string_view host : step.hosts) {
+                Log("querying DNS seed " + std::string(host));
+                m_deps.resolve_seed(std::string(host), m_options.params->default_port);
+            }
+            return;
+        case Seeder::Action::AddFixed: {
+            Log("address table still empty: adding " + std::to_string(m_seeder.Seeds().fixed.size()) +
+                " fixed seed addresses");
+            const auto& fixed = m_seeder.Seeds().fixed;
+            AddSeedAddresses({fixed.begin(), fixed.end()}, "fixedseeds");
+            return;
+        }
+    }
+}
+
+void PeerManager::OnSeedResolved(const std::string& host, const std::vector<std::string>& addresses,
+                                 const std::string& error) {
+    if (!error.empty()) return Log("DNS seed " + host + " failed: " + error);
+    const size_t used = std::min(addresses.size(), MAX_ADDRESSES_PER_DNS_SEED);
+    Log("DNS seed " + host + " gave " + std::to_string(addresses.size()) + " addresses");
+    AddSeedAddresses({addresses.begin(), addresses.begin() + static_cast<std::ptrdiff_t>(used)}, host);
+    m_next_open_us = 0;
+}
+
+void PeerManager::AddSeedAddresses(const std::vector<std::string>& addresses, const std::string& source) {
+    // Seed answers are a few days old on average; Core backdates them 3-7 days so that
+    // addresses gossiped by live peers win.
+    constexpr int64_t DAY = 24 * 60 * 60;
+    const int64_t now = NowSeconds();
+    std::vector<wire::AddrEntry> entries;
+    for (const std::string& text : addresses) {
+        auto parsed = wire::NetAddress::Parse(text, m_options.params->default_port);
+        if (!parsed) continue;
+        const int64_t age = 3 * DAY + static_cast<int64_t>(Random64() % static_cast<uint64_t>(4 * DAY));
+        entries.push_back({static_cast<uint32_t>(std::max<int64_t>(0, now - age)),
+                           wire::NODE_NETWORK | wire::NODE_WITNESS, std::move(*parsed)});
+    }
+    // The source is a stand-in IPv6 address made from a hash of the seed's name (Core uses
+    // "internal" addresses for this). The address manager groups sources by their first 32
+    // bits, so the hash goes there: each seed's answers fill their own buckets, and one
+    // hostile seed cannot crowd out the others.
+    util::Bytes src;
+    const util::ByteSpan name(reinterpret_cast<const uint8_t*>(source.data()), source.size());
+    for (uint64_t key : {uint64_t{1}, uint64_t{2}}) {
+        const uint64_t h = crypto::SipHash24(key, 0, name);
+        for (int i = 0; i < 8; ++i) src.push_back(static_cast<uint8_t>(h >> (8 * i)));
+    }
+    const size_t added = m_deps.addrman.Add(entries, wire::NetAddress{wire::NetId::IPv6, src, 0}, 0, now);
+    Log("added " + std::to_string(added) + " new addresses from " + source);
 }
 
 // ---- RPC helpers ----
@@ -526,7 +664,10 @@ std::vector<PeerStats> PeerManager::GetPeerStats() const {
         if (p.ping_nonce != 0) s.ping_wait = (now - p.ping_sent_us) / 1e6;
         s.fee_filter = p.fee_filter;
         s.wtxid_relay = p.wtxid_relay;
-        s.bip152_hb_from = p.compact_high_bandwidth;
+        s.bip152_hb_to = p.compact_hb_to;            // we chose it to push blocks to us
+        s.bip152_hb_from = p.compact_high_bandwidth;  // it chose us
+        s.bytes_sent_per_msg = p.bytes_sent_per_msg;
+        s.bytes_recv_per_msg = p.bytes_recv_per_msg;
         s.addrv2 = p.wants_addrv2;
         s.handshake_done = p.HandshakeDone();
         out.push_back(std::move(s));

@@ -32,6 +32,7 @@
 #include "bitcoin/p2p/ban_list.h"
 #include "bitcoin/p2p/headers_presync.h"
 #include "bitcoin/p2p/peer.h"
+#include "bitcoin/p2p/seeds.h"
 #include "bitcoin/wire/frame.h"
 #include "bitcoin/wire/inventory.h"
 #include "netcore/peer_network.h"
@@ -75,6 +76,10 @@ inline constexpr size_t INVENTORY_BROADCAST_MAX = 1'000;
 // delivers cannot make us track unbounded requests.
 inline constexpr size_t MAX_PEER_TX_REQUESTS = 5'000;
 inline constexpr int64_t TX_REQUEST_TIMEOUT_US = 60'000'000;
+// Other peers remembered per transaction being fetched, to ask next if the first announcer
+// does not deliver (it may be slow, gone, or lying to delay the transaction); bounded so a
+// crowd of announcers cannot grow the table (the entries live only while a request is out).
+inline constexpr size_t MAX_TX_ALTERNATES = 8;
 // Recently rejected transactions remembered, so a flood of one bad transaction is not
 // validated again and again (CPU exhaustion).
 inline constexpr size_t RECENT_REJECTS_SIZE = 120'000;
@@ -82,6 +87,18 @@ inline constexpr size_t RECENT_REJECTS_SIZE = 120'000;
 inline constexpr size_t MAX_ADDR_TO_SEND = 1'000;
 inline constexpr size_t MAX_PCT_ADDR_TO_SEND = 23;
 inline constexpr int64_t ADDR_TRICKLE_INTERVAL_US = 30'000'000;
+// Compact blocks (BIP152): peers asked to push new blocks to us unasked (high-bandwidth mode).
+inline constexpr size_t MAX_HIGH_BANDWIDTH_PEERS = 3;
+// getdata for a compact block deeper than this below the tip is answered with the full
+// block: nobody reconstructs an old block from a mempool.
+inline constexpr int MAX_CMPCTBLOCK_DEPTH = 5;
+// getblocktxn is served only this close to the tip; deeper requests get the full block, so a
+// peer cannot make us index into arbitrary old blocks transaction by transaction.
+inline constexpr int MAX_BLOCKTXN_DEPTH = 10;
+// Inbound connections netcore accepts past the inbound limit, so the protocol layer can
+// choose an existing peer to evict rather than always turning the newcomer away; beyond it
+// netcore closes at accept, so a connection flood cannot pile up sockets.
+inline constexpr int INBOUND_EVICTION_HEADROOM = 8;
 // Interval between attempts to fill outbound slots.
 inline constexpr int64_t OPEN_CONNECTIONS_INTERVAL_US = 500'000;
 
@@ -91,12 +108,16 @@ struct PeerManagerOptions {
     std::string user_agent = "/Tonari:0.1.0/";
     bool relay_txs = true;          // -blocksonly=0
     int max_connections = 125;      // -maxconnections
+    int max_inbound = 115;          // inbound peers kept; one more evicts somebody
     int max_outbound_full_relay = MAX_OUTBOUND_FULL_RELAY;
     int max_block_relay_only = MAX_BLOCK_RELAY_ONLY;
     bool automatic_outbound = true;       // false with -connect: only the given peers
     std::vector<netcore::PeerEndpoint> manual;  // -connect / -addnode: kept connected
     std::vector<netcore::PeerEndpoint> seeds;   // -seednode: connect once for addresses
     bool allow_local_addresses = false;   // regtest: loopback addresses are fine to gossip
+    NetworkSeeds network_seeds;           // this network's DNS and fixed seeds (none on regtest)
+    bool dns_seed = true;                 // -dnsseed
+    bool fixed_seeds = true;              // -fixedseeds
 };
 
 // One row of getpeerinfo.
@@ -122,6 +143,8 @@ struct PeerStats {
     bool bip152_hb_to = false;
     bool bip152_hb_from = false;
     bool addrv2 = false;
+    std::map<std::string, uint64_t, std::less<>> bytes_sent_per_msg;
+    std::map<std::string, uint64_t, std::less<>> bytes_recv_per_msg;
     bool handshake_done = false;
 };
 
@@ -139,6 +162,9 @@ struct PeerManagerDeps {
     std::function<int64_t()> now_us;
     // Log lines (category "net"); may be empty.
     std::function<void(const std::string&)> log;
+    // Starts a DNS lookup of a seed; the answer comes back through PeerManager::OnSeedResolved
+    // on the validation strand. May be empty (no DNS seeding).
+    std::function<void(const std::string& host, uint16_t port)> resolve_seed;
 };
 
 class PeerManager {
@@ -158,6 +184,10 @@ public:
     void OnDisconnected(PeerId id, const std::string& reason);
     // Timers: pings, timeouts, trickles, stalls, outbound slots. Call every ~100 ms.
     void Tick();
+
+    // A DNS seed answered (addresses as text, at most MAX_ADDRESSES_PER_DNS_SEED are used), or
+    // the lookup failed with `error`.
+    void OnSeedResolved(const std::string& host, const std::vector<std::string>& addresses, const std::string& error);
 
     // ---- node events (validation strand) ----
     // The chain settled on a new tip (blocks mined locally or received): announce it.
@@ -216,7 +246,13 @@ private:
     void MaintainPings(Peer& peer, int64_t now);
     void CheckTimeouts(Peer& peer, int64_t now);
     void OpenConnections(int64_t now);
+    void RunSeeder(int64_t now);
+    // Adds seed addresses to the address manager, with the seed itself as their source.
+    void AddSeedAddresses(const std::vector<std::string>& addresses, const std::string& source);
     int CountOutbound(ConnectionType type) const;
+    // Inbound slots are full and `newcomer` arrived: disconnects the peer SelectPeerToEvict
+    // picks among the other inbound peers; false when every one of them is protected.
+    bool EvictInbound(PeerId newcomer);
 
     // ---- headers and blocks (block_sync.cpp) ----
     bool IsInitialBlockDownload() const;
@@ -226,6 +262,15 @@ private:
     void ProcessHeaders(Peer& peer, const std::vector<primitives::BlockHeader>& headers, bool more_may_follow);
     void OnGetHeaders(Peer& peer, util::ByteSpan payload);
     void OnBlock(Peer& peer, util::ByteSpan payload);
+    // Stores and connects a block that arrived whole or was rebuilt from a compact block.
+    // `via_compact`: pushed before the sender validated it, so an invalid one is not held
+    // against the peer, and a mutated one is fetched again in full.
+    void ProcessNewBlock(Peer& peer, std::shared_ptr<const primitives::Block> block, bool via_compact);
+    void MarkBlockInFlight(Peer& peer, const primitives::BlockHash& hash);
+    // Whether a header that failed AcceptHeader is the sender's fault (Core's
+    // MaybePunishNodeForBlock for header failures).
+    bool ShouldPunishHeader(const Peer& peer, const primitives::BlockHash& hash,
+                            const consensus::BlockValidationError& error, bool via_compact) const;
     void OnBlockInv(Peer& peer, const primitives::BlockHash& hash);
     void ServeBlock(Peer& peer, const primitives::BlockHash& hash, bool witness, std::vector<wire::Inv>& not_found);
     void UpdateBestKnown(Peer& peer, const chain::BlockIndex* index);
@@ -236,6 +281,23 @@ private:
     void BlockReceived(const primitives::BlockHash& hash);
     void CheckStalls(Peer& peer, int64_t now);
     void AnnounceBlocks(Peer& peer);
+    bool PeerHasHeader(const Peer& peer, const chain::BlockIndex* index) const;
+
+    // ---- compact blocks (compact_relay.cpp) ----
+    void OnSendCmpct(Peer& peer, util::ByteSpan payload);
+    void OnCmpctBlock(Peer& peer, util::ByteSpan payload);
+    void OnGetBlockTxn(Peer& peer, util::ByteSpan payload);
+    void OnBlockTxn(Peer& peer, util::ByteSpan payload);
+    void RequestFullBlock(Peer& peer, const primitives::BlockHash& hash);
+    // Sends the compact form of a stored block; false when it cannot be read.
+    bool SendCompactBlock(Peer& peer, const chain::BlockIndex* index);
+    void ServeCompactBlock(Peer& peer, const primitives::BlockHash& hash, std::vector<wire::Inv>& not_found);
+    // The block at `index` from the one-block cache (the newest block, served to many peers)
+    // or the block files; nullptr when unreadable.
+    std::shared_ptr<const primitives::Block> LoadBlock(const chain::BlockIndex* index);
+    // The peer gave us a new tip: ask it to push blocks to us (at most
+    // MAX_HIGH_BANDWIDTH_PEERS such peers, the longest-serving one dropped first).
+    void MaybeSetHighBandwidth(Peer& peer);
 
     // ---- transactions (tx_relay.cpp) ----
     void OnTxInv(Peer& peer, const wire::Inv& inv);
@@ -245,6 +307,11 @@ private:
     void ScheduleTrickle(Peer& peer, int64_t now);
     void TrickleTxs(Peer& peer, int64_t now);
     void ExpireTxRequests(Peer& peer, int64_t now);
+    // The request for `hash` ended without the transaction (timeout, notfound, disconnect):
+    // ask the next peer that announced it, if any.
+    void RequestFromAlternate(const util::Uint256& hash);
+    // Forgets the request for `hash` made to `peer` (delivered, refused or timed out).
+    void EndTxRequest(Peer& peer, const util::Uint256& hash);
     bool AlreadyHaveTx(const util::Uint256& hash, bool is_wtxid) const;
 
     // ---- addresses (addr_relay.cpp) ----
@@ -261,6 +328,9 @@ private:
     std::map<PeerId, std::unique_ptr<Peer>> m_peers;
     std::mt19937_64 m_rng;
     uint64_t m_local_nonce = 0;  // our version nonce: detects connections to ourselves
+    // Secret key for network groups: an attacker cannot tell which addresses we would protect.
+    uint64_t m_netgroup_k0 = 0;
+    uint64_t m_netgroup_k1 = 0;
 
     // Block download: who we asked for what.
     std::map<primitives::BlockHash, BlockRequest> m_block_requests;
@@ -268,10 +338,18 @@ private:
     std::unique_ptr<HeadersPresync> m_presync;  // low-work headers being checked before storing
     const chain::BlockIndex* m_last_announced_tip = nullptr;
 
+    // Compact blocks: peers pushing to us (oldest first), and the newest block we handled
+    // with its compact encoding, built once however many peers it goes to.
+    std::vector<PeerId> m_hb_peers;
+    std::shared_ptr<const primitives::Block> m_recent_block;
+    primitives::BlockHash m_recent_hash;
+    util::Bytes m_recent_compact;
+
     // Transactions.
     mempool::Orphanage m_orphans;
     KnownSet m_recent_rejects{RECENT_REJECTS_SIZE};
     std::map<util::Uint256, PeerId> m_tx_requests;  // hash -> peer asked
+    std::map<util::Uint256, std::vector<PeerId>> m_tx_alternates;  // hash -> other announcers, in order
 
     // Outbound bookkeeping: manual endpoints (with the peer when connected), pending connects.
     struct ManualEntry {
@@ -289,6 +367,7 @@ private:
     int64_t m_next_open_us = 0;
     int64_t m_last_orphan_expiry_us = 0;
     std::vector<netcore::PeerEndpoint> m_seeds_left;
+    Seeder m_seeder;
 
     uint64_t m_bytes_sent = 0;
     uint64_t m_bytes_received = 0;

@@ -38,7 +38,16 @@ void PeerManager::OnInv(Peer& peer, util::ByteSpan payload) {
         if (ibd || !m_options.relay_txs || peer.type == ConnectionType::BlockRelayOnly) continue;
         // A wtxid-relay peer announces by wtxid only (BIP339); anything else is ignored.
         if (peer.wtxid_relay != is_wtxid) continue;
-        if (AlreadyHaveTx(inv.hash, is_wtxid) || m_tx_requests.count(inv.hash) != 0) continue;
+        if (AlreadyHaveTx(inv.hash, is_wtxid)) continue;
+        if (const auto req = m_tx_requests.find(inv.hash); req != m_tx_requests.end()) {
+            if (req->second == peer.id) continue;
+            auto& alternates = m_tx_alternates[inv.hash];
+            if (alternates.size() < MAX_TX_ALTERNATES &&
+                std::find(alternates.begin(), alternates.end(), peer.id) == alternates.end()) {
+                alternates.push_back(peer.id);
+            }
+            continue;
+        }
         if (peer.txs_requested.size() >= MAX_PEER_TX_REQUESTS) continue;
         peer.txs_requested[inv.hash] = now;
         m_tx_requests[inv.hash] = peer.id;
@@ -55,9 +64,10 @@ void PeerManager::OnGetData(Peer& peer, util::ByteSpan payload) {
         if (peer.disconnecting) return;
         const uint32_t base = inv.type & ~wire::MSG_WITNESS_FLAG;
         const bool witness = (inv.type & wire::MSG_WITNESS_FLAG) != 0;
-        if (base == wire::MSG_BLOCK || base == wire::MSG_CMPCT_BLOCK) {
-            // Compact blocks are not served yet: a full block answers a compact request too.
-            ServeBlock(peer, primitives::BlockHash(inv.hash), witness || base == wire::MSG_CMPCT_BLOCK, not_found);
+        if (base == wire::MSG_BLOCK) {
+            ServeBlock(peer, primitives::BlockHash(inv.hash), witness, not_found);
+        } else if (base == wire::MSG_CMPCT_BLOCK) {
+            ServeCompactBlock(peer, primitives::BlockHash(inv.hash), not_found);
         } else if (base == wire::MSG_TX || base == wire::MSG_WTX) {
             ServeTx(peer, inv, not_found);
         } else {
@@ -93,15 +103,15 @@ void PeerManager::OnTx(Peer& peer, util::ByteSpan payload) {
     const primitives::Wtxid wtxid = primitives::ComputeWtxid(tx);
     for (const util::Uint256& h : {txid.get(), wtxid.get()}) {
         peer.known_txs.Insert(h);
-        peer.txs_requested.erase(h);
-        const auto req = m_tx_requests.find(h);
-        if (req != m_tx_requests.end() && req->second == peer.id) m_tx_requests.erase(req);
+        EndTxRequest(peer, h);
+        m_tx_alternates.erase(h);
     }
     if (AlreadyHaveTx(wtxid.get(), true)) return;
     const int64_t now = NowSeconds();
     auto accepted = m_deps.accept.Accept(tx, now);
     if (accepted) {
         Log("accepted tx " + txid.ToHex() + " from peer=" + std::to_string(peer.id));
+        peer.last_tx_us = Now();
         ProcessOrphans(tx);
         return;
     }
@@ -214,15 +224,41 @@ void PeerManager::TrickleTxs(Peer& peer, int64_t now) {
 }
 
 void PeerManager::ExpireTxRequests(Peer& peer, int64_t now) {
-    for (auto it = peer.txs_requested.begin(); it != peer.txs_requested.end();) {
-        if (now - it->second > TX_REQUEST_TIMEOUT_US) {
-            const auto req = m_tx_requests.find(it->first);
-            if (req != m_tx_requests.end() && req->second == peer.id) m_tx_requests.erase(req);
-            it = peer.txs_requested.erase(it);
-        } else {
-            ++it;
-        }
+    std::vector<util::Uint256> expired;
+    for (const auto& [hash, when] : peer.txs_requested) {
+        if (now - when > TX_REQUEST_TIMEOUT_US) expired.push_back(hash);
     }
+    for (const auto& hash : expired) {
+        EndTxRequest(peer, hash);
+        RequestFromAlternate(hash);
+    }
+}
+
+void PeerManager::EndTxRequest(Peer& peer, const util::Uint256& hash) {
+    peer.txs_requested.erase(hash);
+    const auto req = m_tx_requests.find(hash);
+    if (req != m_tx_requests.end() && req->second == peer.id) m_tx_requests.erase(req);
+}
+
+void PeerManager::RequestFromAlternate(const util::Uint256& hash) {
+    const auto it = m_tx_alternates.find(hash);
+    if (it == m_tx_alternates.end()) return;
+    if (m_tx_requests.count(hash) != 0) return;  // someone else is already being asked
+    std::vector<PeerId>& queue = it->second;
+    while (!queue.empty()) {
+        Peer* next = Find(queue.front());
+        queue.erase(queue.begin());
+        if (next == nullptr || !next->HandshakeDone() || next->txs_requested.size() >= MAX_PEER_TX_REQUESTS) continue;
+        if (AlreadyHaveTx(hash, next->wtxid_relay)) break;
+        next->txs_requested[hash] = Now();
+        m_tx_requests[hash] = next->id;
+        wire::GetDataMsg getdata;
+        getdata.items.push_back({next->wtxid_relay ? wire::MSG_WTX : wire::MSG_WITNESS_TX, hash});
+        Send(*next, getdata);
+        if (queue.empty()) m_tx_alternates.erase(it);
+        return;
+    }
+    m_tx_alternates.erase(it);
 }
 
 }  // namespace tonari::bitcoin::p2p
