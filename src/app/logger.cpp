@@ -56,6 +56,11 @@ bool Logger::Enabled(std::string_view category) const {
 
 void Logger::Info(std::string_view message) { Write(message); }
 
+void Logger::Error(std::string_view message) {
+    Write(message);
+    if (!m_console) std::cerr << message << "\n";
+}
+
 void Logger::Debug(std::string_view category, std::string_view message) {
     if (!Enabled(category)) return;
     Write("[" + std::string(category) + "] " + std::string(message));

@@ -26,6 +26,9 @@ public:
     Logger& operator=(const Logger&) = delete;
 
     void Info(std::string_view message);
+    // A fatal error: logged, and also written to stderr when the console is off, so that a
+    // node that refuses to start always says why where its caller can see it (Core's InitError).
+    void Error(std::string_view message);
     void Debug(std::string_view category, std::string_view message);
     bool Enabled(std::string_view category) const;
 

@@ -183,7 +183,7 @@ int RunNode(int argc, const char* const argv[]) {
     storage.mempool = pool_options;
     auto node = NodeContext::Open(storage);
     if (!node) {
-        log.Info("Error: " + node.error());
+        log.Error("Error: " + node.error());
         return 1;
     }
     NodeContext& ctx = **node;
@@ -209,7 +209,7 @@ int RunNode(int argc, const char* const argv[]) {
     for (const auto& name : args.GetArgs("wallet")) {
         auto loaded = ctx.WithChain([&](bitcoin::node::NodeStorage& s) { return wallets.Load(s, name); });
         if (!loaded) {
-            log.Info("Error: cannot load wallet '" + name + "': " + loaded.error().message);
+            log.Error("Error: cannot load wallet '" + name + "': " + loaded.error().message);
             ctx.WithChain([&wallets](bitcoin::node::NodeStorage& s) {
                 wallets.Detach(s);
                 return 0;
@@ -226,7 +226,7 @@ int RunNode(int argc, const char* const argv[]) {
         if (!p2p_options) return Fail(p2p_options.error());
         auto started = bitcoin::node::P2pService::Start(ctx, std::move(*p2p_options));
         if (!started) {
-            log.Info("Error: " + started.error());
+            log.Error("Error: " + started.error());
             return 1;
         }
         p2p = std::move(*started);
@@ -309,7 +309,7 @@ int RunNode(int argc, const char* const argv[]) {
                 return res;
             });
         if (!started) {
-            log.Info("Error: " + started.error());
+            log.Error("Error: " + started.error());
             if (!cookie_path.empty()) std::filesystem::remove(cookie_path, ec);
             return 1;
         }
@@ -338,7 +338,7 @@ int RunNode(int argc, const char* const argv[]) {
     log.Info("Shutdown: flushing the chain state");
     int status = 0;
     if (auto flushed = ctx.Flush(); !flushed) {
-        log.Info("Error: flushing the chain state failed: " + flushed.error());
+        log.Error("Error: flushing the chain state failed: " + flushed.error());
         status = 1;
     }
     if (!cookie_path.empty()) std::filesystem::remove(cookie_path, ec);

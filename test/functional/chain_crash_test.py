@@ -48,8 +48,8 @@ def blk_bytes(datadir):
 
 def kill_while_writing(r, datadir, chain_file, rng, max_delay):
     """Starts an import, waits until it appends block data, waits a random extra moment (up to
-    max_delay seconds), then sends SIGKILL. Returns True when the process was still running at
-    the kill."""
+    max_delay seconds), then sends SIGKILL. Returns (still running at the kill, seconds from the
+    first appended block data to the kill)."""
     before = blk_bytes(datadir)
     proc = subprocess.Popen([r.tonari, "chain", "import", str(chain_file), "--datadir", str(datadir),
                              "--flush-every", str(FLUSH_EVERY)],
@@ -58,12 +58,13 @@ def kill_while_writing(r, datadir, chain_file, rng, max_delay):
         deadline = time.monotonic() + PROGRESS_TIMEOUT_S
         while blk_bytes(datadir) <= before and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.005)
+        growing_at = time.monotonic()
         time.sleep(rng.uniform(0.0, max_delay))
         running = proc.poll() is None
         if running:
             proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=60)
-        return running
+        return running, time.monotonic() - growing_at
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -91,11 +92,12 @@ def main():
         started = time.monotonic()
         imp = r.run("chain", "import", str(chain_file), "--datadir", str(reference), timeout=600)
         import_s = time.monotonic() - started
-        # Spread the kills over the whole import whatever the machine's speed: on average each
-        # round connects about half of BLOCKS / KILLS blocks before it is killed.
-        max_delay = import_s / KILLS
-        print(f"reference import took {import_s:.2f} s; kills land up to {max_delay * 1000:.0f} ms "
-              "after block data starts growing")
+        # Spread the kills over the whole import whatever the machine's speed, which can change
+        # during the run (other tests share the cores): before each kill the delay is set from
+        # the speed seen so far, so that on average a round connects half of what the remaining
+        # kills would each need, and the chain is not finished before the last kill.
+        rate = BLOCKS / max(import_s, 1e-3)  # blocks per second, updated after every round
+        print(f"reference import took {import_s:.2f} s ({rate:.0f} blocks/s)")
         r.check(imp.returncode == 0, f"reference import: {imp.stderr.strip()}")
         ref_info, err = chain_info(r, reference)
         r.check(ref_info is not None and ref_info["blocks"] == BLOCKS, f"reference reaches {BLOCKS}: {ref_info} {err}")
@@ -107,7 +109,9 @@ def main():
         while mid_run < KILLS and last_height < BLOCKS:
             rounds += 1
             k = rounds - 1
-            if kill_while_writing(r, crashed, chain_file, rng, max_delay):
+            max_delay = (BLOCKS - last_height) / rate / (KILLS - mid_run)
+            running, ran_s = kill_while_writing(r, crashed, chain_file, rng, max_delay)
+            if running:
                 mid_run += 1
             info, err = chain_info(r, crashed)
             r.check(info is not None, f"kill {k + 1}: the data directory reopens ({err})")
@@ -115,6 +119,9 @@ def main():
                 break
             r.check(info["blocks"] >= last_height,
                     f"kill {k + 1}: height {info['blocks']} not below the last seen {last_height}")
+            if running and info["blocks"] > last_height and ran_s > 0.05:
+                # The newest speed counts most; the restart's catch-up makes it an underestimate.
+                rate = 0.5 * rate + 0.5 * (info["blocks"] - last_height) / ran_s
             last_height = info["blocks"]
             print(f"kill {k + 1:2d}: restarted at height {info['blocks']}")
             if info["blocks"] == BLOCKS:

@@ -7,8 +7,8 @@ control first (handshake, ping/pong, getheaders from genesis, a valid block of o
 then: a bad checksum, oversized length fields, truncated messages and a cut version payload,
 a flood of unknown commands, headers that do not connect, invalid blocks (bad merkle root,
 coinbase paying too much), a mutated block (CVE-2012-2459) before the real one, a 2,000-header low-work fork from genesis, and a thousand short
-TCP connections. After every case A must still be running and answering RPC, and B must sync a
-block newly mined on A.
+TCP connections. After every case A must still be running and answering RPC, its peak memory
+must stay under a fixed bound, and B must sync a block newly mined on A.
 """
 import argparse
 import os
@@ -27,6 +27,10 @@ import p2p_peer as pp
 ADDRESS = "bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080"  # BIP173's regtest P2WPKH example
 CHAIN_LENGTH = 2300
 DISCONNECT_TIMEOUT_S = 15
+# Peak resident memory the node may reach over the whole run. Its steady state here is about
+# 20 MiB; a parser that allocated what a hostile length field claims (4 GB), or
+# buffered a flood, would blow through it.
+PEAK_MEMORY_LIMIT_MB = 200
 SYNC_TIMEOUT_S = 60
 
 
@@ -38,6 +42,15 @@ def poll(fn, timeout, interval=0.05):
         if value or time.monotonic() >= deadline:
             return value
         time.sleep(interval)
+
+
+def memory_mb(pid, field):
+    """VmRSS / VmHWM (peak) of a process, in MiB, from /proc."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def peer_addrs(node):
@@ -88,6 +101,11 @@ class Suite:
             self.r.fail(f"{case}: the node answers RPC ({e})")
             return
         self.r.check(self.node.call("getblockcount") == before + 1, f"{case}: getblockcount answers and grows")
+        peak = memory_mb(self.node.proc.pid, "VmHWM")
+        self.r.check(peak < PEAK_MEMORY_LIMIT_MB,
+                     f"{case}: memory stays bounded (now {memory_mb(self.node.proc.pid, 'VmRSS'):.0f} MiB, "
+                     f"peak {peak:.0f} MiB, limit {PEAK_MEMORY_LIMIT_MB})")
+        print(f"  {case}: RSS {memory_mb(self.node.proc.pid, 'VmRSS'):.0f} MiB, peak {peak:.0f} MiB", flush=True)
 
         def synced():
             try:

@@ -35,6 +35,13 @@ void PeerManager::SendGetHeaders(Peer& peer, const chain::BlockIndex* from) {
     peer.headers_requested_us = Now();
 }
 
+void PeerManager::SendPresyncGetHeaders(Peer& peer) {
+    wire::GetHeadersMsg msg;
+    msg.locator = m_presync->NextLocator();
+    Send(peer, msg);
+    peer.headers_requested_us = Now();
+}
+
 void PeerManager::StartHeadersSync(Peer& peer) {
     if (peer.sync_started || !peer.HandshakeDone()) return;
     const chain::BlockIndex& best = m_deps.chain.Tree().BestHeader();
@@ -64,6 +71,10 @@ void PeerManager::ProcessHeaders(Peer& peer, const std::vector<primitives::Block
     chain::BlockTree& tree = m_deps.chain.Tree();
     if (headers.empty()) {
         // The peer has nothing more: let other peers sync headers now.
+        if (m_presync && m_presync->Peer() == peer.id) {
+            Log("headers presync with peer=" + std::to_string(peer.id) + " abandoned: its chain ends below the work threshold");
+            m_presync.reset();
+        }
         if (m_headers_sync_peer == peer.id) m_headers_sync_peer = 0;
         for (auto& [id, p] : m_peers) StartHeadersSync(*p);
         RequestBlocks(peer);
@@ -75,33 +86,27 @@ void PeerManager::ProcessHeaders(Peer& peer, const std::vector<primitives::Block
         }
     }
     std::vector<primitives::BlockHeader> to_store;
-    const chain::BlockIndex* fork = nullptr;
-    if (m_presync && m_presync->Peer() == peer.id && headers.front().prev_block == m_presync->LastHash()) {
-        fork = &m_presync->Fork();
-        const auto outcome = m_presync->Add(headers);
-        if (outcome == HeadersPresync::Outcome::Invalid) {
+    bool more = more_may_follow;
+    bool presync_continues = false;
+    if (m_presync && m_presync->Peer() == peer.id && headers.front().prev_block == m_presync->ExpectedPrev()) {
+        auto result = m_presync->Process(headers, more_may_follow);
+        if (!result.ok) {
             m_presync.reset();
-            return Misbehaving(peer, "invalid header during presync");
-        }
-        if (outcome == HeadersPresync::Outcome::TooMany) {
-            Log("dropping low-work headers presync from peer=" + std::to_string(peer.id) + ": too long");
-            m_presync.reset();
+            if (result.punish) return Misbehaving(peer, "headers presync: " + result.error);
+            Log("headers presync with peer=" + std::to_string(peer.id) + " abandoned: " + result.error);
             return;
         }
-        if (outcome == HeadersPresync::Outcome::NeedMore) {
-            if (!more_may_follow) {
-                Log("ignoring low-work headers chain from peer=" + std::to_string(peer.id));
-                m_presync.reset();
-                return;
-            }
-            wire::GetHeadersMsg next;
-            next.locator = {m_presync->LastHash()};
-            Send(peer, next);
-            peer.headers_requested_us = Now();
+        Log("headers presync with peer=" + std::to_string(peer.id) + (m_presync->Redownloading() ? ": redownloading" : ": presync") +
+            " at height " + std::to_string(m_presync->PresyncHeight()) + ", " + std::to_string(result.to_store.size()) +
+            " headers proven");
+        presync_continues = !m_presync->Finished();
+        if (!presync_continues) m_presync.reset();
+        if (result.to_store.empty()) {
+            if (result.request_more && presync_continues) SendPresyncGetHeaders(peer);
             return;
         }
-        to_store = m_presync->Headers();
-        m_presync.reset();
+        to_store = std::move(result.to_store);
+        more = result.request_more;
     } else {
         const chain::BlockIndex* prev = tree.Lookup(headers.front().prev_block);
         if (prev == nullptr) {
@@ -123,14 +128,13 @@ void PeerManager::ProcessHeaders(Peer& peer, const std::vector<primitives::Block
                     return;
                 }
                 if (m_presync && m_presync->Peer() != peer.id) return;  // one presync at a time
-                m_presync = std::make_unique<HeadersPresync>(peer.id, *prev, threshold, *m_options.params);
+                m_presync = std::make_unique<HeadersPresync>(peer.id, *prev, threshold, *m_options.params, NowSeconds(),
+                                                             Random64(), Random64());
                 return ProcessHeaders(peer, headers, more_may_follow);
             }
         }
-        fork = prev;
         to_store = headers;
     }
-    (void)fork;
     const chain::BlockIndex* last = nullptr;
     const int64_t now = NowSeconds();
     for (const auto& h : to_store) {
@@ -148,7 +152,9 @@ void PeerManager::ProcessHeaders(Peer& peer, const std::vector<primitives::Block
         UpdateBestKnown(peer, tree.Lookup(*peer.last_unknown));
         peer.last_unknown.reset();
     }
-    if (more_may_follow) {
+    if (more && presync_continues) {
+        SendPresyncGetHeaders(peer);
+    } else if (more) {
         SendGetHeaders(peer, last);
     } else if (m_headers_sync_peer == peer.id) {
         m_headers_sync_peer = 0;

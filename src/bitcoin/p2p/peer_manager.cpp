@@ -437,8 +437,10 @@ void PeerManager::CheckTimeouts(Peer& peer, int64_t now) {
         Disconnect(peer, "version handshake timeout");
         return;
     }
-    if (peer.headers_requested_us != 0 && now - peer.headers_requested_us > HEADERS_RESPONSE_TIMEOUT_US &&
-        m_headers_sync_peer == peer.id) {
+    // The initial headers sync and a presync each wait on one peer: one that stops answering
+    // must not hold them forever.
+    const bool holds_sync = m_headers_sync_peer == peer.id || (m_presync && m_presync->Peer() == peer.id);
+    if (peer.headers_requested_us != 0 && now - peer.headers_requested_us > HEADERS_RESPONSE_TIMEOUT_US && holds_sync) {
         Disconnect(peer, "headers sync timeout");
     }
 }

@@ -258,6 +258,7 @@ private:
     bool IsInitialBlockDownload() const;
     void StartHeadersSync(Peer& peer);
     void SendGetHeaders(Peer& peer, const chain::BlockIndex* from);
+    void SendPresyncGetHeaders(Peer& peer);  // the next headers of the presync in progress
     void OnHeaders(Peer& peer, util::ByteSpan payload);
     void ProcessHeaders(Peer& peer, const std::vector<primitives::BlockHeader>& headers, bool more_may_follow);
     void OnGetHeaders(Peer& peer, util::ByteSpan payload);
