@@ -33,10 +33,15 @@ def main():
             b.start()
             for start in range(0, 2300, 1000):
                 a.call("generatetoaddress", min(1000, 2300 - start), ADDRESS)
+            # Another payee, so that B's blocks differ from A's from height 1 (blocks mined in
+            # the same second to the same address would be identical).
+            b.call("createwallet", "b")
+            b_address = b.call("getnewaddress")
             for start in range(0, 4500, 1000):
-                b.call("generatetoaddress", min(1000, 4500 - start), ADDRESS)
+                b.call("generatetoaddress", min(1000, 4500 - start), b_address)
             tip = b.call("getbestblockhash")
             r.check(a.call("getblockcount") == 2300 and b.call("getblockcount") == 4500, "two separate chains")
+            r.check(a.call("getblockhash", 1) != b.call("getblockhash", 1), "that fork at the genesis")
             b.call("addnode", f"127.0.0.1:{a.p2p_port}", "onetry")
             r.check(wait_until(lambda: a.call("getbestblockhash") == tip, 120),
                     "A reorganises onto B's heavier 4,500-block chain")
@@ -57,7 +62,7 @@ def main():
         finally:
             if r.failures:
                 print("--- node A debug.log (tail) ---")
-                print(a.log_tail(60))
+                print(a.log_tail(200))
             a.kill()
             b.kill()
     print(f"({time.monotonic() - started:.1f}s)")

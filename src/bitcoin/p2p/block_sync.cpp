@@ -37,9 +37,15 @@ void PeerManager::SendGetHeaders(Peer& peer, const chain::BlockIndex* from) {
 
 void PeerManager::SendPresyncGetHeaders(Peer& peer) {
     wire::GetHeadersMsg msg;
-    msg.locator = m_presync->NextLocator();
+    msg.locator = peer.presync->NextLocator();
     Send(peer, msg);
     peer.headers_requested_us = Now();
+}
+
+void PeerManager::HeadersSyncEnded(Peer& peer) {
+    if (m_headers_sync_peer != peer.id) return;
+    m_headers_sync_peer = 0;
+    for (auto& [id, p] : m_peers) StartHeadersSync(*p);
 }
 
 void PeerManager::StartHeadersSync(Peer& peer) {
@@ -71,9 +77,9 @@ void PeerManager::ProcessHeaders(Peer& peer, const std::vector<primitives::Block
     chain::BlockTree& tree = m_deps.chain.Tree();
     if (headers.empty()) {
         // The peer has nothing more: let other peers sync headers now.
-        if (m_presync && m_presync->Peer() == peer.id) {
-            Log("headers presync with peer=" + std::to_string(peer.id) + " abandoned: its chain ends below the work threshold");
-            m_presync.reset();
+        if (peer.presync) {
+            Log("headers presync with peer=" + std::to_string(peer.id) + " abandoned: it has no more headers");
+            peer.presync.reset();
         }
         if (m_headers_sync_peer == peer.id) m_headers_sync_peer = 0;
         for (auto& [id, p] : m_peers) StartHeadersSync(*p);
@@ -88,19 +94,20 @@ void PeerManager::ProcessHeaders(Peer& peer, const std::vector<primitives::Block
     std::vector<primitives::BlockHeader> to_store;
     bool more = more_may_follow;
     bool presync_continues = false;
-    if (m_presync && m_presync->Peer() == peer.id && headers.front().prev_block == m_presync->ExpectedPrev()) {
-        auto result = m_presync->Process(headers, more_may_follow);
+    if (peer.presync && headers.front().prev_block == peer.presync->ExpectedPrev()) {
+        HeadersPresync& presync = *peer.presync;
+        auto result = presync.Process(headers, more_may_follow);
         if (!result.ok) {
-            m_presync.reset();
+            peer.presync.reset();
             if (result.punish) return Misbehaving(peer, "headers presync: " + result.error);
             Log("headers presync with peer=" + std::to_string(peer.id) + " abandoned: " + result.error);
-            return;
+            return HeadersSyncEnded(peer);
         }
-        Log("headers presync with peer=" + std::to_string(peer.id) + (m_presync->Redownloading() ? ": redownloading" : ": presync") +
-            " at height " + std::to_string(m_presync->PresyncHeight()) + ", " + std::to_string(result.to_store.size()) +
+        Log("headers presync with peer=" + std::to_string(peer.id) + (presync.Redownloading() ? ": redownloading" : ": presync") +
+            " at height " + std::to_string(presync.PresyncHeight()) + ", " + std::to_string(result.to_store.size()) +
             " headers proven");
-        presync_continues = !m_presync->Finished();
-        if (!presync_continues) m_presync.reset();
+        presync_continues = !presync.Finished();
+        if (!presync_continues) peer.presync.reset();
         if (result.to_store.empty()) {
             if (result.request_more && presync_continues) SendPresyncGetHeaders(peer);
             return;
@@ -110,6 +117,8 @@ void PeerManager::ProcessHeaders(Peer& peer, const std::vector<primitives::Block
     } else {
         const chain::BlockIndex* prev = tree.Lookup(headers.front().prev_block);
         if (prev == nullptr) {
+            // A new block announced while we presync the peer's chain: the presync gets there.
+            if (peer.presync) return;
             // A reorg announcement or a gap: ask for what leads to it, within limits.
             if (++peer.unconnecting_headers > MAX_UNCONNECTING_HEADERS) {
                 return Misbehaving(peer, "too many headers that do not connect");
@@ -125,11 +134,12 @@ void PeerManager::ProcessHeaders(Peer& peer, const std::vector<primitives::Block
             if (work < threshold) {
                 if (!more_may_follow) {
                     Log("ignoring low-work headers from peer=" + std::to_string(peer.id));
-                    return;
+                    return HeadersSyncEnded(peer);
                 }
-                if (m_presync && m_presync->Peer() != peer.id) return;  // one presync at a time
-                m_presync = std::make_unique<HeadersPresync>(peer.id, *prev, threshold, *m_options.params, NowSeconds(),
-                                                             Random64(), Random64());
+                // Each peer gets its own presync (a new one replaces an old one): one peer
+                // cannot hold the others' syncs. The salt must be unpredictable to the peer.
+                peer.presync = std::make_unique<HeadersPresync>(peer.id, *prev, threshold, *m_options.params,
+                                                                NowSeconds(), SecureRandom64(), SecureRandom64());
                 return ProcessHeaders(peer, headers, more_may_follow);
             }
         }
@@ -142,7 +152,11 @@ void PeerManager::ProcessHeaders(Peer& peer, const std::vector<primitives::Block
         if (!accepted) {
             const std::string what = "invalid header " + h.ComputeHash().ToHex() + ": " +
                                      std::string(consensus::ReasonString(accepted.error()));
-            if (!ShouldPunishHeader(peer, h.ComputeHash(), accepted.error(), false)) return Log("ignoring " + what);
+            peer.presync.reset();  // released headers that fail: the presync is over either way
+            if (!ShouldPunishHeader(peer, h.ComputeHash(), accepted.error(), false)) {
+                Log("ignoring " + what);
+                return HeadersSyncEnded(peer);
+            }
             return Misbehaving(peer, what);
         }
         last = *accepted;
@@ -156,9 +170,8 @@ void PeerManager::ProcessHeaders(Peer& peer, const std::vector<primitives::Block
         SendPresyncGetHeaders(peer);
     } else if (more) {
         SendGetHeaders(peer, last);
-    } else if (m_headers_sync_peer == peer.id) {
-        m_headers_sync_peer = 0;
-        for (auto& [id, p] : m_peers) StartHeadersSync(*p);
+    } else {
+        HeadersSyncEnded(peer);
     }
     RequestBlocks(peer);
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "bitcoin/chain/active_chain.h"
 #include "bitcoin/chain/header_check.h"
 #include "bitcoin/consensus/pow.h"
 #include "crypto/siphash.h"
@@ -42,9 +43,10 @@ const primitives::BlockHash& HeadersPresync::ExpectedPrev() const {
 }
 
 std::vector<primitives::BlockHash> HeadersPresync::NextLocator() const {
-    if (m_phase == Phase::Presync) return {m_last_hash, m_fork->hash};
-    if (m_redownload_last == m_fork->hash) return {m_fork->hash};
-    return {m_redownload_last, m_fork->hash};
+    std::vector<primitives::BlockHash> locator = chain::LocatorFor(m_fork);
+    const primitives::BlockHash& last = ExpectedPrev();
+    if (last != m_fork->hash) locator.insert(locator.begin(), last);
+    return locator;
 }
 
 HeadersPresync::Result HeadersPresync::Fail(std::string error, bool punish) {
@@ -76,7 +78,7 @@ HeadersPresync::Result HeadersPresync::Process(const std::vector<primitives::Blo
         }
         if (m_work >= m_threshold) {
             // Enough work: fetch the same chain again from the fork point. The commitments
-            // run to the end of this message, where the redownload's messages end too.
+            // run to the end of this message; later headers are judged by the redownload.
             m_phase = Phase::Redownload;
             Result r;
             r.request_more = true;
@@ -97,9 +99,8 @@ HeadersPresync::Result HeadersPresync::Process(const std::vector<primitives::Blo
         m_redownload_work += consensus::GetBlockProof(h.bits);
         // Once the redownloaded chain itself has the work, the commitments have done their job.
         if (!m_release_all && AtCommitment(m_redownload_height)) {
-            if (m_commitments.empty()) return Fail("redownload is longer than the presync", false);
-            const bool expected = m_commitments.front();
-            m_commitments.pop_front();
+            if (m_next_commitment == m_commitments.size()) return Fail("redownload is longer than the presync", false);
+            const bool expected = m_commitments[m_next_commitment++];
             if (CommitmentBit(hash) != expected) return Fail("redownloaded headers differ from the presynced chain", false);
         }
         m_redownload_last = hash;

@@ -68,14 +68,15 @@ public:
 
     // Headers continuing the sync start after this hash.
     const primitives::BlockHash& ExpectedPrev() const;
-    // Locator for the next getheaders.
+    // Locator for the next getheaders: the last header received, then the fork point's own
+    // locator (so a peer that reorganised meanwhile still finds a common block).
     std::vector<primitives::BlockHash> NextLocator() const;
 
     uint64_t Peer() const { return m_peer; }
     bool Redownloading() const { return m_phase == Phase::Redownload; }
     bool Finished() const { return m_phase == Phase::Done; }
     int PresyncHeight() const { return m_height; }
-    size_t Commitments() const { return m_commitments.size(); }
+    size_t Commitments() const { return m_commitments.size() - m_next_commitment; }
 
 private:
     enum class Phase { Presync, Redownload, Done };
@@ -98,7 +99,8 @@ private:
     int m_height;
     consensus::ArithUint256 m_work;
     primitives::BlockHash m_last_hash;
-    std::deque<bool> m_commitments;
+    std::vector<bool> m_commitments;  // packed, one bit each (mainnet from genesis: < 1 MB)
+    size_t m_next_commitment = 0;     // the redownload has checked the ones before
 
     // redownload
     int m_redownload_height;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "bitcoin/chain/block_index.h"
+#include "bitcoin/p2p/headers_presync.h"
 #include "bitcoin/p2p/known_set.h"
 #include "bitcoin/p2p/partial_block.h"
 #include "bitcoin/primitives/ids.h"
@@ -78,6 +79,7 @@ struct Peer {
     bool sync_started = false;        // initial getheaders sent
     int64_t headers_requested_us = 0;  // 0: no getheaders outstanding
     int unconnecting_headers = 0;
+    std::unique_ptr<HeadersPresync> presync;  // its low-work headers being proven before storing
     std::map<primitives::BlockHash, int64_t> blocks_in_flight;  // hash -> requested at (us)
     int64_t stalling_since_us = 0;     // 0: not blocking the download window
     const chain::BlockIndex* best_announced = nullptr;  // our blocks it has heard of from us

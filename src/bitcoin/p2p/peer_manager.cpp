@@ -70,19 +70,24 @@ const char* ToString(ConnectionType type) {
 }
 
 PeerManager::PeerManager(PeerManagerDeps deps, PeerManagerOptions options)
-    : m_deps(std::move(deps)), m_options(std::move(options)), m_rng(std::random_device{}()),
+    : m_deps(std::move(deps)), m_options(std::move(options)), m_rng(SecureRandom64()),
       m_orphans(mempool::DEFAULT_MAX_ORPHANS, std::random_device{}()),
       m_seeder(ShuffledSeeds(m_options.network_seeds, m_rng), m_options.dns_seed, m_options.fixed_seeds,
                m_options.automatic_outbound, !m_options.manual.empty() || !m_options.seeds.empty(), m_deps.now_us()) {
     m_local_nonce = Random64();
-    m_netgroup_k0 = Random64();
-    m_netgroup_k1 = Random64();
+    m_netgroup_k0 = SecureRandom64();
+    m_netgroup_k1 = SecureRandom64();
     for (const auto& ep : m_options.manual) m_manual.push_back({ep, std::nullopt, false, 0, 0, false});
     m_seeds_left = m_options.seeds;
     m_last_announced_tip = m_deps.chain.Tip();
 }
 
 PeerManager::~PeerManager() = default;
+
+uint64_t PeerManager::SecureRandom64() {
+    std::random_device os;  // /dev/urandom (getrandom) on Linux
+    return (uint64_t{os()} << 32) | os();
+}
 
 void PeerManager::Log(const std::string& line) const {
     if (m_deps.log) m_deps.log(line);
@@ -196,7 +201,6 @@ void PeerManager::OnDisconnected(PeerId id, const std::string& reason) {
     }
     m_orphans.EraseForPeer(static_cast<mempool::PeerId>(id));
     if (m_headers_sync_peer == id) m_headers_sync_peer = 0;
-    if (m_presync && m_presync->Peer() == id) m_presync.reset();
     std::erase(m_hb_peers, id);
     for (auto& m : m_manual) {
         if (m.peer == id) {
@@ -439,7 +443,7 @@ void PeerManager::CheckTimeouts(Peer& peer, int64_t now) {
     }
     // The initial headers sync and a presync each wait on one peer: one that stops answering
     // must not hold them forever.
-    const bool holds_sync = m_headers_sync_peer == peer.id || (m_presync && m_presync->Peer() == peer.id);
+    const bool holds_sync = m_headers_sync_peer == peer.id || peer.presync != nullptr;
     if (peer.headers_requested_us != 0 && now - peer.headers_requested_us > HEADERS_RESPONSE_TIMEOUT_US && holds_sync) {
         Disconnect(peer, "headers sync timeout");
     }

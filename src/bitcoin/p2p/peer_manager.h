@@ -30,7 +30,6 @@
 #include "bitcoin/mempool/orphanage.h"
 #include "bitcoin/mempool/tx_mempool.h"
 #include "bitcoin/p2p/ban_list.h"
-#include "bitcoin/p2p/headers_presync.h"
 #include "bitcoin/p2p/peer.h"
 #include "bitcoin/p2p/seeds.h"
 #include "bitcoin/wire/frame.h"
@@ -238,6 +237,9 @@ private:
     int64_t Now() const { return m_deps.now_us(); }
     int64_t NowSeconds() const { return m_deps.now_us() / 1'000'000; }
     uint64_t Random64() { return m_rng(); }
+    // From the operating system's generator: for salts a peer must not predict (m_rng's
+    // outputs are visible in nonces and would reveal its state).
+    static uint64_t SecureRandom64();
     void Dispatch(Peer& peer, const std::string& command, util::ByteSpan payload);
     void SendVersion(Peer& peer);
     void OnVersion(Peer& peer, util::ByteSpan payload);
@@ -258,7 +260,10 @@ private:
     bool IsInitialBlockDownload() const;
     void StartHeadersSync(Peer& peer);
     void SendGetHeaders(Peer& peer, const chain::BlockIndex* from);
-    void SendPresyncGetHeaders(Peer& peer);  // the next headers of the presync in progress
+    void SendPresyncGetHeaders(Peer& peer);  // the next headers of the peer's presync
+    // The peer's headers sync ended (caught up, or its chain was refused): if it was the one
+    // initial-sync peer, others may sync headers now.
+    void HeadersSyncEnded(Peer& peer);
     void OnHeaders(Peer& peer, util::ByteSpan payload);
     void ProcessHeaders(Peer& peer, const std::vector<primitives::BlockHeader>& headers, bool more_may_follow);
     void OnGetHeaders(Peer& peer, util::ByteSpan payload);
@@ -336,7 +341,6 @@ private:
     // Block download: who we asked for what.
     std::map<primitives::BlockHash, BlockRequest> m_block_requests;
     PeerId m_headers_sync_peer = 0;  // 0: none (initial headers come from one peer at a time)
-    std::unique_ptr<HeadersPresync> m_presync;  // low-work headers being checked before storing
     const chain::BlockIndex* m_last_announced_tip = nullptr;
 
     // Compact blocks: peers pushing to us (oldest first), and the newest block we handled
