@@ -1,9 +1,14 @@
-"""Shared by the functional tests: a tally of named checks and a way to run the tonari binary.
+"""Shared by the functional tests: a tally of named checks, a way to run the tonari binary, and
+the frame every test runs in.
 
 Each check that fails is printed at once with what was expected; `finish()` prints the totals
 and gives the process exit code, so every test ends with "N passed, M failed".
 """
+import argparse
 import subprocess
+import tempfile
+import time
+import traceback
 
 
 class Checks:
@@ -15,9 +20,14 @@ class Checks:
     def check(self, cond, what):
         self.checks += 1
         if not cond:
-            self.fail(what)
+            self._record(what)
 
     def fail(self, what):
+        """A check that failed outright (a crash, a dead process)."""
+        self.checks += 1
+        self._record(what)
+
+    def _record(self, what):
         self.failures.append(what)
         print(f"FAIL: {what}")
 
@@ -33,3 +43,24 @@ class Checks:
         passed = self.checks - len(self.failures)
         print(f"{passed} passed, {len(self.failures)} failed")
         return 1 if self.failures else 0
+
+
+def run_test(body, prefix):
+    """Runs body(r, opts, tmp) as a functional test: parses --tonari and --data, gives it a
+    Checks and a scratch directory (removed afterwards), counts a crash of the test itself as a
+    failure rather than a traceback, and prints the time taken and the totals. `body` ends the
+    processes it started (in a `finally`). Returns the exit code."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--tonari", required=True)
+    ap.add_argument("--data", required=False)
+    opts = ap.parse_args()
+    r = Checks(opts.tonari)
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        try:
+            body(r, opts, tmp)
+        except Exception as e:  # noqa: BLE001 - reported as a failed check
+            traceback.print_exc()
+            r.fail(f"unexpected {type(e).__name__}: {e}")
+    print(f"({time.monotonic() - started:.1f}s)")
+    return r.finish()

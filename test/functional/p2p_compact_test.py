@@ -15,15 +15,11 @@ the wrong count, a `getblocktxn` index past the end, a `cmpctblock` whose prefil
 past the end (each disconnects); `getdata` for a compact block near the tip and deep down; and
 B pushing its own new block to the scripted peer after `sendcmpct(1, 2)`.
 """
-import argparse
 import os
 import struct
 import sys
-import tempfile
-import time
-import traceback
 
-from checks import Checks
+from checks import run_test
 from node_process import NodeProcess, wait_until
 import p2p_peer as pp
 
@@ -210,42 +206,30 @@ def scripted(r, node, tmp_peers):
 
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--tonari", required=True)
-    ap.add_argument("--data", required=False)
-    opts = ap.parse_args()
-    r = Checks(opts.tonari)
-    started = time.monotonic()
+def body(r, opts, tmp):
     peers = []
-    with tempfile.TemporaryDirectory(prefix="tonari-cmpct-") as tmp:
-        a = NodeProcess(opts.tonari, os.path.join(tmp, "a"), ["-debug=net"])
-        b = NodeProcess(opts.tonari, os.path.join(tmp, "b"), ["-debug=net"])
-        try:
-            a.start()
-            b.start(f"-connect=127.0.0.1:{a.p2p_port}", "-listen=1")
-            r.check(wait_until(lambda: len(a.call("getpeerinfo")) == 1, 30), "B connects to A")
-            node_to_node(r, a, b)
-            scripted(r, b, peers)
-            r.check(wait_until(lambda: a.call("getbestblockhash") == b.call("getbestblockhash"), SYNC_TIMEOUT_S),
-                    "A follows B's chain to the same tip")
-            for n, name in ((a, "A"), (b, "B")):
-                n.call("stop")
-                r.check(n.wait_exit() == 0, f"{name} stops cleanly")
-        except Exception as e:  # a crash of the test itself is a failure, not a traceback
-            traceback.print_exc()
-            r.fail(f"unexpected {type(e).__name__}: {e}")
-        finally:
-            for p in peers:
-                p.close()
-            if r.failures:
-                print("--- node B debug.log (tail) ---")
-                print(b.log_tail())
-            a.kill()
-            b.kill()
-    print(f"({time.monotonic() - started:.1f}s)")
-    return r.finish()
+    a = NodeProcess(opts.tonari, os.path.join(tmp, "a"), ["-debug=net"])
+    b = NodeProcess(opts.tonari, os.path.join(tmp, "b"), ["-debug=net"])
+    try:
+        a.start()
+        b.start(f"-connect=127.0.0.1:{a.p2p_port}", "-listen=1")
+        r.check(wait_until(lambda: len(a.call("getpeerinfo")) == 1, 30), "B connects to A")
+        node_to_node(r, a, b)
+        scripted(r, b, peers)
+        r.check(wait_until(lambda: a.call("getbestblockhash") == b.call("getbestblockhash"), SYNC_TIMEOUT_S),
+                "A follows B's chain to the same tip")
+        for n, name in ((a, "A"), (b, "B")):
+            n.call("stop")
+            r.check(n.wait_exit() == 0, f"{name} stops cleanly")
+    finally:
+        for p in peers:
+            p.close()
+        if r.failures:
+            print("--- node B debug.log (tail) ---")
+            print(b.log_tail())
+        a.kill()
+        b.kill()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_test(body, "tonari-cmpct-"))

@@ -10,17 +10,14 @@ coinbase paying too much), a mutated block (CVE-2012-2459) before the real one, 
 TCP connections. After every case A must still be running and answering RPC, its peak memory
 must stay under a fixed bound, and B must sync a block newly mined on A.
 """
-import argparse
 import os
 import random
 import socket
 import struct
 import sys
-import tempfile
 import time
-import traceback
 
-from checks import Checks
+from checks import run_test
 from node_process import NodeProcess, RpcError
 import p2p_peer as pp
 
@@ -359,48 +356,36 @@ def connection_storm(s, honest_count):
 
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--tonari", required=True)
-    ap.add_argument("--data", required=False)
-    opts = ap.parse_args()
-    r = Checks(opts.tonari)
-    started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="tonari-p2p-") as tmp:
-        node = NodeProcess(opts.tonari, os.path.join(tmp, "a"), ["-debug=net"])
-        honest = NodeProcess(opts.tonari, os.path.join(tmp, "b"), ["-debug=net"])
-        s = None
-        try:
-            node.start()
-            honest.start(f"-connect=127.0.0.1:{node.p2p_port}")
-            r.check(poll(lambda: node.call("getconnectioncount") == 1, 30),
-                    "the honest peer connects to the node")
-            for start in range(0, CHAIN_LENGTH, 500):
-                node.call("generatetoaddress", min(500, CHAIN_LENGTH - start), ADDRESS)
-            tip = node.call("getbestblockhash")
-            r.check(poll(lambda: honest.call("getbestblockhash") == tip, SYNC_TIMEOUT_S),
-                    f"the honest peer syncs the node's {CHAIN_LENGTH} blocks")
-            s = Suite(r, node, honest)
-            for case in (control, bad_checksum, oversized, truncated, unknown_flood, unconnecting_headers,
-                         invalid_blocks, mutated_block, low_work_headers):
-                case(s)
-            connection_storm(s, 1)
-            node.call("stop")
-            r.check(node.wait_exit() == 0, "after all that the node stops cleanly (exit 0)")
-        except Exception as e:  # a crash of the test itself is a failure, not a traceback
-            traceback.print_exc()
-            r.fail(f"unexpected {type(e).__name__}: {e}")
-        finally:
-            if s is not None:
-                s.close_all()
-            if r.failures:
-                print("--- node A debug.log (tail) ---")
-                print(node.log_tail())
-            honest.kill()
-            node.kill()
-    print(f"({time.monotonic() - started:.1f}s)")
-    return r.finish()
+def body(r, opts, tmp):
+    node = NodeProcess(opts.tonari, os.path.join(tmp, "a"), ["-debug=net"])
+    honest = NodeProcess(opts.tonari, os.path.join(tmp, "b"), ["-debug=net"])
+    s = None
+    try:
+        node.start()
+        honest.start(f"-connect=127.0.0.1:{node.p2p_port}")
+        r.check(poll(lambda: node.call("getconnectioncount") == 1, 30),
+                "the honest peer connects to the node")
+        for start in range(0, CHAIN_LENGTH, 500):
+            node.call("generatetoaddress", min(500, CHAIN_LENGTH - start), ADDRESS)
+        tip = node.call("getbestblockhash")
+        r.check(poll(lambda: honest.call("getbestblockhash") == tip, SYNC_TIMEOUT_S),
+                f"the honest peer syncs the node's {CHAIN_LENGTH} blocks")
+        s = Suite(r, node, honest)
+        for case in (control, bad_checksum, oversized, truncated, unknown_flood, unconnecting_headers,
+                     invalid_blocks, mutated_block, low_work_headers):
+            case(s)
+        connection_storm(s, 1)
+        node.call("stop")
+        r.check(node.wait_exit() == 0, "after all that the node stops cleanly (exit 0)")
+    finally:
+        if s is not None:
+            s.close_all()
+        if r.failures:
+            print("--- node A debug.log (tail) ---")
+            print(node.log_tail())
+        honest.kill()
+        node.kill()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_test(body, "tonari-p2p-"))

@@ -11,14 +11,10 @@ Bans: `setban` drops and keeps out the banned peers, `listbanned` shows the ban,
 survives both a clean restart and a kill -9 (banlist.json is written when the ban is set);
 `clearbanned` lets B back in.
 """
-import argparse
 import os
 import sys
-import tempfile
-import time
-import traceback
 
-from checks import Checks
+from checks import run_test
 from node_process import NodeProcess, wait_until
 import p2p_peer as pp
 
@@ -58,78 +54,66 @@ def bans(r, a, b):
     r.check(a.wait_exit() == 0, "A stops cleanly after the restarts")
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--tonari", required=True)
-    ap.add_argument("--data", required=False)
-    opts = ap.parse_args()
-    r = Checks(opts.tonari)
-    started = time.monotonic()
+def body(r, opts, tmp):
     flood = []
-    with tempfile.TemporaryDirectory(prefix="tonari-evict-") as tmp:
-        a = NodeProcess(opts.tonari, os.path.join(tmp, "a"), ["-debug=net", f"-maxconnections={MAX_CONNECTIONS}"])
-        b = NodeProcess(opts.tonari, os.path.join(tmp, "b"), ["-debug=net"])
-        try:
-            a.start()
-            b.start(f"-connect=127.0.0.1:{a.p2p_port}")
-            r.check(wait_until(lambda: a.call("getconnectioncount") == 1, 30), "B connects to A")
-            tip = a.call("generatetoaddress", 10, ADDRESS)[-1]
-            r.check(wait_until(lambda: b.call("getbestblockhash") == tip, 30), "B syncs A's blocks")
-            b_addr = a.call("getpeerinfo")[0]["addr"]
-            r.check(wait_until(lambda: "minping" in a.call("getpeerinfo")[0], 30), "A has measured B's ping")
+    a = NodeProcess(opts.tonari, os.path.join(tmp, "a"), ["-debug=net", f"-maxconnections={MAX_CONNECTIONS}"])
+    b = NodeProcess(opts.tonari, os.path.join(tmp, "b"), ["-debug=net"])
+    try:
+        a.start()
+        b.start(f"-connect=127.0.0.1:{a.p2p_port}")
+        r.check(wait_until(lambda: a.call("getconnectioncount") == 1, 30), "B connects to A")
+        tip = a.call("generatetoaddress", 10, ADDRESS)[-1]
+        r.check(wait_until(lambda: b.call("getbestblockhash") == tip, 30), "B syncs A's blocks")
+        b_addr = a.call("getpeerinfo")[0]["addr"]
+        r.check(wait_until(lambda: "minping" in a.call("getpeerinfo")[0], 30), "A has measured B's ping")
 
-            refused_at_once = 0
-            for i in range(FLOOD):
-                p = pp.P2PPeer(a.p2p_port)
-                flood.append(p)
-                if not p.handshake(timeout=5):
-                    refused_at_once += 1
-                # Let the node settle this arrival before the next one.
-                r.check(p.ping(timeout=5) or p.closed, f"flood peer {i}: answered or closed")
-            def inbound():
-                return [x for x in a.call("getpeerinfo") if x["inbound"]]
-            r.check(wait_until(lambda: len(inbound()) <= INBOUND_SLOTS, 10),
-                    f"at most {INBOUND_SLOTS} inbound peers (have {len(inbound())})")
-            r.check(any(x["addr"] == b_addr for x in inbound()), "the honest peer B was never evicted")
+        refused_at_once = 0
+        for i in range(FLOOD):
+            p = pp.P2PPeer(a.p2p_port)
+            flood.append(p)
+            if not p.handshake(timeout=5):
+                refused_at_once += 1
+            # Let the node settle this arrival before the next one.
+            r.check(p.ping(timeout=5) or p.closed, f"flood peer {i}: answered or closed")
+        def inbound():
+            return [x for x in a.call("getpeerinfo") if x["inbound"]]
+        r.check(wait_until(lambda: len(inbound()) <= INBOUND_SLOTS, 10),
+                f"at most {INBOUND_SLOTS} inbound peers (have {len(inbound())})")
+        r.check(any(x["addr"] == b_addr for x in inbound()), "the honest peer B was never evicted")
 
-            def alive():
-                return sum(1 for p in flood if not p.closed)
-            r.check(wait_until(lambda: alive() == INBOUND_SLOTS - 1, 10),
-                    f"the flood holds the other {INBOUND_SLOTS - 1} slots (has {alive()})")
-            # The last arrival is connected: room was made for it by evicting an earlier one.
-            r.check(not flood[-1].closed, "the newest flood peer got a slot by eviction")
-            r.check(refused_at_once < FLOOD - INBOUND_SLOTS, f"not every newcomer was turned away ({refused_at_once})")
-            log = (a.net_dir / "debug.log").read_text(errors="replace")
-            r.check("evicted to make room for an inbound connection" in log, "the log says who was evicted and why")
+        def alive():
+            return sum(1 for p in flood if not p.closed)
+        r.check(wait_until(lambda: alive() == INBOUND_SLOTS - 1, 10),
+                f"the flood holds the other {INBOUND_SLOTS - 1} slots (has {alive()})")
+        # The last arrival is connected: room was made for it by evicting an earlier one.
+        r.check(not flood[-1].closed, "the newest flood peer got a slot by eviction")
+        r.check(refused_at_once < FLOOD - INBOUND_SLOTS, f"not every newcomer was turned away ({refused_at_once})")
+        log = (a.net_dir / "debug.log").read_text(errors="replace")
+        r.check("evicted to make room for an inbound connection" in log, "the log says who was evicted and why")
 
-            # B comes back as one of the youngest peers: now only its measured ping protects it.
-            def b_row():
-                return next((x for x in inbound() if x["subver"].startswith("/Tonari")), None)
-            a.call("disconnectnode", b_addr)
-            r.check(wait_until(lambda: b_row() is not None and b_row()["addr"] != b_addr and "minping" in b_row(), 30),
-                    "B reconnects (B retries its -connect peer) and A measures its ping")
-            for i in range(5):
-                p = pp.P2PPeer(a.p2p_port)
-                flood.append(p)
-                r.check(p.handshake(timeout=5) and p.ping(timeout=5), f"late flood peer {i}: gets a slot by eviction")
-            r.check(b_row() is not None, "B, younger than most of the flood, was not evicted: its ping protects it")
+        # B comes back as one of the youngest peers: now only its measured ping protects it.
+        def b_row():
+            return next((x for x in inbound() if x["subver"].startswith("/Tonari")), None)
+        a.call("disconnectnode", b_addr)
+        r.check(wait_until(lambda: b_row() is not None and b_row()["addr"] != b_addr and "minping" in b_row(), 30),
+                "B reconnects (B retries its -connect peer) and A measures its ping")
+        for i in range(5):
+            p = pp.P2PPeer(a.p2p_port)
+            flood.append(p)
+            r.check(p.handshake(timeout=5) and p.ping(timeout=5), f"late flood peer {i}: gets a slot by eviction")
+        r.check(b_row() is not None, "B, younger than most of the flood, was not evicted: its ping protects it")
 
-            tip = a.call("generatetoaddress", 1, ADDRESS)[0]
-            r.check(wait_until(lambda: b.call("getbestblockhash") == tip, 30), "B still receives new blocks")
-            for p in flood:
-                p.close()
-            bans(r, a, b)
-        except Exception as e:  # a crash of the test itself is a failure, not a traceback
-            traceback.print_exc()
-            r.fail(f"unexpected {type(e).__name__}: {e}")
-        finally:
-            for p in flood:
-                p.close()
-            a.kill()
-            b.kill()
-    print(f"({time.monotonic() - started:.1f}s)")
-    return r.finish()
+        tip = a.call("generatetoaddress", 1, ADDRESS)[0]
+        r.check(wait_until(lambda: b.call("getbestblockhash") == tip, 30), "B still receives new blocks")
+        for p in flood:
+            p.close()
+        bans(r, a, b)
+    finally:
+        for p in flood:
+            p.close()
+        a.kill()
+        b.kill()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_test(body, "tonari-evict-"))

@@ -12,17 +12,14 @@ disconnected by F's stall rule (it holds the start of the 1,024-block download w
 has free slots) and the blocks P never delivered must end up in F's chain — from A, F's only
 other peer.
 """
-import argparse
 import json
 import os
 import struct
 import sys
-import tempfile
 import threading
 import time
-import traceback
 
-from checks import Checks
+from checks import run_test
 from node_process import NodeProcess, RpcError
 import p2p_peer as pp
 
@@ -243,34 +240,22 @@ def scenario(r, tonari, tmp, a, chain, mode):
         stop(f)
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--tonari", required=True)
-    ap.add_argument("--data", required=False)
-    opts = ap.parse_args()
-    r = Checks(opts.tonari)
-    started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="tonari-stall-") as tmp:
-        a = NodeProcess(opts.tonari, os.path.join(tmp, "a"), ["-debug=net"])
-        try:
-            a.start()
-            for done in range(0, CHAIN_LENGTH, 500):
-                a.call("generatetoaddress", min(500, CHAIN_LENGTH - done), ADDRESS)
-            r.check(a.call("getblockcount") == CHAIN_LENGTH, f"A mined {CHAIN_LENGTH} blocks")
-            chain = Chain(a, SERVED_BLOCKS)
-            r.check(chain.hashes_hex[-1] == a.call("getbestblockhash") and
-                    all(pp.hash_to_hex(pp.header_hash(h)) == x for h, x in zip(chain.headers, chain.hashes_hex)),
-                    "A's headers hash to A's block hashes")
-            for mode in ("closes", "stalls"):
-                scenario(r, opts.tonari, tmp, a, chain, mode)
-        except Exception as e:  # a crash of the test itself is a failure, not a traceback
-            traceback.print_exc()
-            r.fail(f"unexpected {type(e).__name__}: {e}")
-        finally:
-            stop(a)
-    print(f"({time.monotonic() - started:.1f}s)")
-    return r.finish()
+def body(r, opts, tmp):
+    a = NodeProcess(opts.tonari, os.path.join(tmp, "a"), ["-debug=net"])
+    try:
+        a.start()
+        for done in range(0, CHAIN_LENGTH, 500):
+            a.call("generatetoaddress", min(500, CHAIN_LENGTH - done), ADDRESS)
+        r.check(a.call("getblockcount") == CHAIN_LENGTH, f"A mined {CHAIN_LENGTH} blocks")
+        chain = Chain(a, SERVED_BLOCKS)
+        r.check(chain.hashes_hex[-1] == a.call("getbestblockhash") and
+                all(pp.hash_to_hex(pp.header_hash(h)) == x for h, x in zip(chain.headers, chain.hashes_hex)),
+                "A's headers hash to A's block hashes")
+        for mode in ("closes", "stalls"):
+            scenario(r, opts.tonari, tmp, a, chain, mode)
+    finally:
+        stop(a)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_test(body, "tonari-stall-"))
