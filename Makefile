@@ -1,14 +1,16 @@
 # Tonari — the two commands a fresh Debian 12 machine needs:
 #   make demo   install dependencies, build, run the demo (checks, then a 5-node network)
 #   make test   install dependencies, build (including fuzz targets), run every test via ctest
-# Plus: make build, make bench, make fuzz, make asan, make clean.
+# Plus: make build, make bench, make fuzz-build, make asan, make clean, and
+#   make test-stress [N=3]   the functional and interop tests N times beside a CPU load
 
 JOBS ?= $(shell nproc)
 BUILD := build/default
 FUZZ_BUILD := build/fuzz
 CTEST_ARGS ?=
+N ?= 3
 
-.PHONY: all deps build fuzz-build demo test bench asan clean
+.PHONY: all deps build fuzz-build demo test test-stress bench asan clean
 
 all: build
 
@@ -31,6 +33,9 @@ demo: build
 
 test: build fuzz-build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+
+test-stress: build
+	scripts/test-stress --runs $(N)
 
 bench: build
 	scripts/run-bench

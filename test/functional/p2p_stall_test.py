@@ -220,6 +220,11 @@ def scenario(r, tonari, tmp, a, chain, mode):
                                    f"({log_lines(f, f'({p_addr}):')})")
             for line in why:
                 print(f"{what} F debug.log: {line}")
+            # Core's adaptive timeout: one stall doubles it, then delivered blocks bring it back.
+            r.check(len(log_lines(f, "increased stalling timeout temporarily to 4.0 s")) == 1,
+                    f"{what} F doubles its stalling timeout after dropping the staller")
+            r.check(len(log_lines(f, "decreased stalling timeout to 2.0 s")) == 1,
+                    f"{what} F's stalling timeout returns to 2.0 s as A delivers blocks")
             r.check(s.served == [chain.hashes[h] for h in range(1, SERVED_BLOCKS + 1)],
                     f"{what} P delivered nothing after its first {SERVED_BLOCKS} blocks")
         # The blocks P held were requested again and delivered by A (F's only other peer).

@@ -2,6 +2,8 @@
 // block download within a moving window, stall detection, serving headers and blocks, and
 // announcing new tips.
 #include <algorithm>
+#include <cstdio>
+#include <string>
 
 #include "bitcoin/chain/header_check.h"
 #include "bitcoin/consensus/pow.h"
@@ -18,6 +20,13 @@ namespace {
 
 // A tip older than this means we are still catching up (Core's -maxtipage default).
 constexpr int64_t MAX_TIP_AGE_SECONDS = 24 * 60 * 60;
+
+// "3.4 s", for the stalling-timeout log lines.
+std::string FormatSeconds(int64_t us) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f s", static_cast<double>(us) / 1e6);
+    return buf;
+}
 
 }  // namespace
 
@@ -282,8 +291,14 @@ void PeerManager::RequestBlocksFromAll() {
 }
 
 void PeerManager::CheckStalls(Peer& peer, int64_t now) {
-    if (peer.stalling_since_us != 0 && now - peer.stalling_since_us > BLOCK_STALLING_TIMEOUT_US) {
-        return Disconnect(peer, "stalling block download");
+    if (peer.stalling_since_us != 0 && now - peer.stalling_since_us > m_block_stalling_timeout_us) {
+        Disconnect(peer, "stalling block download");
+        const int64_t longer = std::min(2 * m_block_stalling_timeout_us, BLOCK_STALLING_TIMEOUT_MAX_US);
+        if (longer != m_block_stalling_timeout_us) {
+            m_block_stalling_timeout_us = longer;
+            Log("increased stalling timeout temporarily to " + FormatSeconds(longer));
+        }
+        return;
     }
     for (const auto& [hash, when] : peer.blocks_in_flight) {
         if (now - when > BLOCK_DOWNLOAD_TIMEOUT_US) return Disconnect(peer, "block download timeout");
@@ -296,6 +311,11 @@ void PeerManager::BlockReceived(const primitives::BlockHash& hash) {
     if (Peer* p = Find(it->second.peer)) {
         p->blocks_in_flight.erase(hash);
         p->stalling_since_us = 0;
+    }
+    if (m_block_stalling_timeout_us != BLOCK_STALLING_TIMEOUT_US) {
+        m_block_stalling_timeout_us =
+            std::max(m_block_stalling_timeout_us * 85 / 100, BLOCK_STALLING_TIMEOUT_US);
+        Log("decreased stalling timeout to " + FormatSeconds(m_block_stalling_timeout_us));
     }
     m_block_requests.erase(it);
 }

@@ -54,8 +54,11 @@ inline constexpr size_t MAX_BLOCKS_IN_TRANSIT_PER_PEER = 16;
 // missing parent stay bounded on disk and in memory.
 inline constexpr int BLOCK_DOWNLOAD_WINDOW = 1024;
 // A peer holding the block the window waits on this long while others could serve it is a
-// staller and is disconnected (Core starts at 2 s and doubles it; a fixed value here).
+// staller and is disconnected. As in Core, each stall disconnect doubles the timeout (up to
+// the maximum) and each block delivered on request shrinks it by 15% again: when our own side
+// is slow (a busy machine, a thin link), peers are not dropped one after another for it.
 inline constexpr int64_t BLOCK_STALLING_TIMEOUT_US = 2'000'000;
+inline constexpr int64_t BLOCK_STALLING_TIMEOUT_MAX_US = 64'000'000;
 // Any one requested block not delivered within this is re-requested elsewhere.
 inline constexpr int64_t BLOCK_DOWNLOAD_TIMEOUT_US = 60'000'000;
 // A getheaders unanswered this long: the sync peer is replaced.
@@ -340,6 +343,7 @@ private:
 
     // Block download: who we asked for what.
     std::map<primitives::BlockHash, BlockRequest> m_block_requests;
+    int64_t m_block_stalling_timeout_us = BLOCK_STALLING_TIMEOUT_US;
     PeerId m_headers_sync_peer = 0;  // 0: none (initial headers come from one peer at a time)
     const chain::BlockIndex* m_last_announced_tip = nullptr;
 
