@@ -40,6 +40,9 @@ LAYERS = {
     "bitcoin/node": ["util", "crypto", "bitcoin/encoding", "bitcoin/primitives", "bitcoin/script",
                      "bitcoin/consensus", "storage", "bitcoin/chain", "bitcoin/rpc", "bitcoin/policy", "bitcoin/mempool",
                      "bitcoin/miner", "bitcoin/wallet", "bitcoin/wire", "bitcoin/addrman", "bitcoin/p2p", "netcore"],
+    "torrent/bencode": ["util"],
+    "torrent/metainfo": ["util", "crypto", "torrent/bencode"],
+    "torrent/create": ["util", "crypto", "storage", "torrent/bencode", "torrent/metainfo"],
     "app": ["*"],
 }
 

@@ -8,6 +8,7 @@
 #include "app/chain_commands.h"
 #include "app/cli_command.h"
 #include "app/node_command.h"
+#include "app/torrent_command.h"
 #include "app/demo.h"
 #include "app/util_commands.h"
 #include "app/verifyscript_command.h"
@@ -35,9 +36,10 @@ int main(int argc, char** argv) {
     // `node` and `cli` take Bitcoin Core's option syntax (-name=value), not CLI11's.
     if (argc >= 2 && std::string_view(argv[1]) == "node") return tonari::app::RunNode(argc - 1, argv + 1);
     if (argc >= 2 && std::string_view(argv[1]) == "cli") return tonari::app::RunCli(argc - 1, argv + 1);
+    if (argc >= 2 && std::string_view(argv[1]) == "torrent") return tonari::app::RunTorrent(argc - 1, argv + 1);
     CLI::App app{
         "Tonari: a peer-to-peer node. The Bitcoin side speaks the real protocol; regtest is the\n"
-        "default network."};
+        "default network. The file-sharing side speaks BitTorrent."};
     app.set_version_flag("--version", std::string("tonari ") + VERSION);
     app.require_subcommand(1);
 
@@ -145,6 +147,7 @@ int main(int argc, char** argv) {
     // Listed for --help only: main() hands these to their own parsers before CLI11 runs.
     app.add_subcommand("node", "Run a full node with a JSON-RPC server (Bitcoin Core options; tonari node -help)");
     app.add_subcommand("cli", "Send one RPC command to a running node, like bitcoin-cli (tonari cli -help)");
+    app.add_subcommand("torrent", "BitTorrent: make and inspect .torrent files and magnet links (tonari torrent --help)");
     CLI::App* demo = app.add_subcommand("demo", "Show what Tonari can do so far, on real Bitcoin data");
     demo->add_option("--data", data_dir, "Folder with the bundled vector files")->capture_default_str();
 
