@@ -42,7 +42,9 @@ LAYERS = {
                      "bitcoin/miner", "bitcoin/wallet", "bitcoin/wire", "bitcoin/addrman", "bitcoin/p2p", "netcore"],
     "torrent/bencode": ["util"],
     "torrent/metainfo": ["util", "crypto", "torrent/bencode"],
-    "torrent/create": ["util", "crypto", "storage", "torrent/bencode", "torrent/metainfo"],
+    "torrent/wire": ["util"],
+    "torrent/storage": ["util", "crypto", "storage", "torrent/bencode", "torrent/metainfo"],
+    "torrent/create": ["util", "crypto", "storage", "torrent/bencode", "torrent/metainfo", "torrent/storage"],
     "app": ["*"],
 }
 

@@ -146,18 +146,16 @@ int RunCreate(const std::string& input, std::string output, const std::string& v
     auto env = storage::Env::MakePosix();
     util::WorkerPool pool(threads);
     ProgressLine progress(std::cerr, ::isatty(STDERR_FILENO) != 0);
-    std::atomic<uint64_t> done{0};
     const auto started = std::chrono::steady_clock::now();
     auto seconds_since_start = [&] {
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     };
-    auto report = [&](uint64_t bytes) {
-        const uint64_t now_done = done.fetch_add(bytes) + bytes;
+    auto report = [&](uint64_t pieces_done, uint64_t pieces_total) {
+        const double fraction = static_cast<double>(pieces_done) / static_cast<double>(std::max<uint64_t>(pieces_total, 1));
         const double secs = std::max(seconds_since_start(), 1e-3);
         char line[160];
-        std::snprintf(line, sizeof line, "hashing %s: %5.1f%%  %s/s", name.c_str(),
-                      100.0 * static_cast<double>(now_done) / static_cast<double>(std::max<uint64_t>(total, 1)),
-                      FormatBytes(static_cast<double>(now_done) / secs).c_str());
+        std::snprintf(line, sizeof line, "hashing %s: %5.1f%%  %s/s", name.c_str(), 100.0 * fraction,
+                      FormatBytes(fraction * static_cast<double>(total) / secs).c_str());
         progress.Update(line);
     };
     auto bytes = torrent::create::CreateTorrent(*env, name, *files, options, pool, report);
@@ -166,31 +164,34 @@ int RunCreate(const std::string& input, std::string output, const std::string& v
         return 1;
     }
     const double secs = seconds_since_start();
+    // Checked before anything is written: what we hand out must be what we can read.
+    auto parsed = torrent::metainfo::ParseTorrentFile(util::AsBytes(*bytes));
+    if (!parsed) {
+        progress.Finish("error: the new torrent does not parse back: " + parsed.error().message);
+        return 1;
+    }
     // Written whole to a temporary name, then renamed: an interrupted run leaves no torn file.
     const std::string temp = output + ".part";
+    std::error_code ec;
     {
         std::ofstream out(temp, std::ios::binary | std::ios::trunc);
         out.write(bytes->data(), static_cast<std::streamsize>(bytes->size()));
         if (!out.flush()) {
+            fs::remove(temp, ec);
             progress.Finish("error: cannot write " + temp);
             return 1;
         }
     }
-    std::error_code ec;
     fs::rename(temp, output, ec);
     if (ec) {
         progress.Finish("error: cannot write " + output + ": " + ec.message());
+        fs::remove(temp, ec);
         return 1;
     }
     char line[200];
     std::snprintf(line, sizeof line, "hashed %s in %.2f s (%s/s) on %zu threads", FormatBytes(static_cast<double>(total)).c_str(),
                   secs, FormatBytes(static_cast<double>(total) / std::max(secs, 1e-3)).c_str(), pool.ThreadCount());
     progress.Finish(line);
-    auto parsed = torrent::metainfo::ParseTorrentFile(util::AsBytes(*bytes));
-    if (!parsed) {
-        std::cerr << "error: the new torrent does not parse back: " << parsed.error().message << "\n";
-        return 1;
-    }
     std::cout << "wrote " << output << "\n";
     PrintMetainfo(*parsed, std::cout);
     return 0;

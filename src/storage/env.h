@@ -2,8 +2,8 @@
 // the OS only through this small interface, so tests can run on an in-memory filesystem and
 // inject torn writes, failed fsyncs and power loss (see memory_env.h) without touching a disk.
 //
-// The surface is deliberately the few operations append-only files need: append, positional
-// read, fsync, truncate, size, list, create directory, remove. Errors come back as StorageError
+// The surface is deliberately the few operations its users need: append, positional read and
+// write, fsync, truncate, size, list, create directory, remove. Errors come back as StorageError
 // values; nothing throws. RocksDB keeps its own rocksdb::Env (see rocksdb_kv.cpp).
 //
 // Thread-safety: an Env may be used from any thread. A WritableFile or ReadableFile handle is
@@ -45,6 +45,17 @@ public:
     virtual StorageResult<uint64_t> Size() const = 0;
 };
 
+// A file read and written at any position (torrent pieces arrive in any order). Writing past
+// the end extends the file; a gap left behind reads as zeros (a sparse region on a real disk).
+class RandomAccessFile : public ReadableFile {
+public:
+    virtual Status WriteAt(uint64_t offset, util::ByteSpan data) = 0;
+    // Durable: returns after the data written so far is on stable storage.
+    virtual Status Sync() = 0;
+    // Sets the length: cuts, or extends with zeros without writing them.
+    virtual Status Resize(uint64_t size) = 0;
+};
+
 class Env {
 public:
     // The real filesystem (POSIX open/pwrite/pread/fdatasync).
@@ -57,6 +68,10 @@ public:
         const std::filesystem::path& path) = 0;
     // NotFound if the file does not exist.
     virtual StorageResult<std::unique_ptr<ReadableFile>> OpenReadable(const std::filesystem::path& path) = 0;
+    // Opens `path` for positional reads and writes, creating it if missing (its folder must
+    // exist). A symbolic link at `path` is refused, never followed: a file name chosen by a
+    // peer's metadata cannot be made to write through a link planted in the download folder.
+    virtual StorageResult<std::unique_ptr<RandomAccessFile>> OpenRandomAccess(const std::filesystem::path& path) = 0;
     virtual StorageResult<bool> FileExists(const std::filesystem::path& path) = 0;
     // Names (not paths) of the regular files directly inside `dir`; NotFound if `dir` is missing.
     virtual StorageResult<std::vector<std::string>> ListDir(const std::filesystem::path& dir) = 0;

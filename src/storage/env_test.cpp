@@ -116,6 +116,37 @@ TEST_P(EnvTest, ListRemoveAndMissing) {
 INSTANTIATE_TEST_SUITE_P(Backends, EnvTest, ::testing::Values(true, false),
                          [](const auto& param_info) { return param_info.param ? "Posix" : "Memory"; });
 
+TEST_P(EnvTest, RandomAccessWritesInAnyOrder) {
+    const fs::path p = m_dir / "pieces.bin";
+    auto f = m_env->OpenRandomAccess(p);
+    ASSERT_TRUE(f);
+    ASSERT_TRUE((*f)->Resize(10));  // pre-sized: reads as zeros
+    ASSERT_TRUE((*f)->WriteAt(6, util::AsBytes(std::string_view("tail"))));
+    ASSERT_TRUE((*f)->WriteAt(0, util::AsBytes(std::string_view("he"))));
+    ASSERT_TRUE((*f)->WriteAt(12, util::AsBytes(std::string_view("!"))));  // past the end: a gap of zeros
+    ASSERT_TRUE((*f)->Sync());
+    EXPECT_EQ(*(*f)->Size(), 13u);
+    util::Bytes got(13);
+    ASSERT_EQ(*(*f)->ReadAt(0, got), 13u);
+    EXPECT_EQ(got, B(std::string("he\0\0\0\0tail\0\0!", 13)));
+    ASSERT_TRUE((*f)->Resize(4));
+    EXPECT_EQ(ReadAll(p), B(std::string("he\0\0", 4)));
+    // Opening again keeps the contents.
+    auto again = m_env->OpenRandomAccess(p);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(*(*again)->Size(), 4u);
+}
+
+TEST(PosixEnv, RandomAccessRefusesASymlink) {
+    test::TestTempDir tmp;
+    const fs::path target = tmp.path() / "outside";
+    const fs::path link = tmp.path() / "link";
+    fs::create_symlink(target, link);
+    auto env = Env::MakePosix();
+    EXPECT_FALSE(env->OpenRandomAccess(link));
+    EXPECT_FALSE(fs::exists(target));
+}
+
 TEST(PosixEnv, ListMissingDirIsNotFound) {
     test::TestTempDir tmp;
     auto env = Env::MakePosix();

@@ -92,6 +92,51 @@ private:
     std::shared_ptr<MemoryEnv::Node> m_node;
 };
 
+class MemoryRandomAccessFile final : public RandomAccessFile {
+public:
+    MemoryRandomAccessFile(MemoryEnv& env, std::shared_ptr<MemoryEnv::Node> node, std::string name)
+        : m_env(env), m_reader(env, node), m_node(std::move(node)), m_name(std::move(name)) {}
+
+    StorageResult<size_t> ReadAt(uint64_t offset, std::span<uint8_t> out) const override {
+        return m_reader.ReadAt(offset, out);
+    }
+    StorageResult<uint64_t> Size() const override { return m_reader.Size(); }
+
+    Status WriteAt(uint64_t offset, util::ByteSpan data) override {
+        const std::lock_guard lock(m_env.m_mutex);
+        const uint64_t end = offset + data.size();
+        uint64_t grow = end > m_node->data.size() ? end - m_node->data.size() : 0;
+        if (m_env.m_write_budget) {
+            if (grow > *m_env.m_write_budget) {
+                return util::Fail(StorageError::Io("write " + m_name + ": No space left on device"));
+            }
+            *m_env.m_write_budget -= grow;
+        }
+        if (end > m_node->data.size()) m_node->data.resize(static_cast<size_t>(end));
+        std::copy(data.begin(), data.end(), m_node->data.begin() + static_cast<long>(offset));
+        return {};
+    }
+
+    Status Sync() override {
+        const std::lock_guard lock(m_env.m_mutex);
+        if (m_env.m_sync_fails) return util::Fail(StorageError::Io("fdatasync " + m_name + ": I/O error"));
+        m_node->synced = m_node->data;
+        return {};
+    }
+
+    Status Resize(uint64_t size) override {
+        const std::lock_guard lock(m_env.m_mutex);
+        m_node->data.resize(static_cast<size_t>(size));
+        return {};
+    }
+
+private:
+    MemoryEnv& m_env;
+    MemoryReadableFile m_reader;
+    std::shared_ptr<MemoryEnv::Node> m_node;
+    std::string m_name;
+};
+
 MemoryEnv::MemoryEnv() = default;
 MemoryEnv::~MemoryEnv() = default;
 
@@ -109,6 +154,13 @@ StorageResult<std::unique_ptr<ReadableFile>> MemoryEnv::OpenReadable(const fs::p
         return util::Fail(StorageError::NotFound("open " + Key(path) + ": No such file or directory"));
     }
     return std::unique_ptr<ReadableFile>(std::make_unique<MemoryReadableFile>(*this, it->second));
+}
+
+StorageResult<std::unique_ptr<RandomAccessFile>> MemoryEnv::OpenRandomAccess(const fs::path& path) {
+    const std::lock_guard lock(m_mutex);
+    auto& node = m_files[Key(path)];
+    if (!node) node = std::make_shared<Node>();
+    return std::unique_ptr<RandomAccessFile>(std::make_unique<MemoryRandomAccessFile>(*this, node, Key(path)));
 }
 
 StorageResult<bool> MemoryEnv::FileExists(const fs::path& path) {

@@ -29,6 +29,7 @@ public:
 
     StorageResult<std::unique_ptr<WritableFile>> OpenAppendable(const std::filesystem::path& path) override;
     StorageResult<std::unique_ptr<ReadableFile>> OpenReadable(const std::filesystem::path& path) override;
+    StorageResult<std::unique_ptr<RandomAccessFile>> OpenRandomAccess(const std::filesystem::path& path) override;
     StorageResult<bool> FileExists(const std::filesystem::path& path) override;
     StorageResult<std::vector<std::string>> ListDir(const std::filesystem::path& dir) override;
     Status CreateDirs(const std::filesystem::path& dir) override;
@@ -58,6 +59,7 @@ private:
 
     friend class MemoryWritableFile;
     friend class MemoryReadableFile;
+    friend class MemoryRandomAccessFile;
 };
 
 }  // namespace tonari::storage

@@ -120,6 +120,49 @@ private:
     Fd m_fd;
 };
 
+class PosixRandomAccessFile final : public RandomAccessFile {
+public:
+    PosixRandomAccessFile(fs::path path, int fd) : m_reader(path, fd), m_path(std::move(path)), m_fd(fd) {}
+
+    StorageResult<size_t> ReadAt(uint64_t offset, std::span<uint8_t> out) const override {
+        return m_reader.ReadAt(offset, out);
+    }
+    StorageResult<uint64_t> Size() const override { return m_reader.Size(); }
+
+    Status WriteAt(uint64_t offset, util::ByteSpan data) override {
+        size_t done = 0;
+        while (done < data.size()) {
+            const ssize_t n =
+                ::pwrite(m_fd, data.data() + done, data.size() - done, static_cast<off_t>(offset + done));
+            if (n < 0) {
+                if (errno == EINTR) continue;
+                return util::Fail(ErrnoError("write", m_path, errno));
+            }
+            done += static_cast<size_t>(n);
+        }
+        return {};
+    }
+
+    Status Sync() override {
+        while (::fdatasync(m_fd) != 0) {
+            if (errno != EINTR) return util::Fail(ErrnoError("fdatasync", m_path, errno));
+        }
+        return {};
+    }
+
+    Status Resize(uint64_t size) override {
+        while (::ftruncate(m_fd, static_cast<off_t>(size)) != 0) {
+            if (errno != EINTR) return util::Fail(ErrnoError("truncate", m_path, errno));
+        }
+        return {};
+    }
+
+private:
+    PosixReadableFile m_reader;  // owns the descriptor; m_fd borrows it
+    fs::path m_path;
+    int m_fd;
+};
+
 int OpenRetry(const fs::path& path, int flags, mode_t mode = 0) {
     int fd;
     do {
@@ -147,6 +190,12 @@ public:
         const int fd = OpenRetry(path, O_RDONLY);
         if (fd < 0) return util::Fail(ErrnoError("open", path, errno));
         return std::unique_ptr<ReadableFile>(std::make_unique<PosixReadableFile>(path, fd));
+    }
+
+    StorageResult<std::unique_ptr<RandomAccessFile>> OpenRandomAccess(const fs::path& path) override {
+        const int fd = OpenRetry(path, O_RDWR | O_CREAT | O_NOFOLLOW, 0644);
+        if (fd < 0) return util::Fail(ErrnoError("open", path, errno));
+        return std::unique_ptr<RandomAccessFile>(std::make_unique<PosixRandomAccessFile>(path, fd));
     }
 
     StorageResult<bool> FileExists(const fs::path& path) override {

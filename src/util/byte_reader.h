@@ -38,6 +38,12 @@ public:
         const ByteSpan b = ReadSpan(2);
         return b.empty() ? 0 : static_cast<uint16_t>((b[0] << 8) | b[1]);
     }
+    uint32_t ReadU32BE() {
+        const ByteSpan b = ReadSpan(4);
+        if (b.empty()) return 0;
+        return (static_cast<uint32_t>(b[0]) << 24) | (static_cast<uint32_t>(b[1]) << 16) |
+               (static_cast<uint32_t>(b[2]) << 8) | static_cast<uint32_t>(b[3]);
+    }
 
     // A view of the next n bytes (valid while the underlying buffer lives), or empty on failure.
     ByteSpan ReadSpan(size_t n) {

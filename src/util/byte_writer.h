@@ -23,6 +23,12 @@ public:
         m_buf.push_back(static_cast<uint8_t>(v >> 8));
         m_buf.push_back(static_cast<uint8_t>(v));
     }
+    void WriteU32BE(uint32_t v) {
+        m_buf.push_back(static_cast<uint8_t>(v >> 24));
+        m_buf.push_back(static_cast<uint8_t>(v >> 16));
+        m_buf.push_back(static_cast<uint8_t>(v >> 8));
+        m_buf.push_back(static_cast<uint8_t>(v));
+    }
     void WriteBytes(ByteSpan b) { m_buf.insert(m_buf.end(), b.begin(), b.end()); }
 
     const Bytes& data() const { return m_buf; }

@@ -19,6 +19,15 @@ using bencode::Value;
 using metainfo::Sha256Hash;
 using metainfo::TorrentVersion;
 
+namespace {
+
+bool IsExecutable(const fs::path& p, std::error_code& ec) {
+    const auto perms = fs::status(p, ec).permissions();
+    return (perms & fs::perms::owner_exec) != fs::perms::none;
+}
+
+}  // namespace
+
 util::Result<std::vector<InputFile>, std::string> CollectFiles(const fs::path& root) {
     std::error_code ec;
     const auto status = fs::status(root, ec);
@@ -28,19 +37,21 @@ util::Result<std::vector<InputFile>, std::string> CollectFiles(const fs::path& r
         InputFile f;
         f.disk_path = root;
         f.length = fs::file_size(root, ec);
+        if (!ec) f.executable = IsExecutable(root, ec);
         if (ec) return util::Fail(root.string() + ": " + ec.message());
         files.push_back(std::move(f));
         return files;
     }
     if (!fs::is_directory(status)) return util::Fail(root.string() + ": not a file or folder");
-    for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::follow_directory_symlink, ec);
-         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (!it->is_regular_file(ec)) continue;
+    for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec)) {
+        if (!it->is_regular_file(ec) || ec) continue;
         InputFile f;
         f.disk_path = it->path();
         f.length = it->file_size(ec);
+        if (!ec) f.executable = IsExecutable(it->path(), ec);
         if (ec) break;
-        for (const auto& part : fs::relative(it->path(), root, ec)) f.path.push_back(part.string());
+        for (const auto& part : it->path().lexically_relative(root)) f.path.push_back(part.string());
         files.push_back(std::move(f));
     }
     if (ec) return util::Fail(root.string() + ": " + ec.message());
@@ -86,9 +97,8 @@ Layout PlanLayout(const std::vector<InputFile>& files, uint64_t piece_length, To
         // Padding straight after the file that needs it, as libtorrent places it: in a hybrid
         // after every file with data (so its v1 pieces match libtorrent's byte for byte), in
         // a v2 torrent only between files.
-        // A single file has no list to put a padding entry in: its last piece stays short.
-        const bool single = files.size() == 1 && files[0].path.empty();
-        const bool pad_here = (version == TorrentVersion::Hybrid && !single) || i < last_data;
+        // One file (alone, or alone in a folder) gets no padding, as with libtorrent.
+        const bool pad_here = (version == TorrentVersion::Hybrid && files.size() > 1) || i < last_data;
         if (aligned && files[i].length > 0 && pad_here && l.total % piece_length != 0) {
             const uint64_t next = AlignUp(l.total, piece_length);
             if (version == TorrentVersion::Hybrid) l.spans.push_back({l.total, next - l.total, -1});
@@ -143,6 +153,7 @@ Value FileTree(const std::vector<InputFile>& files, const std::string& name,
             dir = existing ? existing : &dir->Set(part, Value::Dict());
         }
         Value leaf = Value::Dict();
+        if (files[i].executable) leaf.Set("attr", Value::Str("x"));
         leaf.Set("length", Value::Int(static_cast<int64_t>(files[i].length)));
         if (files[i].length > 0) leaf.Set("pieces root", Value::Str(util::ByteSpan(roots[i].data(), 32)));
         dir->Set("", std::move(leaf));
@@ -168,6 +179,9 @@ util::Result<std::string, std::string> CreateTorrent(storage::Env& env, const st
         return util::Fail(std::string("a v2 or hybrid piece length must be a power of two of at least 16 KiB"));
     }
     if (piece_length > metainfo::MAX_PIECE_LENGTH) return util::Fail(std::string("piece length too large"));
+    if (piece_length % metainfo::MERKLE_BLOCK_SIZE != 0) {
+        return util::Fail(std::string("the piece length must be a multiple of 16 KiB"));
+    }
 
     const Layout layout = PlanLayout(files, piece_length, options.version);
     const uint64_t piece_count = (layout.total + piece_length - 1) / piece_length;
@@ -182,6 +196,8 @@ util::Result<std::string, std::string> CreateTorrent(storage::Env& env, const st
 
     // Consecutive pieces per task, so a task reuses its buffer and its open file.
     const size_t tasks = std::min<uint64_t>(piece_count, pool.ThreadCount() * 16);
+    if (piece_count > metainfo::MAX_PIECES) return util::Fail(std::string("too many pieces: choose a larger piece size"));
+    std::atomic<uint64_t> pieces_done{0};
     std::atomic<bool> failed{false};
     std::string error;
     std::mutex error_mutex;
@@ -214,7 +230,8 @@ util::Result<std::string, std::string> CreateTorrent(storage::Env& env, const st
                         crypto::Sha256Hash(util::ByteSpan(buffer.data() + (pos - start), block_len));
                 }
             }
-            if (progress) progress(size);
+            const uint64_t done = pieces_done.fetch_add(1) + 1;
+            if (progress) progress(done, piece_count);
         }
     });
     if (failed) return util::Fail(error);
@@ -250,6 +267,7 @@ util::Result<std::string, std::string> CreateTorrent(storage::Env& env, const st
         info.Set("pieces", Value::Str(pieces));
         if (single) {
             info.Set("length", Value::Int(static_cast<int64_t>(files[0].length)));
+            if (files[0].executable) info.Set("attr", Value::Str("x"));
         } else {
             Value list = Value::List();
             for (const Span& s : layout.spans) {
@@ -261,7 +279,9 @@ util::Result<std::string, std::string> CreateTorrent(storage::Env& env, const st
                     path.Push(Value::Str(".pad"));
                     path.Push(Value::Str(std::to_string(s.length)));
                 } else {
-                    for (const auto& part : files[static_cast<size_t>(s.file)].path) path.Push(Value::Str(part));
+                    const InputFile& f = files[static_cast<size_t>(s.file)];
+                    for (const auto& part : f.path) path.Push(Value::Str(part));
+                    if (f.executable) entry.Set("attr", Value::Str("x"));
                 }
                 entry.Set("path", std::move(path));
                 list.Push(std::move(entry));

@@ -25,7 +25,7 @@ namespace tonari::torrent::create {
 
 struct CreateOptions {
     metainfo::TorrentVersion version = metainfo::TorrentVersion::Hybrid;
-    uint64_t piece_length = 0;                 // 0: chosen from the total size
+    uint64_t piece_length = 0;                 // 0: chosen from the total size; else a multiple of 16 KiB
     std::vector<std::string> trackers;         // each its own tier (BEP 12)
     std::vector<std::string> web_seeds;        // url-list (BEP 19)
     bool is_private = false;                   // BEP 27
@@ -38,16 +38,19 @@ struct InputFile {
     std::vector<std::string> path;  // relative to the torrent's root folder; empty for a single file
     std::filesystem::path disk_path;
     uint64_t length = 0;
+    bool executable = false;  // written as BEP 47 attr "x", as libtorrent does
 };
 
-// The files under `root` (a file or a folder), in torrent order. Errors name the path.
+// The files under `root` (a file or a folder), in torrent order. Symbolic links to files are
+// followed; links to folders are not (they could loop or lead outside). Errors name the path.
 util::Result<std::vector<InputFile>, std::string> CollectFiles(const std::filesystem::path& root);
 
 // The piece length used when none is given: the smallest power of two from 16 KiB that
 // keeps the piece count near 1,000–2,000, at most 16 MiB.
 uint64_t AutoPieceLength(uint64_t total_size);
 
-using Progress = std::function<void(uint64_t bytes_hashed)>;
+// Called after each piece with the pieces hashed so far and the total.
+using Progress = std::function<void(uint64_t pieces_done, uint64_t pieces_total)>;
 
 // The bencoded .torrent for `files` named `name`.
 util::Result<std::string, std::string> CreateTorrent(storage::Env& env, const std::string& name,

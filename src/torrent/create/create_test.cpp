@@ -10,6 +10,7 @@
 #include "storage/memory_env.h"
 #include "storage/test_temp_dir.h"
 #include "torrent/create/create.h"
+#include "torrent/storage/piece_check.h"
 
 namespace tonari::torrent::create {
 namespace {
@@ -24,7 +25,7 @@ std::string Content(size_t length, int seed) {
 }
 
 struct Fixture {
-    storage::MemoryEnv env;
+    tonari::storage::MemoryEnv env;
     std::vector<InputFile> files;
     std::vector<std::string> contents;
 
@@ -51,9 +52,15 @@ metainfo::Metainfo MakeAndParse(Fixture& fx, TorrentVersion version, uint64_t pi
     options.created_by = "test";
     options.creation_date = 1'700'000'000;
     auto bytes = CreateTorrent(fx.env, "root", fx.files, options, pool);
-    EXPECT_TRUE(bytes) << (bytes ? "" : bytes.error());
+    if (!bytes) {
+        ADD_FAILURE() << bytes.error();
+        return {};
+    }
     auto m = metainfo::ParseTorrentFile(util::AsBytes(*bytes));
-    EXPECT_TRUE(m) << (m ? "" : m.error().message);
+    if (!m) {
+        ADD_FAILURE() << m.error().message;
+        return {};
+    }
     return *m;
 }
 
@@ -65,6 +72,7 @@ std::string PieceSpace(const metainfo::Metainfo& m, const Fixture& fx) {
         if (f.pad) {
             space.append(f.length, '\0');
         } else {
+            if (m.version == TorrentVersion::V2) space.resize(f.offset, '\0');  // alignment, unlisted
             EXPECT_EQ(space.size(), f.offset);
             space += fx.contents[next++];
         }
@@ -122,6 +130,21 @@ TEST(CreateTorrent, EveryVersionParsesBackWithMatchingHashes) {
                 // Files over one piece carry a checked piece layer.
                 EXPECT_EQ(m.piece_layers.count(*f.pieces_root), f.length > m.piece_length ? 1u : 0u);
             }
+        }
+        // What a downloader checks: every piece good as made, bad with one byte changed.
+        const std::string space = PieceSpace(m, fx);
+        for (uint64_t p = 0; p < m.PieceCount(); ++p) {
+            std::string piece = space.substr(p * m.piece_length, m.PieceSize(p));
+            piece.resize(m.PieceSize(p), '\0');  // a v2 torrent's alignment reads as zeros
+            EXPECT_EQ(storage::CheckPiece(m, p, util::AsBytes(piece)), storage::PieceCheck::Good) << "piece " << p;
+            piece[0] ^= 1;  // a piece's data is a prefix of it: the rest may be alignment
+            // The data part ends where the piece's file ends (v2, hybrid) or fills it (v1).
+            const uint64_t data = m.PieceDataSize(p);
+            EXPECT_GT(data, 0u);
+            EXPECT_TRUE(std::all_of(space.begin() + static_cast<long>(p * m.piece_length + data),
+                                    space.begin() + static_cast<long>(p * m.piece_length + m.PieceSize(p)),
+                                    [](char c) { return c == 0; }));
+            EXPECT_EQ(storage::CheckPiece(m, p, util::AsBytes(piece)), storage::PieceCheck::Bad) << "piece " << p;
         }
         if (version == TorrentVersion::Hybrid) {
             // BEP 47 padding after big.bin (it ends mid-piece), none after c.bin (it ends on
@@ -184,7 +207,7 @@ TEST(CreateTorrent, AutoPieceLengthGrowsWithSize) {
 }
 
 TEST(CollectFiles, WalksAFolderInTorrentOrder) {
-    storage::test::TestTempDir dir;
+    tonari::storage::test::TestTempDir dir;
     std::filesystem::create_directories(dir.path() / "t" / "sub");
     for (const char* name : {"t/z.txt", "t/sub/b", "t/a"}) std::ofstream(dir.path() / name) << name;
     auto files = CollectFiles(dir.path() / "t");

@@ -86,6 +86,9 @@ util::Result<MagnetLink, std::string> ParseMagnet(std::string_view uri) {
             if (StartsWithNoCase(value, "urn:btih:")) {
                 auto h = ParseV1Hash(std::string_view(value).substr(9));
                 if (!h) return util::Fail(std::string("urn:btih: needs 40 hex or 32 base32 characters"));
+                if (link.info_hashes.v1 && *link.info_hashes.v1 != *h) {
+                    return util::Fail(std::string("the magnet link names two different urn:btih: hashes"));
+                }
                 link.info_hashes.v1 = *h;
             } else if (StartsWithNoCase(value, "urn:btmh:")) {
                 // A multihash: 0x12 (sha2-256), 0x20 (32 bytes), then the digest.
@@ -96,6 +99,9 @@ util::Result<MagnetLink, std::string> ParseMagnet(std::string_view uri) {
                 }
                 std::array<uint8_t, 32> v2{};
                 std::copy(bytes->begin() + 2, bytes->end(), v2.begin());
+                if (link.info_hashes.v2 && *link.info_hashes.v2 != v2) {
+                    return util::Fail(std::string("the magnet link names two different urn:btmh: hashes"));
+                }
                 link.info_hashes.v2 = v2;
             }
         } else if (base == "dn") {
@@ -124,7 +130,8 @@ std::string ToMagnet(const MagnetLink& link) {
     if (link.info_hashes.v2) add("xt", "urn:btmh:1220" + ToHex(*link.info_hashes.v2));
     if (!link.display_name.empty()) add("dn", PercentEncode(link.display_name));
     for (const auto& t : link.trackers) add("tr", PercentEncode(t));
-    for (const auto& p : link.peers) add("x.pe", p);
+    // Encoded like the rest: a decoded peer text must not smuggle in "&xt=…".
+    for (const auto& p : link.peers) add("x.pe", PercentEncode(p));
     return out;
 }
 

@@ -41,6 +41,18 @@ TEST(Magnet, V2AndHybridTrackersAndPeers) {
     EXPECT_EQ(again->peers, m->peers);
 }
 
+TEST(Magnet, PeersCannotInjectParameters) {
+    MagnetLink link;
+    link.info_hashes.v1 = *ParseV1Hash("c12fe1c06bba254a9dc9f519b335aa7c1367a88a");
+    link.peers.push_back("1.2.3.4:5&xt=urn:btih:" + std::string(40, 'b'));
+    auto again = ParseMagnet(ToMagnet(link));
+    ASSERT_TRUE(again) << again.error();
+    EXPECT_EQ(again->info_hashes.v1, link.info_hashes.v1);
+    EXPECT_EQ(again->peers, link.peers);
+    EXPECT_FALSE(ParseMagnet("magnet:?xt=urn:btih:c12fe1c06bba254a9dc9f519b335aa7c1367a88a&xt=urn:btih:" +
+                             std::string(40, 'b')));
+}
+
 TEST(Magnet, RefusesBadLinks) {
     EXPECT_FALSE(ParseMagnet("http://example/"));
     EXPECT_FALSE(ParseMagnet("magnet:?dn=nohash"));

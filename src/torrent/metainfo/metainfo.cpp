@@ -18,8 +18,25 @@ const char* VersionName(TorrentVersion v) {
 uint64_t Metainfo::PieceCount() const { return piece_length == 0 ? 0 : (total_size + piece_length - 1) / piece_length; }
 
 uint64_t Metainfo::PieceSize(uint64_t piece) const {
+    if (piece >= PieceCount()) return 0;
     const uint64_t start = piece * piece_length;
-    return start >= total_size ? 0 : std::min(piece_length, total_size - start);
+    return std::min(piece_length, total_size - start);
+}
+
+uint64_t Metainfo::PieceDataSize(uint64_t piece) const {
+    const uint64_t start = piece * piece_length;
+    const uint64_t size = PieceSize(piece);
+    if (version == TorrentVersion::V1 || size == 0) return size;
+    // The last data file starting at or before the piece's end.
+    auto it = std::upper_bound(files.begin(), files.end(), start + size - 1,
+                               [](uint64_t pos, const FileEntry& f) { return pos < f.offset; });
+    while (it != files.begin()) {
+        --it;
+        if (it->pad || it->length == 0) continue;
+        const uint64_t end = it->offset + it->length;
+        return end <= start ? 0 : std::min(size, end - start);
+    }
+    return 0;
 }
 
 uint64_t Metainfo::ContentSize() const {
@@ -41,6 +58,24 @@ util::Unexpected<MetainfoError> Err(MetainfoErrorCode code, std::string msg) {
 uint64_t AlignUp(uint64_t n, uint64_t to) { return (n + to - 1) / to * to; }
 
 // "attr" of BEP 47: a string of flag letters.
+// Bytes of all paths of a torrent, bounded as a whole (MAX_TOTAL_PATH_BYTES) and per path.
+class PathBudget {
+public:
+    MetainfoResult<bool> Charge(const std::vector<std::string>& path) {
+        size_t bytes = 0;
+        for (const auto& p : path) bytes += p.size() + 1;
+        if (path.size() > MAX_PATH_COMPONENTS + 1 || bytes > MAX_PATH_BYTES) {
+            return Err(MetainfoErrorCode::TooLarge, "a file path is too long");
+        }
+        m_total += bytes;
+        if (m_total > MAX_TOTAL_PATH_BYTES) return Err(MetainfoErrorCode::TooLarge, "the file paths are too long in all");
+        return true;
+    }
+
+private:
+    size_t m_total = 0;
+};
+
 void ReadAttributes(const Value& file_dict, FileEntry& f) {
     const Value* attr = file_dict.FindString("attr");
     if (!attr) return;
@@ -52,6 +87,9 @@ void ReadAttributes(const Value& file_dict, FileEntry& f) {
 
 MetainfoResult<std::vector<std::string>> ReadPathList(const Value& list, std::string_view what) {
     std::vector<std::string> out;
+    if (list.Items().size() > MAX_PATH_COMPONENTS) {
+        return Err(MetainfoErrorCode::TooLarge, std::string(what) + " has too many components");
+    }
     for (const Value& part : list.Items()) {
         if (!part.IsString()) return Err(MetainfoErrorCode::BadField, std::string(what) + " holds a non-string");
         auto safe = SanitizePathComponent(part.AsString());
@@ -73,6 +111,7 @@ MetainfoResult<int64_t> ReadLength(const Value& dict) {
 // The v1 file list: "length" (one file named `name`) or "files".
 MetainfoResult<std::vector<FileEntry>> ReadV1Files(const Value& info, const std::string& name, bool& single) {
     std::vector<FileEntry> files;
+    PathBudget budget;
     if (const Value* len = info.Find("length")) {
         if (!len->IsInt()) return Err(MetainfoErrorCode::BadField, "'length' is not an integer");
         auto n = ReadLength(info);
@@ -106,7 +145,9 @@ MetainfoResult<std::vector<FileEntry>> ReadV1Files(const Value& info, const std:
             if (!parts) return util::Fail(parts.error());
             f.path = {name};
             f.path.insert(f.path.end(), parts->begin(), parts->end());
+            if (auto ok = budget.Charge(f.path); !ok) return util::Fail(ok.error());
         }
+        if (f.pad && f.length == 0) return Err(MetainfoErrorCode::BadField, "an empty padding file");
         if (const Value* link = item.FindList("symlink path"); link && item.FindString("attr") &&
                                                                  item.FindString("attr")->AsString().find('l') != std::string::npos) {
             auto target = ReadPathList(*link, "a symlink target");
@@ -126,9 +167,17 @@ public:
     MetainfoResult<bool> Walk(const Value& dir, std::vector<std::string>& prefix) {
         if (!dir.IsDict()) return Err(MetainfoErrorCode::BadField, "a 'file tree' node is not a dictionary");
         // Piece space follows the tree's sorted order, whatever order the keys arrived in.
+        // Piece space follows the tree's order, so it must be the canonical (sorted) one:
+        // libtorrent maps pieces in the order received, and an unsorted tree would make two
+        // clients disagree on where each file lies.
+        if (prefix.size() > MAX_PATH_COMPONENTS) return Err(MetainfoErrorCode::TooLarge, "'file tree' is too deep");
         std::vector<const Value::Entry*> entries;
-        for (const auto& e : dir.Entries()) entries.push_back(&e);
-        std::sort(entries.begin(), entries.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+        for (const auto& e : dir.Entries()) {
+            if (!entries.empty() && !(entries.back()->first < e.first)) {
+                return Err(MetainfoErrorCode::BadField, "'file tree' keys are not in sorted order");
+            }
+            entries.push_back(&e);
+        }
         for (const auto* e : entries) {
             if (e->first.empty()) return Err(MetainfoErrorCode::BadField, "a 'file tree' folder holds an empty name");
             auto safe = SanitizePathComponent(e->first);
@@ -161,6 +210,7 @@ private:
         if (!n) return util::Fail(n.error());
         f.length = static_cast<uint64_t>(*n);
         f.path = path;
+        if (auto ok = m_budget.Charge(f.path); !ok) return util::Fail(ok.error());
         ReadAttributes(leaf, f);
         if (f.pad) return Err(MetainfoErrorCode::BadField, "a padding file in 'file tree'");
         if (f.length > 0) {
@@ -170,6 +220,7 @@ private:
             }
             Sha256Hash h;
             std::copy_n(root->AsBytes().begin(), 32, h.begin());
+            if (h == Sha256Hash{}) return Err(MetainfoErrorCode::BadField, "a file has an all-zero 'pieces root'");
             f.pieces_root = h;
         }
         m_out.push_back(std::move(f));
@@ -177,26 +228,29 @@ private:
     }
 
     std::vector<FileEntry>& m_out;
+    PathBudget m_budget;
 };
 
+// No two files at one path and no file where a folder is needed. Folders are interned as
+// (parent id, name), so the cost is linear in the total path length however deep the tree.
 MetainfoResult<bool> CheckPathsDistinct(const std::vector<FileEntry>& files) {
-    std::set<std::string> file_paths;
-    std::set<std::string> folders;
+    std::map<std::pair<uint32_t, std::string_view>, uint32_t> folders;  // (parent, name) -> id; root is 0
+    std::set<std::pair<uint32_t, std::string_view>> file_names;
     for (const auto& f : files) {
         if (f.pad) continue;
-        std::string joined;
+        uint32_t parent = 0;
         for (size_t i = 0; i + 1 < f.path.size(); ++i) {
-            joined += f.path[i];
-            folders.insert(joined);
-            joined += '/';
+            auto [it, added] = folders.try_emplace({parent, f.path[i]}, static_cast<uint32_t>(folders.size() + 1));
+            parent = it->second;
         }
-        joined += f.path.back();
-        if (!file_paths.insert(joined).second) {
-            return Err(MetainfoErrorCode::UnsafePath, "two files at one path: " + joined);
+        if (!file_names.emplace(parent, f.path.back()).second) {
+            return Err(MetainfoErrorCode::UnsafePath, "two files at one path: " + f.JoinedPath());
         }
     }
-    for (const auto& p : file_paths) {
-        if (folders.count(p)) return Err(MetainfoErrorCode::UnsafePath, "a file stands where a folder is needed: " + p);
+    for (const auto& key : file_names) {
+        if (folders.count(key)) {
+            return Err(MetainfoErrorCode::UnsafePath, "a file stands where a folder is needed: " + std::string(key.second));
+        }
     }
     return true;
 }
@@ -218,6 +272,21 @@ MetainfoResult<bool> CheckHybridAgrees(const std::vector<FileEntry>& v1, const s
     return true;
 }
 
+// Padding may only do its job: each pad shorter than a piece, and the v1 piece space ending
+// where v2's does (or at the next piece boundary, after libtorrent's tail padding).
+MetainfoResult<bool> CheckHybridPadding(const std::vector<FileEntry>& v1, uint64_t v1_total, uint64_t v2_total,
+                                        uint64_t piece_length) {
+    for (const auto& f : v1) {
+        if (f.pad && f.length >= piece_length) {
+            return Err(MetainfoErrorCode::Inconsistent, "a padding file of a piece or more");
+        }
+    }
+    if (v1_total != v2_total && v1_total != AlignUp(v2_total, piece_length)) {
+        return Err(MetainfoErrorCode::Inconsistent, "the v1 and v2 parts of a hybrid torrent differ in size");
+    }
+    return true;
+}
+
 MetainfoResult<Metainfo> ParseInfo(const Value& info, util::ByteSpan info_bytes) {
     if (!info.IsDict()) return Err(MetainfoErrorCode::MissingField, "'info' is not a dictionary");
     Metainfo m;
@@ -236,7 +305,9 @@ MetainfoResult<Metainfo> ParseInfo(const Value& info, util::ByteSpan info_bytes)
         return Err(MetainfoErrorCode::TooLarge, "'piece length' is over " + std::to_string(MAX_PIECE_LENGTH));
     }
     m.piece_length = static_cast<uint64_t>(piece_length->AsInt());
-    if (const Value* priv = info.FindInt("private")) m.is_private = priv->AsInt() == 1;
+    // BEP 27 says 1; any other non-zero value is treated as private too, as libtorrent does,
+    // so a torrent never leaks to the DHT because of an odd value.
+    if (const Value* priv = info.FindInt("private")) m.is_private = priv->AsInt() != 0;
 
     const Value* pieces = info.Find("pieces");
     const Value* meta_version = info.Find("meta version");
@@ -264,11 +335,10 @@ MetainfoResult<Metainfo> ParseInfo(const Value& info, util::ByteSpan info_bytes)
         std::vector<std::string> prefix{m.name};
         auto walked = reader.Walk(*tree, prefix);
         if (!walked) return util::Fail(walked.error());
-        // One file at the root is a single-file torrent (its path is the file's own name)
-        // when the v1 part says so too, or, in a v2-only torrent, when it carries the
-        // torrent's name; otherwise it is a folder named `name` holding one file.
+        // One file at the root is a single-file torrent (its path is the file's own name),
+        // as libtorrent reads it, unless a hybrid's v1 part lists it inside a folder.
         const bool root_file = v2_files.size() == 1 && v2_files[0].path.size() == 2;
-        const bool single = root_file && (has_v1 ? info.FindInt("length") != nullptr : v2_files[0].path[1] == m.name);
+        const bool single = root_file && (has_v1 ? info.FindInt("length") != nullptr : true);
         if (single) {
             v2_files[0].path.erase(v2_files[0].path.begin());
             m.single_file = true;
@@ -299,6 +369,8 @@ MetainfoResult<Metainfo> ParseInfo(const Value& info, util::ByteSpan info_bytes)
         if (has_v2) {
             auto agree = CheckHybridAgrees(*files, v2_files);
             if (!agree) return util::Fail(agree.error());
+            auto padded = CheckHybridPadding(*files, pos, m.total_size, m.piece_length);
+            if (!padded) return util::Fail(padded.error());
             // v2 knows the piece roots, v1 the padding: keep both.
             size_t j = 0;
             for (auto& f : *files) {
@@ -321,6 +393,7 @@ MetainfoResult<Metainfo> ParseInfo(const Value& info, util::ByteSpan info_bytes)
     } else {
         m.files = std::move(v2_files);
     }
+    if (m.PieceCount() > MAX_PIECES) return Err(MetainfoErrorCode::TooLarge, "the torrent has too many pieces");
     if (m.ContentSize() == 0) return Err(MetainfoErrorCode::BadField, "the torrent holds no data");
     auto distinct = CheckPathsDistinct(m.files);
     if (!distinct) return util::Fail(distinct.error());
@@ -366,17 +439,24 @@ std::vector<std::string> StringsOf(const Value& list) {
     return out;
 }
 
+bencode::Limits TorrentLimits() {
+    bencode::Limits limits;
+    limits.max_items = MAX_TORRENT_ITEMS;
+    return limits;
+}
+
 }  // namespace
 
 MetainfoResult<Metainfo> ParseInfoDictionary(util::ByteSpan info_bytes) {
-    auto v = bencode::Decode(info_bytes);
+    if (info_bytes.size() > MAX_TORRENT_FILE_SIZE) return Err(MetainfoErrorCode::TooLarge, "the info dictionary is too large");
+    auto v = bencode::Decode(info_bytes, TorrentLimits());
     if (!v) return Err(MetainfoErrorCode::NotBencode, "info dictionary: " + v.error().Message());
     return ParseInfo(*v, info_bytes);
 }
 
 MetainfoResult<Metainfo> ParseTorrentFile(util::ByteSpan data) {
     if (data.size() > MAX_TORRENT_FILE_SIZE) return Err(MetainfoErrorCode::TooLarge, "the .torrent file is too large");
-    auto v = bencode::Decode(data);
+    auto v = bencode::Decode(data, TorrentLimits());
     if (!v) return Err(MetainfoErrorCode::NotBencode, v.error().Message());
     if (!v->IsDict()) return Err(MetainfoErrorCode::MissingField, "a .torrent file is a dictionary");
     const Value* info = v->Find("info");

@@ -36,6 +36,16 @@ namespace tonari::torrent::metainfo {
 inline constexpr uint64_t MAX_PIECE_LENGTH = 128ull << 20;
 // Attack: a torrent listing millions of files so that loading it exhausts memory.
 inline constexpr size_t MAX_FILES = 1u << 20;
+// Attack: a few hundred bytes of v2 metadata declaring a petabyte in 16 KiB pieces, so that
+// every per-piece table (bitfields, the picker) takes gigabytes. libtorrent's limit.
+inline constexpr uint64_t MAX_PIECES = 0x200000;
+// Attack: paths of a million components, or deep folders repeated for a million files, so
+// that the paths alone (and checking them for collisions) cost gigabytes.
+inline constexpr size_t MAX_PATH_COMPONENTS = 64;
+inline constexpr size_t MAX_PATH_BYTES = 4096;
+inline constexpr size_t MAX_TOTAL_PATH_BYTES = 32u << 20;
+// Attack: a small file of tiny bencode items, each costing a decoded value (~150 bytes).
+inline constexpr size_t MAX_TORRENT_ITEMS = 1'000'000;
 // Attack: lengths that overflow offsets once added up (1 PiB is beyond any real torrent).
 inline constexpr uint64_t MAX_TOTAL_SIZE = 1ull << 50;
 // Attack: a .torrent file big enough to hurt before parsing starts.
@@ -79,6 +89,10 @@ struct Metainfo {
 
     uint64_t PieceCount() const;
     uint64_t PieceSize(uint64_t piece) const;
+    // The bytes of file data at the start of a piece: all of it in v1, up to the end of its
+    // file in v2 and hybrid, whose pieces never hold two files. The rest (padding, alignment)
+    // is zeros that nobody requests or sends.
+    uint64_t PieceDataSize(uint64_t piece) const;
     // Bytes of real (non-padding) file data.
     uint64_t ContentSize() const;
     bool HasV1() const { return version != TorrentVersion::V2; }
@@ -108,8 +122,8 @@ MetainfoResult<Metainfo> ParseTorrentFile(util::ByteSpan data);
 MetainfoResult<Metainfo> ParseInfoDictionary(util::ByteSpan info_bytes);
 
 // One path component made safe, or an error for one that must be refused (".", "..",
-// empty, separators, NUL, drive letters). Reserved device names get a "_" appended and
-// over-long names are shortened.
+// empty, separators, NUL, drive letters). Reserved device names get a "_" before their
+// extension ("con.txt" -> "con_.txt") and over-long names are shortened.
 MetainfoResult<std::string> SanitizePathComponent(std::string_view component);
 
 }  // namespace tonari::torrent::metainfo

@@ -147,7 +147,8 @@ TEST(Metainfo, RefusesCollidingPaths) {
 
 TEST(Metainfo, SanitizesNames) {
     EXPECT_EQ(*SanitizePathComponent("con"), "con_");
-    EXPECT_EQ(*SanitizePathComponent("LPT3.txt"), "LPT3.txt_");
+    EXPECT_EQ(*SanitizePathComponent("LPT3.txt"), "LPT3_.txt");  // still a device name with "_" after
+    EXPECT_FALSE(SanitizePathComponent(std::string(300, '\x80')));        // shortens to nothing
     EXPECT_EQ(*SanitizePathComponent("console"), "console");
     const std::string long_name = std::string(300, 'a') + ".mkv";
     const std::string shortened = *SanitizePathComponent(long_name);
@@ -225,6 +226,14 @@ TEST(Metainfo, V2FileTreeAlignsFiles) {
     EXPECT_EQ(CodeOf(ParseTorrent(bad_version)), MetainfoErrorCode::BadField);
     Value dotdot = V2Info({{"..", 100}}, 16384);
     EXPECT_EQ(CodeOf(ParseTorrent(dotdot)), MetainfoErrorCode::UnsafePath);
+    // Keys out of order inside "file tree" would make clients disagree on the piece layout.
+    const std::string unsorted = "d4:infod9:file treed1:bd0:d6:lengthi1e11:pieces root32:" + std::string(32, 'b') +
+                                 "ee1:ad0:d6:lengthi1e11:pieces root32:" + std::string(32, 'a') +
+                                 "eee12:meta versioni2e4:name1:n12:piece lengthi16384eee";
+    EXPECT_EQ(CodeOf(ParseTorrentFile(util::AsBytes(unsorted))), MetainfoErrorCode::BadField);
+    Value zero_root = V2Info({{"a", 100}}, 16384);
+    zero_root.Find("file tree")->Find("a")->Find("")->Set("pieces root", Value::Str(std::string(32, '\0')));
+    EXPECT_EQ(CodeOf(ParseTorrent(zero_root)), MetainfoErrorCode::BadField);
 }
 
 TEST(Metainfo, PieceLayersAreChecked) {
@@ -248,6 +257,23 @@ TEST(Metainfo, PieceLayersAreChecked) {
     layers.Set(std::string(reinterpret_cast<const char*>(root.data()), 32), Value::Str(layer));
     top.Set("piece layers", layers);
     EXPECT_EQ(CodeOf(ParseTorrent(info, top)), MetainfoErrorCode::Inconsistent);
+}
+
+TEST(Metainfo, BoundsPathsAndPieces) {
+    Value long_path = Value::List();
+    for (size_t i = 0; i <= MAX_PATH_COMPONENTS; ++i) long_path.Push(Value::Str("a"));
+    Value info = Value::Dict();
+    info.Set("name", Value::Str("n"));
+    info.Set("piece length", Value::Int(16384));
+    Value files = Value::List();
+    files.Push(FileEntryValue(5, long_path));
+    info.Set("files", files);
+    info.Set("pieces", Value::Str(Pieces(1)));
+    EXPECT_EQ(CodeOf(ParseTorrent(info)), MetainfoErrorCode::TooLarge);
+
+    // A petabyte in 16 KiB pieces from a few hundred bytes of v2 metadata.
+    Value huge = V2Info({{"f", 1ll << 50}}, 16384);
+    EXPECT_EQ(CodeOf(ParseTorrent(huge)), MetainfoErrorCode::TooLarge);
 }
 
 TEST(Merkle, PieceLayerAndLeavesGiveTheSameRoot) {

@@ -49,8 +49,12 @@ MetainfoResult<std::string> SanitizePathComponent(std::string_view c) {
         return unsafe("is a drive path");
     }
     std::string out(c);
-    if (out.size() > MAX_NAME_BYTES) out = Shorten(out);
-    if (IsReservedName(out)) out += "_";
+    if (out.size() > MAX_NAME_BYTES) {
+        out = Shorten(out);
+        // Shortening can leave nothing usable (a name of continuation bytes, or of dots).
+        if (out.empty() || out == "." || out == "..") return unsafe("over-long and nothing usable when shortened");
+    }
+    if (IsReservedName(out)) out.insert(std::min(out.find('.'), out.size()), "_");
     return out;
 }
 
