@@ -119,7 +119,7 @@ def body(r, opts, tmp):
                         f"the {what} holds every byte of the input")
 
     # mktorrent -> tonari
-    for source in (folder, single):
+    for source in (folder, single, lone):
         made = tmp / f"mk-{source.name}.torrent"
         mk = subprocess.run(["mktorrent", "-l", "15", "-a", "http://127.0.0.1:6969/announce", "-c", "made by mktorrent",
                              "-o", str(made), str(source)], capture_output=True, text=True)
@@ -132,7 +132,11 @@ def body(r, opts, tmp):
                 f"tonari reads mktorrent's torrent of {source.name} with Transmission's hash")
         r.check(info is not None and info["trackers"] == [["http://127.0.0.1:6969/announce"]] and
                 info.get("comment") == "made by mktorrent", "and with its tracker and comment")
-        # mktorrent walks folders in sorted order, as tonari does: the v1 torrents are the same.
+        # mktorrent walks folders in sorted order, as tonari does: the v1 torrents are the same
+        # (but for `share`, whose run.sh is executable: tonari writes attr "x" as libtorrent does,
+        # mktorrent writes no attributes).
+        if source is folder:
+            continue
         ours = tonari_info(r, tmp / f"tonari-{source.name}-v1.torrent")
         r.check(info is not None and ours is not None and ours["info_hash_v1"] == info["info_hash_v1"],
                 f"tonari's v1 torrent of {source.name} has mktorrent's info-hash")
