@@ -44,6 +44,11 @@ LAYERS = {
     "torrent/metainfo": ["util", "crypto", "torrent/bencode"],
     "torrent/wire": ["util"],
     "torrent/storage": ["util", "crypto", "storage", "torrent/bencode", "torrent/metainfo"],
+    "torrent/picker": ["util", "crypto", "torrent/bencode", "torrent/metainfo", "torrent/wire"],
+    "torrent/peer": ["util", "crypto", "storage", "netcore", "torrent/bencode", "torrent/metainfo", "torrent/wire",
+                     "torrent/picker", "torrent/storage"],
+    "torrent/session": ["util", "crypto", "storage", "netcore", "torrent/bencode", "torrent/metainfo", "torrent/wire",
+                        "torrent/picker", "torrent/storage", "torrent/peer"],
     "torrent/create": ["util", "crypto", "storage", "torrent/bencode", "torrent/metainfo", "torrent/storage"],
     "app": ["*"],
 }

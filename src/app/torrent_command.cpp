@@ -1,8 +1,10 @@
 // `tonari torrent …`: the file-sharing commands. `create` makes a .torrent from a file or a
-// folder, hashing on every core; `info` shows what a .torrent file or magnet link holds.
+// folder, hashing on every core; `info` shows what a .torrent file or magnet link holds;
+// `get` downloads and `seed` seeds, with a live progress line.
 // Its own CLI11 parser, as `node` and `cli` have theirs, so main.cpp stays a dispatcher.
 #include "app/torrent_command.h"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -17,6 +19,7 @@
 #include "torrent/create/create.h"
 #include "torrent/metainfo/magnet.h"
 #include "torrent/metainfo/metainfo.h"
+#include "torrent/session/session.h"
 #include "util/json.h"
 
 namespace tonari::app {
@@ -242,6 +245,157 @@ int RunInfo(const std::string& source, bool json) {
     return 0;
 }
 
+// "1.2.3.4:5", "[::1]:5", "host:5".
+std::optional<netcore::PeerEndpoint> ParseEndpoint(const std::string& text) {
+    const size_t colon = text.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 >= text.size()) return std::nullopt;
+    std::string host = text.substr(0, colon);
+    if (host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    const std::string port = text.substr(colon + 1);
+    if (port.find_first_not_of("0123456789") != std::string::npos || port.size() > 5) return std::nullopt;
+    const unsigned long n = std::stoul(port);
+    if (n == 0 || n > 65535) return std::nullopt;
+    return netcore::PeerEndpoint{host, static_cast<uint16_t>(n)};
+}
+
+std::string FormatDuration(double seconds) {
+    if (seconds < 0 || seconds > 99 * 3600) return "--:--";
+    const auto s = static_cast<long>(seconds);
+    char buf[32];
+    if (s >= 3600) {
+        std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+    } else {
+        std::snprintf(buf, sizeof buf, "%02ld:%02ld", s / 60, s % 60);
+    }
+    return buf;
+}
+
+struct TransferOptions {
+    std::string source;
+    std::string dir = ".";
+    std::string bind = "0.0.0.0";
+    uint16_t port = 6881;
+    std::vector<std::string> connect;
+    size_t max_peers = 50;
+    bool seed_after = false;   // get: keep seeding once complete
+    double seed_ratio = 0;     // get: seed until uploaded >= ratio x size
+    std::string max_down;      // "8M": a download rate limit
+    bool sequential = false;
+    bool super_seed = false;   // seed: BEP 16
+};
+
+// `get` and `seed`: one torrent in the terminal until it is done (or forever, seeding), with
+// a live progress line; SIGINT/SIGTERM stop it cleanly.
+int RunTransfer(const TransferOptions& o, bool seed_mode) {
+    std::error_code ec;
+    const auto size = fs::file_size(o.source, ec);
+    if (ec || size > torrent::metainfo::MAX_TORRENT_FILE_SIZE) {
+        std::cerr << "error: " << o.source << ": " << (ec ? ec.message() : "too large for a .torrent file") << "\n";
+        return 1;
+    }
+    std::ifstream in(o.source, std::ios::binary);
+    const std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto meta = torrent::metainfo::ParseTorrentFile(util::AsBytes(data));
+    if (!meta) {
+        std::cerr << "error: " << o.source << ": " << meta.error().message << "\n";
+        return 1;
+    }
+    torrent::session::SessionOptions options;
+    options.listen.push_back({o.bind, o.port});
+    for (const auto& c : o.connect) {
+        auto ep = ParseEndpoint(c);
+        if (!ep) {
+            std::cerr << "error: --connect takes HOST:PORT, not '" << c << "'\n";
+            return 1;
+        }
+        options.connect.push_back(*ep);
+    }
+    options.max_peers = o.max_peers;
+    options.sequential = o.sequential;
+    options.super_seed = o.super_seed;
+    if (!o.max_down.empty()) {
+        options.max_download_bytes_per_sec = static_cast<double>(ParseSize(o.max_down));
+        if (options.max_download_bytes_per_sec <= 0) {
+            std::cerr << "error: --max-down takes bytes per second, or a number with K or M (e.g. 8M)\n";
+            return 1;
+        }
+    }
+
+    // SIGINT/SIGTERM are taken by sigtimedwait below, so they end the loop cleanly.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+    const bool tty = ::isatty(STDERR_FILENO) != 0;
+    ProgressLine progress(std::cerr, tty);
+    auto env = storage::Env::MakePosix();
+    const auto started = std::chrono::steady_clock::now();
+    auto log = [&progress](const std::string& line) { progress.Finish(line); };
+    auto recheck = [&](uint64_t done, uint64_t total) {
+        progress.Update("checking " + meta->name + ": " + std::to_string(done * 100 / std::max<uint64_t>(total, 1)) + "%");
+    };
+    auto session = torrent::session::Session::Start(*env, *meta, o.dir, options, log, recheck);
+    if (!session) {
+        progress.Finish("error: " + session.error());
+        return 1;
+    }
+    auto& s = **session;
+    const auto first = s.Stats();
+    for (const auto& ep : s.ListenEndpoints()) std::cout << "listening on " << ep.ToString() << std::endl;
+    progress.Finish(meta->name + ": " + std::to_string(first.pieces_have) + " of " + std::to_string(first.pieces_total) +
+                    " pieces already here" + (seed_mode ? ", seeding" : ""));
+    if (seed_mode && first.pieces_have < first.pieces_total) {
+        progress.Finish("note: the data is incomplete; the missing pieces will be downloaded too");
+    }
+
+    const double total = static_cast<double>(meta->ContentSize());
+    bool announced_complete = first.pieces_have == first.pieces_total;
+    int exit_code = 0;
+    while (true) {
+        const timespec wait{0, 250'000'000};
+        if (sigtimedwait(&signals, nullptr, &wait) > 0) {
+            progress.Finish("stopping");
+            exit_code = seed_mode || announced_complete ? 0 : 1;
+            break;
+        }
+        if (auto error = s.Error()) {
+            progress.Finish("error: " + *error);
+            exit_code = 1;
+            break;
+        }
+        const auto st = s.Stats();
+        const double have = static_cast<double>(st.bytes_have);
+        const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        char line[256];
+        std::snprintf(line, sizeof line, "%s %5.1f%%  down %s/s  up %s/s  peers %zu (seeds %zu)  ETA %s",
+                      st.pieces_have == st.pieces_total ? "seeding" : "getting", 100.0 * have / std::max(total, 1.0),
+                      FormatBytes(st.download_rate).c_str(), FormatBytes(st.upload_rate).c_str(), st.peers, st.seeds,
+                      FormatDuration(st.download_rate > 0 ? (total - have) / st.download_rate : -1).c_str());
+        progress.Update(line);
+        if (st.pieces_have == st.pieces_total && !announced_complete) {
+            announced_complete = true;
+            char done[256];
+            std::snprintf(done, sizeof done, "complete: %s, %s in %.1f s, every piece checked", meta->name.c_str(),
+                          FormatBytes(total).c_str(), secs);
+            progress.Finish(done);
+        }
+        if (announced_complete && !seed_mode && !o.seed_after &&
+            (o.seed_ratio <= 0 || static_cast<double>(st.uploaded) >= o.seed_ratio * total)) {
+            break;
+        }
+    }
+    s.Stop();
+    const auto last = s.Stats();
+    progress.Finish("downloaded " + FormatBytes(static_cast<double>(last.downloaded)) + " (" +
+                    std::to_string(last.downloaded) + " bytes), uploaded " + FormatBytes(static_cast<double>(last.uploaded)) +
+                    " (" + std::to_string(last.uploaded) + " bytes)" +
+                    (last.hash_failures ? ", " + std::to_string(last.hash_failures) + " pieces failed their check" : "") +
+                    (last.peers_banned ? ", " + std::to_string(last.peers_banned) + " peers banned" : ""));
+    return exit_code;
+}
+
 }  // namespace
 
 int RunTorrent(int argc, char** argv) {
@@ -275,6 +429,28 @@ int RunTorrent(int argc, char** argv) {
     info->add_option("source", source, "A .torrent file or a magnet: link")->required();
     info->add_flag("--json", json, "Print JSON (every file, the magnet link)");
 
+    TransferOptions transfer;
+    auto add_network = [&transfer](CLI::App* cmd) {
+        cmd->add_option("-d,--dir", transfer.dir, "Folder the torrent's files are in (or go to)")->capture_default_str();
+        cmd->add_option("--port", transfer.port, "Port to accept peers on (0: any free port)")->capture_default_str();
+        cmd->add_option("--bind", transfer.bind, "Address to accept peers on")->capture_default_str();
+        cmd->add_option("--connect", transfer.connect, "A peer to connect to and keep, HOST:PORT (repeatable)");
+        cmd->add_option("--max-peers", transfer.max_peers, "Connections accepted at once")->capture_default_str();
+        cmd->add_option("--max-down", transfer.max_down, "Download rate limit per connection, bytes per second or with K or M");
+    };
+    CLI::App* get = app.add_subcommand("get", "Download a torrent, checking every piece; exit 0 once complete");
+    get->add_option("torrent", transfer.source, "The .torrent file")->required();
+    add_network(get);
+    get->add_flag("--seed", transfer.seed_after, "Keep seeding once complete, until stopped");
+    get->add_option("--seed-ratio", transfer.seed_ratio, "Keep seeding until uploaded is this many times the size");
+    get->add_flag("--sequential", transfer.sequential, "Fetch pieces in order (for playing while downloading)");
+    CLI::App* seed = app.add_subcommand("seed", "Seed a torrent's files after checking them, until stopped");
+    seed->add_option("torrent", transfer.source, "The .torrent file")->required();
+    add_network(seed);
+    seed->add_flag("--super-seed", transfer.super_seed,
+                   "Offer pieces a few at a time so each leaves this seed about once (BEP 16): for the "
+                   "first seeder of new content");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -290,6 +466,8 @@ int RunTorrent(int argc, char** argv) {
                          threads);
     }
     if (*info) return RunInfo(source, json);
+    if (*get) return RunTransfer(transfer, false);
+    if (*seed) return RunTransfer(transfer, true);
     return 1;
 }
 

@@ -1,5 +1,5 @@
-// `tonari torrent …`: the BitTorrent commands (create, info; downloading and seeding come
-// with the peer wire). argv[0] is "torrent". Returns the process exit code.
+// `tonari torrent …`: the BitTorrent commands (create, info, get, seed). argv[0] is
+// "torrent". Returns the process exit code.
 #pragma once
 
 namespace tonari::app {

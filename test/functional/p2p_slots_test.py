@@ -95,8 +95,10 @@ def body(r, opts, tmp):
         def b_row():
             return next((x for x in inbound() if x["subver"].startswith("/Tonari")), None)
         a.call("disconnectnode", b_addr)
-        r.check(wait_until(lambda: b_row() is not None and b_row()["addr"] != b_addr and "minping" in b_row(), 30),
-                "B reconnects (B retries its -connect peer) and A measures its ping")
+        def b_back():
+            row = b_row()  # read once: B's row may come and go between two calls
+            return row is not None and row["addr"] != b_addr and "minping" in row
+        r.check(wait_until(b_back, 30), "B reconnects (B retries its -connect peer) and A measures its ping")
         for i in range(5):
             p = pp.P2PPeer(a.p2p_port)
             flood.append(p)

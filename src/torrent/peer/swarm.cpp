@@ -1,0 +1,568 @@
+// The BitTorrent peer protocol for one torrent: handshakes, state messages, requests,
+// uploads, piece checks, choking and timers.
+#include "torrent/peer/swarm.h"
+
+#include <algorithm>
+#include <cmath>
+#include <variant>
+
+#include "torrent/storage/piece_check.h"
+
+namespace tonari::torrent::peer {
+
+struct Swarm::Peer {
+    netcore::ConnectionId id = 0;
+    bool inbound = false;
+    netcore::PeerEndpoint remote;
+    uint64_t tag = 0;
+    int64_t connected_us = 0;
+    int64_t last_send_us = 0;
+    bool handshaken = false;
+    bool fast = false;
+    bool got_first_message = false;
+    std::vector<bool> has;
+    uint64_t has_count = 0;
+    bool am_choking = true;
+    bool am_interested = false;
+    bool peer_choking = true;
+    bool peer_interested = false;
+    std::map<wire::BlockRef, int64_t> requested;  // block -> when asked
+    std::set<uint32_t> offered;                   // super-seeding: pieces offered, not yet had
+    std::map<uint32_t, int64_t> passing_on;       // super-seeding: had, not yet seen elsewhere
+    uint64_t window_down = 0;
+    uint64_t window_up = 0;
+    double down_rate = 0;
+    double up_rate = 0;
+    int hash_failures = 0;
+};
+
+namespace {
+
+bool IsLoopback(const std::string& address) { return address.rfind("127.", 0) == 0 || address == "::1"; }
+
+// Peers on one machine share an address, so there the port tells them apart.
+std::string BanKey(const netcore::PeerEndpoint& e) { return IsLoopback(e.address) ? e.ToString() : e.address; }
+
+}  // namespace
+
+Swarm::Swarm(const metainfo::Metainfo& meta, storage::PieceStore& store, SwarmOptions options, LogFn log)
+    : m_meta(meta),
+      m_store(store),
+      m_options(std::move(options)),
+      m_log(std::move(log)),
+      m_picker(meta, m_options.seed, m_options.sequential) {}
+
+Swarm::~Swarm() = default;
+
+void Swarm::MarkHave(uint64_t piece) {
+    if (piece >= m_picker.PieceCount() || m_picker.Have(piece)) return;
+    m_picker.SetHave(piece);
+    m_bytes_have += m_meta.PieceDataSize(piece);
+}
+
+Swarm::Peer* Swarm::Find(netcore::ConnectionId id) {
+    auto it = m_peers.find(id);
+    return it == m_peers.end() ? nullptr : it->second.get();
+}
+
+void Swarm::Send(Peer& p, const wire::Message& m) {
+    p.last_send_us = m_now_us;
+    if (m_net) m_net->Send(p.id, wire::EncodeMessage(m));
+}
+
+void Swarm::Drop(Peer& p, const std::string& reason) {
+    m_log("peer " + p.remote.ToString() + ": disconnecting: " + reason);
+    if (m_net) m_net->Disconnect(p.id, reason);
+}
+
+void Swarm::Ban(Peer& p, const std::string& reason) {
+    m_banned.insert(BanKey(p.remote));
+    Drop(p, "banned: " + reason);
+}
+
+// --- connections ------------------------------------------------------------------------
+
+void Swarm::OnConnected(const netcore::ConnectionInfo& info, uint64_t tag, int64_t now_us) {
+    m_now_us = now_us;
+    auto p = std::make_unique<Peer>();
+    p->id = info.id;
+    p->inbound = info.inbound;
+    p->remote = info.remote;
+    p->tag = tag;
+    p->connected_us = now_us;
+    p->last_send_us = now_us;
+    p->has.assign(m_picker.PieceCount(), false);
+    Peer& peer = *p;
+    m_peers[info.id] = std::move(p);
+    if (m_banned.count(BanKey(info.remote))) return Drop(peer, "banned address");
+    if (!info.inbound) {
+        wire::Handshake h;
+        h.reserved[wire::RESERVED_FAST_BYTE] |= wire::RESERVED_FAST_BIT;
+        h.info_hash = m_meta.info_hashes.HandshakeHash();
+        h.peer_id = m_options.peer_id;
+        if (m_net) m_net->Send(peer.id, wire::EncodeHandshake(h));
+    }
+}
+
+void Swarm::OnConnectFailed(const netcore::PeerEndpoint& remote, uint64_t tag, const std::string& reason) {
+    m_dialling.erase(tag);
+    m_log("peer " + remote.ToString() + ": connect failed: " + reason);
+}
+
+void Swarm::OnDisconnected(netcore::ConnectionId id, const std::string& reason) {
+    auto it = m_peers.find(id);
+    if (it == m_peers.end()) return;
+    Peer& p = *it->second;
+    if (p.handshaken) m_log("peer " + p.remote.ToString() + ": disconnected: " + reason);
+    ReturnRequests(p);
+    m_picker.RemovePeerPieces(p.has);
+    if (p.tag != 0) m_dialling.erase(p.tag);
+    if (m_optimistic == id) m_optimistic = 0;
+    const bool had_slot = p.handshaken && !p.am_choking;
+    m_peers.erase(it);
+    if (had_slot) UnchokeNext();
+}
+
+bool Swarm::OnHandshake(Peer& p, util::ByteSpan frame, int64_t now_us) {
+    auto h = wire::DecodeHandshake(frame);
+    if (!h) {
+        Drop(p, "bad handshake: " + h.error().message);
+        return false;
+    }
+    // A hybrid torrent is reachable under both hashes (v2 truncated to 20 bytes).
+    wire::Hash20 ours = m_meta.info_hashes.HandshakeHash();
+    bool match = h->info_hash == ours;
+    if (!match && m_meta.info_hashes.v2) {
+        wire::Hash20 v2{};
+        std::copy_n(m_meta.info_hashes.v2->begin(), 20, v2.begin());
+        match = h->info_hash == v2;
+        ours = v2;
+    }
+    if (!match) {
+        Drop(p, "handshake for another torrent");
+        return false;
+    }
+    if (h->peer_id == m_options.peer_id) {
+        Drop(p, "connected to ourselves");
+        return false;
+    }
+    if (p.inbound) {
+        wire::Handshake reply;
+        reply.reserved[wire::RESERVED_FAST_BYTE] |= wire::RESERVED_FAST_BIT;
+        reply.info_hash = ours;
+        reply.peer_id = m_options.peer_id;
+        if (m_net) m_net->Send(p.id, wire::EncodeHandshake(reply));
+    }
+    p.handshaken = true;
+    p.fast = h->SupportsFast();
+    p.last_send_us = now_us;
+    SendOurState(p);
+    return true;
+}
+
+void Swarm::SendOurState(Peer& p) {
+    if (SuperSeeding()) {
+        if (p.fast) Send(p, wire::HaveNone{});
+        return OfferPieces(p);
+    }
+    if (p.fast && m_picker.Complete()) {
+        Send(p, wire::HaveAll{});
+    } else if (p.fast && m_picker.HaveCount() == 0) {
+        Send(p, wire::HaveNone{});
+    } else if (m_picker.HaveCount() > 0) {
+        wire::Bitfield bf;
+        bf.bits.assign((m_picker.PieceCount() + 7) / 8, 0);
+        for (uint64_t i = 0; i < m_picker.PieceCount(); ++i) {
+            if (m_picker.Have(i)) wire::BitfieldSet(bf.bits, static_cast<uint32_t>(i));
+        }
+        Send(p, bf);
+    }
+}
+
+void Swarm::OfferPieces(Peer& p) {
+    if (m_offered_count.size() != m_picker.PieceCount()) m_offered_count.assign(m_picker.PieceCount(), 0);
+    while (p.offered.size() + p.passing_on.size() < SUPER_SEED_OFFERS) {
+        // The piece offered least often (the lowest index among equals) that the peer lacks.
+        uint64_t best = m_offered_count.size();
+        for (uint64_t i = 0; i < m_offered_count.size(); ++i) {
+            if (p.has[i] || p.offered.count(static_cast<uint32_t>(i))) continue;
+            if (best == m_offered_count.size() || m_offered_count[i] < m_offered_count[best]) best = i;
+        }
+        if (best == m_offered_count.size()) return;
+        ++m_offered_count[best];
+        p.offered.insert(static_cast<uint32_t>(best));
+        Send(p, wire::Have{static_cast<uint32_t>(best)});
+    }
+}
+
+// --- messages ---------------------------------------------------------------------------
+
+void Swarm::OnFrame(netcore::ConnectionId id, util::ByteSpan header, util::ByteSpan payload, int64_t now_us) {
+    m_now_us = now_us;
+    Peer* p = Find(id);
+    if (p == nullptr) return;
+    const bool handshake = wire::IsHandshakeHeader(header);
+    if (!p->handshaken) {
+        if (!handshake) return Drop(*p, "expected a handshake");
+        util::Bytes frame(header.begin(), header.end());
+        frame.insert(frame.end(), payload.begin(), payload.end());
+        OnHandshake(*p, frame, now_us);
+        return;
+    }
+    if (handshake) return Drop(*p, "a second handshake");
+    auto m = wire::DecodeMessage(payload);
+    if (!m) {
+        if (m.error().code == wire::WireErrorCode::UnknownId) return;  // BEP 3: ignore unknown messages
+        return Drop(*p, "malformed message: " + m.error().message);
+    }
+    OnMessage(*p, *m, now_us);
+    if (Peer* still = Find(id)) still->got_first_message = true;
+}
+
+void Swarm::OnMessage(Peer& p, const wire::Message& msg, int64_t now_us) {
+    const uint64_t pieces = m_picker.PieceCount();
+    if (const auto* bf = std::get_if<wire::Bitfield>(&msg)) {
+        if (p.got_first_message) return Drop(p, "bitfield after other messages");
+        if (!wire::BitfieldValid(bf->bits, static_cast<uint32_t>(pieces))) return Drop(p, "bitfield of the wrong size");
+        for (uint64_t i = 0; i < pieces; ++i) p.has[i] = wire::BitfieldGet(bf->bits, static_cast<uint32_t>(i));
+        p.has_count = static_cast<uint64_t>(std::count(p.has.begin(), p.has.end(), true));
+        m_picker.AddPeerPieces(p.has);
+        return UpdateInterest(p);
+    }
+    if (std::holds_alternative<wire::HaveAll>(msg) || std::holds_alternative<wire::HaveNone>(msg)) {
+        if (!p.fast) return Drop(p, "fast-extension message without the extension");
+        if (p.got_first_message) return Drop(p, "have_all/have_none after other messages");
+        if (std::holds_alternative<wire::HaveAll>(msg)) {
+            std::fill(p.has.begin(), p.has.end(), true);
+            p.has_count = pieces;
+            m_picker.AddPeerPieces(p.has);
+        }
+        return UpdateInterest(p);
+    }
+    if (const auto* have = std::get_if<wire::Have>(&msg)) {
+        if (have->piece >= pieces) return Drop(p, "have for a piece that does not exist");
+        if (!p.has[have->piece]) {
+            p.has[have->piece] = true;
+            ++p.has_count;
+            m_picker.AddPeerPiece(have->piece);
+            if (!p.am_interested && !m_picker.Have(have->piece)) UpdateInterest(p);
+        }
+        if (SuperSeeding()) {
+            // It got a piece we offered: the next comes once it has passed this one on.
+            if (p.offered.erase(have->piece) > 0) p.passing_on[have->piece] = now_us;
+            // Whoever had this piece from us has passed it on (here, to p).
+            for (auto& [id, other] : m_peers) {
+                if (other.get() != &p && other->passing_on.erase(have->piece) > 0) OfferPieces(*other);
+            }
+        }
+        return;
+    }
+    if (std::holds_alternative<wire::Interested>(msg)) {
+        p.peer_interested = true;
+        // A free upload slot is given at once rather than at the next rechoke.
+        const size_t unchoked = static_cast<size_t>(std::count_if(
+            m_peers.begin(), m_peers.end(), [](const auto& e) { return !e.second->am_choking; }));
+        if (p.am_choking && unchoked < m_options.unchoke_slots) {
+            SetChoked(p, false);
+        } else if (p.am_choking && m_optimistic == 0) {
+            m_optimistic = p.id;  // the optimistic slot is free: no need to wait for a rechoke
+            SetChoked(p, false);
+        }
+        return;
+    }
+    if (std::holds_alternative<wire::NotInterested>(msg)) {
+        p.peer_interested = false;
+        // Its upload slot goes at once to someone who wants it, not at the next rechoke.
+        if (!p.am_choking) {
+            SetChoked(p, true);
+            UnchokeNext();
+        }
+        return;
+    }
+    if (std::holds_alternative<wire::Choke>(msg)) {
+        p.peer_choking = true;
+        // Without the fast extension a choke cancels every request; with it, rejects follow,
+        // but the blocks are handed back now either way (a late block is still accepted).
+        return ReturnRequests(p);
+    }
+    if (std::holds_alternative<wire::Unchoke>(msg)) {
+        p.peer_choking = false;
+        return RequestMore(p);
+    }
+    if (const auto* req = std::get_if<wire::Request>(&msg)) return OnRequest(p, req->block);
+    if (const auto* piece = std::get_if<wire::Piece>(&msg)) return OnPiece(p, *piece, now_us);
+    if (const auto* rej = std::get_if<wire::RejectRequest>(&msg)) {
+        if (p.requested.erase(rej->block) > 0) m_picker.Unrequest(rej->block, p.id);
+        return;
+    }
+    // Cancel (uploads are served at once), keep-alive, port, suggest, allowed-fast, extension
+    // and hash messages need nothing from us yet.
+}
+
+void Swarm::OnRequest(Peer& p, const wire::BlockRef& b) {
+    if (m_error) return;
+    auto reject = [&] {
+        if (p.fast) Send(p, wire::RejectRequest{b});
+    };
+    if (p.am_choking) return reject();  // a request in flight when we choked
+    if (SuperSeeding() && !p.offered.count(b.piece)) return reject();  // not offered (yet)
+    if (b.piece >= m_picker.PieceCount() || !m_picker.Have(b.piece)) {
+        if (p.fast) return reject();
+        return Drop(p, "request for a piece we do not have");
+    }
+    // In v2 a file's last piece is padded to a whole piece (as libtorrent counts it, asking
+    // for full blocks that run into the padding): those bytes read as zeros.
+    const uint64_t limit = m_meta.HasV2() ? m_meta.piece_length : m_meta.PieceSize(b.piece);
+    if (uint64_t{b.offset} + b.length > limit) {
+        return Drop(p, "request past the end of piece " + std::to_string(b.piece) + " (offset " +
+                           std::to_string(b.offset) + ", length " + std::to_string(b.length) + ")");
+    }
+    if (m_net) {
+        const auto stats = m_net->Stats(p.id);
+        if (stats && stats->send_queue_bytes > MAX_QUEUED_REQUESTS * wire::BLOCK_SIZE) {
+            return Drop(p, "request flood");
+        }
+    }
+    wire::Piece out;
+    out.piece = b.piece;
+    out.offset = b.offset;
+    out.data.resize(b.length);
+    if (auto read = m_store.Read(b.piece, b.offset, out.data); !read) {
+        m_error = "reading the torrent's files: " + read.error().message;
+        m_log(*m_error);
+        return;
+    }
+    Send(p, out);
+    p.window_up += b.length;
+    m_window_up += b.length;
+    m_uploaded += b.length;
+}
+
+void Swarm::OnPiece(Peer& p, const wire::Piece& piece, int64_t now_us) {
+    const wire::BlockRef ref{piece.piece, piece.offset, static_cast<uint32_t>(piece.data.size())};
+    p.requested.erase(ref);
+    p.window_down += piece.data.size();
+    m_window_down += piece.data.size();
+    m_downloaded += piece.data.size();
+    const auto result = m_picker.AddBlock(piece.piece, piece.offset, piece.data, p.id);
+    if (result != picker::PiecePicker::BlockResult::Unwanted) {
+        // End game: whoever else was asked for this block need not send it.
+        for (picker::PeerKey other : m_picker.OtherRequesters(ref, p.id)) {
+            if (Peer* o = Find(other); o != nullptr && o->requested.erase(ref) > 0) Send(*o, wire::Cancel{ref});
+        }
+    }
+    if (result == picker::PiecePicker::BlockResult::PieceDone) PieceFinished(piece.piece);
+    (void)now_us;
+    if (Peer* still = Find(p.id)) RequestMore(*still);
+}
+
+void Swarm::PieceFinished(uint64_t piece) {
+    std::vector<picker::PeerKey> senders;
+    const util::Bytes data = m_picker.TakePiece(piece, &senders);
+    const auto check = storage::CheckPiece(m_meta, piece, data);
+    if (check != storage::PieceCheck::Good) {
+        ++m_hash_failures;
+        m_log("piece " + std::to_string(piece) + " failed its hash check (" + std::to_string(senders.size()) +
+              " peer(s) sent it)");
+        for (picker::PeerKey key : senders) {
+            Peer* s = Find(key);
+            if (s == nullptr) continue;
+            if (senders.size() == 1) {
+                Ban(*s, "sent a piece that failed its hash check");
+            } else if (++s->hash_failures >= MAX_HASH_FAILURES) {
+                Ban(*s, "sent data for pieces that failed their hash check");
+            }
+        }
+        return;
+    }
+    if (auto written = m_store.WritePiece(piece, data); !written) {
+        m_error = "writing the torrent's files: " + written.error().message;
+        m_log(*m_error);
+        return;
+    }
+    MarkHave(piece);
+    for (auto& [id, peer] : m_peers) {
+        if (!peer->handshaken) continue;
+        Send(*peer, wire::Have{static_cast<uint32_t>(piece)});
+        if (peer->am_interested) UpdateInterest(*peer);
+    }
+    if (m_picker.Complete()) {
+        if (auto synced = m_store.Sync(); !synced) {
+            m_error = "syncing the torrent's files: " + synced.error().message;
+            m_log(*m_error);
+            return;
+        }
+        m_log("download complete: every piece checked");
+    }
+}
+
+void Swarm::UpdateInterest(Peer& p) {
+    const bool want = !m_picker.Complete() && m_picker.Wants(p.has);
+    if (want != p.am_interested) {
+        p.am_interested = want;
+        if (want) {
+            Send(p, wire::Interested{});
+        } else {
+            Send(p, wire::NotInterested{});
+        }
+    }
+    if (want) RequestMore(p);
+}
+
+void Swarm::RequestMore(Peer& p) {
+    if (!p.handshaken || p.peer_choking || !p.am_interested || m_error) return;
+    // About two seconds of this peer's recent rate in flight.
+    const double blocks = p.down_rate * 2.0 / wire::BLOCK_SIZE;
+    const size_t target = std::clamp<size_t>(static_cast<size_t>(blocks), MIN_PIPELINE, MAX_PIPELINE);
+    if (p.requested.size() >= target) return;
+    // The origin's upload is the swarm's scarcest resource: from a seed, open only pieces
+    // that no downloader we know has, while some other peer is giving us data. That way each
+    // piece leaves the seed about once and the downloaders spread it among themselves.
+    uint32_t max_availability = UINT32_MAX;
+    if (p.has_count == m_picker.PieceCount()) {
+        uint32_t seeds = 0;
+        bool others_serving = false;
+        for (const auto& [id, o] : m_peers) {
+            if (!o->handshaken) continue;
+            if (o->has_count == m_picker.PieceCount()) {
+                ++seeds;
+            } else if (!o->peer_choking && o->am_interested) {
+                others_serving = true;
+            }
+        }
+        if (others_serving) max_availability = seeds;
+    }
+    for (const auto& b : m_picker.Pick(p.has, p.id, target - p.requested.size(), max_availability)) {
+        p.requested.emplace(b, m_now_us);
+        Send(p, wire::Request{b});
+    }
+}
+
+void Swarm::ReturnRequests(Peer& p) {
+    for (const auto& [b, when] : p.requested) m_picker.Unrequest(b, p.id);
+    p.requested.clear();
+}
+
+// --- choking and timers -----------------------------------------------------------------
+
+void Swarm::SetChoked(Peer& p, bool choked) {
+    if (p.am_choking == choked) return;
+    p.am_choking = choked;
+    if (choked) {
+        Send(p, wire::Choke{});
+    } else {
+        Send(p, wire::Unchoke{});
+    }
+}
+
+void Swarm::UnchokeNext() {
+    Peer* best = nullptr;
+    for (auto& [id, p] : m_peers) {
+        if (!p->handshaken || !p->peer_interested || !p->am_choking) continue;
+        const double rate = Seeding() ? p->up_rate : p->down_rate;
+        if (best == nullptr || rate > (Seeding() ? best->up_rate : best->down_rate)) best = p.get();
+    }
+    if (best != nullptr) SetChoked(*best, false);
+}
+
+void Swarm::Rechoke(int64_t now_us) {
+    std::vector<Peer*> interested;
+    for (auto& [id, p] : m_peers) {
+        if (p->handshaken && p->peer_interested) interested.push_back(p.get());
+    }
+    // Tit-for-tat: a downloader rewards the peers that give it most; a seed, the peers that
+    // take most (they spread the data fastest).
+    const bool seeding = Seeding();
+    std::sort(interested.begin(), interested.end(), [seeding](const Peer* a, const Peer* b) {
+        return seeding ? a->up_rate > b->up_rate : a->down_rate > b->down_rate;
+    });
+    if (now_us >= m_next_optimistic_us) {
+        m_next_optimistic_us = now_us + OPTIMISTIC_INTERVAL_US;
+        std::vector<Peer*> choked(interested.begin() + static_cast<long>(std::min(interested.size(), m_options.unchoke_slots)),
+                                  interested.end());
+        m_optimistic = choked.empty() ? 0 : choked[static_cast<size_t>(now_us / 1000) % choked.size()]->id;
+    }
+    std::set<netcore::ConnectionId> unchoke;
+    for (size_t i = 0; i < interested.size() && i < m_options.unchoke_slots; ++i) unchoke.insert(interested[i]->id);
+    if (m_optimistic != 0) unchoke.insert(m_optimistic);
+    for (auto& [id, p] : m_peers) {
+        if (p->handshaken) SetChoked(*p, unchoke.count(id) == 0);
+    }
+}
+
+void Swarm::Tick(int64_t now_us) {
+    m_now_us = now_us;
+    if (m_last_rate_us == 0) m_last_rate_us = now_us;
+    const int64_t elapsed = now_us - m_last_rate_us;
+    if (elapsed >= 1'000'000) {
+        const double secs = static_cast<double>(elapsed) / 1e6;
+        auto blend = [secs](double rate, uint64_t window) { return 0.5 * rate + 0.5 * static_cast<double>(window) / secs; };
+        for (auto& [id, p] : m_peers) {
+            p->down_rate = blend(p->down_rate, p->window_down);
+            p->up_rate = blend(p->up_rate, p->window_up);
+            p->window_down = p->window_up = 0;
+        }
+        m_down_rate = blend(m_down_rate, m_window_down);
+        m_up_rate = blend(m_up_rate, m_window_up);
+        m_window_down = m_window_up = 0;
+        m_last_rate_us = now_us;
+    }
+
+    std::vector<std::pair<netcore::ConnectionId, std::string>> drops;
+    for (auto& [id, p] : m_peers) {
+        if (!p->handshaken) {
+            if (now_us - p->connected_us > HANDSHAKE_TIMEOUT_US) drops.emplace_back(id, "no handshake in time");
+            continue;
+        }
+        for (auto it = p->requested.begin(); it != p->requested.end();) {
+            if (now_us - it->second > REQUEST_TIMEOUT_US) {
+                m_picker.Unrequest(it->first, id);
+                it = p->requested.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        if (now_us - p->last_send_us > KEEPALIVE_INTERVAL_US) Send(*p, wire::KeepAlive{});
+        if (SuperSeeding()) {
+            const size_t before = p->passing_on.size();
+            std::erase_if(p->passing_on, [now_us](const auto& e) { return now_us - e.second > SUPER_SEED_GRACE_US; });
+            if (p->passing_on.size() != before) OfferPieces(*p);
+        }
+    }
+    for (const auto& [id, why] : drops) {
+        if (Peer* p = Find(id)) Drop(*p, why);
+    }
+    if (now_us >= m_next_rechoke_us) {
+        m_next_rechoke_us = now_us + RECHOKE_INTERVAL_US;
+        Rechoke(now_us);
+    }
+    if (m_net && now_us >= m_next_reconnect_us) {
+        m_next_reconnect_us = now_us + RECONNECT_INTERVAL_US;
+        for (size_t i = 0; i < m_options.keep_connected.size(); ++i) {
+            const uint64_t tag = i + 1;
+            if (m_dialling.insert(tag).second) m_net->Connect(m_options.keep_connected[i], tag);
+        }
+    }
+    for (auto& [id, p] : m_peers) RequestMore(*p);
+}
+
+SwarmStats Swarm::Stats() const {
+    SwarmStats s;
+    s.pieces_have = m_picker.HaveCount();
+    s.pieces_total = m_picker.PieceCount();
+    s.bytes_have = m_bytes_have;
+    s.downloaded = m_downloaded;
+    s.uploaded = m_uploaded;
+    s.download_rate = m_down_rate;
+    s.upload_rate = m_up_rate;
+    s.hash_failures = m_hash_failures;
+    s.peers_banned = m_banned.size();
+    for (const auto& [id, p] : m_peers) {
+        if (!p->handshaken) continue;
+        ++s.peers;
+        if (p->has_count == s.pieces_total) ++s.seeds;
+    }
+    return s;
+}
+
+}  // namespace tonari::torrent::peer

@@ -1,0 +1,166 @@
+// Swarm: one torrent's peers and everything said with them — the BitTorrent peer protocol
+// (BEP 3 with the fast extension, BEP 6) as logic over netcore's PeerNetwork interface and an
+// injected clock, with no sockets and no Asio, so it runs the same in tests and (later) in
+// the simulator.
+//
+// What it does: handshakes (either info-hash of a hybrid), bitfields and haves, interest,
+// choking by tit-for-tat (the peers that give us most, or take most when we seed) with an
+// optimistic unchoke rotated every 30 s, request pipelines sized by each peer's rate, block
+// requests through the PiecePicker, every piece checked against its hash before it is written
+// or announced, uploads served from the PieceStore, and reconnection to the peers it was told
+// to keep.
+//
+// Defences (each a named constant below): handshake and message deadlines, a bitfield only
+// as the first message and of the right size, requests only for pieces we have and within
+// them, a bound on requests a peer may queue with us, disconnection of peers whose data
+// failed a hash check (a peer alone responsible for a bad piece is banned at once), and every
+// malformed message ending the connection — never the process.
+//
+// Threading: not thread-safe. Every call (events, Tick, Stats) must come from one strand; the
+// session wires netcore's io-thread events onto it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "netcore/peer_network.h"
+#include "torrent/metainfo/metainfo.h"
+#include "torrent/picker/piece_picker.h"
+#include "torrent/storage/piece_store.h"
+#include "torrent/wire/message.h"
+
+namespace tonari::torrent::peer {
+
+// A peer that does not complete the handshake in this time holds a slot for nothing.
+inline constexpr int64_t HANDSHAKE_TIMEOUT_US = 10'000'000;
+// Attack: a peer queueing thousands of requests so we buffer their blocks; libtorrent's
+// default request queue is 500 blocks.
+inline constexpr size_t MAX_QUEUED_REQUESTS = 500;
+// Requests we keep in flight with one peer: from a few up to what a fast link needs (~2 s of
+// its rate), so a slow peer is not overloaded and a fast one never idles.
+inline constexpr size_t MIN_PIPELINE = 8;
+inline constexpr size_t MAX_PIPELINE = 512;
+// A block asked for and not delivered in this time goes back to the pool (anti-snub).
+inline constexpr int64_t REQUEST_TIMEOUT_US = 30'000'000;
+// A peer whose blocks were in this many failed pieces is dropped; alone responsible for one,
+// it is banned.
+inline constexpr int MAX_HASH_FAILURES = 2;
+inline constexpr int64_t RECHOKE_INTERVAL_US = 10'000'000;
+inline constexpr int64_t OPTIMISTIC_INTERVAL_US = 30'000'000;
+inline constexpr int64_t KEEPALIVE_INTERVAL_US = 90'000'000;
+inline constexpr int64_t RECONNECT_INTERVAL_US = 3'000'000;
+// Super-seeding (BEP 16): pieces offered to one downloader at a time. Another is offered once
+// a piece it got shows up at some other peer (it passed it on), or after a grace period so a
+// downloader whose peers all choke it is not starved.
+inline constexpr size_t SUPER_SEED_OFFERS = 4;
+inline constexpr int64_t SUPER_SEED_GRACE_US = 2'000'000;
+
+struct SwarmOptions {
+    wire::Hash20 peer_id{};
+    size_t unchoke_slots = 4;  // plus one optimistic
+    std::vector<netcore::PeerEndpoint> keep_connected;  // dialled, and dialled again if lost
+    uint64_t seed = 1;         // the picker's random choices
+    bool sequential = false;
+    // BEP 16 for an initial seeder: offer pieces one by one (via have) instead of a bitfield,
+    // each to as few peers as possible, so downloaders spread them and the origin uploads
+    // about one copy.
+    bool super_seed = false;
+};
+
+struct SwarmStats {
+    uint64_t pieces_have = 0;
+    uint64_t pieces_total = 0;
+    uint64_t bytes_have = 0;        // verified file data
+    uint64_t downloaded = 0;        // payload bytes received
+    uint64_t uploaded = 0;          // payload bytes sent
+    double download_rate = 0;       // bytes per second, recent
+    double upload_rate = 0;
+    size_t peers = 0;
+    size_t seeds = 0;
+    uint64_t hash_failures = 0;
+    uint64_t peers_banned = 0;
+};
+
+using LogFn = std::function<void(const std::string&)>;
+
+class Swarm {
+public:
+    Swarm(const metainfo::Metainfo& meta, storage::PieceStore& store, SwarmOptions options, LogFn log);
+    ~Swarm();
+
+    // Pieces found good on disk before starting (a recheck or resume data).
+    void MarkHave(uint64_t piece);
+    void SetNetwork(netcore::PeerNetwork* net) { m_net = net; }
+
+    // netcore events, delivered on the swarm's strand.
+    void OnConnected(const netcore::ConnectionInfo& info, uint64_t tag, int64_t now_us);
+    void OnConnectFailed(const netcore::PeerEndpoint& remote, uint64_t tag, const std::string& reason);
+    void OnFrame(netcore::ConnectionId id, util::ByteSpan header, util::ByteSpan payload, int64_t now_us);
+    void OnDisconnected(netcore::ConnectionId id, const std::string& reason);
+    // Timers: deadlines, choking, keep-alives, reconnects. Call every 100 ms or so.
+    void Tick(int64_t now_us);
+
+    SwarmStats Stats() const;
+    bool Complete() const { return m_picker.Complete(); }
+    // A disk error stops downloading and uploading; the text says what happened.
+    const std::optional<std::string>& Error() const { return m_error; }
+    // Addresses banned for sending data that failed its hash check.
+    const std::set<std::string>& Banned() const { return m_banned; }
+
+private:
+    struct Peer;
+
+    void Send(Peer& p, const wire::Message& m);
+    void Drop(Peer& p, const std::string& reason);
+    void Ban(Peer& p, const std::string& reason);
+    bool OnHandshake(Peer& p, util::ByteSpan frame, int64_t now_us);
+    void SendOurState(Peer& p);
+    void OnMessage(Peer& p, const wire::Message& m, int64_t now_us);
+    void OnRequest(Peer& p, const wire::BlockRef& b);
+    void OnPiece(Peer& p, const wire::Piece& piece, int64_t now_us);
+    void PieceFinished(uint64_t piece);
+    void UpdateInterest(Peer& p);
+    void RequestMore(Peer& p);
+    void ReturnRequests(Peer& p);
+    void Rechoke(int64_t now_us);
+    void SetChoked(Peer& p, bool choked);
+    bool Seeding() const { return m_picker.Complete(); }
+    bool SuperSeeding() const { return m_options.super_seed && Seeding(); }
+    void OfferPieces(Peer& p);
+    void UnchokeNext();
+    Peer* Find(netcore::ConnectionId id);
+
+    const metainfo::Metainfo& m_meta;
+    storage::PieceStore& m_store;
+    SwarmOptions m_options;
+    LogFn m_log;
+    picker::PiecePicker m_picker;
+    netcore::PeerNetwork* m_net = nullptr;
+    std::map<netcore::ConnectionId, std::unique_ptr<Peer>> m_peers;
+    std::set<std::string> m_banned;
+    std::set<uint64_t> m_dialling;  // tags (keep_connected index + 1) with a dial or connection open
+    std::optional<std::string> m_error;
+    int64_t m_now_us = 0;
+    int64_t m_next_rechoke_us = 0;
+    int64_t m_next_optimistic_us = 0;
+    int64_t m_next_reconnect_us = 0;
+    int64_t m_last_rate_us = 0;
+    netcore::ConnectionId m_optimistic = 0;
+    std::vector<uint32_t> m_offered_count;  // super-seeding: times each piece was offered
+    uint64_t m_downloaded = 0;
+    uint64_t m_uploaded = 0;
+    uint64_t m_bytes_have = 0;
+    uint64_t m_hash_failures = 0;
+    uint64_t m_window_down = 0;
+    uint64_t m_window_up = 0;
+    double m_down_rate = 0;
+    double m_up_rate = 0;
+};
+
+}  // namespace tonari::torrent::peer

@@ -1,0 +1,167 @@
+// Session wiring: strand, network events, ticker, recheck.
+#include "torrent/session/session.h"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "crypto/random.h"
+#include "torrent/storage/piece_check.h"
+#include "torrent/storage/piece_store.h"
+#include "util/serial_executor.h"
+
+namespace tonari::torrent::session {
+
+namespace {
+
+constexpr auto TICK = std::chrono::milliseconds(50);
+
+int64_t NowUs() {
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+// Azureus-style: "-TN0010-" then 12 random bytes.
+wire::Hash20 MakePeerId() {
+    wire::Hash20 id{};
+    const std::string prefix = "-TN0010-";
+    std::copy(prefix.begin(), prefix.end(), id.begin());
+    crypto::RandomBytes(std::span<uint8_t>(id.data() + prefix.size(), id.size() - prefix.size()));
+    return id;
+}
+
+}  // namespace
+
+class Session::Impl final : public netcore::PeerNetworkEvents {
+public:
+    Impl(tonari::storage::Env& env, const metainfo::Metainfo& meta, const std::filesystem::path& dir, peer::SwarmOptions options,
+         peer::LogFn log)
+        : m_store(env, meta, dir), m_swarm(meta, m_store, std::move(options), std::move(log)) {}
+
+    // --- PeerNetworkEvents: on the io thread, handed to the strand ----------------------
+    void OnConnected(const netcore::ConnectionInfo& info, uint64_t tag) override {
+        m_strand.Post([this, info, tag] { m_swarm.OnConnected(info, tag, NowUs()); });
+    }
+    void OnConnectFailed(const netcore::PeerEndpoint& remote, uint64_t tag, const std::string& reason) override {
+        m_strand.Post([this, remote, tag, reason] { m_swarm.OnConnectFailed(remote, tag, reason); });
+    }
+    void OnFrame(netcore::ConnectionId id, util::Bytes header, util::Bytes payload) override {
+        m_strand.Post([this, id, header = std::move(header), payload = std::move(payload)] {
+            m_swarm.OnFrame(id, header, payload, NowUs());
+            // Released after processing: a peer that outruns the strand is paused by netcore.
+            if (m_network) m_network->FrameDone(id, payload.size());
+        });
+    }
+    void OnDisconnected(netcore::ConnectionId id, const std::string& reason) override {
+        m_strand.Post([this, id, reason] { m_swarm.OnDisconnected(id, reason); });
+    }
+
+    void Recheck(const metainfo::Metainfo& meta, const RecheckProgress& progress) {
+        std::vector<uint8_t> buffer;
+        for (uint64_t p = 0; p < meta.PieceCount(); ++p) {
+            buffer.resize(meta.PieceSize(p));
+            if (m_store.Read(p, 0, buffer) && storage::CheckPiece(meta, p, buffer) == storage::PieceCheck::Good) {
+                m_swarm.MarkHave(p);
+            }
+            if (progress) progress(p + 1, meta.PieceCount());
+        }
+    }
+
+    void StartTicker() {
+        m_ticker = std::thread([this] {
+            std::unique_lock lock(m_mutex);
+            while (!m_stop) {
+                m_wake.wait_for(lock, TICK);
+                if (m_stop) break;
+                m_strand.Post([this] { m_swarm.Tick(NowUs()); });
+            }
+        });
+    }
+
+    void Stop() {
+        {
+            std::lock_guard lock(m_mutex);
+            if (m_stop) return;
+            m_stop = true;
+        }
+        m_wake.notify_all();
+        if (m_ticker.joinable()) m_ticker.join();
+        if (m_network) m_network->Stop();  // delivers the last events onto the strand
+        m_strand.Run([this] {
+            m_swarm.SetNetwork(nullptr);
+            (void)m_store.Sync();
+        });
+    }
+
+    storage::PieceStore m_store;
+    peer::Swarm m_swarm;
+    std::unique_ptr<netcore::PeerNetwork> m_network;
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    bool m_stop = false;
+    std::thread m_ticker;
+    util::SerialExecutor m_strand;  // last: destroyed first, after Stop drained it
+};
+
+Session::Session(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+
+Session::~Session() { Stop(); }
+
+util::Result<std::unique_ptr<Session>, std::string> Session::Start(tonari::storage::Env& env,
+                                                                    const metainfo::Metainfo& meta,
+                                                                    const std::filesystem::path& download_dir,
+                                                                    SessionOptions options, peer::LogFn log,
+                                                                    const RecheckProgress& recheck_progress) {
+    peer::SwarmOptions swarm;
+    swarm.peer_id = MakePeerId();
+    swarm.keep_connected = options.connect;
+    swarm.sequential = options.sequential;
+    swarm.super_seed = options.super_seed;
+    swarm.seed = options.seed;
+    if (swarm.seed == 0) swarm.seed = crypto::RandomU64();
+    auto impl = std::make_unique<Impl>(env, meta, download_dir, std::move(swarm), std::move(log));
+    impl->Recheck(meta, recheck_progress);
+
+    netcore::PeerNetworkOptions net;
+    net.listen = options.listen;
+    net.max_inbound = options.max_peers;
+    net.max_outbound = std::max<size_t>(options.connect.size(), 8);
+    net.recv_rate_bytes_per_sec = options.max_download_bytes_per_sec;
+    net.format.header_size = wire::FRAME_HEADER_SIZE;
+    net.format.payload_length = [](util::ByteSpan header) -> util::Result<size_t, std::string> {
+        auto n = wire::FrameLength(header);
+        if (!n) return util::Fail(n.error().message);
+        return *n;
+    };
+    auto network = netcore::PeerNetwork::Start(std::move(net), *impl);
+    if (!network) return util::Fail("cannot listen: " + network.error());
+    impl->m_network = std::move(*network);
+    Impl* raw = impl.get();
+    impl->m_strand.Run([raw] { raw->m_swarm.SetNetwork(raw->m_network.get()); });
+    impl->StartTicker();
+    return std::unique_ptr<Session>(new Session(std::move(impl)));
+}
+
+peer::SwarmStats Session::Stats() {
+    return m_impl->m_strand.Run([this] { return m_impl->m_swarm.Stats(); });
+}
+
+bool Session::Complete() {
+    return m_impl->m_strand.Run([this] { return m_impl->m_swarm.Complete(); });
+}
+
+std::optional<std::string> Session::Error() {
+    return m_impl->m_strand.Run([this] { return m_impl->m_swarm.Error(); });
+}
+
+std::vector<netcore::PeerEndpoint> Session::ListenEndpoints() const {
+    return m_impl->m_network ? m_impl->m_network->ListenEndpoints() : std::vector<netcore::PeerEndpoint>{};
+}
+
+void Session::Stop() {
+    if (m_impl) m_impl->Stop();
+}
+
+}  // namespace tonari::torrent::session

@@ -1,0 +1,60 @@
+// Session: one torrent downloading or seeding for real — the Swarm's logic on its own strand,
+// a PeerNetwork (netcore) carrying BitTorrent frames, the PieceStore on disk, and a ticker.
+// This is the wiring the `tonari torrent get|seed` commands use; the protocol itself lives in
+// torrent/peer and knows none of this.
+//
+// Start rechecks what is already on disk (so a restart, even after kill -9, fetches only the
+// pieces it lacks), then listens and dials. Thread-safety: every public method may be called
+// from any thread; they run their work on the session's strand.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "netcore/peer_network.h"
+#include "storage/env.h"
+#include "torrent/metainfo/metainfo.h"
+#include "torrent/peer/swarm.h"
+#include "util/result.h"
+
+namespace tonari::torrent::session {
+
+struct SessionOptions {
+    std::vector<netcore::PeerEndpoint> listen;   // where peers may reach us
+    std::vector<netcore::PeerEndpoint> connect;  // peers to dial and keep
+    size_t max_peers = 50;
+    double max_download_bytes_per_sec = 0;  // per connection; 0: unlimited (netcore's token bucket)
+    bool sequential = false;
+    bool super_seed = false;  // BEP 16, for the first seeder of new content
+    uint64_t seed = 0;  // 0: from the OS generator
+};
+
+// Called during the recheck with (pieces checked, pieces in all).
+using RecheckProgress = std::function<void(uint64_t done, uint64_t total)>;
+
+class Session {
+public:
+    static util::Result<std::unique_ptr<Session>, std::string> Start(
+        tonari::storage::Env& env, const metainfo::Metainfo& meta, const std::filesystem::path& download_dir,
+        SessionOptions options, peer::LogFn log, const RecheckProgress& recheck_progress = {});
+    ~Session();
+
+    peer::SwarmStats Stats();
+    bool Complete();
+    std::optional<std::string> Error();
+    std::vector<netcore::PeerEndpoint> ListenEndpoints() const;
+    // Closes every connection and stops the threads; idempotent (the destructor calls it).
+    void Stop();
+
+    class Impl;
+
+private:
+    explicit Session(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace tonari::torrent::session

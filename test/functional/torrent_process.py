@@ -1,0 +1,87 @@
+"""A `tonari torrent get|seed` child process for functional tests: its own folder and port on
+loopback, its output kept in files, and the facts the tests need read from that output
+(listening port, completion, bytes downloaded and uploaded)."""
+import pathlib
+import re
+import signal
+import subprocess
+import time
+
+from node_process import free_port
+
+
+class TorrentProcess:
+    def __init__(self, tonari, torrent, folder, mode="get", connect=(), extra=()):
+        self.tonari = tonari
+        self.torrent = str(torrent)
+        self.folder = pathlib.Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.mode = mode
+        self.port = free_port()
+        self.connect = list(connect)
+        self.extra = list(extra)
+        self.proc = None
+        self.out_path = self.folder.parent / f"{self.folder.name}.out"
+        self.err_path = self.folder.parent / f"{self.folder.name}.err"
+
+    @property
+    def endpoint(self):
+        return f"127.0.0.1:{self.port}"
+
+    def start(self):
+        args = [self.tonari, "torrent", self.mode, self.torrent, "-d", str(self.folder), "--bind", "127.0.0.1",
+                "--port", str(self.port)]
+        for c in self.connect:
+            args += ["--connect", c]
+        with open(self.out_path, "ab") as out, open(self.err_path, "ab") as err:
+            self.proc = subprocess.Popen(args + self.extra, stdout=out, stderr=err)
+        return self
+
+    def err(self):
+        return self.err_path.read_text(errors="replace") if self.err_path.exists() else ""
+
+    def listening(self):
+        return self.out_path.exists() and "listening on" in self.out_path.read_text(errors="replace")
+
+    def complete(self):
+        return "complete: " in self.err()
+
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self, timeout=30):
+        """SIGTERM, then wait; returns the exit code (SIGKILL if it hangs)."""
+        if not self.running():
+            return self.proc.returncode if self.proc else None
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            return self.proc.wait()
+
+    def kill(self):
+        if self.running():
+            self.proc.kill()
+            self.proc.wait()
+
+    def wait(self, timeout):
+        try:
+            return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def transferred(self):
+        """(downloaded, uploaded) bytes from the last summary line, or None before the end."""
+        found = re.findall(r"downloaded .*?\((\d+) bytes\), uploaded .*?\((\d+) bytes\)", self.err())
+        return (int(found[-1][0]), int(found[-1][1])) if found else None
+
+    def wait_listening(self, timeout=30):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.listening():
+                return True
+            if not self.running():
+                return False
+            time.sleep(0.02)
+        return False
