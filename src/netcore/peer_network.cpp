@@ -588,19 +588,24 @@ private:
     }
 
     // Waits while the consumer holds more than max_unprocessed_bytes. False: closed.
+    // The "wake posted" flag is cleared in the same critical section that decides whether to
+    // wait: cleared after the check instead, a FrameDone between the two would post a wake
+    // that lands while the reader is busy reading (and is lost), leaving the flag set so no
+    // later FrameDone posts another, and the next pause would last forever.
     asio::awaitable<bool> WaitForConsumer(Connection& c) {
         while (!c.closed) {
             bool ready = false;
             {
                 std::lock_guard lock(m_mutex);
+                c.reader_wake_posted = false;
                 ready = c.stats.unprocessed_bytes <= m_options.max_unprocessed_bytes;
                 c.stats.recv_paused = !ready;
             }
             if (ready) co_return true;
+            // No suspension between the check and the wait: a wake posted after the check
+            // runs on this thread only once the wait is pending.
             c.reader_wake.expires_at(SteadyClock::time_point::max());
             co_await c.reader_wake.async_wait(AS_TUPLE);
-            std::lock_guard lock(m_mutex);
-            c.reader_wake_posted = false;
         }
         co_return false;
     }

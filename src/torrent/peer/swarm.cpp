@@ -6,6 +6,7 @@
 #include <cmath>
 #include <variant>
 
+#include "crypto/hmac.h"
 #include "torrent/storage/piece_check.h"
 
 namespace tonari::torrent::peer {
@@ -33,7 +34,7 @@ struct Swarm::Peer {
     uint64_t window_up = 0;
     double down_rate = 0;
     double up_rate = 0;
-    int hash_failures = 0;
+    bool dropped = false;  // disconnect asked for: its queued frames are ignored
 };
 
 namespace {
@@ -65,18 +66,23 @@ Swarm::Peer* Swarm::Find(netcore::ConnectionId id) {
     return it == m_peers.end() ? nullptr : it->second.get();
 }
 
-void Swarm::Send(Peer& p, const wire::Message& m) {
+bool Swarm::Send(Peer& p, const wire::Message& m) {
     p.last_send_us = m_now_us;
-    if (m_net) m_net->Send(p.id, wire::EncodeMessage(m));
+    return m_net != nullptr && !p.dropped && m_net->Send(p.id, wire::EncodeMessage(m));
 }
 
 void Swarm::Drop(Peer& p, const std::string& reason) {
+    if (p.dropped) return;
+    p.dropped = true;
     m_log("peer " + p.remote.ToString() + ": disconnecting: " + reason);
+    ReturnRequests(p);
     if (m_net) m_net->Disconnect(p.id, reason);
 }
 
 void Swarm::Ban(Peer& p, const std::string& reason) {
     m_banned.insert(BanKey(p.remote));
+    // Its blocks in unfinished pieces would otherwise complete them and get others blamed.
+    m_picker.DiscardBlocksFrom(p.id);
     Drop(p, "banned: " + reason);
 }
 
@@ -200,7 +206,7 @@ void Swarm::OfferPieces(Peer& p) {
 void Swarm::OnFrame(netcore::ConnectionId id, util::ByteSpan header, util::ByteSpan payload, int64_t now_us) {
     m_now_us = now_us;
     Peer* p = Find(id);
-    if (p == nullptr) return;
+    if (p == nullptr || p->dropped) return;
     const bool handshake = wire::IsHandshakeHeader(header);
     if (!p->handshaken) {
         if (!handshake) return Drop(*p, "expected a handshake");
@@ -332,7 +338,7 @@ void Swarm::OnRequest(Peer& p, const wire::BlockRef& b) {
         m_log(*m_error);
         return;
     }
-    Send(p, out);
+    if (!Send(p, out)) return;
     p.window_up += b.length;
     m_window_up += b.length;
     m_uploaded += b.length;
@@ -357,6 +363,7 @@ void Swarm::OnPiece(Peer& p, const wire::Piece& piece, int64_t now_us) {
 }
 
 void Swarm::PieceFinished(uint64_t piece) {
+    const auto blocks = m_picker.Senders(piece);
     std::vector<picker::PeerKey> senders;
     const util::Bytes data = m_picker.TakePiece(piece, &senders);
     const auto check = storage::CheckPiece(m_meta, piece, data);
@@ -364,16 +371,31 @@ void Swarm::PieceFinished(uint64_t piece) {
         ++m_hash_failures;
         m_log("piece " + std::to_string(piece) + " failed its hash check (" + std::to_string(senders.size()) +
               " peer(s) sent it)");
-        for (picker::PeerKey key : senders) {
-            Peer* s = Find(key);
-            if (s == nullptr) continue;
-            if (senders.size() == 1) {
-                Ban(*s, "sent a piece that failed its hash check");
-            } else if (++s->hash_failures >= MAX_HASH_FAILURES) {
-                Ban(*s, "sent data for pieces that failed their hash check");
+        if (senders.size() == 1) {
+            if (Peer* s = Find(senders[0])) Ban(*s, "sent a piece that failed its hash check");
+            return;
+        }
+        // Several senders: who was wrong is known only once a good copy arrives.
+        if (m_suspects.size() < MAX_SUSPECT_PIECES || m_suspects.count(piece)) {
+            auto& record = m_suspects[piece];
+            for (const auto& b : blocks) {
+                const Peer* s = Find(b.sender);
+                record.push_back({b.offset, b.length, crypto::Sha1(util::ByteSpan(data).subspan(b.offset, b.length)),
+                                  s ? BanKey(s->remote) : std::string(), b.sender});
             }
         }
         return;
+    }
+    if (auto it = m_suspects.find(piece); it != m_suspects.end()) {
+        for (const auto& b : it->second) {
+            if (crypto::Sha1(util::ByteSpan(data).subspan(b.offset, b.length)) == b.hash) continue;
+            if (Peer* s = Find(b.sender)) {
+                Ban(*s, "sent data that differs from the verified piece " + std::to_string(piece));
+            } else if (!b.ban_key.empty()) {
+                m_banned.insert(b.ban_key);
+            }
+        }
+        m_suspects.erase(it);
     }
     if (auto written = m_store.WritePiece(piece, data); !written) {
         m_error = "writing the torrent's files: " + written.error().message;

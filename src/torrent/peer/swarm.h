@@ -20,6 +20,7 @@
 // session wires netcore's io-thread events onto it.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -48,9 +49,11 @@ inline constexpr size_t MIN_PIPELINE = 8;
 inline constexpr size_t MAX_PIPELINE = 512;
 // A block asked for and not delivered in this time goes back to the pool (anti-snub).
 inline constexpr int64_t REQUEST_TIMEOUT_US = 30'000'000;
-// A peer whose blocks were in this many failed pieces is dropped; alone responsible for one,
-// it is banned.
-inline constexpr int MAX_HASH_FAILURES = 2;
+// Smart ban: a piece that fails its check is fetched again; once it passes, every peer whose
+// earlier block differs from the good one is banned (a piece from one peer alone: at once).
+// Honest peers who sent good blocks of a bad piece are never blamed. Records of failed pieces
+// are kept for at most this many pieces (attack: failures piling up memory).
+inline constexpr size_t MAX_SUSPECT_PIECES = 256;
 inline constexpr int64_t RECHOKE_INTERVAL_US = 10'000'000;
 inline constexpr int64_t OPTIMISTIC_INTERVAL_US = 30'000'000;
 inline constexpr int64_t KEEPALIVE_INTERVAL_US = 90'000'000;
@@ -116,7 +119,7 @@ public:
 private:
     struct Peer;
 
-    void Send(Peer& p, const wire::Message& m);
+    bool Send(Peer& p, const wire::Message& m);
     void Drop(Peer& p, const std::string& reason);
     void Ban(Peer& p, const std::string& reason);
     bool OnHandshake(Peer& p, util::ByteSpan frame, int64_t now_us);
@@ -153,6 +156,14 @@ private:
     int64_t m_last_rate_us = 0;
     netcore::ConnectionId m_optimistic = 0;
     std::vector<uint32_t> m_offered_count;  // super-seeding: times each piece was offered
+    struct SuspectBlock {
+        uint32_t offset;
+        uint32_t length;
+        std::array<uint8_t, 20> hash;  // SHA-1 of what the sender gave
+        std::string ban_key;           // the sender's address (it may have left by then)
+        netcore::ConnectionId sender;
+    };
+    std::map<uint64_t, std::vector<SuspectBlock>> m_suspects;  // failed pieces -> who sent what
     uint64_t m_downloaded = 0;
     uint64_t m_uploaded = 0;
     uint64_t m_bytes_have = 0;

@@ -170,6 +170,27 @@ PiecePicker::BlockResult PiecePicker::AddBlock(uint32_t piece, uint32_t offset, 
     return p.received == p.blocks.size() ? BlockResult::PieceDone : BlockResult::Stored;
 }
 
+std::vector<PiecePicker::SentBlock> PiecePicker::Senders(uint64_t piece) const {
+    std::vector<SentBlock> out;
+    auto it = m_partial.find(piece);
+    if (it == m_partial.end()) return out;
+    for (uint32_t b = 0; b < it->second.blocks.size(); ++b) {
+        if (it->second.blocks[b].state == 2) out.push_back({b * wire::BLOCK_SIZE, BlockLength(piece, b), it->second.blocks[b].sender});
+    }
+    return out;
+}
+
+void PiecePicker::DiscardBlocksFrom(PeerKey peer) {
+    for (auto& [piece, p] : m_partial) {
+        for (Block& b : p.blocks) {
+            if (b.state != 2 || b.sender != peer) continue;
+            b = Block{};
+            --p.received;
+            ++p.free;
+        }
+    }
+}
+
 util::Bytes PiecePicker::TakePiece(uint64_t piece, std::vector<PeerKey>* senders) {
     auto it = m_partial.find(piece);
     if (it == m_partial.end()) return {};

@@ -74,6 +74,17 @@ public:
 
     size_t PartialCount() const { return m_partial.size(); }
 
+    // The blocks a peer sent, in a finished piece (before TakePiece): for smart bans.
+    struct SentBlock {
+        uint32_t offset;
+        uint32_t length;
+        PeerKey sender;
+    };
+    std::vector<SentBlock> Senders(uint64_t piece) const;
+    // Forgets every block this peer sent to pieces still in progress (a banned peer's data
+    // must not complete a piece and get an honest peer blamed).
+    void DiscardBlocksFrom(PeerKey peer);
+
 private:
     struct Block {
         uint8_t state = 0;  // 0 free, 1 requested, 2 received

@@ -11,6 +11,7 @@
 #include "torrent/storage/piece_check.h"
 #include "torrent/storage/piece_store.h"
 #include "util/serial_executor.h"
+#include "util/worker_pool.h"
 
 namespace tonari::torrent::session {
 
@@ -58,14 +59,27 @@ public:
         m_strand.Post([this, id, reason] { m_swarm.OnDisconnected(id, reason); });
     }
 
-    void Recheck(const metainfo::Metainfo& meta, const RecheckProgress& progress) {
-        std::vector<uint8_t> buffer;
-        for (uint64_t p = 0; p < meta.PieceCount(); ++p) {
-            buffer.resize(meta.PieceSize(p));
-            if (m_store.Read(p, 0, buffer) && storage::CheckPiece(meta, p, buffer) == storage::PieceCheck::Good) {
-                m_swarm.MarkHave(p);
+    // Every piece read back and checked, on every core: each task reads a run of consecutive
+    // pieces through its own PieceStore (a store has one owner), so reads stay sequential.
+    void Recheck(tonari::storage::Env& env, const metainfo::Metainfo& meta, const std::filesystem::path& dir,
+                 const RecheckProgress& progress) {
+        const uint64_t pieces = meta.PieceCount();
+        std::vector<uint8_t> good(pieces, 0);
+        std::atomic<uint64_t> done{0};
+        util::WorkerPool pool;
+        const size_t tasks = std::min<uint64_t>(pieces, pool.ThreadCount() * 8);
+        pool.ParallelFor(tasks, [&](size_t task) {
+            storage::PieceStore store(env, meta, dir);
+            std::vector<uint8_t> buffer;
+            for (uint64_t p = pieces * task / tasks; p < pieces * (task + 1) / tasks; ++p) {
+                buffer.resize(meta.PieceSize(p));
+                good[p] = store.Read(p, 0, buffer) && storage::CheckPiece(meta, p, buffer) == storage::PieceCheck::Good;
+                const uint64_t n = done.fetch_add(1) + 1;
+                if (progress) progress(n, pieces);
             }
-            if (progress) progress(p + 1, meta.PieceCount());
+        });
+        for (uint64_t p = 0; p < pieces; ++p) {
+            if (good[p]) m_swarm.MarkHave(p);
         }
     }
 
@@ -122,7 +136,7 @@ util::Result<std::unique_ptr<Session>, std::string> Session::Start(tonari::stora
     swarm.seed = options.seed;
     if (swarm.seed == 0) swarm.seed = crypto::RandomU64();
     auto impl = std::make_unique<Impl>(env, meta, download_dir, std::move(swarm), std::move(log));
-    impl->Recheck(meta, recheck_progress);
+    impl->Recheck(env, meta, download_dir, recheck_progress);
 
     netcore::PeerNetworkOptions net;
     net.listen = options.listen;

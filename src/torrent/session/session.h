@@ -33,7 +33,7 @@ struct SessionOptions {
     uint64_t seed = 0;  // 0: from the OS generator
 };
 
-// Called during the recheck with (pieces checked, pieces in all).
+// Called during the recheck with (pieces checked, pieces in all), from the hashing threads.
 using RecheckProgress = std::function<void(uint64_t done, uint64_t total)>;
 
 class Session {
