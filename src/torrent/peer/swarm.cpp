@@ -7,6 +7,8 @@
 #include <variant>
 
 #include "crypto/hmac.h"
+#include "util/byte_reader.h"
+#include "util/byte_writer.h"
 #include "torrent/storage/piece_check.h"
 
 namespace tonari::torrent::peer {
@@ -34,6 +36,11 @@ struct Swarm::Peer {
     uint64_t window_up = 0;
     double down_rate = 0;
     double up_rate = 0;
+    // Slow start, as TCP and libtorrent do: the pipeline grows by one request per block
+    // received (doubling each round trip) until a rate window shows no more gain; then it
+    // follows the measured rate.
+    bool slow_start = true;
+    size_t slow_start_pipeline = MIN_PIPELINE;
     bool dropped = false;  // disconnect asked for: its queued frames are ignored
 };
 
@@ -216,6 +223,17 @@ void Swarm::OnFrame(netcore::ConnectionId id, util::ByteSpan header, util::ByteS
         return;
     }
     if (handshake) return Drop(*p, "a second handshake");
+    // Blocks are nearly all the bytes a download moves: read in place, not copied into a
+    // decoded message first.
+    if (payload.size() > 9 && payload[0] == static_cast<uint8_t>(wire::MessageId::Piece) &&
+        payload.size() - 9 <= wire::BLOCK_SIZE) {
+        util::ByteReader r(payload.subspan(1));
+        const uint32_t piece = r.ReadU32BE();
+        const uint32_t offset = r.ReadU32BE();
+        OnPiece(*p, piece, offset, payload.subspan(9));
+        if (Peer* still = Find(id)) still->got_first_message = true;
+        return;
+    }
     auto m = wire::DecodeMessage(payload);
     if (!m) {
         if (m.error().code == wire::WireErrorCode::UnknownId) return;  // BEP 3: ignore unknown messages
@@ -296,7 +314,7 @@ void Swarm::OnMessage(Peer& p, const wire::Message& msg, int64_t now_us) {
         return RequestMore(p);
     }
     if (const auto* req = std::get_if<wire::Request>(&msg)) return OnRequest(p, req->block);
-    if (const auto* piece = std::get_if<wire::Piece>(&msg)) return OnPiece(p, *piece, now_us);
+    if (const auto* piece = std::get_if<wire::Piece>(&msg)) return OnPiece(p, piece->piece, piece->offset, piece->data);
     if (const auto* rej = std::get_if<wire::RejectRequest>(&msg)) {
         if (p.requested.erase(rej->block) > 0) m_picker.Unrequest(rej->block, p.id);
         return;
@@ -329,37 +347,42 @@ void Swarm::OnRequest(Peer& p, const wire::BlockRef& b) {
             return Drop(p, "request flood");
         }
     }
-    wire::Piece out;
-    out.piece = b.piece;
-    out.offset = b.offset;
-    out.data.resize(b.length);
-    if (auto read = m_store.Read(b.piece, b.offset, out.data); !read) {
+    // The piece message is built around the block read straight into it (one copy, not three).
+    util::ByteWriter head(13);
+    head.WriteU32BE(9 + b.length);
+    head.WriteU8(static_cast<uint8_t>(wire::MessageId::Piece));
+    head.WriteU32BE(b.piece);
+    head.WriteU32BE(b.offset);
+    util::Bytes frame = head.Take();
+    frame.resize(13 + b.length);
+    if (auto read = m_store.Read(b.piece, b.offset, std::span<uint8_t>(frame).subspan(13)); !read) {
         m_error = "reading the torrent's files: " + read.error().message;
         m_log(*m_error);
         return;
     }
-    if (!Send(p, out)) return;
+    p.last_send_us = m_now_us;
+    if (m_net == nullptr || !m_net->Send(p.id, std::move(frame))) return;
     p.window_up += b.length;
     m_window_up += b.length;
     m_uploaded += b.length;
 }
 
-void Swarm::OnPiece(Peer& p, const wire::Piece& piece, int64_t now_us) {
-    const wire::BlockRef ref{piece.piece, piece.offset, static_cast<uint32_t>(piece.data.size())};
+void Swarm::OnPiece(Peer& p, uint32_t piece, uint32_t offset, util::ByteSpan data) {
+    const wire::BlockRef ref{piece, offset, static_cast<uint32_t>(data.size())};
     p.requested.erase(ref);
-    p.window_down += piece.data.size();
-    m_window_down += piece.data.size();
-    m_downloaded += piece.data.size();
-    const auto result = m_picker.AddBlock(piece.piece, piece.offset, piece.data, p.id);
+    p.window_down += data.size();
+    m_window_down += data.size();
+    m_downloaded += data.size();
+    if (p.slow_start && p.slow_start_pipeline < MAX_PIPELINE) ++p.slow_start_pipeline;
+    const auto result = m_picker.AddBlock(piece, offset, data, p.id);
     if (result != picker::PiecePicker::BlockResult::Unwanted) {
         // End game: whoever else was asked for this block need not send it.
         for (picker::PeerKey other : m_picker.OtherRequesters(ref, p.id)) {
             if (Peer* o = Find(other); o != nullptr && o->requested.erase(ref) > 0) Send(*o, wire::Cancel{ref});
         }
     }
-    if (result == picker::PiecePicker::BlockResult::PieceDone) PieceFinished(piece.piece);
-    (void)now_us;
-    if (Peer* still = Find(p.id)) RequestMore(*still);
+    if (result == picker::PiecePicker::BlockResult::PieceDone) PieceFinished(piece);
+    if (Peer* still = Find(p.id); still != nullptr && !still->dropped) RequestMore(*still);
 }
 
 void Swarm::PieceFinished(uint64_t piece) {
@@ -435,7 +458,8 @@ void Swarm::RequestMore(Peer& p) {
     if (!p.handshaken || p.peer_choking || !p.am_interested || m_error) return;
     // About two seconds of this peer's recent rate in flight.
     const double blocks = p.down_rate * 2.0 / wire::BLOCK_SIZE;
-    const size_t target = std::clamp<size_t>(static_cast<size_t>(blocks), MIN_PIPELINE, MAX_PIPELINE);
+    size_t target = std::clamp<size_t>(static_cast<size_t>(blocks), MIN_PIPELINE, MAX_PIPELINE);
+    if (p.slow_start) target = std::max(target, p.slow_start_pipeline);
     if (p.requested.size() >= target) return;
     // The origin's upload is the swarm's scarcest resource: from a seed, open only pieces
     // that no downloader we know has, while some other peer is giving us data. That way each
@@ -520,7 +544,9 @@ void Swarm::Tick(int64_t now_us) {
         const double secs = static_cast<double>(elapsed) / 1e6;
         auto blend = [secs](double rate, uint64_t window) { return 0.5 * rate + 0.5 * static_cast<double>(window) / secs; };
         for (auto& [id, p] : m_peers) {
+            const double before = p->down_rate;
             p->down_rate = blend(p->down_rate, p->window_down);
+            if (p->slow_start && before > 0 && p->down_rate < before * 1.1) p->slow_start = false;
             p->up_rate = blend(p->up_rate, p->window_up);
             p->window_down = p->window_up = 0;
         }

@@ -126,7 +126,7 @@ private:
     void SendOurState(Peer& p);
     void OnMessage(Peer& p, const wire::Message& m, int64_t now_us);
     void OnRequest(Peer& p, const wire::BlockRef& b);
-    void OnPiece(Peer& p, const wire::Piece& piece, int64_t now_us);
+    void OnPiece(Peer& p, uint32_t piece, uint32_t offset, util::ByteSpan data);
     void PieceFinished(uint64_t piece);
     void UpdateInterest(Peer& p);
     void RequestMore(Peer& p);

@@ -73,7 +73,10 @@ public:
             std::vector<uint8_t> buffer;
             for (uint64_t p = pieces * task / tasks; p < pieces * (task + 1) / tasks; ++p) {
                 buffer.resize(meta.PieceSize(p));
-                good[p] = store.Read(p, 0, buffer) && storage::CheckPiece(meta, p, buffer) == storage::PieceCheck::Good;
+                // A piece none of whose bytes are on disk (a new download) is not worth hashing.
+                bool from_disk = false;
+                good[p] = store.Read(p, 0, buffer, &from_disk) && from_disk &&
+                          storage::CheckPiece(meta, p, buffer) == storage::PieceCheck::Good;
                 const uint64_t n = done.fetch_add(1) + 1;
                 if (progress) progress(n, pieces);
             }

@@ -69,8 +69,9 @@ ts::Status PieceStore::WritePiece(uint64_t piece, util::ByteSpan data) {
     });
 }
 
-ts::Status PieceStore::Read(uint64_t piece, uint64_t offset, std::span<uint8_t> out) {
+ts::Status PieceStore::Read(uint64_t piece, uint64_t offset, std::span<uint8_t> out, bool* from_disk) {
     std::fill(out.begin(), out.end(), 0);
+    if (from_disk) *from_disk = false;
     const uint64_t start = piece * m_meta.piece_length + offset;
     return ForEachRange(start, out.size(), [&](size_t file, uint64_t file_offset, size_t buffer_offset, size_t length) {
         auto f = Open(file, false);
@@ -78,6 +79,7 @@ ts::Status PieceStore::Read(uint64_t piece, uint64_t offset, std::span<uint8_t> 
         if (*f == nullptr) return ts::Status();  // not on disk yet: zeros
         auto got = (*f)->ReadAt(file_offset, out.subspan(buffer_offset, length));
         if (!got) return ts::Status(util::Fail(got.error()));
+        if (from_disk && *got > 0) *from_disk = true;
         return ts::Status();
     });
 }

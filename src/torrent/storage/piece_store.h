@@ -33,8 +33,8 @@ public:
     // Writes one whole, verified piece.
     tonari::storage::Status WritePiece(uint64_t piece, util::ByteSpan data);
     // Reads [offset, offset + out.size()) of a piece; bytes of files not yet on disk read as
-    // zeros, and so does padding.
-    tonari::storage::Status Read(uint64_t piece, uint64_t offset, std::span<uint8_t> out);
+    // zeros, and so does padding. *from_disk (if given) tells whether any byte came from a file.
+    tonari::storage::Status Read(uint64_t piece, uint64_t offset, std::span<uint8_t> out, bool* from_disk = nullptr);
     // Makes everything written so far durable (before resume data says a piece is done).
     tonari::storage::Status Sync();
     // Where a file of the torrent lives on disk.
