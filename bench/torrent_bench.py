@@ -31,6 +31,7 @@ import time
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "test" / "functional"))
+from node_process import wait_until as wait_for  # noqa: E402
 from torrent_process import TorrentProcess  # noqa: E402
 
 
@@ -54,15 +55,6 @@ def lt_session(lt):
                        "enable_upnp": False, "enable_natpmp": False, "allow_multiple_connections_per_ip": True,
                        "enable_outgoing_utp": False, "enable_incoming_utp": False,
                        "out_enc_policy": lt.enc_policy.disabled, "in_enc_policy": lt.enc_policy.disabled})
-
-
-def wait_for(pred, timeout, step=0.01):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if pred():
-            return True
-        time.sleep(step)
-    return pred()
 
 
 def bench_create(tonari, work, mib, runs):
