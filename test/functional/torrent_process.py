@@ -1,6 +1,7 @@
 """A `tonari torrent get|seed` child process for functional tests: its own folder and port on
 loopback, its output kept in files, and the facts the tests need read from that output
 (listening port, completion, bytes downloaded and uploaded)."""
+import itertools
 import pathlib
 import re
 import signal
@@ -9,9 +10,11 @@ import time
 
 from node_process import free_port
 
+_instances = itertools.count()
+
 
 class TorrentProcess:
-    def __init__(self, tonari, torrent, folder, mode="get", connect=(), extra=()):
+    def __init__(self, tonari, torrent, folder, mode="get", connect=(), extra=(), bind="127.0.0.1"):
         self.tonari = tonari
         self.torrent = str(torrent)
         self.folder = pathlib.Path(folder)
@@ -20,16 +23,19 @@ class TorrentProcess:
         self.port = free_port()
         self.connect = list(connect)
         self.extra = list(extra)
+        self.bind = bind
         self.proc = None
-        self.out_path = self.folder.parent / f"{self.folder.name}.out"
-        self.err_path = self.folder.parent / f"{self.folder.name}.err"
+        # Output files of their own, even for processes that share a folder one after another.
+        n = next(_instances)
+        self.out_path = self.folder.parent / f"{self.folder.name}.{n}.out"
+        self.err_path = self.folder.parent / f"{self.folder.name}.{n}.err"
 
     @property
     def endpoint(self):
-        return f"127.0.0.1:{self.port}"
+        return f"[{self.bind}]:{self.port}" if ":" in self.bind else f"{self.bind}:{self.port}"
 
     def start(self):
-        args = [self.tonari, "torrent", self.mode, self.torrent, "-d", str(self.folder), "--bind", "127.0.0.1",
+        args = [self.tonari, "torrent", self.mode, self.torrent, "-d", str(self.folder), "--bind", self.bind,
                 "--port", str(self.port)]
         for c in self.connect:
             args += ["--connect", c]

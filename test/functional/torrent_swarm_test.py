@@ -4,7 +4,8 @@
 the seeder offers its pieces a few at a time (super-seeding, BEP 16) and the downloaders
 trade them among themselves, so the seeder uploads little more than one copy (at most 1.5 x
 the size) however many download. Then a downloader is killed with SIGKILL half-way and
-restarted: it keeps every piece it had checked and fetches only the rest.
+restarted: it keeps every piece it had checked and fetches only the rest. Last, the same
+torrent moves over IPv6 loopback.
 """
 import hashlib
 import os
@@ -106,6 +107,16 @@ def body(r, opts, tmp):
         missing = (have[1] - have[0]) * (256 << 10)
         r.check(moved is not None and moved[0] <= missing + (4 << 20),
                 f"only the missing pieces were fetched again ({moved[0] if moved else '?'} <= {missing} + slack)")
+
+        # The same over IPv6 loopback.
+        seeder.stop()
+        seeder6 = TorrentProcess(opts.tonari, torrent, tmp / "origin", mode="seed", bind="::1").start()
+        procs.append(seeder6)
+        r.check(seeder6.wait_listening() and "[::1]" in seeder6.out_path.read_text(), "a seeder listens on [::1]")
+        leecher6 = TorrentProcess(opts.tonari, torrent, tmp / "v6", connect=[seeder6.endpoint], bind="::1").start()
+        procs.append(leecher6)
+        r.check(leecher6.wait(120) == 0 and digests(tmp / "v6" / "share") == want,
+                "a downloader gets the whole torrent over IPv6 with the original sha256")
     finally:
         for p in procs:
             p.kill()
