@@ -166,6 +166,8 @@ public:
 
     void Run() {
         for (auto& listener : m_listeners) Spawn(AcceptLoop(*listener));
+        // Exactly one thread runs m_io: the reader's and writer's wake-ups rely on no wake
+        // handler running while the coroutine it wakes is between its check and its wait.
         m_thread = std::thread([this] {
             m_io.run();
             std::lock_guard lock(m_mutex);

@@ -42,6 +42,10 @@ struct Swarm::Peer {
     bool slow_start = true;
     size_t slow_start_pipeline = MIN_PIPELINE;
     bool dropped = false;  // disconnect asked for: its queued frames are ignored
+    bool super = false;    // served as a super-seed (chosen at the handshake)
+    int unrequested_blocks = 0;
+    int chokes = 0;        // chokes received in the current minute
+    int64_t chokes_since_us = 0;
 };
 
 namespace {
@@ -49,7 +53,7 @@ namespace {
 bool IsLoopback(const std::string& address) { return address.rfind("127.", 0) == 0 || address == "::1"; }
 
 // Peers on one machine share an address, so there the port tells them apart.
-std::string BanKey(const netcore::PeerEndpoint& e) { return IsLoopback(e.address) ? e.ToString() : e.address; }
+std::string AddressKey(const netcore::PeerEndpoint& e) { return IsLoopback(e.address) ? e.ToString() : e.address; }
 
 }  // namespace
 
@@ -86,8 +90,12 @@ void Swarm::Drop(Peer& p, const std::string& reason) {
     if (m_net) m_net->Disconnect(p.id, reason);
 }
 
+void Swarm::BanKey(const std::string& key) {
+    if (m_banned.size() < MAX_BANNED) m_banned.insert(key);
+}
+
 void Swarm::Ban(Peer& p, const std::string& reason) {
-    m_banned.insert(BanKey(p.remote));
+    BanKey(AddressKey(p.remote));
     // Its blocks in unfinished pieces would otherwise complete them and get others blamed.
     m_picker.DiscardBlocksFrom(p.id);
     Drop(p, "banned: " + reason);
@@ -107,7 +115,7 @@ void Swarm::OnConnected(const netcore::ConnectionInfo& info, uint64_t tag, int64
     p->has.assign(m_picker.PieceCount(), false);
     Peer& peer = *p;
     m_peers[info.id] = std::move(p);
-    if (m_banned.count(BanKey(info.remote))) return Drop(peer, "banned address");
+    if (m_banned.count(AddressKey(info.remote))) return Drop(peer, "banned address");
     if (!info.inbound) {
         wire::Handshake h;
         h.reserved[wire::RESERVED_FAST_BYTE] |= wire::RESERVED_FAST_BIT;
@@ -175,6 +183,7 @@ bool Swarm::OnHandshake(Peer& p, util::ByteSpan frame, int64_t now_us) {
 
 void Swarm::SendOurState(Peer& p) {
     if (SuperSeeding()) {
+        p.super = true;
         if (p.fast) Send(p, wire::HaveNone{});
         return OfferPieces(p);
     }
@@ -193,6 +202,7 @@ void Swarm::SendOurState(Peer& p) {
 }
 
 void Swarm::OfferPieces(Peer& p) {
+    if (p.dropped || !p.super) return;
     if (m_offered_count.size() != m_picker.PieceCount()) m_offered_count.assign(m_picker.PieceCount(), 0);
     while (p.offered.size() + p.passing_on.size() < SUPER_SEED_OFFERS) {
         // The piece offered least often (the lowest index among equals) that the peer lacks.
@@ -240,7 +250,9 @@ void Swarm::OnFrame(netcore::ConnectionId id, util::ByteSpan header, util::ByteS
         return Drop(*p, "malformed message: " + m.error().message);
     }
     OnMessage(*p, *m, now_us);
-    if (Peer* still = Find(id)) still->got_first_message = true;
+    // A keep-alive or a DHT port may come before the bitfield without taking its place.
+    const bool counts = !std::holds_alternative<wire::KeepAlive>(*m) && !std::holds_alternative<wire::Port>(*m);
+    if (Peer* still = Find(id); still != nullptr && counts) still->got_first_message = true;
 }
 
 void Swarm::OnMessage(Peer& p, const wire::Message& msg, int64_t now_us) {
@@ -271,7 +283,7 @@ void Swarm::OnMessage(Peer& p, const wire::Message& msg, int64_t now_us) {
             m_picker.AddPeerPiece(have->piece);
             if (!p.am_interested && !m_picker.Have(have->piece)) UpdateInterest(p);
         }
-        if (SuperSeeding()) {
+        if (p.super) {
             // It got a piece we offered: the next comes once it has passed this one on.
             if (p.offered.erase(have->piece) > 0) p.passing_on[have->piece] = now_us;
             // Whoever had this piece from us has passed it on (here, to p).
@@ -296,6 +308,7 @@ void Swarm::OnMessage(Peer& p, const wire::Message& msg, int64_t now_us) {
     }
     if (std::holds_alternative<wire::NotInterested>(msg)) {
         p.peer_interested = false;
+        if (m_optimistic == p.id) m_optimistic = 0;
         // Its upload slot goes at once to someone who wants it, not at the next rechoke.
         if (!p.am_choking) {
             SetChoked(p, true);
@@ -304,10 +317,16 @@ void Swarm::OnMessage(Peer& p, const wire::Message& msg, int64_t now_us) {
         return;
     }
     if (std::holds_alternative<wire::Choke>(msg)) {
+        if (now_us - p.chokes_since_us > 60'000'000) {
+            p.chokes_since_us = now_us;
+            p.chokes = 0;
+        }
+        if (++p.chokes > MAX_CHOKES_PER_MINUTE) return Drop(p, "choke flood");
         p.peer_choking = true;
-        // Without the fast extension a choke cancels every request; with it, rejects follow,
-        // but the blocks are handed back now either way (a late block is still accepted).
-        return ReturnRequests(p);
+        // Without the fast extension a choke cancels every request. With it the peer rejects
+        // each one it will not serve (BEP 6), so the requests stay until the rejects come.
+        if (!p.fast) ReturnRequests(p);
+        return;
     }
     if (std::holds_alternative<wire::Unchoke>(msg)) {
         p.peer_choking = false;
@@ -329,7 +348,7 @@ void Swarm::OnRequest(Peer& p, const wire::BlockRef& b) {
         if (p.fast) Send(p, wire::RejectRequest{b});
     };
     if (p.am_choking) return reject();  // a request in flight when we choked
-    if (SuperSeeding() && !p.offered.count(b.piece)) return reject();  // not offered (yet)
+    if (p.super && !p.offered.count(b.piece)) return reject();  // not offered (yet)
     if (b.piece >= m_picker.PieceCount() || !m_picker.Have(b.piece)) {
         if (p.fast) return reject();
         return Drop(p, "request for a piece we do not have");
@@ -343,7 +362,8 @@ void Swarm::OnRequest(Peer& p, const wire::BlockRef& b) {
     }
     if (m_net) {
         const auto stats = m_net->Stats(p.id);
-        if (stats && stats->send_queue_bytes > MAX_QUEUED_REQUESTS * wire::BLOCK_SIZE) {
+        // Twice the queue a peer may legitimately keep (its frames carry headers too).
+        if (stats && stats->send_queue_bytes > 2 * MAX_QUEUED_REQUESTS * wire::BLOCK_SIZE) {
             return Drop(p, "request flood");
         }
     }
@@ -355,7 +375,7 @@ void Swarm::OnRequest(Peer& p, const wire::BlockRef& b) {
     head.WriteU32BE(b.offset);
     util::Bytes frame = head.Take();
     frame.resize(13 + b.length);
-    if (auto read = m_store.Read(b.piece, b.offset, std::span<uint8_t>(frame).subspan(13)); !read) {
+    if (auto read = m_store.ReadHeld(b.piece, b.offset, std::span<uint8_t>(frame).subspan(13)); !read) {
         m_error = "reading the torrent's files: " + read.error().message;
         m_log(*m_error);
         return;
@@ -369,7 +389,11 @@ void Swarm::OnRequest(Peer& p, const wire::BlockRef& b) {
 
 void Swarm::OnPiece(Peer& p, uint32_t piece, uint32_t offset, util::ByteSpan data) {
     const wire::BlockRef ref{piece, offset, static_cast<uint32_t>(data.size())};
-    p.requested.erase(ref);
+    if (p.requested.erase(ref) == 0) {
+        // Not asked of this peer (or no longer): never stored, never counted as giving.
+        if (++p.unrequested_blocks > MAX_UNREQUESTED_BLOCKS) Drop(p, "blocks nobody asked for");
+        return;
+    }
     p.window_down += data.size();
     m_window_down += data.size();
     m_downloaded += data.size();
@@ -394,19 +418,34 @@ void Swarm::PieceFinished(uint64_t piece) {
         ++m_hash_failures;
         m_log("piece " + std::to_string(piece) + " failed its hash check (" + std::to_string(senders.size()) +
               " peer(s) sent it)");
-        if (senders.size() == 1) {
-            if (Peer* s = Find(senders[0])) Ban(*s, "sent a piece that failed its hash check");
+        std::vector<SuspectBlock> record;
+        std::set<std::string> addresses;
+        for (const auto& b : blocks) {
+            const Peer* s = Find(b.sender);
+            record.push_back({b.offset, b.length, crypto::Sha1(util::ByteSpan(data).subspan(b.offset, b.length)),
+                              s ? AddressKey(s->remote) : std::string(), b.sender});
+            if (s) addresses.insert(AddressKey(s->remote));
+        }
+        // One address behind every block (one peer, or one peer's several connections):
+        // it alone is responsible.
+        if (addresses.size() == 1) {
+            const std::string key = *addresses.begin();
+            BanKey(key);
+            for (auto& [id, peer] : m_peers) {
+                if (AddressKey(peer->remote) == key) Ban(*peer, "sent a piece that failed its hash check");
+            }
             return;
         }
-        // Several senders: who was wrong is known only once a good copy arrives.
-        if (m_suspects.size() < MAX_SUSPECT_PIECES || m_suspects.count(piece)) {
-            auto& record = m_suspects[piece];
-            for (const auto& b : blocks) {
-                const Peer* s = Find(b.sender);
-                record.push_back({b.offset, b.length, crypto::Sha1(util::ByteSpan(data).subspan(b.offset, b.length)),
-                                  s ? BanKey(s->remote) : std::string(), b.sender});
+        // Several senders: who was wrong is known once a good copy arrives; meanwhile an
+        // address in too many failures is banned anyway.
+        for (const auto& key : addresses) {
+            if (++m_failures_by_address[key] < MAX_FAILED_PIECES_PER_ADDRESS) continue;
+            BanKey(key);
+            for (auto& [id, peer] : m_peers) {
+                if (AddressKey(peer->remote) == key) Ban(*peer, "in too many pieces that failed their hash check");
             }
         }
+        if (m_suspects.size() < MAX_SUSPECT_PIECES || m_suspects.count(piece)) m_suspects[piece] = std::move(record);
         return;
     }
     if (auto it = m_suspects.find(piece); it != m_suspects.end()) {
@@ -415,7 +454,7 @@ void Swarm::PieceFinished(uint64_t piece) {
             if (Peer* s = Find(b.sender)) {
                 Ban(*s, "sent data that differs from the verified piece " + std::to_string(piece));
             } else if (!b.ban_key.empty()) {
-                m_banned.insert(b.ban_key);
+                BanKey(b.ban_key);
             }
         }
         m_suspects.erase(it);
@@ -455,7 +494,7 @@ void Swarm::UpdateInterest(Peer& p) {
 }
 
 void Swarm::RequestMore(Peer& p) {
-    if (!p.handshaken || p.peer_choking || !p.am_interested || m_error) return;
+    if (!p.handshaken || p.dropped || p.peer_choking || !p.am_interested || m_error) return;
     // About two seconds of this peer's recent rate in flight.
     const double blocks = p.down_rate * 2.0 / wire::BLOCK_SIZE;
     size_t target = std::clamp<size_t>(static_cast<size_t>(blocks), MIN_PIPELINE, MAX_PIPELINE);
@@ -504,7 +543,7 @@ void Swarm::SetChoked(Peer& p, bool choked) {
 void Swarm::UnchokeNext() {
     Peer* best = nullptr;
     for (auto& [id, p] : m_peers) {
-        if (!p->handshaken || !p->peer_interested || !p->am_choking) continue;
+        if (!p->handshaken || p->dropped || !p->peer_interested || !p->am_choking) continue;
         const double rate = Seeding() ? p->up_rate : p->down_rate;
         if (best == nullptr || rate > (Seeding() ? best->up_rate : best->down_rate)) best = p.get();
     }
@@ -514,7 +553,7 @@ void Swarm::UnchokeNext() {
 void Swarm::Rechoke(int64_t now_us) {
     std::vector<Peer*> interested;
     for (auto& [id, p] : m_peers) {
-        if (p->handshaken && p->peer_interested) interested.push_back(p.get());
+        if (p->handshaken && !p->dropped && p->peer_interested) interested.push_back(p.get());
     }
     // Tit-for-tat: a downloader rewards the peers that give it most; a seed, the peers that
     // take most (they spread the data fastest).
@@ -571,7 +610,7 @@ void Swarm::Tick(int64_t now_us) {
             }
         }
         if (now_us - p->last_send_us > KEEPALIVE_INTERVAL_US) Send(*p, wire::KeepAlive{});
-        if (SuperSeeding()) {
+        if (p->super) {
             const size_t before = p->passing_on.size();
             std::erase_if(p->passing_on, [now_us](const auto& e) { return now_us - e.second > SUPER_SEED_GRACE_US; });
             if (p->passing_on.size() != before) OfferPieces(*p);

@@ -54,6 +54,16 @@ inline constexpr int64_t REQUEST_TIMEOUT_US = 30'000'000;
 // Honest peers who sent good blocks of a bad piece are never blamed. Records of failed pieces
 // are kept for at most this many pieces (attack: failures piling up memory).
 inline constexpr size_t MAX_SUSPECT_PIECES = 256;
+// An address involved in this many failed pieces is banned even when no good copy has come
+// to prove which blocks were bad (an attacker spreading its blocks thin).
+inline constexpr int MAX_FAILED_PIECES_PER_ADDRESS = 8;
+// Attack: blocks nobody asked for, to take our upload slots (they count as "giving") or slip
+// into pieces ahead of honest peers. A few can be late answers to cancelled requests.
+inline constexpr int MAX_UNREQUESTED_BLOCKS = 64;
+// Attack: choke/unchoke toggled to make us re-send hundreds of requests per ten-byte message.
+inline constexpr int MAX_CHOKES_PER_MINUTE = 30;
+// Attack: endless new addresses to ban, growing the ban list.
+inline constexpr size_t MAX_BANNED = 10'000;
 inline constexpr int64_t RECHOKE_INTERVAL_US = 10'000'000;
 inline constexpr int64_t OPTIMISTIC_INTERVAL_US = 30'000'000;
 inline constexpr int64_t KEEPALIVE_INTERVAL_US = 90'000'000;
@@ -122,6 +132,7 @@ private:
     bool Send(Peer& p, const wire::Message& m);
     void Drop(Peer& p, const std::string& reason);
     void Ban(Peer& p, const std::string& reason);
+    void BanKey(const std::string& key);
     bool OnHandshake(Peer& p, util::ByteSpan frame, int64_t now_us);
     void SendOurState(Peer& p);
     void OnMessage(Peer& p, const wire::Message& m, int64_t now_us);
@@ -164,6 +175,7 @@ private:
         netcore::ConnectionId sender;
     };
     std::map<uint64_t, std::vector<SuspectBlock>> m_suspects;  // failed pieces -> who sent what
+    std::map<std::string, int> m_failures_by_address;          // failed pieces each address was in
     uint64_t m_downloaded = 0;
     uint64_t m_uploaded = 0;
     uint64_t m_bytes_have = 0;

@@ -109,7 +109,9 @@ std::vector<wire::BlockRef> PiecePicker::Pick(const std::vector<bool>& peer_piec
         take_free(*piece, Open(*piece));
     }
     if (!out.empty()) return out;
-    // 3. End game: blocks asked of one other peer only.
+    // 3. End game: only once every missing piece has been started, so duplicates are asked
+    // for the last blocks of the torrent, not whenever one peer has nothing new to offer.
+    if (m_have.size() - m_have_count > m_partial.size()) return out;
     for (auto& [piece, p] : m_partial) {
         if (piece >= peer_pieces.size() || !peer_pieces[piece]) continue;
         for (uint32_t b = 0; b < p.blocks.size() && out.size() < max; ++b) {

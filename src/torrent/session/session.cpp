@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <future>
 #include <mutex>
 #include <thread>
 
@@ -18,6 +19,9 @@ namespace tonari::torrent::session {
 namespace {
 
 constexpr auto TICK = std::chrono::milliseconds(50);
+// Each recheck task reads consecutive pieces, so a few open files suffice; with one store per
+// task, more would multiply by the task count and could exhaust descriptors.
+constexpr size_t RECHECK_OPEN_FILES = 4;
 
 int64_t NowUs() {
     return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
@@ -69,7 +73,7 @@ public:
         util::WorkerPool pool;
         const size_t tasks = std::min<uint64_t>(pieces, pool.ThreadCount() * 8);
         pool.ParallelFor(tasks, [&](size_t task) {
-            storage::PieceStore store(env, meta, dir);
+            storage::PieceStore store(env, meta, dir, RECHECK_OPEN_FILES);
             std::vector<uint8_t> buffer;
             for (uint64_t p = pieces * task / tasks; p < pieces * (task + 1) / tasks; ++p) {
                 buffer.resize(meta.PieceSize(p));
@@ -152,11 +156,22 @@ util::Result<std::unique_ptr<Session>, std::string> Session::Start(tonari::stora
         if (!n) return util::Fail(n.error().message);
         return *n;
     };
-    auto network = netcore::PeerNetwork::Start(std::move(net), *impl);
-    if (!network) return util::Fail("cannot listen: " + network.error());
-    impl->m_network = std::move(*network);
+    // Events can arrive as soon as the network starts: the strand is held until the swarm
+    // knows its network, so every event queues behind that.
     Impl* raw = impl.get();
-    impl->m_strand.Run([raw] { raw->m_swarm.SetNetwork(raw->m_network.get()); });
+    std::promise<netcore::PeerNetwork*> ready;
+    impl->m_strand.Post([raw, started = ready.get_future().share()] { raw->m_swarm.SetNetwork(started.get()); });
+    auto network = netcore::PeerNetwork::Start(std::move(net), *impl);
+    if (!network) {
+        ready.set_value(nullptr);
+        return util::Fail("cannot listen: " + network.error());
+    }
+    netcore::PeerNetwork* started_network = network->get();
+    impl->m_strand.Post([raw, owned = std::make_shared<std::unique_ptr<netcore::PeerNetwork>>(std::move(*network))] {
+        raw->m_network = std::move(*owned);
+    });
+    ready.set_value(started_network);
+    impl->m_strand.Run([] {});  // the network is in place before Start returns
     impl->StartTicker();
     return std::unique_ptr<Session>(new Session(std::move(impl)));
 }

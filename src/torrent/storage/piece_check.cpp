@@ -13,8 +13,13 @@ namespace {
 
 // The file holding a piece of an aligned (v2/hybrid) torrent, or nullptr for padding.
 const metainfo::FileEntry* FileOfPiece(const metainfo::Metainfo& meta, uint64_t start) {
-    for (const auto& f : meta.files) {
-        if (!f.pad && f.length > 0 && f.offset <= start && start < f.offset + f.length) return &f;
+    // Files are in piece-space order: the last one starting at or before `start`.
+    auto it = std::upper_bound(meta.files.begin(), meta.files.end(), start,
+                               [](uint64_t pos, const metainfo::FileEntry& f) { return pos < f.offset; });
+    while (it != meta.files.begin()) {
+        --it;
+        if (it->pad || it->length == 0) continue;
+        return start < it->offset + it->length ? &*it : nullptr;
     }
     return nullptr;
 }

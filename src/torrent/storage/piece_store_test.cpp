@@ -86,6 +86,23 @@ TEST(PieceStore, MissingFilesReadAsZeros) {
     EXPECT_EQ(CheckPiece(t.meta, 2, piece), PieceCheck::Bad);
 }
 
+TEST(PieceStore, DataWeHoldMustBeThere) {
+    const Torrent t = MakeV1(2, 20'000, 16384);
+    tonari::storage::MemoryEnv env;
+    PieceStore store(env, t.meta, "/dl");
+    ASSERT_TRUE(store.WritePiece(0, PieceBytes(t, 0)));
+    std::vector<uint8_t> block(1000);
+    EXPECT_TRUE(store.ReadHeld(0, 0, block));
+    // The second file was never written (or vanished): no zeros passed off as its data.
+    auto missing = store.ReadHeld(2, 0, block);
+    ASSERT_FALSE(missing);
+    EXPECT_TRUE(missing.error().IsNotFound());
+    // A file cut short under us is caught too.
+    PieceStore fresh(env, t.meta, "/dl");
+    env.SetContents("/dl/t/d0/f0", util::Bytes(100, 0));
+    EXPECT_FALSE(fresh.ReadHeld(0, 0, block));
+}
+
 TEST(PieceStore, ManyFilesStayWithinTheOpenBound) {
     const Torrent t = MakeV1(MAX_OPEN_FILES * 2 + 5, 100, 16384);
     tonari::storage::MemoryEnv env;
