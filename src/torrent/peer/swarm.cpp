@@ -42,6 +42,9 @@ struct Swarm::Peer {
     bool slow_start = true;
     size_t slow_start_pipeline = MIN_PIPELINE;
     bool dropped = false;  // disconnect asked for: its queued frames are ignored
+    bool extensions = false;              // BEP 10 on both sides
+    size_t reqq = DEFAULT_PEER_REQQ;      // requests it accepts queued (BEP 10 "reqq")
+    std::string client;                   // its extension handshake's "v"
     bool super = false;    // served as a super-seed (chosen at the handshake)
     int unrequested_blocks = 0;
     int chokes = 0;        // chokes received in the current minute
@@ -116,13 +119,7 @@ void Swarm::OnConnected(const netcore::ConnectionInfo& info, uint64_t tag, int64
     Peer& peer = *p;
     m_peers[info.id] = std::move(p);
     if (m_banned.count(AddressKey(info.remote))) return Drop(peer, "banned address");
-    if (!info.inbound) {
-        wire::Handshake h;
-        h.reserved[wire::RESERVED_FAST_BYTE] |= wire::RESERVED_FAST_BIT;
-        h.info_hash = m_meta.info_hashes.HandshakeHash();
-        h.peer_id = m_options.peer_id;
-        if (m_net) m_net->Send(peer.id, wire::EncodeHandshake(h));
-    }
+    if (!info.inbound && m_net) m_net->Send(peer.id, wire::EncodeHandshake(OurHandshake(m_meta.info_hashes.HandshakeHash())));
 }
 
 void Swarm::OnConnectFailed(const netcore::PeerEndpoint& remote, uint64_t tag, const std::string& reason) {
@@ -167,18 +164,44 @@ bool Swarm::OnHandshake(Peer& p, util::ByteSpan frame, int64_t now_us) {
         Drop(p, "connected to ourselves");
         return false;
     }
-    if (p.inbound) {
-        wire::Handshake reply;
-        reply.reserved[wire::RESERVED_FAST_BYTE] |= wire::RESERVED_FAST_BIT;
-        reply.info_hash = ours;
-        reply.peer_id = m_options.peer_id;
-        if (m_net) m_net->Send(p.id, wire::EncodeHandshake(reply));
-    }
+    if (p.inbound && m_net) m_net->Send(p.id, wire::EncodeHandshake(OurHandshake(ours)));
     p.handshaken = true;
     p.fast = h->SupportsFast();
+    p.extensions = h->SupportsExtensions();
     p.last_send_us = now_us;
+    if (p.extensions) {
+        // BEP 10: who we are and how many requests we take; no extension messages yet.
+        bencode::Value hs = bencode::Value::Dict();
+        hs.Set("m", bencode::Value::Dict());
+        hs.Set("reqq", bencode::Value::Int(static_cast<int64_t>(OUR_REQQ)));
+        hs.Set("v", bencode::Value::Str("Tonari 0.1.0"));
+        const std::string body = bencode::Encode(hs);
+        Send(p, wire::Extended{0, util::Bytes(body.begin(), body.end())});
+    }
     SendOurState(p);
     return true;
+}
+
+wire::Handshake Swarm::OurHandshake(const wire::Hash20& info_hash) const {
+    wire::Handshake h;
+    h.reserved[wire::RESERVED_FAST_BYTE] |= wire::RESERVED_FAST_BIT;
+    h.reserved[wire::RESERVED_EXTENSION_BYTE] |= wire::RESERVED_EXTENSION_BIT;
+    h.info_hash = info_hash;
+    h.peer_id = m_options.peer_id;
+    return h;
+}
+
+void Swarm::OnExtensionHandshake(Peer& p, util::ByteSpan payload) {
+    if (payload.size() > MAX_EXTENSION_HANDSHAKE) return Drop(p, "oversized extension handshake");
+    bencode::Limits limits;
+    limits.max_depth = 8;
+    limits.max_items = 4096;
+    auto v = bencode::Decode(payload, limits);
+    if (!v || !v->IsDict()) return Drop(p, "malformed extension handshake");
+    if (const auto* reqq = v->FindInt("reqq"); reqq && reqq->AsInt() > 0) {
+        p.reqq = static_cast<size_t>(std::min<int64_t>(reqq->AsInt(), MAX_PIPELINE));
+    }
+    if (const auto* client = v->FindString("v")) p.client = client->AsString().substr(0, 64);
 }
 
 void Swarm::SendOurState(Peer& p) {
@@ -250,8 +273,10 @@ void Swarm::OnFrame(netcore::ConnectionId id, util::ByteSpan header, util::ByteS
         return Drop(*p, "malformed message: " + m.error().message);
     }
     OnMessage(*p, *m, now_us);
-    // A keep-alive or a DHT port may come before the bitfield without taking its place.
-    const bool counts = !std::holds_alternative<wire::KeepAlive>(*m) && !std::holds_alternative<wire::Port>(*m);
+    // A keep-alive, a DHT port or the extension handshake (BEP 10 sends it straight after the
+    // handshake too) may come before the bitfield without taking its place.
+    const bool counts = !std::holds_alternative<wire::KeepAlive>(*m) && !std::holds_alternative<wire::Port>(*m) &&
+                        !std::holds_alternative<wire::Extended>(*m);
     if (Peer* still = Find(id); still != nullptr && counts) still->got_first_message = true;
 }
 
@@ -338,8 +363,13 @@ void Swarm::OnMessage(Peer& p, const wire::Message& msg, int64_t now_us) {
         if (p.requested.erase(rej->block) > 0) m_picker.Unrequest(rej->block, p.id);
         return;
     }
-    // Cancel (uploads are served at once), keep-alive, port, suggest, allowed-fast, extension
-    // and hash messages need nothing from us yet.
+    if (const auto* ext = std::get_if<wire::Extended>(&msg)) {
+        if (!p.extensions) return Drop(p, "extension message without the extension protocol");
+        if (ext->id == 0) OnExtensionHandshake(p, ext->payload);
+        return;  // no extension messages are offered yet (our "m" is empty)
+    }
+    // Cancel (uploads are served at once), keep-alive, port, suggest, allowed-fast and hash
+    // messages need nothing from us yet.
 }
 
 void Swarm::OnRequest(Peer& p, const wire::BlockRef& b) {
@@ -499,6 +529,7 @@ void Swarm::RequestMore(Peer& p) {
     const double blocks = p.down_rate * 2.0 / wire::BLOCK_SIZE;
     size_t target = std::clamp<size_t>(static_cast<size_t>(blocks), MIN_PIPELINE, MAX_PIPELINE);
     if (p.slow_start) target = std::max(target, p.slow_start_pipeline);
+    target = std::min(target, p.reqq);  // more would be dropped by the peer, or count as a flood
     if (p.requested.size() >= target) return;
     // The origin's upload is the swarm's scarcest resource: from a seed, open only pieces
     // that no downloader we know has, while some other peer is giving us data. That way each

@@ -62,6 +62,12 @@ inline constexpr int MAX_FAILED_PIECES_PER_ADDRESS = 8;
 inline constexpr int MAX_UNREQUESTED_BLOCKS = 64;
 // Attack: choke/unchoke toggled to make us re-send hundreds of requests per ten-byte message.
 inline constexpr int MAX_CHOKES_PER_MINUTE = 30;
+// BEP 10: requests a peer accepts queued ("reqq"); without its word, the common 250.
+inline constexpr size_t DEFAULT_PEER_REQQ = 250;
+// What we say we accept (libtorrent's default), and send in our extension handshake.
+inline constexpr size_t OUR_REQQ = MAX_QUEUED_REQUESTS;
+// Attack: an extension handshake megabytes long.
+inline constexpr size_t MAX_EXTENSION_HANDSHAKE = 64 * 1024;
 // Attack: endless new addresses to ban, growing the ban list.
 inline constexpr size_t MAX_BANNED = 10'000;
 inline constexpr int64_t RECHOKE_INTERVAL_US = 10'000'000;
@@ -135,6 +141,8 @@ private:
     void BanKey(const std::string& key);
     bool OnHandshake(Peer& p, util::ByteSpan frame, int64_t now_us);
     void SendOurState(Peer& p);
+    void OnExtensionHandshake(Peer& p, util::ByteSpan payload);
+    wire::Handshake OurHandshake(const wire::Hash20& info_hash) const;
     void OnMessage(Peer& p, const wire::Message& m, int64_t now_us);
     void OnRequest(Peer& p, const wire::BlockRef& b);
     void OnPiece(Peer& p, uint32_t piece, uint32_t offset, util::ByteSpan data);
