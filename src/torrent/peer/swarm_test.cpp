@@ -1,7 +1,8 @@
 // Swarm, deterministically: two or three swarms joined by an in-memory PeerNetwork that hands
 // every frame to the other side in order, on a simulated clock, with their data in MemoryEnvs.
 // A download completes byte for byte; a peer that sends bad data is banned and the download
-// still completes from the honest one; a silent peer is dropped.
+// still completes from the honest one; a peer's BEP 10 request limit is kept; a silent peer
+// is dropped.
 #include <gtest/gtest.h>
 
 #include <deque>
@@ -94,6 +95,24 @@ public:
     int64_t Now() const { return m_now; }
     size_t Closed() const { return m_closed; }
 
+    // Requests node `from` has sent and not yet had answered by a piece, across its links,
+    // and the most seen at once since Reset.
+    size_t MaxOutstanding(size_t from) const { return from < m_max_outstanding.size() ? m_max_outstanding[from] : 0; }
+    void ResetOutstanding() { std::fill(m_max_outstanding.begin(), m_max_outstanding.end(), 0); }
+
+    // Hands `frame` to node `to` as if its peer on their first link had sent it.
+    void Inject(size_t to, util::Bytes frame) {
+        for (const auto& l : m_links) {
+            if (!l.open || (l.a != to && l.b != to)) continue;
+            const netcore::ConnectionId id = l.a == to ? l.ida : l.idb;
+            m_events.push_back([this, to, id, frame = std::move(frame)] {
+                const util::ByteSpan bytes(frame);
+                m_swarms[to]->OnFrame(id, bytes.first(4), bytes.subspan(4), m_now);
+            });
+            return;
+        }
+    }
+
 private:
     struct Link {
         size_t a, b;                    // node indexes
@@ -126,6 +145,13 @@ private:
         if (l == nullptr) return false;
         const size_t to = l->a == from ? l->b : l->a;
         const netcore::ConnectionId to_id = l->a == from ? l->idb : l->ida;
+        if (m_outstanding.size() < m_swarms.size()) m_outstanding.resize(m_swarms.size(), 0);
+        if (m_max_outstanding.size() < m_swarms.size()) m_max_outstanding.resize(m_swarms.size(), 0);
+        if (frame.size() > 4 && frame[4] == static_cast<uint8_t>(wire::MessageId::Request)) {
+            m_max_outstanding[from] = std::max(m_max_outstanding[from], ++m_outstanding[from]);
+        } else if (frame.size() > 4 && frame[4] == static_cast<uint8_t>(wire::MessageId::Piece) && m_outstanding[to] > 0) {
+            --m_outstanding[to];
+        }
         m_events.push_back([this, to, to_id, frame = std::move(frame)] {
             if (Find(to, to_id) == nullptr) return;
             const util::ByteSpan bytes(frame);
@@ -155,6 +181,8 @@ private:
     netcore::ConnectionId m_next_id = 1;
     int64_t m_now = 1'000'000;
     size_t m_closed = 0;
+    std::vector<size_t> m_outstanding;
+    std::vector<size_t> m_max_outstanding;
 };
 
 struct Node {
@@ -221,6 +249,26 @@ TEST(Swarm, BansAPeerThatSendsBadDataAndStillCompletes) {
     EXPECT_GE(stats.hash_failures, 1u);
     ASSERT_EQ(leech.swarm.Banned().size(), 1u) << leech.log;
     EXPECT_EQ(*leech.swarm.Banned().begin(), "127.0.0.1:1000");  // the liar, not the honest seed
+}
+
+TEST(Swarm, KeepsNoMoreRequestsThanThePeerAccepts) {
+    const Torrent t = MakeTorrent(2'000'000, 65536);
+    FakeNet net;
+    Node seed(t.meta, t.data, true, 1);
+    net.Add(seed.swarm);
+    Node leech(t.meta, t.data, false, 2, {{"127.0.0.1", 1000}});
+    const size_t leech_index = net.Add(leech.swarm);
+    // Once connected, the seed "says" (BEP 10) it takes only 3 queued requests.
+    ASSERT_TRUE(net.Pump([&] { return leech.swarm.Stats().peers == 1; }, 5));
+    const std::string hs = "d4:reqqi3ee";
+    util::Bytes frame = wire::EncodeMessage(wire::Extended{0, util::Bytes(hs.begin(), hs.end())});
+    // Queued behind the seed's own extension handshake and ahead of its unchoke, so the
+    // leecher knows the limit before it asks for anything.
+    net.Inject(leech_index, frame);
+    net.ResetOutstanding();
+    ASSERT_TRUE(net.Pump([&] { return leech.swarm.Complete(); }, 120)) << leech.log;
+    EXPECT_EQ(leech.Contents(), t.data);
+    EXPECT_EQ(net.MaxOutstanding(leech_index), 3u);  // the pipeline filled up to the limit, never past it
 }
 
 TEST(Swarm, DropsAPeerThatNeverHandshakes) {
