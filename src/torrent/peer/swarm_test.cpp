@@ -8,9 +8,9 @@
 #include <deque>
 #include <functional>
 
-#include "crypto/hmac.h"
 #include "storage/memory_env.h"
 #include "torrent/peer/swarm.h"
+#include "torrent/storage/test_torrent.h"
 
 namespace tonari::torrent::peer {
 namespace {
@@ -29,16 +29,7 @@ Torrent MakeTorrent(size_t size, int64_t piece_length) {
     info.Set("name", Value::Str("f.bin"));
     info.Set("length", Value::Int(static_cast<int64_t>(size)));
     info.Set("piece length", Value::Int(piece_length));
-    std::string pieces;
-    for (size_t p = 0; p < size; p += static_cast<size_t>(piece_length)) {
-        const auto h = crypto::Sha1(util::AsBytes(t.data).subspan(p, std::min<size_t>(piece_length, size - p)));
-        pieces.append(reinterpret_cast<const char*>(h.data()), h.size());
-    }
-    info.Set("pieces", Value::Str(pieces));
-    Value top = Value::Dict();
-    top.Set("info", info);
-    const std::string bytes = bencode::Encode(top);
-    t.meta = *metainfo::ParseTorrentFile(util::AsBytes(bytes));
+    t.meta = test::FinishV1(std::move(info), t.data);
     return t;
 }
 

@@ -7,6 +7,7 @@
 #include "storage/memory_env.h"
 #include "torrent/storage/piece_check.h"
 #include "torrent/storage/piece_store.h"
+#include "torrent/storage/test_torrent.h"
 
 namespace tonari::torrent::storage {
 namespace {
@@ -36,16 +37,7 @@ Torrent MakeV1(size_t count, size_t size, int64_t piece) {
         for (size_t b = 0; b < size; ++b) t.data += static_cast<char>((i * 31 + b * 7) & 0xff);
     }
     info.Set("files", files);
-    std::string pieces;
-    for (size_t p = 0; p < t.data.size(); p += static_cast<size_t>(piece)) {
-        const auto h = crypto::Sha1(util::AsBytes(t.data).subspan(p, std::min<size_t>(piece, t.data.size() - p)));
-        pieces.append(reinterpret_cast<const char*>(h.data()), h.size());
-    }
-    info.Set("pieces", Value::Str(pieces));
-    Value top = Value::Dict();
-    top.Set("info", info);
-    const std::string bytes = bencode::Encode(top);
-    t.meta = *metainfo::ParseTorrentFile(util::AsBytes(bytes));
+    t.meta = test::FinishV1(std::move(info), t.data);
     return t;
 }
 
