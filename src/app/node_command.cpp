@@ -10,6 +10,7 @@
 
 #include "app/logger.h"
 #include "app/node_args.h"
+#include "app/stop_signals.h"
 #include "bitcoin/node/node_context.h"
 #include "bitcoin/node/rpc_blockchain.h"
 #include "bitcoin/node/rpc_mempool.h"
@@ -167,11 +168,7 @@ int RunNode(int argc, const char* const argv[]) {
     for (const auto& w : args.Warnings()) log.Info("Warning: " + w);
 
     // Signals go to one thread that waits for them; every other thread inherits the mask.
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    StopSignals signals;
 
     log.Info("Tonari node starting: chain " + args.ChainName() + ", data directory " + settings->net_dir.string());
     bitcoin::node::NodeStorageOptions storage;
@@ -318,8 +315,7 @@ int RunNode(int argc, const char* const argv[]) {
     }
 
     std::thread signal_waiter([&ctx, &signals, &log] {
-        int sig = 0;
-        sigwait(&signals, &sig);
+        const int sig = signals.Wait();
         if (!ctx.ShutdownRequested()) log.Info(std::string("Received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", shutting down");
         ctx.RequestShutdown();
     });

@@ -4,7 +4,6 @@
 // Its own CLI11 parser, as `node` and `cli` have theirs, so main.cpp stays a dispatcher.
 #include "app/torrent_command.h"
 
-#include <signal.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -15,6 +14,8 @@
 #include <iterator>
 
 #include "app/progress_line.h"
+#include "app/stop_signals.h"
+#include "app/torrent_tracker_command.h"
 #include "storage/env.h"
 #include "torrent/create/create.h"
 #include "torrent/metainfo/magnet.h"
@@ -282,6 +283,8 @@ struct TransferOptions {
     std::string max_down;      // "8M": a download rate limit
     bool sequential = false;
     bool super_seed = false;   // seed: BEP 16
+    std::vector<std::string> trackers;  // announce URLs added to the torrent's own
+    bool no_trackers = false;           // leave out the torrent's own trackers
 };
 
 // `get` and `seed`: one torrent in the terminal until it is done (or forever, seeding), with
@@ -310,6 +313,8 @@ int RunTransfer(const TransferOptions& o, bool seed_mode) {
         }
         options.connect.push_back(*ep);
     }
+    if (!o.no_trackers) options.trackers = meta->trackers;
+    for (const auto& t : o.trackers) options.trackers.push_back({t});
     options.max_peers = o.max_peers;
     options.sequential = o.sequential;
     options.super_seed = o.super_seed;
@@ -321,12 +326,8 @@ int RunTransfer(const TransferOptions& o, bool seed_mode) {
         }
     }
 
-    // SIGINT/SIGTERM are taken by sigtimedwait below, so they end the loop cleanly.
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    // SIGINT/SIGTERM are waited for below, so they end the loop cleanly.
+    StopSignals signals;
 
     const bool tty = ::isatty(STDERR_FILENO) != 0;
     ProgressLine progress(std::cerr, tty);
@@ -354,8 +355,7 @@ int RunTransfer(const TransferOptions& o, bool seed_mode) {
     bool announced_complete = first.pieces_have == first.pieces_total;
     int exit_code = 0;
     while (true) {
-        const timespec wait{0, 250'000'000};
-        if (sigtimedwait(&signals, nullptr, &wait) > 0) {
+        if (signals.WaitFor(std::chrono::milliseconds(250)) != 0) {
             progress.Finish("stopping");
             exit_code = seed_mode || announced_complete ? 0 : 1;
             break;
@@ -437,6 +437,8 @@ int RunTorrent(int argc, char** argv) {
         cmd->add_option("--connect", transfer.connect, "A peer to connect to and keep, HOST:PORT (repeatable)");
         cmd->add_option("--max-peers", transfer.max_peers, "Connections accepted at once")->capture_default_str();
         cmd->add_option("--max-down", transfer.max_down, "Download rate limit per connection, bytes per second or with K or M");
+        cmd->add_option("--tracker", transfer.trackers, "Also announce to this tracker URL, http:// or udp:// (repeatable)");
+        cmd->add_flag("--no-trackers", transfer.no_trackers, "Leave out the torrent's own trackers (those given with --tracker are still used)");
     };
     CLI::App* get = app.add_subcommand("get", "Download a torrent, checking every piece; exit 0 once complete");
     get->add_option("torrent", transfer.source, "The .torrent file")->required();
@@ -450,6 +452,13 @@ int RunTorrent(int argc, char** argv) {
     seed->add_flag("--super-seed", transfer.super_seed,
                    "Offer pieces a few at a time so each leaves this seed about once (BEP 16): for the "
                    "first seeder of new content");
+
+    TrackerCommandOptions tracker_options;
+    CLI::App* tracker = app.add_subcommand("tracker", "Run a BitTorrent tracker (HTTP and UDP on one port) until stopped");
+    tracker->add_option("--port", tracker_options.port, "Port for both HTTP and UDP (0: any free port)")->capture_default_str();
+    tracker->add_option("--bind", tracker_options.bind, "Address to serve on")->capture_default_str();
+    tracker->add_option("--interval", tracker_options.interval_s, "Seconds between a client's announces")->capture_default_str();
+    tracker->add_flag("!--no-udp", tracker_options.udp, "Serve HTTP only");
 
     try {
         app.parse(argc, argv);
@@ -468,6 +477,7 @@ int RunTorrent(int argc, char** argv) {
     if (*info) return RunInfo(source, json);
     if (*get) return RunTransfer(transfer, false);
     if (*seed) return RunTransfer(transfer, true);
+    if (*tracker) return RunTrackerServer(tracker_options);
     return 1;
 }
 

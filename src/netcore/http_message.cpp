@@ -5,20 +5,11 @@
 #include <cctype>
 #include <charconv>
 
+#include "netcore/http_text.h"
+
 namespace tonari::netcore {
 namespace {
 
-std::string Lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-    return out;
-}
-
-std::string_view Trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
 
 bool IsTokenChar(char c) {
     return std::isalnum(static_cast<unsigned char>(c)) != 0 || std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
@@ -27,12 +18,12 @@ bool IsTokenChar(char c) {
 bool IsToken(std::string_view s) { return !s.empty() && std::all_of(s.begin(), s.end(), IsTokenChar); }
 
 bool HasToken(std::string_view list, std::string_view token) {
-    const std::string lower = Lower(list);
+    const std::string lower = AsciiLower(list);
     size_t pos = 0;
     while (pos <= lower.size()) {
         size_t comma = lower.find(',', pos);
         if (comma == std::string::npos) comma = lower.size();
-        if (Trim(std::string_view(lower).substr(pos, comma - pos)) == token) return true;
+        if (TrimBlanks(std::string_view(lower).substr(pos, comma - pos)) == token) return true;
         pos = comma + 1;
     }
     return false;
@@ -186,7 +177,7 @@ bool HttpRequestParser::ParseHead(std::string_view head) {
             Fail(431, "too many header lines");
             return false;
         }
-        m_request.headers.emplace_back(Lower(line.substr(0, colon)), std::string(Trim(line.substr(colon + 1))));
+        m_request.headers.emplace_back(AsciiLower(line.substr(0, colon)), std::string(TrimBlanks(line.substr(colon + 1))));
     }
 
     if (const auto te = m_request.Header("transfer-encoding")) {

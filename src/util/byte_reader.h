@@ -44,6 +44,10 @@ public:
         return (static_cast<uint32_t>(b[0]) << 24) | (static_cast<uint32_t>(b[1]) << 16) |
                (static_cast<uint32_t>(b[2]) << 8) | static_cast<uint32_t>(b[3]);
     }
+    uint64_t ReadU64BE() {
+        const uint64_t high = ReadU32BE();
+        return (high << 32) | ReadU32BE();
+    }
 
     // A view of the next n bytes (valid while the underlying buffer lives), or empty on failure.
     ByteSpan ReadSpan(size_t n) {

@@ -29,6 +29,10 @@ public:
         m_buf.push_back(static_cast<uint8_t>(v >> 8));
         m_buf.push_back(static_cast<uint8_t>(v));
     }
+    void WriteU64BE(uint64_t v) {
+        WriteU32BE(static_cast<uint32_t>(v >> 32));
+        WriteU32BE(static_cast<uint32_t>(v));
+    }
     void WriteBytes(ByteSpan b) { m_buf.insert(m_buf.end(), b.begin(), b.end()); }
 
     const Bytes& data() const { return m_buf; }

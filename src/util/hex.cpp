@@ -6,14 +6,14 @@ namespace {
 
 constexpr char DIGITS[] = "0123456789abcdef";
 
-int HexValue(char c) {
+}  // namespace
+
+int HexDigitValue(char c) {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     return -1;
 }
-
-}  // namespace
 
 std::string HexEncode(ByteSpan bytes) {
     std::string out(bytes.size() * 2, '\0');
@@ -38,8 +38,8 @@ std::optional<Bytes> HexDecode(std::string_view hex) {
     if (hex.size() % 2 != 0) return std::nullopt;
     Bytes out(hex.size() / 2);
     for (size_t i = 0; i < out.size(); ++i) {
-        const int hi = HexValue(hex[2 * i]);
-        const int lo = HexValue(hex[2 * i + 1]);
+        const int hi = HexDigitValue(hex[2 * i]);
+        const int lo = HexDigitValue(hex[2 * i + 1]);
         if (hi < 0 || lo < 0) return std::nullopt;
         out[i] = static_cast<uint8_t>((hi << 4) | lo);
     }
@@ -49,7 +49,7 @@ std::optional<Bytes> HexDecode(std::string_view hex) {
 bool IsHex(std::string_view s) {
     if (s.empty() || s.size() % 2 != 0) return false;
     for (char c : s) {
-        if (HexValue(c) < 0) return false;
+        if (HexDigitValue(c) < 0) return false;
     }
     return true;
 }

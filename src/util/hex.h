@@ -20,4 +20,7 @@ std::optional<Bytes> HexDecode(std::string_view hex);
 
 bool IsHex(std::string_view s);
 
+// The value of one hex digit, either case; -1 for anything else.
+int HexDigitValue(char c);
+
 }  // namespace tonari::util

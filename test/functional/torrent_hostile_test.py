@@ -27,7 +27,7 @@ import time
 
 from checks import run_test
 from node_process import wait_until, wait_while_progressing
-from torrent_process import TorrentProcess
+from torrent_process import TorrentProcess, digests  # noqa: E402
 import torrent_peer as tp
 
 PIECE = 64 << 10
@@ -51,11 +51,6 @@ def make_content(folder):
     folder.mkdir(parents=True)
     for name, size in SIZES.items():
         (folder / name).write_bytes(rng.randbytes(size))
-
-
-def digests(folder):
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def on_disk(folder):
@@ -192,8 +187,8 @@ def body(r, opts, tmp):
             ("b: request of length 0", tp.request(0, 0, 0), "malformed message: request: block length 0"),
             ("c: bitfield of the wrong size", tp.message(tp.BITFIELD, bytes(len(good_bits) - 1)),
              "bitfield of the wrong size"),
-            ("d: bitfield after another message", tp.message(tp.INTERESTED) + tp.message(tp.BITFIELD, good_bits),
-             "bitfield after other messages"),
+            ("d: a later bitfield taking back a piece", tp.have(0) + tp.message(tp.BITFIELD, good_bits),
+             "bitfield takes back pieces"),
             ("e: have for piece 10**6", tp.have(10 ** 6), "have for a piece that does not exist"),
             ("f: a second handshake", tp.handshake(info_hash), "a second handshake"),
         ]

@@ -1,6 +1,7 @@
 """A `tonari torrent get|seed` child process for functional tests: its own folder and port on
 loopback, its output kept in files, and the facts the tests need read from that output
 (listening port, completion, bytes downloaded and uploaded)."""
+import hashlib
 import itertools
 import pathlib
 import re
@@ -11,6 +12,27 @@ import time
 from node_process import free_port
 
 _instances = itertools.count()
+
+
+def digests(folder):
+    """{relative path: sha256 hex} of every file under folder (aria2's control files left out)."""
+    folder = pathlib.Path(folder)
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.endswith(".aria2")}
+
+
+def stop_process(proc, timeout=30):
+    """SIGTERM, then wait; SIGKILL if it hangs. Returns the exit code (None if never started)."""
+    if proc is None:
+        return None
+    if proc.poll() is not None:
+        return proc.returncode
+    proc.send_signal(signal.SIGTERM)
+    try:
+        return proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return proc.wait()
 
 
 class TorrentProcess:
@@ -57,14 +79,7 @@ class TorrentProcess:
 
     def stop(self, timeout=30):
         """SIGTERM, then wait; returns the exit code (SIGKILL if it hangs)."""
-        if not self.running():
-            return self.proc.returncode if self.proc else None
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            return self.proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            return self.proc.wait()
+        return stop_process(self.proc, timeout)
 
     def kill(self):
         if self.running():
@@ -91,3 +106,43 @@ class TorrentProcess:
                 return False
             time.sleep(0.02)
         return False
+
+
+class TrackerProcess:
+    """`tonari torrent tracker` on a free loopback port (HTTP and UDP on the same number)."""
+
+    def __init__(self, tonari, folder, interval=10):
+        self.folder = pathlib.Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.port = free_port()
+        self.args = [tonari, "torrent", "tracker", "--bind", "127.0.0.1", "--port", str(self.port),
+                     "--interval", str(interval)]
+        self.out_path = self.folder / "tracker.out"
+        self.proc = None
+
+    @property
+    def http(self):
+        return f"http://127.0.0.1:{self.port}/announce"
+
+    @property
+    def udp(self):
+        return f"udp://127.0.0.1:{self.port}/announce"
+
+    def start(self):
+        with open(self.out_path, "ab") as out:
+            self.proc = subprocess.Popen(self.args, stdout=out, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and self.proc.poll() is None:
+            if "/announce" in self.output():
+                return self
+            time.sleep(0.02)
+        raise RuntimeError(f"tracker did not start: {self.output()[-300:]}")
+
+    def output(self):
+        return self.out_path.read_text(errors="replace") if self.out_path.exists() else ""
+
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self, timeout=30):
+        return stop_process(self.proc, timeout)

@@ -7,7 +7,6 @@ the size) however many download. Then a downloader is killed with SIGKILL half-w
 restarted: it keeps every piece it had checked and fetches only the rest. Last, the same
 torrent moves over IPv6 loopback.
 """
-import hashlib
 import os
 import pathlib
 import random
@@ -17,7 +16,7 @@ import time
 
 from checks import run_test
 from node_process import wait_until
-from torrent_process import TorrentProcess
+from torrent_process import TorrentProcess, digests  # noqa: E402
 
 LEECHERS = 8
 SIZE = 64 << 20
@@ -31,11 +30,6 @@ def make_content(folder):
     for name, size in sizes.items():
         (folder / name).write_bytes(rng.randbytes(size))
     return sizes
-
-
-def digests(folder):
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def body(r, opts, tmp):

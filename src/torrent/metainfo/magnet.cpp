@@ -2,53 +2,14 @@
 #include "torrent/metainfo/magnet.h"
 
 #include "util/hex.h"
+#include "util/percent.h"
 
 namespace tonari::torrent::metainfo {
 
+using util::PercentDecode;
+using util::PercentEncode;
+
 namespace {
-
-int HexDigit(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-bool PercentDecode(std::string_view in, std::string& out) {
-    out.clear();
-    for (size_t i = 0; i < in.size(); ++i) {
-        if (in[i] == '+') {
-            out += ' ';
-        } else if (in[i] == '%') {
-            if (i + 2 >= in.size()) return false;
-            const int hi = HexDigit(in[i + 1]);
-            const int lo = HexDigit(in[i + 2]);
-            if (hi < 0 || lo < 0) return false;
-            out += static_cast<char>((hi << 4) | lo);
-            i += 2;
-        } else {
-            out += in[i];
-        }
-    }
-    return true;
-}
-
-std::string PercentEncode(std::string_view in) {
-    static constexpr char HEX[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : in) {
-        const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-                           c == '_' || c == '.' || c == '~';
-        if (plain) {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += HEX[c >> 4];
-            out += HEX[c & 15];
-        }
-    }
-    return out;
-}
 
 bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
     if (s.size() < prefix.size()) return false;

@@ -45,6 +45,7 @@ struct Swarm::Peer {
     bool extensions = false;              // BEP 10 on both sides
     size_t reqq = DEFAULT_PEER_REQQ;      // requests it accepts queued (BEP 10 "reqq")
     std::string client;                   // its extension handshake's "v"
+    wire::Hash20 peer_id{};
     bool super = false;    // served as a super-seed (chosen at the handshake)
     int unrequested_blocks = 0;
     int chokes = 0;        // chokes received in the current minute
@@ -124,6 +125,15 @@ void Swarm::OnConnected(const netcore::ConnectionInfo& info, uint64_t tag, int64
 
 void Swarm::OnConnectFailed(const netcore::PeerEndpoint& remote, uint64_t tag, const std::string& reason) {
     m_dialling.erase(tag);
+    if (Candidate* c = CandidateOf(tag)) {
+        m_candidate_tags.erase(tag);
+        c->tag = 0;
+        if (++c->failures >= MAX_CANDIDATE_FAILURES) {
+            m_candidates.erase(c->endpoint.ToString());
+        } else {
+            c->next_try_us = m_now_us + (CANDIDATE_RETRY_US << (c->failures - 1));
+        }
+    }
     m_log("peer " + remote.ToString() + ": connect failed: " + reason);
 }
 
@@ -135,6 +145,20 @@ void Swarm::OnDisconnected(netcore::ConnectionId id, const std::string& reason) 
     ReturnRequests(p);
     m_picker.RemovePeerPieces(p.has);
     if (p.tag != 0) m_dialling.erase(p.tag);
+    if (Candidate* c = CandidateOf(p.tag)) {
+        m_candidate_tags.erase(p.tag);
+        c->tag = 0;
+        c->seed = p.handshaken && p.has_count == m_picker.PieceCount();
+        // Closed before a handshake (ourselves behind another address, a peer refusing this
+        // torrent) or soon after one (a peer whose slots are full): a failure, so it is tried
+        // less and less often and given up after a few.
+        const bool short_lived = !p.handshaken || m_now_us - p.connected_us < CANDIDATE_RETRY_US;
+        if (short_lived && ++c->failures >= MAX_CANDIDATE_FAILURES) {
+            m_candidates.erase(c->endpoint.ToString());
+        } else {
+            c->next_try_us = m_now_us + (CANDIDATE_RETRY_US << std::max(c->failures - 1, 0));
+        }
+    }
     if (m_optimistic == id) m_optimistic = 0;
     const bool had_slot = p.handshaken && !p.am_choking;
     m_peers.erase(it);
@@ -161,9 +185,24 @@ bool Swarm::OnHandshake(Peer& p, util::ByteSpan frame, int64_t now_us) {
         return false;
     }
     if (h->peer_id == m_options.peer_id) {
+        // A tracker lists us among the peers; remember not to dial that address again.
+        if (Candidate* c = CandidateOf(p.tag)) c->self = true;
         Drop(p, "connected to ourselves");
         return false;
     }
+    for (auto& [id, other] : m_peers) {
+        if (other.get() == &p || !other->handshaken || other->dropped || other->peer_id != h->peer_id) continue;
+        // Two connections to one peer (both dialled at once): both sides keep the one opened
+        // by the lower peer id, so they never drop both.
+        const bool keep_ours = m_options.peer_id < h->peer_id;
+        if (p.inbound == keep_ours) {
+            Drop(p, "already connected to this peer");
+            return false;
+        }
+        Drop(*other, "already connected to this peer");
+        break;
+    }
+    p.peer_id = h->peer_id;
     if (p.inbound && m_net) m_net->Send(p.id, wire::EncodeHandshake(OurHandshake(ours)));
     p.handshaken = true;
     p.fast = h->SupportsFast();
@@ -174,6 +213,12 @@ bool Swarm::OnHandshake(Peer& p, util::ByteSpan frame, int64_t now_us) {
         bencode::Value hs = bencode::Value::Dict();
         hs.Set("m", bencode::Value::Dict());
         hs.Set("reqq", bencode::Value::Int(static_cast<int64_t>(OUR_REQQ)));
+        // Our listening port, so a peer that we dialled (or that saw an ephemeral port) can
+        // pass on an address where we take connections.
+        if (m_net) {
+            const auto listening = m_net->ListenEndpoints();
+            if (!listening.empty() && listening.front().port != 0) hs.Set("p", bencode::Value::Int(listening.front().port));
+        }
         hs.Set("v", bencode::Value::Str("Tonari 0.1.0"));
         const std::string body = bencode::Encode(hs);
         Send(p, wire::Extended{0, util::Bytes(body.begin(), body.end())});
@@ -283,8 +328,23 @@ void Swarm::OnFrame(netcore::ConnectionId id, util::ByteSpan header, util::ByteS
 void Swarm::OnMessage(Peer& p, const wire::Message& msg, int64_t now_us) {
     const uint64_t pieces = m_picker.PieceCount();
     if (const auto* bf = std::get_if<wire::Bitfield>(&msg)) {
-        if (p.got_first_message) return Drop(p, "bitfield after other messages");
         if (!wire::BitfieldValid(bf->bits, static_cast<uint32_t>(pieces))) return Drop(p, "bitfield of the wrong size");
+        if (p.got_first_message) {
+            // aria2 sends a fresh bitfield instead of a run of haves. Accepted as a batch of
+            // haves; one that takes pieces back is a lie about availability.
+            std::vector<bool> added(pieces, false);
+            for (uint64_t i = 0; i < pieces; ++i) {
+                const bool bit = wire::BitfieldGet(bf->bits, static_cast<uint32_t>(i));
+                if (p.has[i] && !bit) return Drop(p, "bitfield takes back pieces");
+                added[i] = bit && !p.has[i];
+            }
+            for (uint64_t i = 0; i < pieces; ++i) {
+                if (added[i]) p.has[i] = true;
+            }
+            p.has_count = static_cast<uint64_t>(std::count(p.has.begin(), p.has.end(), true));
+            m_picker.AddPeerPieces(added);
+            return UpdateInterest(p);
+        }
         for (uint64_t i = 0; i < pieces; ++i) p.has[i] = wire::BitfieldGet(bf->bits, static_cast<uint32_t>(i));
         p.has_count = static_cast<uint64_t>(std::count(p.has.begin(), p.has.end(), true));
         m_picker.AddPeerPieces(p.has);
@@ -632,6 +692,11 @@ void Swarm::Tick(int64_t now_us) {
             if (now_us - p->connected_us > HANDSHAKE_TIMEOUT_US) drops.emplace_back(id, "no handshake in time");
             continue;
         }
+        // Two seeds have nothing to say; a peer we found ourselves is not kept for nothing.
+        if (Seeding() && p->has_count == m_picker.PieceCount() && m_candidate_tags.count(p->tag)) {
+            drops.emplace_back(id, "both seeds");
+            continue;
+        }
         for (auto it = p->requested.begin(); it != p->requested.end();) {
             if (now_us - it->second > REQUEST_TIMEOUT_US) {
                 m_picker.Unrequest(it->first, id);
@@ -654,6 +719,10 @@ void Swarm::Tick(int64_t now_us) {
         m_next_rechoke_us = now_us + RECHOKE_INTERVAL_US;
         Rechoke(now_us);
     }
+    if (now_us >= m_next_candidate_dial_us) {
+        m_next_candidate_dial_us = now_us + CANDIDATE_DIAL_INTERVAL_US;
+        DialCandidates(now_us);
+    }
     if (m_net && now_us >= m_next_reconnect_us) {
         m_next_reconnect_us = now_us + RECONNECT_INTERVAL_US;
         for (size_t i = 0; i < m_options.keep_connected.size(); ++i) {
@@ -662,6 +731,60 @@ void Swarm::Tick(int64_t now_us) {
         }
     }
     for (auto& [id, p] : m_peers) RequestMore(*p);
+}
+
+// --- discovered peers -------------------------------------------------------------------
+
+Swarm::Candidate* Swarm::CandidateOf(uint64_t tag) {
+    const auto it = m_candidate_tags.find(tag);
+    if (it == m_candidate_tags.end()) return nullptr;
+    const auto c = m_candidates.find(it->second);
+    return c == m_candidates.end() ? nullptr : &c->second;
+}
+
+void Swarm::AddCandidates(const std::vector<netcore::PeerEndpoint>& peers) {
+    if (m_candidates.size() + peers.size() > MAX_CANDIDATES) {
+        // Full: room is made by forgetting peers that failed us, or that are seeds while we seed.
+        std::erase_if(m_candidates, [&](const auto& e) {
+            return e.second.tag == 0 && (e.second.failures > 0 || e.second.self || (e.second.seed && Seeding()));
+        });
+    }
+    for (const auto& e : peers) {
+        if (m_candidates.size() >= MAX_CANDIDATES) break;
+        if (e.port == 0 || m_banned.count(AddressKey(e))) continue;
+        if (std::find(m_options.keep_connected.begin(), m_options.keep_connected.end(), e) != m_options.keep_connected.end()) continue;
+        Candidate& c = m_candidates[e.ToString()];
+        c.endpoint = e;
+    }
+}
+
+void Swarm::DialCandidates(int64_t now_us) {
+    if (!m_net || m_error || m_candidates.empty()) return;
+    // Trackers list us among the peers: our own listening address is never dialled.
+    const auto listening = m_net->ListenEndpoints();
+    auto is_us = [&](const netcore::PeerEndpoint& e) {
+        for (const auto& l : listening) {
+            const bool any = l.address == "0.0.0.0" || l.address == "::";
+            if (l.port == e.port && (l.address == e.address || (any && IsLoopback(e.address)))) return true;
+        }
+        return false;
+    };
+    size_t outbound = m_candidate_tags.size();
+    for (const auto& [id, p] : m_peers) {
+        if (!p->inbound && CandidateOf(p->tag) == nullptr) ++outbound;  // keep_connected peers count too
+    }
+    for (auto& [key, c] : m_candidates) {
+        if (outbound >= m_options.max_outbound) break;
+        if (c.tag != 0 || c.self || c.next_try_us > now_us || (c.seed && Seeding()) || is_us(c.endpoint)) continue;
+        if (m_banned.count(AddressKey(c.endpoint))) continue;
+        bool connected = false;
+        for (const auto& [id, p] : m_peers) connected = connected || p->remote == c.endpoint;
+        if (connected) continue;
+        c.tag = m_next_candidate_tag++;
+        m_candidate_tags[c.tag] = key;
+        ++outbound;
+        m_net->Connect(c.endpoint, c.tag);
+    }
 }
 
 SwarmStats Swarm::Stats() const {

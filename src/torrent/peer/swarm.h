@@ -80,10 +80,20 @@ inline constexpr int64_t RECONNECT_INTERVAL_US = 3'000'000;
 inline constexpr size_t SUPER_SEED_OFFERS = 4;
 inline constexpr int64_t SUPER_SEED_GRACE_US = 2'000'000;
 
+// Attack: a tracker (or, later, PEX or the DHT) handing out endless addresses, each remembered.
+inline constexpr size_t MAX_CANDIDATES = 2000;
+// A discovered peer we could not reach is tried again after this, doubled each time, and
+// forgotten after MAX_CANDIDATE_FAILURES tries.
+inline constexpr int64_t CANDIDATE_RETRY_US = 30'000'000;
+inline constexpr int MAX_CANDIDATE_FAILURES = 4;
+// Discovered peers are dialled no more often than this.
+inline constexpr int64_t CANDIDATE_DIAL_INTERVAL_US = 500'000;
+
 struct SwarmOptions {
     wire::Hash20 peer_id{};
     size_t unchoke_slots = 4;  // plus one optimistic
     std::vector<netcore::PeerEndpoint> keep_connected;  // dialled, and dialled again if lost
+    size_t max_outbound = 30;  // connections opened to discovered peers (trackers) at once
     uint64_t seed = 1;         // the picker's random choices
     bool sequential = false;
     // BEP 16 for an initial seeder: offer pieces one by one (via have) instead of a bitfield,
@@ -112,6 +122,10 @@ class Swarm {
 public:
     Swarm(const metainfo::Metainfo& meta, storage::PieceStore& store, SwarmOptions options, LogFn log);
     ~Swarm();
+
+    // Peers learnt from a tracker: remembered (bounded) and dialled while we have room.
+    void AddCandidates(const std::vector<netcore::PeerEndpoint>& peers);
+    size_t CandidateCount() const { return m_candidates.size(); }
 
     // Pieces found good on disk before starting (a recheck or resume data).
     void MarkHave(uint64_t piece);
@@ -157,6 +171,9 @@ private:
     void OfferPieces(Peer& p);
     void UnchokeNext();
     Peer* Find(netcore::ConnectionId id);
+    void DialCandidates(int64_t now_us);
+    struct Candidate;
+    Candidate* CandidateOf(uint64_t tag);
 
     const metainfo::Metainfo& m_meta;
     storage::PieceStore& m_store;
@@ -167,6 +184,18 @@ private:
     std::map<netcore::ConnectionId, std::unique_ptr<Peer>> m_peers;
     std::set<std::string> m_banned;
     std::set<uint64_t> m_dialling;  // tags (keep_connected index + 1) with a dial or connection open
+    struct Candidate {
+        netcore::PeerEndpoint endpoint;
+        int64_t next_try_us = 0;
+        int failures = 0;
+        uint64_t tag = 0;      // nonzero while dialled or connected
+        bool self = false;     // it was us: never again
+        bool seed = false;     // it had everything when we last spoke
+    };
+    std::map<std::string, Candidate> m_candidates;     // by "address:port"
+    std::map<uint64_t, std::string> m_candidate_tags;  // tag -> key, while in use
+    uint64_t m_next_candidate_tag = uint64_t{1} << 32;  // above every keep_connected tag
+    int64_t m_next_candidate_dial_us = 0;
     std::optional<std::string> m_error;
     int64_t m_now_us = 0;
     int64_t m_next_rechoke_us = 0;

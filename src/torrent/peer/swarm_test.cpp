@@ -274,5 +274,38 @@ TEST(Swarm, DropsAPeerThatNeverHandshakes) {
     EXPECT_TRUE(dropped) << seed.log;
 }
 
+TEST(Swarm, DownloadsFromPeersATrackerGaveAndNeverDialsItself) {
+    const Torrent t = MakeTorrent(300'000, 32768);
+    FakeNet net;
+    Node seed(t.meta, t.data, true, 1);
+    net.Add(seed.swarm);
+    Node leech(t.meta, t.data, false, 2);  // nothing to keep: every peer comes from the "tracker"
+    net.Add(leech.swarm);
+    // A tracker's answer lists the seed, the leecher itself, and the seed again.
+    leech.swarm.AddCandidates({{"127.0.0.1", 1000}, {"127.0.0.1", 1001}, {"127.0.0.1", 1000}});
+    EXPECT_EQ(leech.swarm.CandidateCount(), 2u);
+    ASSERT_TRUE(net.Pump([&] { return leech.swarm.Complete(); }, 60)) << leech.log;
+    EXPECT_EQ(leech.Contents(), t.data);
+    // Long past every retry interval: our own listening address is never dialled.
+    net.Pump([] { return false; }, 200);
+    size_t self_dials = 0;
+    for (size_t at = leech.log.find("connected to ourselves"); at != std::string::npos;
+         at = leech.log.find("connected to ourselves", at + 1)) {
+        ++self_dials;
+    }
+    EXPECT_EQ(self_dials, 0u) << leech.log;
+}
+
+TEST(Swarm, RemembersABoundedNumberOfCandidates) {
+    const Torrent t = MakeTorrent(100'000, 32768);
+    Node leech(t.meta, t.data, false, 2);
+    std::vector<netcore::PeerEndpoint> flood;
+    for (uint32_t i = 0; i < 3 * MAX_CANDIDATES; ++i) {
+        flood.push_back({"10." + std::to_string(i >> 16 & 255) + "." + std::to_string(i >> 8 & 255) + "." + std::to_string(i & 255), 6881});
+    }
+    leech.swarm.AddCandidates(flood);
+    EXPECT_EQ(leech.swarm.CandidateCount(), MAX_CANDIDATES);
+}
+
 }  // namespace
 }  // namespace tonari::torrent::peer

@@ -11,6 +11,7 @@
 #include "crypto/random.h"
 #include "torrent/storage/piece_check.h"
 #include "torrent/storage/piece_store.h"
+#include "torrent/tracker/announcer.h"
 #include "util/serial_executor.h"
 #include "util/worker_pool.h"
 
@@ -43,7 +44,7 @@ class Session::Impl final : public netcore::PeerNetworkEvents {
 public:
     Impl(tonari::storage::Env& env, const metainfo::Metainfo& meta, const std::filesystem::path& dir, peer::SwarmOptions options,
          peer::LogFn log)
-        : m_store(env, meta, dir), m_swarm(meta, m_store, std::move(options), std::move(log)) {}
+        : m_log(log), m_store(env, meta, dir), m_swarm(meta, m_store, std::move(options), std::move(log)) {}
 
     // --- PeerNetworkEvents: on the io thread, handed to the strand ----------------------
     void OnConnected(const netcore::ConnectionInfo& info, uint64_t tag) override {
@@ -90,13 +91,47 @@ public:
         }
     }
 
+    void StartAnnouncer(const metainfo::Metainfo& meta, const SessionOptions& options, const wire::Hash20& peer_id) {
+        tracker::AnnouncerOptions a;
+        a.tiers = options.trackers;
+        // A hybrid is announced under both hashes, so v1-only and v2 clients both find it.
+        if (meta.HasV1()) a.info_hashes.push_back(meta.info_hashes.HandshakeHash());
+        if (meta.HasV2()) {
+            tracker::Hash20 v2{};
+            std::copy_n(meta.info_hashes.v2->begin(), 20, v2.begin());
+            if (a.info_hashes.empty() || a.info_hashes.front() != v2) a.info_hashes.push_back(v2);
+        }
+        a.peer_id = peer_id;
+        const auto endpoints = m_network->ListenEndpoints();
+        a.port = endpoints.empty() ? 0 : endpoints.front().port;
+        a.numwant = options.numwant;
+        a.seed = options.seed;
+        const uint64_t content = meta.ContentSize();
+        m_announcer = std::make_unique<tracker::Announcer>(
+            std::move(a),
+            [this, content] {
+                const auto s = m_strand.Run([this] { return m_swarm.Stats(); });
+                return tracker::TransferTotals{s.uploaded, s.downloaded, content - std::min(content, s.bytes_have)};
+            },
+            [this](std::vector<netcore::PeerEndpoint> peers) {
+                m_strand.Post([this, peers = std::move(peers)] { m_swarm.AddCandidates(peers); });
+            },
+            m_log);
+    }
+
     void StartTicker() {
         m_ticker = std::thread([this] {
             std::unique_lock lock(m_mutex);
             while (!m_stop) {
                 m_wake.wait_for(lock, TICK);
                 if (m_stop) break;
-                m_strand.Post([this] { m_swarm.Tick(NowUs()); });
+                m_strand.Post([this] {
+                    m_swarm.Tick(NowUs());
+                    if (!m_was_complete && m_swarm.Complete()) {
+                        m_was_complete = true;
+                        if (m_announcer) m_announcer->Completed();
+                    }
+                });
             }
         });
     }
@@ -109,6 +144,7 @@ public:
         }
         m_wake.notify_all();
         if (m_ticker.joinable()) m_ticker.join();
+        if (m_announcer) m_announcer->Stop();  // says "stopped" while the strand still answers
         if (m_network) m_network->Stop();  // delivers the last events onto the strand
         m_strand.Run([this] {
             m_swarm.SetNetwork(nullptr);
@@ -116,9 +152,12 @@ public:
         });
     }
 
+    peer::LogFn m_log;
     storage::PieceStore m_store;
     peer::Swarm m_swarm;
     std::unique_ptr<netcore::PeerNetwork> m_network;
+    std::unique_ptr<tracker::Announcer> m_announcer;
+    bool m_was_complete = false;  // on the strand
     std::mutex m_mutex;
     std::condition_variable m_wake;
     bool m_stop = false;
@@ -137,6 +176,8 @@ util::Result<std::unique_ptr<Session>, std::string> Session::Start(tonari::stora
                                                                     const RecheckProgress& recheck_progress) {
     peer::SwarmOptions swarm;
     swarm.peer_id = MakePeerId();
+    const wire::Hash20 swarm_peer_id = swarm.peer_id;
+    swarm.max_outbound = std::max<size_t>(options.max_peers / 2, 8);
     swarm.keep_connected = options.connect;
     swarm.sequential = options.sequential;
     swarm.super_seed = options.super_seed;
@@ -148,7 +189,8 @@ util::Result<std::unique_ptr<Session>, std::string> Session::Start(tonari::stora
     netcore::PeerNetworkOptions net;
     net.listen = options.listen;
     net.max_inbound = options.max_peers;
-    net.max_outbound = std::max<size_t>(options.connect.size(), 8);
+    // Room for the peers we keep and for those the trackers give (the swarm's own limit).
+    net.max_outbound = options.connect.size() + std::max<size_t>(options.max_peers / 2, 8);
     net.recv_rate_bytes_per_sec = options.max_download_bytes_per_sec;
     net.format.header_size = wire::FRAME_HEADER_SIZE;
     net.format.payload_length = [](util::ByteSpan header) -> util::Result<size_t, std::string> {
@@ -172,6 +214,8 @@ util::Result<std::unique_ptr<Session>, std::string> Session::Start(tonari::stora
     });
     ready.set_value(started_network);
     impl->m_strand.Run([] {});  // the network is in place before Start returns
+    impl->m_was_complete = impl->m_strand.Run([raw] { return raw->m_swarm.Complete(); });
+    if (!options.trackers.empty()) impl->StartAnnouncer(meta, options, swarm_peer_id);
     impl->StartTicker();
     return std::unique_ptr<Session>(new Session(std::move(impl)));
 }

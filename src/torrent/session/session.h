@@ -3,6 +3,9 @@
 // This is the wiring the `tonari torrent get|seed` commands use; the protocol itself lives in
 // torrent/peer and knows none of this.
 //
+// Trackers named in the options are announced to (started, completed, stopped, and at the
+// intervals they ask for) and the peers they return are dialled.
+//
 // Start rechecks what is already on disk (so a restart, even after kill -9, fetches only the
 // pieces it lacks), then listens and dials. Thread-safety: every public method may be called
 // from any thread; they run their work on the session's strand.
@@ -31,6 +34,9 @@ struct SessionOptions {
     bool sequential = false;
     bool super_seed = false;  // BEP 16, for the first seeder of new content
     uint64_t seed = 0;  // 0: from the OS generator
+    // Tracker tiers to announce to (normally the metainfo's); empty: no trackers.
+    std::vector<std::vector<std::string>> trackers;
+    int32_t numwant = 50;
 };
 
 // Called during the recheck with (pieces checked, pieces in all), from the hashing threads.

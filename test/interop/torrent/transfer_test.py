@@ -7,7 +7,6 @@ libtorrent is told to use TCP without encryption: tonari does not speak uTP (BEP
 message stream encryption is still to come; libtorrent's defaults try both first and fall back
 to plain TCP after a few seconds.
 """
-import hashlib
 import pathlib
 import random
 import sys
@@ -16,14 +15,9 @@ import time
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "functional"))
 from checks import run_test  # noqa: E402
 from node_process import wait_until  # noqa: E402
-from torrent_process import TorrentProcess  # noqa: E402
+from torrent_process import TorrentProcess, digests  # noqa: E402
 
 SIZE = 24 << 20
-
-
-def digests(folder):
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def lt_session(lt):

@@ -1,0 +1,39 @@
+// UdpSocket: one bound UDP socket with its own io thread, for the datagram protocols (the
+// BitTorrent UDP tracker protocol now, the DHT next). Packets arrive on a callback on the io
+// thread; SendTo may be called from any thread. Datagrams larger than MAX_UDP_PACKET are
+// truncated by the kernel and dropped here. Asio stays inside the .cpp.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "netcore/peer_network.h"
+#include "util/bytes.h"
+#include "util/result.h"
+
+namespace tonari::netcore {
+
+// Nothing the node speaks over UDP needs more; a larger datagram is junk.
+inline constexpr size_t MAX_UDP_PACKET = 2048;
+
+using UdpPacketHandler = std::function<void(const PeerEndpoint& from, util::ByteSpan data)>;
+
+class UdpSocket {
+public:
+    // Binds `local` ("0.0.0.0" or "::" with port 0 for any free port; "::" takes IPv4 too).
+    static util::Result<std::unique_ptr<UdpSocket>, std::string> Open(const PeerEndpoint& local, UdpPacketHandler on_packet);
+    virtual ~UdpSocket() = default;
+
+    virtual PeerEndpoint LocalEndpoint() const = 0;
+    // `to.address` must be an IP literal. Best effort, as UDP is: false if it could not be queued.
+    virtual bool SendTo(const PeerEndpoint& to, util::Bytes data) = 0;
+    // Closes the socket and joins the io thread; no callback runs after it returns. Idempotent.
+    virtual void Stop() = 0;
+};
+
+// Resolves a host name (or passes an IP literal through) to IP literals, blocking for at most
+// `timeout`. An empty list with the reason when it fails.
+util::Result<std::vector<std::string>, std::string> ResolveHost(const std::string& host, std::chrono::milliseconds timeout);
+
+}  // namespace tonari::netcore
