@@ -1,8 +1,10 @@
 """Outside BitTorrent clients for the interop tests, each in its own folder on loopback with
 DHT, local discovery, peer exchange, port mapping and uTP off, so the only way peers meet is
-the tracker the test runs: Transmission 3.00 (`transmission-cli`) and aria2."""
+the tracker the test runs: Transmission 3.00 (`transmission-cli`), aria2 and qBittorrent 4.5
+(`qbittorrent-nox`, watched through its Web API)."""
 import json
 import pathlib
+import urllib.request
 import shutil
 import subprocess
 import sys
@@ -65,6 +67,39 @@ def aria2_seed(torrent, data_dir, port):
     """aria2c checking the data in data_dir and seeding it until stopped."""
     return Client(["aria2c", f"--dir={data_dir}", f"--listen-port={port}", "--check-integrity=true",
                    "--seed-ratio=0.0", *_COMMON_ARIA2, str(torrent)], data_dir, f"aria2-{port}")
+
+
+class QBittorrent(Client):
+    """qbittorrent-nox with a profile of its own: the legal notice accepted, the Web API on a
+    loopback port without a login (it answers only loopback), the torrent given on the
+    command line. It checks data already in save_path, so the same call seeds a complete copy."""
+
+    def __init__(self, torrent, save_path, profile, torrent_port, web_port):
+        config = pathlib.Path(profile) / "qBittorrent" / "config"
+        config.mkdir(parents=True, exist_ok=True)
+        (config / "qBittorrent.conf").write_text(
+            "[LegalNotice]\nAccepted=true\n\n"
+            "[BitTorrent]\nSession\\DHTEnabled=false\nSession\\PeXEnabled=false\nSession\\LSDEnabled=false\n"
+            "Session\\Encryption=0\nSession\\BTProtocol=TCP\nSession\\QueueingSystemEnabled=false\n\n"
+            "[Preferences]\nWebUI\\LocalHostAuth=false\nWebUI\\Address=127.0.0.1\nConnection\\UPnP=false\n"
+            "General\\Locale=en\n")
+        self.web_port = web_port
+        super().__init__(["qbittorrent-nox", f"--profile={profile}", f"--webui-port={web_port}",
+                          f"--torrenting-port={torrent_port}", f"--save-path={save_path}", str(torrent)],
+                         save_path, f"qbittorrent-{torrent_port}")
+
+    def torrent(self):
+        """The torrent's entry from /api/v2/torrents/info, or {} while the API is not up."""
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.web_port}/api/v2/torrents/info", timeout=5) as r:
+                listed = json.loads(r.read())
+        except (OSError, ValueError):
+            return {}
+        return listed[0] if listed else {}
+
+    def complete(self):
+        t = self.torrent()
+        return t.get("amount_left") == 0 and t.get("state") not in (None, "checkingUP", "checkingDL", "checkingResumeData")
 
 
 def available(program):

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""A 64 MiB multi-file torrent between tonari and Transmission 3.00, and between tonari and
-aria2, both ways, every peer finding the others only through tonari's own tracker: tonari seeds
+"""A 64 MiB multi-file torrent between tonari and Transmission 3.00, aria2 and qBittorrent 4.5,
+both ways, every peer finding the others only through tonari's own tracker: tonari seeds
 and the other client downloads; the other client seeds and tonari downloads. The sha256 of every
 file must match the original.
 
@@ -113,6 +113,39 @@ def with_aria2(r, opts, tmp, procs, tracker, torrent, v1, share, want):
     a2.stop()
 
 
+def with_qbittorrent(r, opts, tmp, procs, tracker, torrent, share, want):
+    if not clients.available("qbittorrent-nox"):
+        r.fail("qbittorrent-nox is missing (scripts/install-deps installs it)")
+        return
+    # tonari seeds; qBittorrent finds it through the tracker and downloads.
+    seeder = TorrentProcess(opts.tonari, torrent, share.parent, mode="seed").start()
+    procs.append(seeder)
+    r.check(seeder.wait_listening(), "tonari seeds for qBittorrent")
+    dest = tmp / "qbittorrent"
+    qb = clients.QBittorrent(torrent, dest, tmp / "qb-profile", free_port(), free_port())
+    procs.append(qb)
+    done = wait_until(qb.complete, TRANSFER_TIMEOUT_S, 0.5)
+    r.check(done, f"qBittorrent downloads the whole torrent from tonari ({qb.torrent().get('state')}): {qb.output()[-300:]}")
+    r.check((dest / "share").exists() and digests(dest / "share") == want, "qBittorrent's copy has the original sha256")
+    r.check(seeder.stop() == 0, "the tonari seeder stops cleanly")
+    r.check((seeder.transferred() or (0, 0))[1] >= SIZE * 0.95, f"tonari uploaded it ({seeder.transferred()})")
+    qb.stop()
+    if not done:
+        return
+
+    # qBittorrent checks its copy (a fresh profile) and seeds; tonari downloads from it.
+    qb = clients.QBittorrent(torrent, dest, tmp / "qb-seed-profile", free_port(), free_port())
+    procs.append(qb)
+    r.check(wait_until(qb.complete, 120, 0.5), f"qBittorrent checks its copy and seeds ({qb.torrent().get('state')})")
+    leecher = TorrentProcess(opts.tonari, torrent, tmp / "from-qbittorrent").start()
+    procs.append(leecher)
+    code = leecher.wait(TRANSFER_TIMEOUT_S)
+    r.check(code == 0, f"tonari downloads from qBittorrent (exit {code}): {leecher.err()[-300:]}")
+    r.check(digests(tmp / "from-qbittorrent" / "share") == want, "tonari's copy from qBittorrent has the original sha256")
+    r.check((leecher.transferred() or (0, 0))[0] >= SIZE * 0.95, f"... and it came over the wire ({leecher.transferred()})")
+    qb.stop()
+
+
 def body(r, opts, tmp):
     tmp = pathlib.Path(tmp)
     share = make_share(tmp / "origin")
@@ -127,6 +160,11 @@ def body(r, opts, tmp):
         v1, _ = info_hashes(opts.tonari, torrent)
         with_transmission(r, opts, tmp, procs, tracker, torrent, v1, share, want)
         with_aria2(r, opts, tmp, procs, tracker, torrent, v1, share, want)
+        # qBittorrent (libtorrent inside) takes the hybrid form, announced under both hashes.
+        hybrid = tmp / "share-hybrid.torrent"
+        made = r.run("torrent", "create", str(share), "-o", str(hybrid), "--hybrid", "--tracker", tracker.http)
+        r.check(made.returncode == 0, f"tonari creates a hybrid torrent naming its tracker: {made.stderr.strip()}")
+        with_qbittorrent(r, opts, tmp, procs, tracker, hybrid, share, want)
         r.check(tracker.running(), "the tracker served every client and is still up")
     finally:
         for p in procs:
