@@ -20,6 +20,7 @@
 #include "torrent/create/create.h"
 #include "torrent/metainfo/magnet.h"
 #include "torrent/metainfo/metainfo.h"
+#include "torrent/session/metadata_fetch.h"
 #include "torrent/session/session.h"
 #include "util/json.h"
 
@@ -289,20 +290,67 @@ struct TransferOptions {
 
 // `get` and `seed`: one torrent in the terminal until it is done (or forever, seeding), with
 // a live progress line; SIGINT/SIGTERM stop it cleanly.
-int RunTransfer(const TransferOptions& o, bool seed_mode) {
+// A .torrent file read and checked, or the error to print.
+util::Result<Metainfo, std::string> ReadTorrentFile(const std::string& path) {
     std::error_code ec;
-    const auto size = fs::file_size(o.source, ec);
+    const auto size = fs::file_size(path, ec);
     if (ec || size > torrent::metainfo::MAX_TORRENT_FILE_SIZE) {
-        std::cerr << "error: " << o.source << ": " << (ec ? ec.message() : "too large for a .torrent file") << "\n";
-        return 1;
+        return util::Fail(path + ": " + (ec ? ec.message() : std::string("too large for a .torrent file")));
     }
-    std::ifstream in(o.source, std::ios::binary);
+    std::ifstream in(path, std::ios::binary);
     const std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     auto meta = torrent::metainfo::ParseTorrentFile(util::AsBytes(data));
-    if (!meta) {
-        std::cerr << "error: " << o.source << ": " << meta.error().message << "\n";
-        return 1;
+    if (!meta) return util::Fail(path + ": " + meta.error().message);
+    return std::move(*meta);
+}
+
+// The metadata a magnet link names, fetched from peers (its x.pe, --connect, its trackers and
+// --tracker) and checked against the info-hash. The link's trackers and peers join `options`
+// for the download that follows.
+util::Result<Metainfo, std::string> FetchFromMagnet(const std::string& uri, torrent::session::SessionOptions& options,
+                                                    bool no_trackers, StopSignals& signals, ProgressLine& progress) {
+    auto link = torrent::metainfo::ParseMagnet(uri);
+    if (!link) return util::Fail("magnet link: " + link.error());
+    if (!link->info_hashes.v1) {
+        return util::Fail(std::string("magnet link: only v1 or hybrid links (urn:btih) can be fetched for now; a v2 "
+                                      "link needs the piece layers from peers (BEP 52), which is still to come"));
     }
+    std::vector<std::vector<std::string>> tiers;
+    if (!no_trackers) {
+        for (const auto& t : link->trackers) tiers.push_back({t});
+    }
+    for (auto& t : options.trackers) tiers.push_back(std::move(t));
+    options.trackers = tiers;
+    for (const auto& p : link->peers) {
+        if (auto ep = ParseEndpoint(p)) options.connect.push_back(*ep);
+    }
+    if (options.trackers.empty() && options.connect.empty()) {
+        return util::Fail(std::string("magnet link: no tracker and no peer to ask (give --tracker or --connect; the DHT is still to come)"));
+    }
+    torrent::wire::Hash20 info_hash{};
+    std::copy(link->info_hashes.v1->begin(), link->info_hashes.v1->end(), info_hash.begin());
+    auto info = torrent::session::FetchMetadata(
+        info_hash, options, [&progress](const std::string& line) { progress.Finish(line); },
+        [&signals] { return signals.WaitFor(std::chrono::milliseconds(0)) != 0; },
+        [&progress](const torrent::session::FetchProgress& p) {
+            progress.Update("fetching metadata: " + std::to_string(p.pieces_have) + " of " +
+                            (p.pieces_total ? std::to_string(p.pieces_total) : std::string("?")) + " pieces, " +
+                            std::to_string(p.peers) + " peers offer it");
+        });
+    if (!info) return util::Fail("metadata: " + info.error());
+    auto meta = torrent::metainfo::ParseInfoDictionary(util::AsBytes(*info));
+    if (!meta) return util::Fail("metadata from peers: " + meta.error().message);
+    meta->trackers = tiers;
+    progress.Finish("metadata: " + meta->name + ", " + std::to_string(info->size()) + " bytes, checked against the info-hash");
+    return std::move(*meta);
+}
+
+int RunTransfer(const TransferOptions& o, bool seed_mode) {
+    // SIGINT/SIGTERM are waited for below, so they end the loop cleanly.
+    StopSignals signals;
+    const bool tty = ::isatty(STDERR_FILENO) != 0;
+    ProgressLine progress(std::cerr, tty);
+    const bool magnet = o.source.rfind("magnet:", 0) == 0;
     torrent::session::SessionOptions options;
     options.listen.push_back({o.bind, o.port});
     for (const auto& c : o.connect) {
@@ -313,7 +361,6 @@ int RunTransfer(const TransferOptions& o, bool seed_mode) {
         }
         options.connect.push_back(*ep);
     }
-    if (!o.no_trackers) options.trackers = meta->trackers;
     for (const auto& t : o.trackers) options.trackers.push_back({t});
     options.max_peers = o.max_peers;
     options.sequential = o.sequential;
@@ -326,11 +373,20 @@ int RunTransfer(const TransferOptions& o, bool seed_mode) {
         }
     }
 
-    // SIGINT/SIGTERM are waited for below, so they end the loop cleanly.
-    StopSignals signals;
-
-    const bool tty = ::isatty(STDERR_FILENO) != 0;
-    ProgressLine progress(std::cerr, tty);
+    if (magnet && seed_mode) {
+        std::cerr << "error: seeding needs the .torrent file (a magnet link has no metadata to check the files against)\n";
+        return 1;
+    }
+    auto meta = magnet ? FetchFromMagnet(o.source, options, o.no_trackers, signals, progress) : ReadTorrentFile(o.source);
+    if (!meta) {
+        progress.Finish("error: " + meta.error());
+        return 1;
+    }
+    if (!magnet && !o.no_trackers) {
+        auto own = meta->trackers;
+        own.insert(own.end(), options.trackers.begin(), options.trackers.end());
+        options.trackers = std::move(own);
+    }
     auto env = storage::Env::MakePosix();
     const auto started = std::chrono::steady_clock::now();
     auto log = [&progress](const std::string& line) { progress.Finish(line); };
@@ -441,7 +497,7 @@ int RunTorrent(int argc, char** argv) {
         cmd->add_flag("--no-trackers", transfer.no_trackers, "Leave out the torrent's own trackers (those given with --tracker are still used)");
     };
     CLI::App* get = app.add_subcommand("get", "Download a torrent, checking every piece; exit 0 once complete");
-    get->add_option("torrent", transfer.source, "The .torrent file")->required();
+    get->add_option("torrent", transfer.source, "The .torrent file, or a magnet: link (its metadata is fetched from peers)")->required();
     add_network(get);
     get->add_flag("--seed", transfer.seed_after, "Keep seeding once complete, until stopped");
     get->add_option("--seed-ratio", transfer.seed_ratio, "Keep seeding until uploaded is this many times the size");

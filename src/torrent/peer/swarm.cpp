@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "crypto/hmac.h"
+#include "torrent/peer/ut_metadata.h"
 #include "util/byte_reader.h"
 #include "util/byte_writer.h"
 #include "torrent/storage/piece_check.h"
@@ -46,6 +47,8 @@ struct Swarm::Peer {
     size_t reqq = DEFAULT_PEER_REQQ;      // requests it accepts queued (BEP 10 "reqq")
     std::string client;                   // its extension handshake's "v"
     wire::Hash20 peer_id{};
+    uint8_t ut_metadata = 0;    // its id for ut_metadata messages (BEP 9); 0: none
+    int metadata_requests = 0;  // metadata pieces it asked for
     bool super = false;    // served as a super-seed (chosen at the handshake)
     int unrequested_blocks = 0;
     int chokes = 0;        // chokes received in the current minute
@@ -209,9 +212,15 @@ bool Swarm::OnHandshake(Peer& p, util::ByteSpan frame, int64_t now_us) {
     p.extensions = h->SupportsExtensions();
     p.last_send_us = now_us;
     if (p.extensions) {
-        // BEP 10: who we are and how many requests we take; no extension messages yet.
+        // BEP 10: who we are, how many requests we take, and that we hand out the metadata
+        // (BEP 9) to peers that came with a magnet link.
         bencode::Value hs = bencode::Value::Dict();
-        hs.Set("m", bencode::Value::Dict());
+        bencode::Value m = bencode::Value::Dict();
+        m.Set("ut_metadata", bencode::Value::Int(OUR_UT_METADATA_ID));
+        hs.Set("m", std::move(m));
+        if (!m_meta.info_bytes.empty()) {
+            hs.Set("metadata_size", bencode::Value::Int(static_cast<int64_t>(m_meta.info_bytes.size())));
+        }
         hs.Set("reqq", bencode::Value::Int(static_cast<int64_t>(OUR_REQQ)));
         // Our listening port, so a peer that we dialled (or that saw an ephemeral port) can
         // pass on an address where we take connections.
@@ -247,6 +256,30 @@ void Swarm::OnExtensionHandshake(Peer& p, util::ByteSpan payload) {
         p.reqq = static_cast<size_t>(std::min<int64_t>(reqq->AsInt(), MAX_PIPELINE));
     }
     if (const auto* client = v->FindString("v")) p.client = client->AsString().substr(0, 64);
+    if (const auto* m = v->FindDict("m")) {
+        const auto* id = m->FindInt("ut_metadata");
+        p.ut_metadata = id && id->AsInt() > 0 && id->AsInt() < 256 ? static_cast<uint8_t>(id->AsInt()) : 0;
+    }
+}
+
+void Swarm::OnMetadataMessage(Peer& p, util::ByteSpan payload) {
+    auto m = DecodeMetadataMessage(payload);
+    if (!m) return Drop(p, m.error());
+    // Data and rejects are answers to requests we never make once we have the metadata.
+    if (m->type != MetadataMessageType::Request || p.ut_metadata == 0) return;
+    const std::string& info = m_meta.info_bytes;
+    const uint32_t pieces = MetadataPieceCount(info.size());
+    MetadataMessage answer;
+    answer.piece = m->piece;
+    answer.type = MetadataMessageType::Reject;
+    if (m->piece < pieces && ++p.metadata_requests <= METADATA_REQUEST_ROUNDS * static_cast<int>(pieces)) {
+        answer.type = MetadataMessageType::Data;
+        answer.total_size = info.size();
+        const size_t from = static_cast<size_t>(m->piece) * METADATA_PIECE_SIZE;
+        const size_t n = std::min(METADATA_PIECE_SIZE, info.size() - from);
+        answer.data.assign(info.begin() + static_cast<std::ptrdiff_t>(from), info.begin() + static_cast<std::ptrdiff_t>(from + n));
+    }
+    Send(p, wire::Extended{p.ut_metadata, EncodeMetadataMessage(answer)});
 }
 
 void Swarm::SendOurState(Peer& p) {
@@ -425,8 +458,9 @@ void Swarm::OnMessage(Peer& p, const wire::Message& msg, int64_t now_us) {
     }
     if (const auto* ext = std::get_if<wire::Extended>(&msg)) {
         if (!p.extensions) return Drop(p, "extension message without the extension protocol");
-        if (ext->id == 0) OnExtensionHandshake(p, ext->payload);
-        return;  // no extension messages are offered yet (our "m" is empty)
+        if (ext->id == 0) return OnExtensionHandshake(p, ext->payload);
+        if (ext->id == OUR_UT_METADATA_ID && !m_meta.info_bytes.empty()) return OnMetadataMessage(p, ext->payload);
+        return;  // an extension we did not offer
     }
     // Cancel (uploads are served at once), keep-alive, port, suggest, allowed-fast and hash
     // messages need nothing from us yet.

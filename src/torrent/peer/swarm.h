@@ -68,6 +68,9 @@ inline constexpr size_t DEFAULT_PEER_REQQ = 250;
 inline constexpr size_t OUR_REQQ = MAX_QUEUED_REQUESTS;
 // Attack: an extension handshake megabytes long.
 inline constexpr size_t MAX_EXTENSION_HANDSHAKE = 64 * 1024;
+// Attack: a peer asking for the metadata (BEP 9) again and again, making us upload it without
+// end; an honest peer needs each piece once, perhaps twice.
+inline constexpr int METADATA_REQUEST_ROUNDS = 2;
 // Attack: endless new addresses to ban, growing the ban list.
 inline constexpr size_t MAX_BANNED = 10'000;
 inline constexpr int64_t RECHOKE_INTERVAL_US = 10'000'000;
@@ -156,6 +159,7 @@ private:
     bool OnHandshake(Peer& p, util::ByteSpan frame, int64_t now_us);
     void SendOurState(Peer& p);
     void OnExtensionHandshake(Peer& p, util::ByteSpan payload);
+    void OnMetadataMessage(Peer& p, util::ByteSpan payload);
     wire::Handshake OurHandshake(const wire::Hash20& info_hash) const;
     void OnMessage(Peer& p, const wire::Message& m, int64_t now_us);
     void OnRequest(Peer& p, const wire::BlockRef& b);

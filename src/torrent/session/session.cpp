@@ -11,6 +11,7 @@
 #include "crypto/random.h"
 #include "torrent/storage/piece_check.h"
 #include "torrent/storage/piece_store.h"
+#include "torrent/session/strand_events.h"
 #include "torrent/tracker/announcer.h"
 #include "util/serial_executor.h"
 #include "util/worker_pool.h"
@@ -24,13 +25,10 @@ constexpr auto TICK = std::chrono::milliseconds(50);
 // task, more would multiply by the task count and could exhaust descriptors.
 constexpr size_t RECHECK_OPEN_FILES = 4;
 
-int64_t NowUs() {
-    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
+}  // namespace
 
 // Azureus-style: "-TN0010-" then 12 random bytes.
-wire::Hash20 MakePeerId() {
+wire::Hash20 NewPeerId() {
     wire::Hash20 id{};
     const std::string prefix = "-TN0010-";
     std::copy(prefix.begin(), prefix.end(), id.begin());
@@ -38,31 +36,13 @@ wire::Hash20 MakePeerId() {
     return id;
 }
 
-}  // namespace
 
-class Session::Impl final : public netcore::PeerNetworkEvents {
+class Session::Impl {
 public:
     Impl(tonari::storage::Env& env, const metainfo::Metainfo& meta, const std::filesystem::path& dir, peer::SwarmOptions options,
          peer::LogFn log)
-        : m_log(log), m_store(env, meta, dir), m_swarm(meta, m_store, std::move(options), std::move(log)) {}
-
-    // --- PeerNetworkEvents: on the io thread, handed to the strand ----------------------
-    void OnConnected(const netcore::ConnectionInfo& info, uint64_t tag) override {
-        m_strand.Post([this, info, tag] { m_swarm.OnConnected(info, tag, NowUs()); });
-    }
-    void OnConnectFailed(const netcore::PeerEndpoint& remote, uint64_t tag, const std::string& reason) override {
-        m_strand.Post([this, remote, tag, reason] { m_swarm.OnConnectFailed(remote, tag, reason); });
-    }
-    void OnFrame(netcore::ConnectionId id, util::Bytes header, util::Bytes payload) override {
-        m_strand.Post([this, id, header = std::move(header), payload = std::move(payload)] {
-            m_swarm.OnFrame(id, header, payload, NowUs());
-            // Released after processing: a peer that outruns the strand is paused by netcore.
-            if (m_network) m_network->FrameDone(id, payload.size());
-        });
-    }
-    void OnDisconnected(netcore::ConnectionId id, const std::string& reason) override {
-        m_strand.Post([this, id, reason] { m_swarm.OnDisconnected(id, reason); });
-    }
+        : m_log(log), m_store(env, meta, dir), m_swarm(meta, m_store, std::move(options), std::move(log)),
+          m_events(m_strand, m_swarm) {}
 
     // Every piece read back and checked, on every core: each task reads a run of consecutive
     // pieces through its own PieceStore (a store has one owner), so reads stay sequential.
@@ -126,7 +106,7 @@ public:
                 m_wake.wait_for(lock, TICK);
                 if (m_stop) break;
                 m_strand.Post([this] {
-                    m_swarm.Tick(NowUs());
+                    m_swarm.Tick(SteadyNowUs());
                     if (!m_was_complete && m_swarm.Complete()) {
                         m_was_complete = true;
                         if (m_announcer) m_announcer->Completed();
@@ -148,6 +128,7 @@ public:
         if (m_network) m_network->Stop();  // delivers the last events onto the strand
         m_strand.Run([this] {
             m_swarm.SetNetwork(nullptr);
+            m_events.network = nullptr;
             (void)m_store.Sync();
         });
     }
@@ -162,7 +143,8 @@ public:
     std::condition_variable m_wake;
     bool m_stop = false;
     std::thread m_ticker;
-    util::SerialExecutor m_strand;  // last: destroyed first, after Stop drained it
+    util::SerialExecutor m_strand;  // destroyed before the logic, after Stop drained it
+    StrandEvents<peer::Swarm> m_events;
 };
 
 Session::Session(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -175,7 +157,7 @@ util::Result<std::unique_ptr<Session>, std::string> Session::Start(tonari::stora
                                                                     SessionOptions options, peer::LogFn log,
                                                                     const RecheckProgress& recheck_progress) {
     peer::SwarmOptions swarm;
-    swarm.peer_id = MakePeerId();
+    swarm.peer_id = NewPeerId();
     const wire::Hash20 swarm_peer_id = swarm.peer_id;
     swarm.max_outbound = std::max<size_t>(options.max_peers / 2, 8);
     swarm.keep_connected = options.connect;
@@ -202,8 +184,11 @@ util::Result<std::unique_ptr<Session>, std::string> Session::Start(tonari::stora
     // knows its network, so every event queues behind that.
     Impl* raw = impl.get();
     std::promise<netcore::PeerNetwork*> ready;
-    impl->m_strand.Post([raw, started = ready.get_future().share()] { raw->m_swarm.SetNetwork(started.get()); });
-    auto network = netcore::PeerNetwork::Start(std::move(net), *impl);
+    impl->m_strand.Post([raw, started = ready.get_future().share()] {
+        raw->m_events.network = started.get();
+        raw->m_swarm.SetNetwork(raw->m_events.network);
+    });
+    auto network = netcore::PeerNetwork::Start(std::move(net), impl->m_events);
     if (!network) {
         ready.set_value(nullptr);
         return util::Fail("cannot listen: " + network.error());

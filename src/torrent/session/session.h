@@ -39,6 +39,9 @@ struct SessionOptions {
     int32_t numwant = 50;
 };
 
+// A fresh peer id, Azureus-style ("-TN0010-" and 12 random bytes).
+wire::Hash20 NewPeerId();
+
 // Called during the recheck with (pieces checked, pieces in all), from the hashing threads.
 using RecheckProgress = std::function<void(uint64_t done, uint64_t total)>;
 

@@ -15,6 +15,7 @@ import time
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "functional"))
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from checks import run_test  # noqa: E402
+from libtorrent_session import lt_session  # noqa: E402
 from node_process import wait_until  # noqa: E402
 from opentracker import Opentracker  # noqa: E402
 from scrape import info_hashes, scrape  # noqa: E402
@@ -60,14 +61,6 @@ def via_opentracker(r, opts, tmp, procs, share, want):
         r.check(seeder.stop() == 0, f"opentracker {proto}: the seeder stops cleanly")
 
 
-def lt_session(lt):
-    return lt.session({"listen_interfaces": "127.0.0.1:0", "enable_dht": False, "enable_lsd": False,
-                       "enable_upnp": False, "enable_natpmp": False, "allow_multiple_connections_per_ip": True,
-                       "enable_outgoing_utp": False, "enable_incoming_utp": False,
-                       "out_enc_policy": lt.enc_policy.disabled, "in_enc_policy": lt.enc_policy.disabled,
-                       "announce_to_all_trackers": True, "announce_to_all_tiers": True})
-
-
 def via_tonari_tracker(r, opts, tmp, procs, share, want):
     try:
         import libtorrent as lt
@@ -88,7 +81,7 @@ def via_tonari_tracker(r, opts, tmp, procs, share, want):
     r.check(seeder.wait_listening(), "tonari seeds")
     r.check(wait_until(lambda: scrape(tracker.http, v1).get("complete") == 1, 60, 0.1),
             f"the tracker's scrape counts the tonari seed ({scrape(tracker.http, v1)})")
-    session = lt_session(lt)
+    session = lt_session(lt, announce_to_all_trackers=True, announce_to_all_tiers=True)
     dest = tmp / "lt"
     h = session.add_torrent({"ti": lt.torrent_info(str(torrent)), "save_path": str(dest)})
     started = time.monotonic()

@@ -13,18 +13,13 @@ import sys
 import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "functional"))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from checks import run_test  # noqa: E402
+from libtorrent_session import lt_session  # noqa: E402
 from node_process import wait_until  # noqa: E402
 from torrent_process import TorrentProcess, digests  # noqa: E402
 
 SIZE = 24 << 20
-
-
-def lt_session(lt):
-    return lt.session({"listen_interfaces": "127.0.0.1:0", "enable_dht": False, "enable_lsd": False,
-                       "enable_upnp": False, "enable_natpmp": False, "allow_multiple_connections_per_ip": True,
-                       "enable_outgoing_utp": False, "enable_incoming_utp": False,
-                       "out_enc_policy": lt.enc_policy.disabled, "in_enc_policy": lt.enc_policy.disabled})
 
 
 def body(r, opts, tmp):

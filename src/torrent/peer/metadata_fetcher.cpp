@@ -1,0 +1,280 @@
+// Fetching a torrent's metadata from peers (BEP 9 over BEP 10).
+#include "torrent/peer/metadata_fetcher.h"
+
+#include <algorithm>
+
+#include "crypto/hmac.h"
+#include "torrent/bencode/bencode.h"
+#include "torrent/peer/ut_metadata.h"
+
+namespace tonari::torrent::peer {
+
+struct MetadataFetcher::Conn {
+    netcore::ConnectionId id = 0;
+    bool inbound = false;
+    netcore::PeerEndpoint remote;
+    uint64_t tag = 0;
+    int64_t connected_us = 0;
+    bool handshaken = false;
+    bool dropped = false;
+    uint8_t ut_metadata = 0;       // its id for our requests; 0 until its extension handshake
+    bool refused = false;          // it rejected a request: not asked again
+    std::set<uint32_t> asked;      // pieces asked of it, not yet answered
+};
+
+MetadataFetcher::MetadataFetcher(FetcherOptions options, LogFn log) : m_options(options), m_log(std::move(log)) {}
+MetadataFetcher::~MetadataFetcher() = default;
+
+MetadataFetcher::Conn* MetadataFetcher::Find(netcore::ConnectionId id) {
+    const auto it = m_conns.find(id);
+    return it == m_conns.end() || it->second->dropped ? nullptr : it->second.get();
+}
+
+void MetadataFetcher::Drop(Conn& c, const std::string& reason) {
+    if (c.dropped) return;
+    c.dropped = true;
+    for (const uint32_t piece : c.asked) m_asked_at.erase(piece);
+    c.asked.clear();
+    m_log("peer " + c.remote.ToString() + ": disconnecting: " + reason);
+    if (m_net) m_net->Disconnect(c.id, reason);
+}
+
+void MetadataFetcher::AddCandidates(const std::vector<netcore::PeerEndpoint>& peers, bool keep) {
+    for (const auto& e : peers) {
+        if (e.port == 0) continue;
+        if (m_candidates.size() >= MAX_FETCH_CANDIDATES && !m_candidates.count(e.ToString())) break;
+        Candidate& c = m_candidates[e.ToString()];
+        c.endpoint = e;
+        c.keep = c.keep || keep;
+    }
+}
+
+void MetadataFetcher::Dial(int64_t now_us) {
+    if (!m_net || m_metadata) return;
+    const auto listening = m_net->ListenEndpoints();
+    size_t outbound = m_tags.size();
+    for (auto& [key, c] : m_candidates) {
+        if (outbound >= m_options.max_outbound) break;
+        if (c.tag != 0 || c.next_try_us > now_us) continue;
+        const netcore::PeerEndpoint& e = c.endpoint;  // (clang 14 cannot capture a structured binding)
+        const bool us = std::any_of(listening.begin(), listening.end(), [&e](const auto& l) {
+            return l.port == e.port && (l.address == e.address || l.address == "0.0.0.0" || l.address == "::");
+        });
+        if (us) continue;
+        c.tag = m_next_tag++;
+        m_tags[c.tag] = key;
+        ++outbound;
+        m_net->Connect(c.endpoint, c.tag);
+    }
+}
+
+void MetadataFetcher::OnConnected(const netcore::ConnectionInfo& info, uint64_t tag, int64_t now_us) {
+    m_now_us = now_us;
+    auto c = std::make_unique<Conn>();
+    c->id = info.id;
+    c->inbound = info.inbound;
+    c->remote = info.remote;
+    c->tag = tag;
+    c->connected_us = now_us;
+    Conn& conn = *c;
+    m_conns[info.id] = std::move(c);
+    if (m_metadata) return Drop(conn, "metadata complete");
+    if (!info.inbound && m_net) {
+        wire::Handshake h;
+        h.reserved[wire::RESERVED_EXTENSION_BYTE] |= wire::RESERVED_EXTENSION_BIT;
+        h.info_hash = m_options.info_hash;
+        h.peer_id = m_options.peer_id;
+        m_net->Send(conn.id, wire::EncodeHandshake(h));
+    }
+}
+
+void MetadataFetcher::OnConnectFailed(const netcore::PeerEndpoint&, uint64_t tag, const std::string&) {
+    const auto it = m_tags.find(tag);
+    if (it == m_tags.end()) return;
+    const std::string key = it->second;
+    m_tags.erase(it);
+    auto c = m_candidates.find(key);
+    if (c == m_candidates.end()) return;
+    c->second.tag = 0;
+    c->second.next_try_us = m_now_us + FETCH_RETRY_US * (1 + c->second.failures);
+    if (++c->second.failures >= 3 && !c->second.keep) m_candidates.erase(c);
+}
+
+void MetadataFetcher::OnDisconnected(netcore::ConnectionId id, const std::string& reason) {
+    const auto it = m_conns.find(id);
+    if (it == m_conns.end()) return;
+    Conn& c = *it->second;
+    for (const uint32_t piece : c.asked) m_asked_at.erase(piece);
+    if (c.handshaken && !c.dropped) m_log("peer " + c.remote.ToString() + ": disconnected: " + reason);
+    OnConnectFailed(c.remote, c.tag, reason);  // the candidate may be tried again later
+    m_conns.erase(it);
+}
+
+void MetadataFetcher::OnHandshake(Conn& c, util::ByteSpan frame) {
+    auto h = wire::DecodeHandshake(frame);
+    if (!h) return Drop(c, "bad handshake: " + h.error().message);
+    if (h->info_hash != m_options.info_hash) return Drop(c, "handshake for another torrent");
+    if (h->peer_id == m_options.peer_id) return Drop(c, "connected to ourselves");
+    if (!h->SupportsExtensions()) return Drop(c, "no extension protocol, so no metadata to give");
+    if (c.inbound && m_net) {
+        wire::Handshake ours;
+        ours.reserved[wire::RESERVED_EXTENSION_BYTE] |= wire::RESERVED_EXTENSION_BIT;
+        ours.info_hash = m_options.info_hash;
+        ours.peer_id = m_options.peer_id;
+        m_net->Send(c.id, wire::EncodeHandshake(ours));
+    }
+    c.handshaken = true;
+    bencode::Value hs = bencode::Value::Dict();
+    bencode::Value m = bencode::Value::Dict();
+    m.Set("ut_metadata", bencode::Value::Int(OUR_UT_METADATA_ID));
+    hs.Set("m", std::move(m));
+    hs.Set("v", bencode::Value::Str("Tonari 0.1.0"));
+    const std::string body = bencode::Encode(hs);
+    if (m_net) m_net->Send(c.id, wire::EncodeMessage(wire::Extended{0, util::Bytes(body.begin(), body.end())}));
+}
+
+void MetadataFetcher::OnExtensionHandshake(Conn& c, util::ByteSpan payload) {
+    bencode::Limits limits;
+    limits.max_depth = 8;
+    limits.max_items = 4096;
+    auto v = bencode::Decode(payload, limits);
+    if (!v || !v->IsDict()) return Drop(c, "malformed extension handshake");
+    const auto* m = v->FindDict("m");
+    const auto* id = m ? m->FindInt("ut_metadata") : nullptr;
+    if (!id || id->AsInt() <= 0 || id->AsInt() > 255) return Drop(c, "no ut_metadata: cannot give the metadata");
+    const auto* size = v->FindInt("metadata_size");
+    if (!size || size->AsInt() <= 0) return Drop(c, "no metadata_size");
+    if (static_cast<uint64_t>(size->AsInt()) > MAX_METADATA_SIZE) {
+        return Drop(c, "metadata size " + std::to_string(size->AsInt()) + " over the limit of " + std::to_string(MAX_METADATA_SIZE));
+    }
+    const uint64_t said = static_cast<uint64_t>(size->AsInt());
+    if (m_size == 0) {
+        m_size = said;
+        m_buffer.assign(said, '\0');
+        m_have.assign(MetadataPieceCount(said), false);
+        m_sender.assign(m_have.size(), 0);
+        m_log("metadata: " + std::to_string(said) + " bytes in " + std::to_string(m_have.size()) + " pieces, from " +
+              c.remote.ToString());
+    } else if (said != m_size) {
+        return Drop(c, "metadata size " + std::to_string(said) + " disagrees with " + std::to_string(m_size));
+    }
+    c.ut_metadata = static_cast<uint8_t>(id->AsInt());
+    RequestMore(c);
+}
+
+void MetadataFetcher::RequestMore(Conn& c) {
+    if (m_metadata || c.ut_metadata == 0 || c.refused || c.dropped || m_size == 0) return;
+    for (uint32_t piece = 0; piece < m_have.size() && c.asked.size() < METADATA_PIPELINE; ++piece) {
+        if (m_have[piece] || m_asked_at.count(piece)) continue;
+        MetadataMessage request;
+        request.type = MetadataMessageType::Request;
+        request.piece = piece;
+        if (m_net) m_net->Send(c.id, wire::EncodeMessage(wire::Extended{c.ut_metadata, EncodeMetadataMessage(request)}));
+        c.asked.insert(piece);
+        m_asked_at[piece] = m_now_us;
+    }
+}
+
+void MetadataFetcher::OnMetadata(Conn& c, util::ByteSpan payload) {
+    auto m = DecodeMetadataMessage(payload);
+    if (!m) return Drop(c, m.error());
+    if (m->type == MetadataMessageType::Request) return;  // we have nothing to give yet
+    if (!c.asked.erase(m->piece)) return Drop(c, "metadata piece nobody asked for");
+    m_asked_at.erase(m->piece);
+    if (m->type == MetadataMessageType::Reject) {
+        c.refused = true;
+        return;
+    }
+    if (m->total_size != m_size) return Drop(c, "metadata total_size disagrees");
+    const size_t from = static_cast<size_t>(m->piece) * METADATA_PIECE_SIZE;
+    const size_t expected = std::min<size_t>(METADATA_PIECE_SIZE, m_size - from);
+    if (m->data.size() != expected) return Drop(c, "metadata piece of the wrong length");
+    std::copy(m->data.begin(), m->data.end(), m_buffer.begin() + static_cast<std::ptrdiff_t>(from));
+    m_have[m->piece] = true;
+    m_sender[m->piece] = c.id;
+    if (std::all_of(m_have.begin(), m_have.end(), [](bool b) { return b; })) return Verify();
+    RequestMore(c);
+}
+
+void MetadataFetcher::Verify() {
+    if (crypto::Sha1(util::AsBytes(m_buffer)) == m_options.info_hash) {
+        m_metadata = std::move(m_buffer);
+        m_log("metadata: complete, and its SHA-1 is the info-hash");
+        for (auto& [id, c] : m_conns) Drop(*c, "metadata complete");
+        return;
+    }
+    // Somebody lied; without a second copy nobody can tell who, so everyone who sent a piece
+    // goes and the fetch starts over.
+    m_log("metadata: failed its hash check; starting again without the peers that sent it");
+    const std::set<netcore::ConnectionId> senders(m_sender.begin(), m_sender.end());
+    for (auto& [id, c] : m_conns) {
+        if (senders.count(id)) Drop(*c, "sent metadata that failed its hash check");
+    }
+    m_size = 0;
+    m_buffer.clear();
+    m_have.clear();
+    m_sender.clear();
+    m_asked_at.clear();
+}
+
+void MetadataFetcher::OnFrame(netcore::ConnectionId id, util::ByteSpan header, util::ByteSpan payload, int64_t now_us) {
+    m_now_us = now_us;
+    Conn* c = Find(id);
+    if (c == nullptr) return;
+    const bool handshake = wire::IsHandshakeHeader(header);
+    if (!c->handshaken) {
+        if (!handshake) return Drop(*c, "expected a handshake");
+        util::Bytes frame(header.begin(), header.end());
+        frame.insert(frame.end(), payload.begin(), payload.end());
+        return OnHandshake(*c, frame);
+    }
+    if (handshake) return Drop(*c, "a second handshake");
+    auto m = wire::DecodeMessage(payload);
+    if (!m) {
+        if (m.error().code == wire::WireErrorCode::UnknownId) return;
+        return Drop(*c, "malformed message: " + m.error().message);
+    }
+    const auto* ext = std::get_if<wire::Extended>(&*m);
+    if (ext == nullptr) return;  // bitfields, haves and the like mean nothing before the metadata
+    if (ext->id == 0) return OnExtensionHandshake(*c, ext->payload);
+    if (ext->id == OUR_UT_METADATA_ID) return OnMetadata(*c, ext->payload);
+}
+
+void MetadataFetcher::Tick(int64_t now_us) {
+    m_now_us = now_us;
+    std::vector<netcore::ConnectionId> late;
+    for (auto& [id, c] : m_conns) {
+        if (c->dropped) continue;
+        if (!c->handshaken && now_us - c->connected_us > FETCH_HANDSHAKE_TIMEOUT_US) late.push_back(id);
+    }
+    for (const auto id : late) {
+        if (Conn* c = Find(id)) Drop(*c, "no handshake in time");
+    }
+    // Pieces asked too long ago go back to the pool; the slow peer is not asked again.
+    for (auto& [id, c] : m_conns) {
+        for (auto it = c->asked.begin(); it != c->asked.end();) {
+            const auto at = m_asked_at.find(*it);
+            if (at == m_asked_at.end() || now_us - at->second > METADATA_REQUEST_TIMEOUT_US) {
+                if (at != m_asked_at.end()) m_asked_at.erase(at);
+                c->refused = true;
+                it = c->asked.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    }
+    for (auto& [id, c] : m_conns) RequestMore(*c);
+    Dial(now_us);
+}
+
+uint32_t MetadataFetcher::PiecesHave() const {
+    return static_cast<uint32_t>(std::count(m_have.begin(), m_have.end(), true));
+}
+
+size_t MetadataFetcher::PeersWithMetadata() const {
+    return static_cast<size_t>(std::count_if(m_conns.begin(), m_conns.end(), [](const auto& e) {
+        return !e.second->dropped && e.second->ut_metadata != 0;
+    }));
+}
+
+}  // namespace tonari::torrent::peer

@@ -1,0 +1,12 @@
+"""A python3-libtorrent session for the interop tests: loopback only, no DHT, local discovery
+or port mapping, and plain TCP without encryption (libtorrent tries uTP and encryption first
+and falls back after a few seconds; tonari speaks neither yet)."""
+
+
+def lt_session(lt, **extra):
+    settings = {"listen_interfaces": "127.0.0.1:0", "enable_dht": False, "enable_lsd": False,
+                "enable_upnp": False, "enable_natpmp": False, "allow_multiple_connections_per_ip": True,
+                "enable_outgoing_utp": False, "enable_incoming_utp": False,
+                "out_enc_policy": lt.enc_policy.disabled, "in_enc_policy": lt.enc_policy.disabled}
+    settings.update(extra)
+    return lt.session(settings)
