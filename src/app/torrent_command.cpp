@@ -17,6 +17,7 @@
 #include "app/stop_signals.h"
 #include "app/torrent_tracker_command.h"
 #include "storage/env.h"
+#include "storage/whole_file.h"
 #include "torrent/create/create.h"
 #include "torrent/metainfo/magnet.h"
 #include "torrent/metainfo/metainfo.h"
@@ -176,21 +177,8 @@ int RunCreate(const std::string& input, std::string output, const std::string& v
         return 1;
     }
     // Written whole to a temporary name, then renamed: an interrupted run leaves no torn file.
-    const std::string temp = output + ".part";
-    std::error_code ec;
-    {
-        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-        out.write(bytes->data(), static_cast<std::streamsize>(bytes->size()));
-        if (!out.flush()) {
-            fs::remove(temp, ec);
-            progress.Finish("error: cannot write " + temp);
-            return 1;
-        }
-    }
-    fs::rename(temp, output, ec);
-    if (ec) {
-        progress.Finish("error: cannot write " + output + ": " + ec.message());
-        fs::remove(temp, ec);
+    if (const std::string error = storage::ReplaceFile(output, *bytes); !error.empty()) {
+        progress.Finish("error: " + error);
         return 1;
     }
     char line[200];

@@ -149,7 +149,7 @@ def body(r, opts, tmp):
         procs.append(seeder)
         code = dl.wait(120)
         r.check(code == 0, f"2: with an honest seed up, the download completes (exit {code}): {dl.err()[-300:]}")
-        r.check(digests(tmp / "liar") == {"file.bin": digests(tmp / "origin")["file.bin"]},
+        r.check(digests(tmp / "liar").get("file.bin") == digests(tmp / "origin")["file.bin"],
                 "2: the file has the original sha256")
         print(f"2: the liar served {liar.served} metadata pieces over {liar.connections} connection(s)")
         r.check(seeder.stop() == 0, "2: the seeder stops cleanly")

@@ -4,7 +4,8 @@
 the seeder offers its pieces a few at a time (super-seeding, BEP 16) and the downloaders
 trade them among themselves, so the seeder uploads little more than one copy (at most 1.5 x
 the size) however many download. Then a downloader is killed with SIGKILL half-way and
-restarted: it keeps every piece it had checked and fetches only the rest. Last, the same
+restarted: it keeps every piece it had checked and fetches only the rest; another is stopped
+with SIGTERM and restarts from its resume data without hashing anything. Last, the same
 torrent moves over IPv6 loopback.
 """
 import os
@@ -101,6 +102,34 @@ def body(r, opts, tmp):
         missing = (have[1] - have[0]) * (256 << 10)
         r.check(moved is not None and moved[0] <= missing + (4 << 20),
                 f"only the missing pieces were fetched again ({moved[0] if moved else '?'} <= {missing} + slack)")
+
+        # SIGTERM half-way: the resume data written on the way out lets the restart skip the
+        # recheck, and again only the missing pieces come over the wire.
+        paused_dir = tmp / "paused"
+        paused = TorrentProcess(opts.tonari, torrent, paused_dir, connect=[seeder.endpoint],
+                                extra=["--max-down", "16M"]).start()
+        procs.append(paused)
+
+        def paused_on_disk():
+            return sum(p.stat().st_blocks * 512 for p in paused_dir.rglob("*") if p.is_file())
+        r.check(wait_until(lambda: paused_on_disk() >= SIZE // 3 or not paused.running(), 60, 0.05),
+                "a second downloader has a third of the data on disk")
+        r.check(paused.stop() == 1, "SIGTERM stops it before the end (exit 1: incomplete)")
+        resumed = TorrentProcess(opts.tonari, torrent, paused_dir, connect=[seeder.endpoint]).start()
+        procs.append(resumed)
+        r.check(resumed.wait(120) == 0, f"the resumed downloader completes: {resumed.err()[-300:]}")
+        r.check(digests(paused_dir / "share") == want, "its files have the original sha256")
+        found = re.findall(r"resume data: (\d+) of (\d+) pieces verified before and the files unchanged, so no recheck",
+                           resumed.err())
+        r.check(bool(found) and int(found[-1][0]) > 0, f"it started from its resume data, no recheck: {found}")
+        r.check("checking share" not in resumed.err(), "... and hashed nothing on start")
+        if found:
+            missing = (int(found[-1][1]) - int(found[-1][0])) * (256 << 10)
+            moved = resumed.transferred()
+            r.check(moved is not None and moved[0] <= missing + (4 << 20),
+                    f"only the missing pieces were fetched ({moved[0] if moved else '?'} <= {missing} + slack)")
+            print(f"resumed with {found[-1][0]} of {found[-1][1]} pieces from resume data; "
+                  f"downloaded {moved[0] if moved else '?'} bytes")
 
         # The same over IPv6 loopback.
         seeder.stop()

@@ -11,6 +11,7 @@
 #include "bitcoin/consensus/params.h"
 #include "bitcoin/wire/frame.h"
 #include "bitcoin/wire/protocol.h"
+#include "storage/whole_file.h"
 
 namespace tonari::bitcoin::node {
 namespace {
@@ -26,29 +27,6 @@ constexpr std::uintmax_t MAX_PEERS_FILE_BYTES = 64u << 20;
 
 // Biggest banlist.json read back (MAX_BANNED entries take well under 2 MB).
 constexpr std::uintmax_t MAX_BANS_FILE_BYTES = 4u << 20;
-
-// The whole file, or nothing when it is missing or larger than `limit`.
-std::optional<std::string> ReadSmallFile(const std::filesystem::path& path, std::uintmax_t limit) {
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec) || std::filesystem::file_size(path, ec) > limit || ec) return std::nullopt;
-    std::ifstream in(path, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-// Writes a sibling file and renames it over `path`: a crash leaves the old or the new file,
-// never half of one. Returns an error message, empty on success.
-std::string ReplaceFile(const std::filesystem::path& path, std::string_view bytes) {
-    const auto tmp = path.string() + ".new";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-        out.flush();
-        if (!out) return "cannot write " + tmp;
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    return ec ? "cannot replace " + path.string() + ": " + ec.message() : std::string();
-}
 
 uint64_t RandomU64() {
     std::random_device rd;
@@ -109,7 +87,7 @@ util::Result<std::unique_ptr<P2pService>, std::string> P2pService::Start(NodeCon
     addrman::AddrManOptions addr_options{RandomU64(), RandomU64(), RandomU64()};
     const std::filesystem::path net_dir = node.WithChain([](NodeStorage& st) { return st.NetworkDir(); });
     s.m_peers_file = net_dir / "peers.dat";
-    if (auto text = ReadSmallFile(s.m_peers_file, MAX_PEERS_FILE_BYTES)) {
+    if (auto text = storage::ReadSmallFile(s.m_peers_file, MAX_PEERS_FILE_BYTES)) {
         const util::Bytes bytes(text->begin(), text->end());
         auto loaded = addrman::AddrMan::Deserialize(bytes, addr_options);
         if (loaded) {
@@ -120,7 +98,7 @@ util::Result<std::unique_ptr<P2pService>, std::string> P2pService::Start(NodeCon
     }
     // Operator bans from the last run.
     s.m_bans_file = net_dir / "banlist.json";
-    if (auto text = ReadSmallFile(s.m_bans_file, MAX_BANS_FILE_BYTES)) {
+    if (auto text = storage::ReadSmallFile(s.m_bans_file, MAX_BANS_FILE_BYTES)) {
         auto loaded = s.m_bans.LoadJson(*text, NowMicros() / 1'000'000);
         if (!loaded && o.log) o.log("ignoring unreadable " + s.m_bans_file.string() + ": " + loaded.error());
     }
@@ -257,13 +235,13 @@ void P2pService::SaveAddresses() {
     if (!m_addrman) return;
     const util::Bytes bytes = m_node.WithChain([this](NodeStorage&) { return m_addrman->Serialize(); });
     const std::string error =
-        ReplaceFile(m_peers_file, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+        storage::ReplaceFile(m_peers_file, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
     if (!error.empty() && m_options.log) m_options.log(error);
 }
 
 void P2pService::SaveBans() {
     const std::lock_guard lock(m_bans_file_mutex);
-    const std::string error = ReplaceFile(m_bans_file, m_bans.ToJson(NowMicros() / 1'000'000));
+    const std::string error = storage::ReplaceFile(m_bans_file, m_bans.ToJson(NowMicros() / 1'000'000));
     if (!error.empty() && m_options.log) m_options.log(error);
 }
 

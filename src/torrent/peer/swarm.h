@@ -144,6 +144,7 @@ public:
 
     SwarmStats Stats() const;
     bool Complete() const { return m_picker.Complete(); }
+    bool Have(uint64_t piece) const { return m_picker.Have(piece); }
     // A disk error stops downloading and uploading; the text says what happened.
     const std::optional<std::string>& Error() const { return m_error; }
     // Addresses banned for sending data that failed its hash check.

@@ -11,6 +11,8 @@
 #include "crypto/random.h"
 #include "torrent/storage/piece_check.h"
 #include "torrent/storage/piece_store.h"
+#include "torrent/storage/resume_data.h"
+#include "storage/whole_file.h"
 #include "torrent/session/strand_events.h"
 #include "torrent/tracker/announcer.h"
 #include "util/serial_executor.h"
@@ -24,6 +26,8 @@ constexpr auto TICK = std::chrono::milliseconds(50);
 // Each recheck task reads consecutive pieces, so a few open files suffice; with one store per
 // task, more would multiply by the task count and could exhaust descriptors.
 constexpr size_t RECHECK_OPEN_FILES = 4;
+// Resume data is rewritten this often while pieces keep arriving (and on every stop).
+constexpr auto RESUME_SAVE_INTERVAL = std::chrono::seconds(30);
 
 }  // namespace
 
@@ -41,7 +45,7 @@ class Session::Impl {
 public:
     Impl(tonari::storage::Env& env, const metainfo::Metainfo& meta, const std::filesystem::path& dir, peer::SwarmOptions options,
          peer::LogFn log)
-        : m_log(log), m_store(env, meta, dir), m_swarm(meta, m_store, std::move(options), std::move(log)),
+        : m_meta(meta), m_dir(dir), m_log(log), m_store(env, meta, dir), m_swarm(meta, m_store, std::move(options), std::move(log)),
           m_events(m_strand, m_swarm) {}
 
     // Every piece read back and checked, on every core: each task reads a run of consecutive
@@ -99,12 +103,69 @@ public:
             m_log);
     }
 
+    // Pieces from resume data when every file is as it recorded; false means a recheck is due.
+    bool LoadResume(const metainfo::Metainfo& meta, const std::filesystem::path& dir) {
+        const auto path = storage::ResumePath(dir, meta);
+        const auto bytes = tonari::storage::ReadSmallFile(path, storage::MAX_RESUME_FILE_BYTES);
+        if (!bytes) return false;
+        auto data = storage::DecodeResumeData(meta, *bytes);
+        if (!data) {
+            m_log("resume data " + path.string() + " unusable (" + data.error() + "): checking every piece");
+            return false;
+        }
+        if (data->files != storage::StampFiles(meta, dir)) {
+            m_log("files changed since the resume data was written: checking every piece");
+            return false;
+        }
+        uint64_t n = 0;
+        for (uint64_t p = 0; p < data->have.size(); ++p) {
+            if (!data->have[p]) continue;
+            m_swarm.MarkHave(p);
+            ++n;
+        }
+        m_log("resume data: " + std::to_string(n) + " of " + std::to_string(meta.PieceCount()) +
+              " pieces verified before and the files unchanged, so no recheck");
+        m_saved_pieces = n;
+        return true;
+    }
+
+    // Writes the resume data if pieces were verified since the last time. The bitfield and the
+    // file stamps are taken together on the strand, where every disk write happens, after the
+    // writes so far were synced; the file is then replaced atomically off the strand.
+    void SaveResume() {
+        auto snapshot = m_strand.Run([this]() -> std::optional<storage::ResumeData> {
+            if (m_swarm.Stats().pieces_have == m_saved_pieces) return std::nullopt;
+            if (!m_store.Sync()) return std::nullopt;  // not durable: say nothing rather than too much
+            storage::ResumeData data;
+            data.have.resize(m_meta.PieceCount());
+            uint64_t n = 0;
+            for (uint64_t p = 0; p < data.have.size(); ++p) n += (data.have[p] = m_swarm.Have(p)) ? 1 : 0;
+            data.files = storage::StampFiles(m_meta, m_dir);
+            m_saved_pieces = n;
+            return data;
+        });
+        if (!snapshot) return;
+        const auto path = storage::ResumePath(m_dir, m_meta);
+        std::error_code ec;
+        std::filesystem::create_directories(path.parent_path(), ec);
+        const std::string error = tonari::storage::ReplaceFile(path, storage::EncodeResumeData(m_meta, *snapshot));
+        if (!error.empty()) m_log("cannot save resume data: " + error);
+    }
+
     void StartTicker() {
         m_ticker = std::thread([this] {
             std::unique_lock lock(m_mutex);
+            auto next_save = std::chrono::steady_clock::now() + RESUME_SAVE_INTERVAL;
             while (!m_stop) {
                 m_wake.wait_for(lock, TICK);
                 if (m_stop) break;
+                if (std::chrono::steady_clock::now() >= next_save) {
+                    next_save = std::chrono::steady_clock::now() + RESUME_SAVE_INTERVAL;
+                    lock.unlock();
+                    SaveResume();
+                    lock.lock();
+                    continue;
+                }
                 m_strand.Post([this] {
                     m_swarm.Tick(SteadyNowUs());
                     if (!m_was_complete && m_swarm.Complete()) {
@@ -129,10 +190,13 @@ public:
         m_strand.Run([this] {
             m_swarm.SetNetwork(nullptr);
             m_events.network = nullptr;
-            (void)m_store.Sync();
         });
+        SaveResume();
     }
 
+    const metainfo::Metainfo& m_meta;
+    std::filesystem::path m_dir;
+    uint64_t m_saved_pieces = UINT64_MAX;  // pieces in the resume data on disk; on the strand
     peer::LogFn m_log;
     storage::PieceStore m_store;
     peer::Swarm m_swarm;
@@ -166,7 +230,7 @@ util::Result<std::unique_ptr<Session>, std::string> Session::Start(tonari::stora
     swarm.seed = options.seed;
     if (swarm.seed == 0) swarm.seed = crypto::RandomU64();
     auto impl = std::make_unique<Impl>(env, meta, download_dir, std::move(swarm), std::move(log));
-    impl->Recheck(env, meta, download_dir, recheck_progress);
+    if (!impl->LoadResume(meta, download_dir)) impl->Recheck(env, meta, download_dir, recheck_progress);
 
     netcore::PeerNetworkOptions net;
     net.listen = options.listen;
