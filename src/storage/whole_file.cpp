@@ -2,6 +2,8 @@
 #include "storage/whole_file.h"
 
 #include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -15,8 +17,9 @@ namespace {
 bool WriteAllAndSync(int fd, std::string_view bytes) {
     while (!bytes.empty()) {
         const ssize_t n = ::write(fd, bytes.data(), bytes.size());
-        if (n < 0) {
-            if (errno == EINTR) continue;
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            if (n == 0) errno = EIO;
             return false;
         }
         bytes.remove_prefix(static_cast<size_t>(n));
@@ -37,12 +40,18 @@ std::optional<std::string> ReadSmallFile(const std::filesystem::path& path, std:
 }
 
 std::string ReplaceFile(const std::filesystem::path& path, std::string_view bytes) {
-    const std::string tmp = path.string() + ".new";
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    // A name of its own (two writers never share one), created fresh (never through a link
+    // planted at that name).
+    std::string tmp = path.string() + ".new.XXXXXX";
+    const int fd = ::mkstemp(tmp.data());
     if (fd < 0) return "cannot write " + tmp + ": " + std::strerror(errno);
-    const bool written = WriteAllAndSync(fd, bytes);
-    const int saved_errno = errno;
-    ::close(fd);
+    ::fchmod(fd, 0644);
+    bool written = WriteAllAndSync(fd, bytes);
+    int saved_errno = errno;
+    if (::close(fd) != 0 && written) {
+        written = false;
+        saved_errno = errno;
+    }
     if (!written) {
         ::unlink(tmp.c_str());
         return "cannot write " + tmp + ": " + std::strerror(saved_errno);
@@ -55,10 +64,11 @@ std::string ReplaceFile(const std::filesystem::path& path, std::string_view byte
     // The rename itself must survive a power cut too.
     const auto folder = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
     const int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir >= 0) {
-        ::fsync(dir);
-        ::close(dir);
-    }
+    if (dir < 0) return "cannot open " + folder.string() + " to make the new file durable: " + std::strerror(errno);
+    const bool synced = ::fsync(dir) == 0;
+    const std::string why = synced ? std::string() : std::strerror(errno);
+    ::close(dir);
+    if (!synced) return "cannot make " + path.string() + " durable: " + why;
     return {};
 }
 

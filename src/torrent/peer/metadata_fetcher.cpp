@@ -8,6 +8,15 @@
 #include "torrent/peer/ut_metadata.h"
 
 namespace tonari::torrent::peer {
+namespace {
+
+// Banned by address, except on loopback where every peer shares one (as in the Swarm).
+std::string BanKey(const netcore::PeerEndpoint& e) {
+    const bool loopback = e.address.rfind("127.", 0) == 0 || e.address == "::1";
+    return loopback ? e.ToString() : e.address;
+}
+
+}  // namespace
 
 struct MetadataFetcher::Conn {
     netcore::ConnectionId id = 0;
@@ -18,8 +27,8 @@ struct MetadataFetcher::Conn {
     bool handshaken = false;
     bool dropped = false;
     uint8_t ut_metadata = 0;       // its id for our requests; 0 until its extension handshake
-    bool refused = false;          // it rejected a request: not asked again
     std::set<uint32_t> asked;      // pieces asked of it, not yet answered
+    int rejects_sent = 0;          // its requests we turned down (bounded: a flood is ignored)
 };
 
 MetadataFetcher::MetadataFetcher(FetcherOptions options, LogFn log) : m_options(options), m_log(std::move(log)) {}
@@ -79,6 +88,7 @@ void MetadataFetcher::OnConnected(const netcore::ConnectionInfo& info, uint64_t 
     Conn& conn = *c;
     m_conns[info.id] = std::move(c);
     if (m_metadata) return Drop(conn, "metadata complete");
+    if (m_banned.count(BanKey(info.remote))) return Drop(conn, "sent bad metadata before");
     if (!info.inbound && m_net) {
         wire::Handshake h;
         h.reserved[wire::RESERVED_EXTENSION_BYTE] |= wire::RESERVED_EXTENSION_BIT;
@@ -106,7 +116,17 @@ void MetadataFetcher::OnDisconnected(netcore::ConnectionId id, const std::string
     Conn& c = *it->second;
     for (const uint32_t piece : c.asked) m_asked_at.erase(piece);
     if (c.handshaken && !c.dropped) m_log("peer " + c.remote.ToString() + ": disconnected: " + reason);
-    OnConnectFailed(c.remote, c.tag, reason);  // the candidate may be tried again later
+    // The candidate may be tried again later; only a connection that never got as far as a
+    // handshake counts as a failure.
+    if (const auto t = m_tags.find(c.tag); t != m_tags.end() && c.handshaken) {
+        if (auto cand = m_candidates.find(t->second); cand != m_candidates.end()) {
+            cand->second.tag = 0;
+            cand->second.next_try_us = m_now_us + FETCH_RETRY_US;
+        }
+        m_tags.erase(t);
+    } else {
+        OnConnectFailed(c.remote, c.tag, reason);
+    }
     m_conns.erase(it);
 }
 
@@ -163,7 +183,14 @@ void MetadataFetcher::OnExtensionHandshake(Conn& c, util::ByteSpan payload) {
 }
 
 void MetadataFetcher::RequestMore(Conn& c) {
-    if (m_metadata || c.ut_metadata == 0 || c.refused || c.dropped || m_size == 0) return;
+    if (m_metadata || c.ut_metadata == 0 || c.dropped || m_size == 0) return;
+    // After a copy failed its hash, one peer at a time gives the whole of it, so the next
+    // failure names its sender.
+    if (m_single_source) {
+        for (const auto& [id, other] : m_conns) {
+            if (!other->dropped && other->ut_metadata != 0 && !other->asked.empty() && other.get() != &c) return;
+        }
+    }
     for (uint32_t piece = 0; piece < m_have.size() && c.asked.size() < METADATA_PIPELINE; ++piece) {
         if (m_have[piece] || m_asked_at.count(piece)) continue;
         MetadataMessage request;
@@ -178,13 +205,18 @@ void MetadataFetcher::RequestMore(Conn& c) {
 void MetadataFetcher::OnMetadata(Conn& c, util::ByteSpan payload) {
     auto m = DecodeMetadataMessage(payload);
     if (!m) return Drop(c, m.error());
-    if (m->type == MetadataMessageType::Request) return;  // we have nothing to give yet
-    if (!c.asked.erase(m->piece)) return Drop(c, "metadata piece nobody asked for");
-    m_asked_at.erase(m->piece);
-    if (m->type == MetadataMessageType::Reject) {
-        c.refused = true;
+    if (m->type == MetadataMessageType::Request) {  // nothing to give yet: BEP 9 says so with a reject
+        if (c.ut_metadata == 0 || ++c.rejects_sent > static_cast<int>(METADATA_PIPELINE) * 4) return;
+        MetadataMessage reject;
+        reject.type = MetadataMessageType::Reject;
+        reject.piece = m->piece;
+        if (m_net) m_net->Send(c.id, wire::EncodeMessage(wire::Extended{c.ut_metadata, EncodeMetadataMessage(reject)}));
         return;
     }
+    if (!c.asked.erase(m->piece)) return Drop(c, "metadata piece nobody asked for");
+    m_asked_at.erase(m->piece);
+    // A peer that will not give the metadata only holds a slot another peer could use.
+    if (m->type == MetadataMessageType::Reject) return Drop(c, "it rejected a metadata request");
     if (m->total_size != m_size) return Drop(c, "metadata total_size disagrees");
     const size_t from = static_cast<size_t>(m->piece) * METADATA_PIECE_SIZE;
     const size_t expected = std::min<size_t>(METADATA_PIECE_SIZE, m_size - from);
@@ -208,8 +240,12 @@ void MetadataFetcher::Verify() {
     m_log("metadata: failed its hash check; starting again without the peers that sent it");
     const std::set<netcore::ConnectionId> senders(m_sender.begin(), m_sender.end());
     for (auto& [id, c] : m_conns) {
-        if (senders.count(id)) Drop(*c, "sent metadata that failed its hash check");
+        if (!senders.count(id)) continue;
+        // Alone responsible for the copy: that address is not heard again.
+        if (senders.size() == 1 && m_banned.size() < MAX_FETCH_CANDIDATES) m_banned.insert(BanKey(c->remote));
+        Drop(*c, "sent metadata that failed its hash check");
     }
+    m_single_source = true;
     m_size = 0;
     m_buffer.clear();
     m_have.clear();
@@ -250,18 +286,28 @@ void MetadataFetcher::Tick(int64_t now_us) {
     for (const auto id : late) {
         if (Conn* c = Find(id)) Drop(*c, "no handshake in time");
     }
-    // Pieces asked too long ago go back to the pool; the slow peer is not asked again.
+    late.clear();
+    // A peer too slow with a piece, or silent after its handshake, makes room for another.
     for (auto& [id, c] : m_conns) {
-        for (auto it = c->asked.begin(); it != c->asked.end();) {
-            const auto at = m_asked_at.find(*it);
-            if (at == m_asked_at.end() || now_us - at->second > METADATA_REQUEST_TIMEOUT_US) {
-                if (at != m_asked_at.end()) m_asked_at.erase(at);
-                c->refused = true;
-                it = c->asked.erase(it);
-            } else {
-                ++it;
-            }
-        }
+        if (c->dropped || !c->handshaken) continue;
+        const bool late_piece = std::any_of(c->asked.begin(), c->asked.end(), [&](uint32_t piece) {
+            const auto at = m_asked_at.find(piece);
+            return at != m_asked_at.end() && now_us - at->second > METADATA_REQUEST_TIMEOUT_US;
+        });
+        if (late_piece) late.push_back(id);
+        if (c->ut_metadata == 0 && now_us - c->connected_us > FETCH_HANDSHAKE_TIMEOUT_US) late.push_back(id);
+    }
+    for (const auto id : late) {
+        if (Conn* c = Find(id)) Drop(*c, "no metadata in time");
+    }
+    // The size a peer claimed is forgotten once nobody left agrees and nothing came of it, so a
+    // liar's size cannot keep honest peers out.
+    if (m_size != 0 && PiecesHave() == 0 && PeersWithMetadata() == 0) {
+        m_size = 0;
+        m_buffer.clear();
+        m_have.clear();
+        m_sender.clear();
+        m_asked_at.clear();
     }
     for (auto& [id, c] : m_conns) RequestMore(*c);
     Dial(now_us);

@@ -97,6 +97,8 @@ private:
     std::vector<netcore::ConnectionId> m_sender;  // who sent each piece
     std::map<uint32_t, int64_t> m_asked_at;       // piece -> when last asked
     std::optional<std::string> m_metadata;
+    bool m_single_source = false;   // after a failed copy: one sender at a time
+    std::set<std::string> m_banned; // addresses alone responsible for a failed copy
 };
 
 }  // namespace tonari::torrent::peer

@@ -272,7 +272,16 @@ void Swarm::OnMetadataMessage(Peer& p, util::ByteSpan payload) {
     MetadataMessage answer;
     answer.piece = m->piece;
     answer.type = MetadataMessageType::Reject;
-    if (m->piece < pieces && ++p.metadata_requests <= METADATA_REQUEST_ROUNDS * static_cast<int>(pieces)) {
+    // Counted by address across connections (a reconnect does not buy a fresh allowance); the
+    // table is bounded like the ban list.
+    const int limit = METADATA_REQUEST_ROUNDS * static_cast<int>(pieces);
+    int* served = nullptr;
+    if (auto it = m_metadata_served.find(AddressKey(p.remote)); it != m_metadata_served.end()) {
+        served = &it->second;
+    } else if (m_metadata_served.size() < MAX_BANNED) {
+        served = &m_metadata_served[AddressKey(p.remote)];
+    }
+    if (m->piece < pieces && ++p.metadata_requests <= limit && served && ++*served <= limit) {
         answer.type = MetadataMessageType::Data;
         answer.total_size = info.size();
         const size_t from = static_cast<size_t>(m->piece) * METADATA_PIECE_SIZE;

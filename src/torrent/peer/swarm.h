@@ -218,6 +218,7 @@ private:
     };
     std::map<uint64_t, std::vector<SuspectBlock>> m_suspects;  // failed pieces -> who sent what
     std::map<std::string, int> m_failures_by_address;          // failed pieces each address was in
+    std::map<std::string, int> m_metadata_served;              // metadata pieces each address got
     uint64_t m_downloaded = 0;
     uint64_t m_uploaded = 0;
     uint64_t m_bytes_have = 0;

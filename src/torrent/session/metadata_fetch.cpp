@@ -27,8 +27,14 @@ util::Result<std::string, std::string> FetchMetadata(const wire::Hash20& info_ha
     peer::MetadataFetcher fetcher(fo, log);
     fetcher.AddCandidates(options.connect, true);
 
-    util::SerialExecutor strand;
-    StrandEvents<peer::MetadataFetcher> events(strand, fetcher);
+    // The events (references only) outlive the executor and any task it still runs.
+    struct Wiring {
+        explicit Wiring(peer::MetadataFetcher& f) : events(strand, f) {}  // strand bound, built next
+        StrandEvents<peer::MetadataFetcher> events;
+        util::SerialExecutor strand;
+    } wiring(fetcher);
+    util::SerialExecutor& strand = wiring.strand;
+    StrandEvents<peer::MetadataFetcher>& events = wiring.events;
     netcore::PeerNetworkOptions net;
     net.listen = options.listen;
     net.max_inbound = options.max_peers;

@@ -46,7 +46,7 @@ public:
     Impl(tonari::storage::Env& env, const metainfo::Metainfo& meta, const std::filesystem::path& dir, peer::SwarmOptions options,
          peer::LogFn log)
         : m_meta(meta), m_dir(dir), m_log(log), m_store(env, meta, dir), m_swarm(meta, m_store, std::move(options), std::move(log)),
-          m_events(m_strand, m_swarm) {}
+          m_events(m_strand, m_swarm) {}  // m_strand is bound by reference before it is built
 
     // Every piece read back and checked, on every core: each task reads a run of consecutive
     // pieces through its own PieceStore (a store has one owner), so reads stay sequential.
@@ -207,8 +207,10 @@ public:
     std::condition_variable m_wake;
     bool m_stop = false;
     std::thread m_ticker;
-    util::SerialExecutor m_strand;  // destroyed before the logic, after Stop drained it
+    // The events hold only references; declared before the executor, they outlive every task it
+    // still runs as it is destroyed.
     StrandEvents<peer::Swarm> m_events;
+    util::SerialExecutor m_strand;  // destroyed first, after Stop drained it
 };
 
 Session::Session(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -255,6 +257,7 @@ util::Result<std::unique_ptr<Session>, std::string> Session::Start(tonari::stora
     auto network = netcore::PeerNetwork::Start(std::move(net), impl->m_events);
     if (!network) {
         ready.set_value(nullptr);
+        impl->m_strand.Run([] {});  // the start-up task has run before the session goes
         return util::Fail("cannot listen: " + network.error());
     }
     netcore::PeerNetwork* started_network = network->get();

@@ -34,10 +34,14 @@ std::vector<FileStamp> StampFiles(const metainfo::Metainfo& meta, const std::fil
         std::error_code ec;
         const auto path = FilePath(download_dir, f);
         const auto status = std::filesystem::symlink_status(path, ec);
-        if (!ec && std::filesystem::is_regular_file(status)) {
+        if (status.type() == std::filesystem::file_type::not_found) {
+            // missing: {0, 0}
+        } else if (!ec && std::filesystem::is_regular_file(status)) {
             stamp.size = std::filesystem::file_size(path, ec);
             if (!ec) stamp.mtime_ns = std::filesystem::last_write_time(path, ec).time_since_epoch().count();
             if (ec) stamp = FileStamp{UINT64_MAX, -1};  // unreadable: never equal to a record
+        } else {
+            stamp = FileStamp{UINT64_MAX, -1};  // a link, a folder, a device: nothing we can vouch for
         }
         out.push_back(stamp);
     }
@@ -86,6 +90,22 @@ util::Result<ResumeData, std::string> DecodeResumeData(const metainfo::Metainfo&
             return util::Fail(std::string("a malformed file stamp"));
         }
         out.files.push_back(FileStamp{static_cast<uint64_t>(entry.Items()[0].AsInt()), entry.Items()[1].AsInt()});
+    }
+    // Every byte of a piece said to be had must be inside its files as stamped (files grow as
+    // pieces arrive, so a file may be short, but never shorter than the pieces it holds).
+    size_t stamp = 0;
+    for (const auto& f : meta.files) {
+        if (f.pad) continue;
+        const FileStamp& s = out.files[stamp++];
+        if (f.length == 0) continue;
+        const uint64_t first = f.offset / meta.piece_length;
+        const uint64_t last = std::min<uint64_t>((f.offset + f.length - 1) / meta.piece_length, pieces - 1);
+        for (uint64_t p = last + 1; p-- > first;) {
+            if (!out.have[p]) continue;
+            const uint64_t need = std::min(f.length, (p + 1) * meta.piece_length - f.offset);
+            if (s.size < need) return util::Fail(std::string("a piece marked had beyond the end of its file"));
+            break;  // the highest had piece needs the most
+        }
     }
     return out;
 }

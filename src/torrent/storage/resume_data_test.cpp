@@ -35,7 +35,7 @@ TEST(ResumeData, RoundTripsAndBelongsToOneTorrent) {
     const auto meta = TwoFiles("t");
     ResumeData data;
     data.have = {true, false, true};
-    data.files = {{20000, 123456789}, {0, 0}};
+    data.files = {{20000, 123456789}, {20000, 5}};
     const std::string bytes = EncodeResumeData(meta, data);
     auto back = DecodeResumeData(meta, bytes);
     ASSERT_TRUE(back) << back.error();
@@ -46,6 +46,13 @@ TEST(ResumeData, RoundTripsAndBelongsToOneTorrent) {
     ResumeData short_list = data;
     short_list.files.pop_back();
     EXPECT_FALSE(DecodeResumeData(meta, EncodeResumeData(meta, short_list)));
+    ResumeData short_file = data;
+    short_file.files[1].size = 100;  // piece 2 ends 9,152 bytes into b.bin, which has 100
+    EXPECT_FALSE(DecodeResumeData(meta, EncodeResumeData(meta, short_file)));
+    ResumeData growing = data;
+    growing.have = {true, false, false};
+    growing.files[1] = {0, 0};  // a file not reached yet is fine while no had piece needs it
+    EXPECT_TRUE(DecodeResumeData(meta, EncodeResumeData(meta, growing)));
     ResumeData long_bits = data;
     long_bits.have.resize(20);
     EXPECT_FALSE(DecodeResumeData(meta, EncodeResumeData(meta, long_bits)));
@@ -69,6 +76,9 @@ TEST(ResumeData, StampsSeeEveryChangeToTheFiles) {
     std::filesystem::resize_file(dir.path() / "t" / "a.bin", 10);
     EXPECT_EQ(StampFiles(meta, dir.path())[0].size, 10u);  // truncated
     EXPECT_EQ(ResumePath(dir.path(), meta).parent_path(), dir.path() / ".tonari");
+    // A link in a file's place is never vouched for, whatever it points at.
+    std::filesystem::create_symlink(dir.path() / "t" / "a.bin", dir.path() / "t" / "b.bin");
+    EXPECT_EQ(StampFiles(meta, dir.path())[1], (FileStamp{UINT64_MAX, -1}));
 }
 
 }  // namespace
