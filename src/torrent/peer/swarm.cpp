@@ -8,6 +8,7 @@
 
 #include "crypto/hmac.h"
 #include "torrent/peer/ut_metadata.h"
+#include "torrent/peer/ut_pex.h"
 #include "util/byte_reader.h"
 #include "util/byte_writer.h"
 #include "torrent/storage/piece_check.h"
@@ -48,6 +49,11 @@ struct Swarm::Peer {
     std::string client;                   // its extension handshake's "v"
     wire::Hash20 peer_id{};
     uint8_t ut_metadata = 0;    // its id for ut_metadata messages (BEP 9); 0: none
+    uint8_t ut_pex = 0;         // its id for ut_pex messages (BEP 11); 0: none
+    uint16_t listen_port = 0;   // where it takes connections (BEP 10 "p"), for an inbound peer
+    std::map<std::string, netcore::PeerEndpoint> pex_told;  // whom we told it about, by text
+    int64_t next_pex_us = 0;
+    int64_t last_pex_in_us = 0;
     int metadata_requests = 0;  // metadata pieces it asked for
     bool super = false;    // served as a super-seed (chosen at the handshake)
     int unrequested_blocks = 0;
@@ -217,6 +223,7 @@ bool Swarm::OnHandshake(Peer& p, util::ByteSpan frame, int64_t now_us) {
         bencode::Value hs = bencode::Value::Dict();
         bencode::Value m = bencode::Value::Dict();
         m.Set("ut_metadata", bencode::Value::Int(OUR_UT_METADATA_ID));
+        if (PexAllowed()) m.Set("ut_pex", bencode::Value::Int(OUR_UT_PEX_ID));
         hs.Set("m", std::move(m));
         if (!m_meta.info_bytes.empty()) {
             hs.Set("metadata_size", bencode::Value::Int(static_cast<int64_t>(m_meta.info_bytes.size())));
@@ -259,6 +266,12 @@ void Swarm::OnExtensionHandshake(Peer& p, util::ByteSpan payload) {
     if (const auto* m = v->FindDict("m")) {
         const auto* id = m->FindInt("ut_metadata");
         p.ut_metadata = id && id->AsInt() > 0 && id->AsInt() < 256 ? static_cast<uint8_t>(id->AsInt()) : 0;
+        const auto* pex = m->FindInt("ut_pex");
+        p.ut_pex = PexAllowed() && pex && pex->AsInt() > 0 && pex->AsInt() < 256 ? static_cast<uint8_t>(pex->AsInt()) : 0;
+        if (p.ut_pex) p.next_pex_us = m_now_us + PEX_FIRST_US;
+    }
+    if (const auto* port = v->FindInt("p"); port && port->AsInt() > 0 && port->AsInt() < 65536) {
+        p.listen_port = static_cast<uint16_t>(port->AsInt());
     }
 }
 
@@ -469,6 +482,7 @@ void Swarm::OnMessage(Peer& p, const wire::Message& msg, int64_t now_us) {
         if (!p.extensions) return Drop(p, "extension message without the extension protocol");
         if (ext->id == 0) return OnExtensionHandshake(p, ext->payload);
         if (ext->id == OUR_UT_METADATA_ID && !m_meta.info_bytes.empty()) return OnMetadataMessage(p, ext->payload);
+        if (ext->id == OUR_UT_PEX_ID && PexAllowed()) return OnPex(p, ext->payload);
         return;  // an extension we did not offer
     }
     // Cancel (uploads are served at once), keep-alive, port, suggest, allowed-fast and hash
@@ -749,6 +763,10 @@ void Swarm::Tick(int64_t now_us) {
             }
         }
         if (now_us - p->last_send_us > KEEPALIVE_INTERVAL_US) Send(*p, wire::KeepAlive{});
+        if (p->ut_pex != 0 && now_us >= p->next_pex_us) {
+            p->next_pex_us = now_us + PEX_INTERVAL_US;
+            SendPex(*p);
+        }
         if (p->super) {
             const size_t before = p->passing_on.size();
             std::erase_if(p->passing_on, [now_us](const auto& e) { return now_us - e.second > SUPER_SEED_GRACE_US; });
@@ -774,6 +792,52 @@ void Swarm::Tick(int64_t now_us) {
         }
     }
     for (auto& [id, p] : m_peers) RequestMore(*p);
+}
+
+// --- peer exchange (BEP 11) ------------------------------------------------------------
+
+void Swarm::OnPex(Peer& p, util::ByteSpan payload) {
+    if (p.last_pex_in_us != 0 && m_now_us - p.last_pex_in_us < PEX_MIN_GAP_US) return;
+    p.last_pex_in_us = m_now_us;
+    auto m = DecodePex(payload);
+    if (!m) return Drop(p, m.error());
+    AddCandidates(m->added);
+}
+
+void Swarm::SendPex(Peer& p) {
+    // Where each other peer takes connections: the address we dialled, or the address it came
+    // from with the port it named in its extension handshake.
+    std::set<std::string> now;
+    std::map<std::string, netcore::PeerEndpoint> endpoints;
+    for (const auto& [id, o] : m_peers) {
+        if (o.get() == &p || !o->handshaken || o->dropped) continue;
+        netcore::PeerEndpoint e = o->remote;
+        if (o->inbound) {
+            if (o->listen_port == 0) continue;
+            e.port = o->listen_port;
+        }
+        endpoints[e.ToString()] = e;
+        now.insert(e.ToString());
+    }
+    PexMessage m;
+    std::vector<std::string> added;
+    for (const auto& key : now) {
+        if (!p.pex_told.count(key) && added.size() < MAX_PEX_PEERS) added.push_back(key);
+    }
+    std::vector<std::string> dropped;
+    for (const auto& [key, e] : p.pex_told) {
+        if (!now.count(key) && dropped.size() < MAX_PEX_PEERS) dropped.push_back(key);
+    }
+    if (added.empty() && dropped.empty()) return;
+    for (const auto& key : added) {
+        m.added.push_back(endpoints[key]);
+        p.pex_told[key] = endpoints[key];
+    }
+    for (const auto& key : dropped) {
+        m.dropped.push_back(p.pex_told[key]);
+        p.pex_told.erase(key);
+    }
+    Send(p, wire::Extended{p.ut_pex, EncodePex(m)});
 }
 
 // --- discovered peers -------------------------------------------------------------------

@@ -71,6 +71,12 @@ inline constexpr size_t MAX_EXTENSION_HANDSHAKE = 64 * 1024;
 // Attack: a peer asking for the metadata (BEP 9) again and again, making us upload it without
 // end; an honest peer needs each piece once, perhaps twice.
 inline constexpr int METADATA_REQUEST_ROUNDS = 2;
+// Peer exchange (BEP 11): what we tell each peer, a few seconds after its handshake and then
+// once a minute; PEX messages a peer sends faster than PEX_MIN_GAP_US are ignored (attack:
+// a flood of addresses for us to dial).
+inline constexpr int64_t PEX_FIRST_US = 5'000'000;
+inline constexpr int64_t PEX_INTERVAL_US = 60'000'000;
+inline constexpr int64_t PEX_MIN_GAP_US = 20'000'000;
 // Attack: endless new addresses to ban, growing the ban list.
 inline constexpr size_t MAX_BANNED = 10'000;
 inline constexpr int64_t RECHOKE_INTERVAL_US = 10'000'000;
@@ -161,6 +167,9 @@ private:
     void SendOurState(Peer& p);
     void OnExtensionHandshake(Peer& p, util::ByteSpan payload);
     void OnMetadataMessage(Peer& p, util::ByteSpan payload);
+    void OnPex(Peer& p, util::ByteSpan payload);
+    void SendPex(Peer& p);
+    bool PexAllowed() const { return !m_meta.is_private; }  // BEP 27: private torrents never gossip
     wire::Handshake OurHandshake(const wire::Hash20& info_hash) const;
     void OnMessage(Peer& p, const wire::Message& m, int64_t now_us);
     void OnRequest(Peer& p, const wire::BlockRef& b);

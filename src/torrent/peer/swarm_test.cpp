@@ -307,5 +307,21 @@ TEST(Swarm, RemembersABoundedNumberOfCandidates) {
     EXPECT_EQ(leech.swarm.CandidateCount(), MAX_CANDIDATES);
 }
 
+TEST(Swarm, PeersMeetThroughPeerExchange) {
+    // B and C each know only the seed A; A tells each about the other (BEP 11) and they connect.
+    const Torrent t = MakeTorrent(300'000, 32768);
+    FakeNet net;
+    Node a(t.meta, t.data, true, 1);
+    net.Add(a.swarm);
+    Node b(t.meta, t.data, false, 2, {{"127.0.0.1", 1000}});
+    net.Add(b.swarm);
+    Node c(t.meta, t.data, false, 3, {{"127.0.0.1", 1000}});
+    net.Add(c.swarm);
+    EXPECT_EQ(b.swarm.CandidateCount(), 0u);
+    ASSERT_TRUE(net.Pump([&] { return b.swarm.Stats().peers == 2 && c.swarm.Stats().peers == 2; }, 30))
+        << b.log << "\n---\n" << c.log;
+    EXPECT_EQ(b.swarm.CandidateCount(), 1u);  // C, learnt from A
+}
+
 }  // namespace
 }  // namespace tonari::torrent::peer
