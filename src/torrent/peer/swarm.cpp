@@ -1,5 +1,6 @@
 // The BitTorrent peer protocol for one torrent: handshakes, state messages, requests,
-// uploads, piece checks, choking and timers.
+// uploads, piece checks, metadata for magnet downloads, choking and timers. Finding peers is in
+// swarm_discovery.cpp.
 #include "torrent/peer/swarm.h"
 
 #include <algorithm>
@@ -7,68 +8,14 @@
 #include <variant>
 
 #include "crypto/hmac.h"
+#include "torrent/peer/swarm_peer.h"
 #include "torrent/peer/ut_metadata.h"
 #include "torrent/peer/ut_pex.h"
+#include "torrent/storage/piece_check.h"
 #include "util/byte_reader.h"
 #include "util/byte_writer.h"
-#include "torrent/storage/piece_check.h"
 
 namespace tonari::torrent::peer {
-
-struct Swarm::Peer {
-    netcore::ConnectionId id = 0;
-    bool inbound = false;
-    netcore::PeerEndpoint remote;
-    uint64_t tag = 0;
-    int64_t connected_us = 0;
-    int64_t last_send_us = 0;
-    bool handshaken = false;
-    bool fast = false;
-    bool got_first_message = false;
-    std::vector<bool> has;
-    uint64_t has_count = 0;
-    bool am_choking = true;
-    bool am_interested = false;
-    bool peer_choking = true;
-    bool peer_interested = false;
-    std::map<wire::BlockRef, int64_t> requested;  // block -> when asked
-    std::set<uint32_t> offered;                   // super-seeding: pieces offered, not yet had
-    std::map<uint32_t, int64_t> passing_on;       // super-seeding: had, not yet seen elsewhere
-    uint64_t window_down = 0;
-    uint64_t window_up = 0;
-    double down_rate = 0;
-    double up_rate = 0;
-    // Slow start, as TCP and libtorrent do: the pipeline grows by one request per block
-    // received (doubling each round trip) until a rate window shows no more gain; then it
-    // follows the measured rate.
-    bool slow_start = true;
-    size_t slow_start_pipeline = MIN_PIPELINE;
-    bool dropped = false;  // disconnect asked for: its queued frames are ignored
-    bool extensions = false;              // BEP 10 on both sides
-    size_t reqq = DEFAULT_PEER_REQQ;      // requests it accepts queued (BEP 10 "reqq")
-    std::string client;                   // its extension handshake's "v"
-    wire::Hash20 peer_id{};
-    uint8_t ut_metadata = 0;    // its id for ut_metadata messages (BEP 9); 0: none
-    uint8_t ut_pex = 0;         // its id for ut_pex messages (BEP 11); 0: none
-    uint16_t listen_port = 0;   // where it takes connections (BEP 10 "p"), for an inbound peer
-    std::map<std::string, netcore::PeerEndpoint> pex_told;  // whom we told it about, by text
-    int64_t next_pex_us = 0;
-    int64_t last_pex_in_us = 0;
-    int metadata_requests = 0;  // metadata pieces it asked for
-    bool super = false;    // served as a super-seed (chosen at the handshake)
-    int unrequested_blocks = 0;
-    int chokes = 0;        // chokes received in the current minute
-    int64_t chokes_since_us = 0;
-};
-
-namespace {
-
-bool IsLoopback(const std::string& address) { return address.rfind("127.", 0) == 0 || address == "::1"; }
-
-// Peers on one machine share an address, so there the port tells them apart.
-std::string AddressKey(const netcore::PeerEndpoint& e) { return IsLoopback(e.address) ? e.ToString() : e.address; }
-
-}  // namespace
 
 Swarm::Swarm(const metainfo::Metainfo& meta, storage::PieceStore& store, SwarmOptions options, LogFn log)
     : m_meta(meta),
@@ -792,106 +739,6 @@ void Swarm::Tick(int64_t now_us) {
         }
     }
     for (auto& [id, p] : m_peers) RequestMore(*p);
-}
-
-// --- peer exchange (BEP 11) ------------------------------------------------------------
-
-void Swarm::OnPex(Peer& p, util::ByteSpan payload) {
-    if (p.last_pex_in_us != 0 && m_now_us - p.last_pex_in_us < PEX_MIN_GAP_US) return;
-    p.last_pex_in_us = m_now_us;
-    auto m = DecodePex(payload);
-    if (!m) return Drop(p, m.error());
-    AddCandidates(m->added);
-}
-
-void Swarm::SendPex(Peer& p) {
-    // Where each other peer takes connections: the address we dialled, or the address it came
-    // from with the port it named in its extension handshake.
-    std::set<std::string> now;
-    std::map<std::string, netcore::PeerEndpoint> endpoints;
-    for (const auto& [id, o] : m_peers) {
-        if (o.get() == &p || !o->handshaken || o->dropped) continue;
-        netcore::PeerEndpoint e = o->remote;
-        if (o->inbound) {
-            if (o->listen_port == 0) continue;
-            e.port = o->listen_port;
-        }
-        endpoints[e.ToString()] = e;
-        now.insert(e.ToString());
-    }
-    PexMessage m;
-    std::vector<std::string> added;
-    for (const auto& key : now) {
-        if (!p.pex_told.count(key) && added.size() < MAX_PEX_PEERS) added.push_back(key);
-    }
-    std::vector<std::string> dropped;
-    for (const auto& [key, e] : p.pex_told) {
-        if (!now.count(key) && dropped.size() < MAX_PEX_PEERS) dropped.push_back(key);
-    }
-    if (added.empty() && dropped.empty()) return;
-    for (const auto& key : added) {
-        m.added.push_back(endpoints[key]);
-        p.pex_told[key] = endpoints[key];
-    }
-    for (const auto& key : dropped) {
-        m.dropped.push_back(p.pex_told[key]);
-        p.pex_told.erase(key);
-    }
-    Send(p, wire::Extended{p.ut_pex, EncodePex(m)});
-}
-
-// --- discovered peers -------------------------------------------------------------------
-
-Swarm::Candidate* Swarm::CandidateOf(uint64_t tag) {
-    const auto it = m_candidate_tags.find(tag);
-    if (it == m_candidate_tags.end()) return nullptr;
-    const auto c = m_candidates.find(it->second);
-    return c == m_candidates.end() ? nullptr : &c->second;
-}
-
-void Swarm::AddCandidates(const std::vector<netcore::PeerEndpoint>& peers) {
-    if (m_candidates.size() + peers.size() > MAX_CANDIDATES) {
-        // Full: room is made by forgetting peers that failed us, or that are seeds while we seed.
-        std::erase_if(m_candidates, [&](const auto& e) {
-            return e.second.tag == 0 && (e.second.failures > 0 || e.second.self || (e.second.seed && Seeding()));
-        });
-    }
-    for (const auto& e : peers) {
-        if (m_candidates.size() >= MAX_CANDIDATES) break;
-        if (e.port == 0 || m_banned.count(AddressKey(e))) continue;
-        if (std::find(m_options.keep_connected.begin(), m_options.keep_connected.end(), e) != m_options.keep_connected.end()) continue;
-        Candidate& c = m_candidates[e.ToString()];
-        c.endpoint = e;
-    }
-}
-
-void Swarm::DialCandidates(int64_t now_us) {
-    if (!m_net || m_error || m_candidates.empty()) return;
-    // Trackers list us among the peers: our own listening address is never dialled.
-    const auto listening = m_net->ListenEndpoints();
-    auto is_us = [&](const netcore::PeerEndpoint& e) {
-        for (const auto& l : listening) {
-            const bool any = l.address == "0.0.0.0" || l.address == "::";
-            if (l.port == e.port && (l.address == e.address || (any && IsLoopback(e.address)))) return true;
-        }
-        return false;
-    };
-    size_t outbound = m_candidate_tags.size();
-    for (const auto& [id, p] : m_peers) {
-        if (!p->inbound && CandidateOf(p->tag) == nullptr) ++outbound;  // keep_connected peers count too
-    }
-    for (auto& [key, c] : m_candidates) {
-        if (outbound >= m_options.max_outbound) break;
-        if (c.tag != 0 || c.self || c.next_try_us > now_us || (c.seed && Seeding()) || is_us(c.endpoint)) continue;
-        if (m_banned.count(AddressKey(c.endpoint))) continue;
-        bool connected = false;
-        for (const auto& [id, p] : m_peers) connected = connected || p->remote == c.endpoint;
-        if (connected) continue;
-        c.tag = m_next_candidate_tag++;
-        m_candidate_tags[c.tag] = key;
-        ++outbound;
-        m_net->Connect(c.endpoint, c.tag);
-    }
 }
 
 SwarmStats Swarm::Stats() const {
