@@ -48,6 +48,15 @@ void MetadataFetcher::Drop(Conn& c, const std::string& reason) {
     if (m_net) m_net->Disconnect(c.id, reason);
 }
 
+// The extension protocol only: no fast extension, since we have no pieces to speak of.
+util::Bytes MetadataFetcher::OurHandshake() const {
+    wire::Handshake h;
+    h.reserved[wire::RESERVED_EXTENSION_BYTE] |= wire::RESERVED_EXTENSION_BIT;
+    h.info_hash = m_options.info_hash;
+    h.peer_id = m_options.peer_id;
+    return wire::EncodeHandshake(h);
+}
+
 void MetadataFetcher::AddCandidates(const std::vector<netcore::PeerEndpoint>& peers, bool keep) {
     for (const auto& e : peers) {
         if (e.port == 0) continue;
@@ -90,11 +99,7 @@ void MetadataFetcher::OnConnected(const netcore::ConnectionInfo& info, uint64_t 
     if (m_metadata) return Drop(conn, "metadata complete");
     if (m_banned.count(BanKey(info.remote))) return Drop(conn, "sent bad metadata before");
     if (!info.inbound && m_net) {
-        wire::Handshake h;
-        h.reserved[wire::RESERVED_EXTENSION_BYTE] |= wire::RESERVED_EXTENSION_BIT;
-        h.info_hash = m_options.info_hash;
-        h.peer_id = m_options.peer_id;
-        m_net->Send(conn.id, wire::EncodeHandshake(h));
+        m_net->Send(conn.id, OurHandshake());
     }
 }
 
@@ -137,11 +142,7 @@ void MetadataFetcher::OnHandshake(Conn& c, util::ByteSpan frame) {
     if (h->peer_id == m_options.peer_id) return Drop(c, "connected to ourselves");
     if (!h->SupportsExtensions()) return Drop(c, "no extension protocol, so no metadata to give");
     if (c.inbound && m_net) {
-        wire::Handshake ours;
-        ours.reserved[wire::RESERVED_EXTENSION_BYTE] |= wire::RESERVED_EXTENSION_BIT;
-        ours.info_hash = m_options.info_hash;
-        ours.peer_id = m_options.peer_id;
-        m_net->Send(c.id, wire::EncodeHandshake(ours));
+        m_net->Send(c.id, OurHandshake());
     }
     c.handshaken = true;
     bencode::Value hs = bencode::Value::Dict();

@@ -75,6 +75,7 @@ private:
     };
 
     void Drop(Conn& c, const std::string& reason);
+    util::Bytes OurHandshake() const;
     void OnHandshake(Conn& c, util::ByteSpan frame);
     void OnExtensionHandshake(Conn& c, util::ByteSpan payload);
     void OnMetadata(Conn& c, util::ByteSpan payload);

@@ -43,6 +43,18 @@ def swarm_counts(tracker, v1):
         return {}
 
 
+def tonari_downloads_from(r, opts, tmp, procs, torrent, want, client, check_wire):
+    """A tonari downloader finds `client`'s seed through the tracker and gets every file."""
+    folder = tmp / ("from-" + client.lower())
+    leecher = TorrentProcess(opts.tonari, torrent, folder).start()
+    procs.append(leecher)
+    code = leecher.wait(TRANSFER_TIMEOUT_S)
+    r.check(code == 0, f"tonari downloads from {client} (exit {code}): {leecher.err()[-300:]}")
+    r.check(digests(folder / "share") == want, f"tonari's copy from {client} has the original sha256")
+    if check_wire:
+        r.check((leecher.transferred() or (0, 0))[0] >= SIZE * 0.95, f"... and it came over the wire ({leecher.transferred()})")
+
+
 def with_transmission(r, opts, tmp, procs, tracker, torrent, v1, share, want):
     if not clients.available("transmission-cli"):
         r.fail("transmission-cli is missing (scripts/install-deps installs it)")
@@ -71,12 +83,7 @@ def with_transmission(r, opts, tmp, procs, tracker, torrent, v1, share, want):
     procs.append(tr)
     r.check(wait_until(lambda: swarm_counts(tracker, v1).get("complete") == 1, 60, 0.2),
             f"Transmission announced itself as a seed ({swarm_counts(tracker, v1)})")
-    leecher = TorrentProcess(opts.tonari, torrent, tmp / "from-transmission").start()
-    procs.append(leecher)
-    code = leecher.wait(TRANSFER_TIMEOUT_S)
-    r.check(code == 0, f"tonari downloads from Transmission (exit {code}): {leecher.err()[-300:]}")
-    r.check(digests(tmp / "from-transmission" / "share") == want, "tonari's copy from Transmission has the original sha256")
-    r.check((leecher.transferred() or (0, 0))[0] >= SIZE * 0.95, f"... and it came over the wire ({leecher.transferred()})")
+    tonari_downloads_from(r, opts, tmp, procs, torrent, want, "Transmission", check_wire=True)
     tr.stop()
 
 
@@ -105,11 +112,7 @@ def with_aria2(r, opts, tmp, procs, tracker, torrent, v1, share, want):
     a2 = clients.aria2_seed(torrent, dest, free_port())
     procs.append(a2)
     wait_until(lambda: swarm_counts(tracker, v1).get("complete", 0) > seeds_before, 60, 0.2)
-    leecher = TorrentProcess(opts.tonari, torrent, tmp / "from-aria2").start()
-    procs.append(leecher)
-    code = leecher.wait(TRANSFER_TIMEOUT_S)
-    r.check(code == 0, f"tonari downloads from aria2 (exit {code}): {leecher.err()[-300:]}")
-    r.check(digests(tmp / "from-aria2" / "share") == want, "tonari's copy from aria2 has the original sha256")
+    tonari_downloads_from(r, opts, tmp, procs, torrent, want, "aria2", check_wire=False)
     a2.stop()
 
 
@@ -137,12 +140,7 @@ def with_qbittorrent(r, opts, tmp, procs, tracker, torrent, share, want):
     qb = clients.QBittorrent(torrent, dest, tmp / "qb-seed-profile", free_port(), free_port())
     procs.append(qb)
     r.check(wait_until(qb.complete, 120, 0.5), f"qBittorrent checks its copy and seeds ({qb.torrent().get('state')})")
-    leecher = TorrentProcess(opts.tonari, torrent, tmp / "from-qbittorrent").start()
-    procs.append(leecher)
-    code = leecher.wait(TRANSFER_TIMEOUT_S)
-    r.check(code == 0, f"tonari downloads from qBittorrent (exit {code}): {leecher.err()[-300:]}")
-    r.check(digests(tmp / "from-qbittorrent" / "share") == want, "tonari's copy from qBittorrent has the original sha256")
-    r.check((leecher.transferred() or (0, 0))[0] >= SIZE * 0.95, f"... and it came over the wire ({leecher.transferred()})")
+    tonari_downloads_from(r, opts, tmp, procs, torrent, want, "qBittorrent", check_wire=True)
     qb.stop()
 
 

@@ -3,6 +3,17 @@ or port mapping, and plain TCP without encryption (libtorrent tries uTP and encr
 and falls back after a few seconds; tonari speaks neither yet)."""
 
 
+def import_libtorrent(r):
+    """The libtorrent module, or None after recording the failure (a missing peer fails a test,
+    never skips it)."""
+    try:
+        import libtorrent
+    except ImportError:
+        r.fail("python3-libtorrent is missing (scripts/install-deps installs it)")
+        return None
+    return libtorrent
+
+
 def lt_session(lt, **extra):
     settings = {"listen_interfaces": "127.0.0.1:0", "enable_dht": False, "enable_lsd": False,
                 "enable_upnp": False, "enable_natpmp": False, "allow_multiple_connections_per_ip": True,

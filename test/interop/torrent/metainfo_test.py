@@ -21,7 +21,9 @@ import subprocess
 import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "functional"))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from checks import run_test  # noqa: E402
+from libtorrent_session import import_libtorrent  # noqa: E402
 
 PIECE = 32768
 
@@ -73,10 +75,8 @@ def info_bytes(lt, path):
 
 
 def body(r, opts, tmp):
-    try:
-        import libtorrent as lt
-    except ImportError:
-        r.fail("python3-libtorrent is missing (scripts/install-deps installs it)")
+    lt = import_libtorrent(r)
+    if lt is None:
         return
     for tool in ("transmission-show", "mktorrent"):
         if shutil.which(tool) is None:

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Peer exchange (BEP 11) with libtorrent: a tonari seeder has two peers — a tonari downloader
 and libtorrent, which was given only the seeder's address. The seeder's ut_pex message tells
-libtorrent where the tonari downloader listens (libtorrent itself marks that peer as learnt from peer exchange), and the two connect —
-in either direction, since the downloader hears of libtorrent from the seeder the same way.
+libtorrent where the tonari downloader listens (libtorrent itself marks that peer as learnt
+from peer exchange), and the two connect — in either direction, since the downloader hears of
+libtorrent from the seeder the same way.
 """
 import pathlib
 import random
@@ -12,16 +13,14 @@ import time
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "functional"))
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from checks import run_test  # noqa: E402
-from libtorrent_session import lt_session  # noqa: E402
+from libtorrent_session import import_libtorrent, lt_session  # noqa: E402
 from node_process import wait_until  # noqa: E402
 from torrent_process import TorrentProcess  # noqa: E402
 
 
 def body(r, opts, tmp):
-    try:
-        import libtorrent as lt
-    except ImportError:
-        r.fail("python3-libtorrent is missing (scripts/install-deps installs it)")
+    lt = import_libtorrent(r)
+    if lt is None:
         return
     tmp = pathlib.Path(tmp)
     data = tmp / "origin" / "file.bin"

@@ -15,7 +15,7 @@ import time
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "functional"))
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from checks import run_test  # noqa: E402
-from libtorrent_session import lt_session  # noqa: E402
+from libtorrent_session import import_libtorrent, lt_session  # noqa: E402
 from node_process import wait_until  # noqa: E402
 from opentracker import Opentracker  # noqa: E402
 from scrape import info_hashes, scrape  # noqa: E402
@@ -62,10 +62,8 @@ def via_opentracker(r, opts, tmp, procs, share, want):
 
 
 def via_tonari_tracker(r, opts, tmp, procs, share, want):
-    try:
-        import libtorrent as lt
-    except ImportError:
-        r.fail("python3-libtorrent is missing (scripts/install-deps installs it)")
+    lt = import_libtorrent(r)
+    if lt is None:
         return
     tracker = TrackerProcess(opts.tonari, tmp / "tracker").start()
     procs.append(tracker)

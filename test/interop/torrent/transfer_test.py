@@ -15,7 +15,7 @@ import time
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "functional"))
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from checks import run_test  # noqa: E402
-from libtorrent_session import lt_session  # noqa: E402
+from libtorrent_session import import_libtorrent, lt_session  # noqa: E402
 from node_process import wait_until  # noqa: E402
 from torrent_process import TorrentProcess, digests  # noqa: E402
 
@@ -23,10 +23,8 @@ SIZE = 24 << 20
 
 
 def body(r, opts, tmp):
-    try:
-        import libtorrent as lt
-    except ImportError:
-        r.fail("python3-libtorrent is missing (scripts/install-deps installs it)")
+    lt = import_libtorrent(r)
+    if lt is None:
         return
     tmp = pathlib.Path(tmp)
     origin = tmp / "origin" / "share"
