@@ -5,8 +5,9 @@
             size, both hashing on every core) and tonari's default hybrid (SHA-1 + SHA-256).
   transfer  a --transfer-mib MiB file over loopback TCP: a fresh tonari downloader from a
             tonari seeder, against a fresh libtorrent downloader from a libtorrent seeder
-            (python3-libtorrent, plain TCP as in the interop tests), from the downloader's
-            start to every piece checked.
+            (python3-libtorrent), from the downloader's start to every piece checked; once
+            plain (tonari --encryption off, libtorrent encryption disabled) and once under
+            MSE/PE's RC4 (tonari --encryption require, libtorrent forced with RC4 only).
   recheck   `tonari torrent get` on a complete copy of --create-mib MiB from the page cache:
             it checks every piece and exits; against libtorrent's own full check
             (torrent_handle.force_recheck on the same files).
@@ -50,11 +51,16 @@ def timed(cmd, **kw):
     return time.monotonic() - started
 
 
-def lt_session(lt):
-    return lt.session({"listen_interfaces": "127.0.0.1:0", "enable_dht": False, "enable_lsd": False,
-                       "enable_upnp": False, "enable_natpmp": False, "allow_multiple_connections_per_ip": True,
-                       "enable_outgoing_utp": False, "enable_incoming_utp": False,
-                       "out_enc_policy": lt.enc_policy.disabled, "in_enc_policy": lt.enc_policy.disabled})
+def lt_session(lt, encrypted=False):
+    """Plain TCP, or MSE/PE forced with RC4 as the only level (in and out)."""
+    policy = lt.enc_policy.forced if encrypted else lt.enc_policy.disabled
+    settings = {"listen_interfaces": "127.0.0.1:0", "enable_dht": False, "enable_lsd": False,
+                "enable_upnp": False, "enable_natpmp": False, "allow_multiple_connections_per_ip": True,
+                "enable_outgoing_utp": False, "enable_incoming_utp": False,
+                "out_enc_policy": policy, "in_enc_policy": policy}
+    if encrypted:
+        settings["allowed_enc_level"] = lt.enc_level.rc4
+    return lt.session(settings)
 
 
 def bench_create(tonari, work, mib, runs):
@@ -117,7 +123,16 @@ def bench_transfer(tonari, lt, work, mib, runs):
     torrent = work / "xfer.torrent"
     subprocess.run([tonari, "torrent", "create", str(src / "payload.bin"), "--piece-size", "1M", "-o", str(torrent)],
                    check=True, capture_output=True)
-    seeder = TorrentProcess(tonari, torrent, src, mode="seed").start()
+    out = {}
+    for mode, encrypted in (("plain", False), ("rc4", True)):
+        out[mode] = transfer_pair(tonari, lt, work, src, torrent, mib, runs, encrypted)
+    return out
+
+
+def transfer_pair(tonari, lt, work, src, torrent, mib, runs, encrypted):
+    """tonari->tonari and libtorrent->libtorrent, both plain or both under MSE's RC4."""
+    policy = ["--encryption", "require" if encrypted else "off"]
+    seeder = TorrentProcess(tonari, torrent, src, mode="seed", extra=policy).start()
     if not seeder.wait_listening():
         raise RuntimeError("the tonari seeder did not start")
     tonari_times = []
@@ -125,21 +140,23 @@ def bench_transfer(tonari, lt, work, mib, runs):
         for i in range(runs):
             dest = work / "xfer" / f"t{i}"
             started = time.monotonic()
-            leecher = TorrentProcess(tonari, torrent, dest, connect=[seeder.endpoint]).start()
+            leecher = TorrentProcess(tonari, torrent, dest, connect=[seeder.endpoint], extra=policy).start()
             if leecher.wait(600) != 0:
                 raise RuntimeError(f"tonari download failed: {leecher.err()[-500:]}")
             tonari_times.append(time.monotonic() - started)
+            if encrypted and "connected (outbound, rc4)" not in leecher.err():
+                raise RuntimeError("the tonari transfer was not encrypted")
             shutil.rmtree(dest)
     finally:
         seeder.stop()
-    ses_seed = lt_session(lt)
+    ses_seed = lt_session(lt, encrypted)
     info = lt.torrent_info(str(torrent))
     hs = ses_seed.add_torrent({"ti": info, "save_path": str(src)})
     wait_for(lambda: hs.status().is_seeding, 600)
     lt_times = []
     for i in range(runs):
         dest = work / "xfer" / f"l{i}"
-        ses = lt_session(lt)
+        ses = lt_session(lt, encrypted)
         started = time.monotonic()
         h = ses.add_torrent({"ti": info, "save_path": str(dest)})
         h.connect_peer(("127.0.0.1", ses_seed.listen_port()))
@@ -149,12 +166,15 @@ def bench_transfer(tonari, lt, work, mib, runs):
         ses.remove_torrent(h)
         del ses
         shutil.rmtree(dest, ignore_errors=True)
+    del ses_seed
     t = statistics.median(tonari_times)
     l = statistics.median(lt_times)
     out = {"mib": mib, "tonari_s": t, "libtorrent_s": l, "tonari_mb_s": mib * 1.048576 / t,
            "libtorrent_mb_s": mib * 1.048576 / l, "ratio": l / t}
-    print(f"transfer {mib} MiB on loopback: tonari->tonari {t:.2f} s ({out['tonari_mb_s']:.0f} MB/s, whole process), "
-          f"libtorrent->libtorrent {l:.2f} s ({out['libtorrent_mb_s']:.0f} MB/s): {out['ratio']:.2f}x", flush=True)
+    mode = "RC4 (MSE/PE)" if encrypted else "plain"
+    print(f"transfer {mib} MiB on loopback, {mode}: tonari->tonari {t:.2f} s ({out['tonari_mb_s']:.0f} MB/s, "
+          f"whole process), libtorrent->libtorrent {l:.2f} s ({out['libtorrent_mb_s']:.0f} MB/s): "
+          f"{out['ratio']:.2f}x", flush=True)
     return out
 
 

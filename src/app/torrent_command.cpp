@@ -274,6 +274,7 @@ struct TransferOptions {
     bool super_seed = false;   // seed: BEP 16
     std::vector<std::string> trackers;  // announce URLs added to the torrent's own
     bool no_trackers = false;           // leave out the torrent's own trackers
+    std::string encryption = "prefer";  // MSE/PE: prefer, require or off
 };
 
 // `get` and `seed`: one torrent in the terminal until it is done (or forever, seeding), with
@@ -353,6 +354,10 @@ int RunTransfer(const TransferOptions& o, bool seed_mode) {
     options.max_peers = o.max_peers;
     options.sequential = o.sequential;
     options.super_seed = o.super_seed;
+    if (!torrent::mse::ParsePolicy(o.encryption, options.encryption)) {
+        std::cerr << "error: --encryption takes prefer, require or off, not '" << o.encryption << "'\n";
+        return 1;
+    }
     if (!o.max_down.empty()) {
         options.max_download_bytes_per_sec = static_cast<double>(ParseSize(o.max_down));
         if (options.max_download_bytes_per_sec <= 0) {
@@ -483,6 +488,10 @@ int RunTorrent(int argc, char** argv) {
         cmd->add_option("--max-down", transfer.max_down, "Download rate limit per connection, bytes per second or with K or M");
         cmd->add_option("--tracker", transfer.trackers, "Also announce to this tracker URL, http:// or udp:// (repeatable)");
         cmd->add_flag("--no-trackers", transfer.no_trackers, "Leave out the torrent's own trackers (those given with --tracker are still used)");
+        cmd->add_option("--encryption", transfer.encryption,
+                        "Message Stream Encryption: prefer (RC4 with peers that speak it, plain with the rest), "
+                        "require (RC4 only; plain peers refused) or off")
+            ->capture_default_str();
     };
     CLI::App* get = app.add_subcommand("get", "Download a torrent, checking every piece; exit 0 once complete");
     get->add_option("torrent", transfer.source, "The .torrent file, or a magnet: link (its metadata is fetched from peers)")->required();

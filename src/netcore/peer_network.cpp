@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cassert>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -53,6 +54,8 @@ constexpr size_t MAX_WRITE_BATCH = 64;
 // After accept fails for lack of descriptors or memory, wait this long instead of spinning
 // (a descriptor-exhaustion flood must not also burn the io thread).
 constexpr auto ACCEPT_RETRY_DELAY = std::chrono::milliseconds(100);
+// Bytes asked of the socket per read during a stream handshake (they are small exchanges).
+constexpr size_t HANDSHAKE_READ_CHUNK = 4096;
 // How long Stop waits for the coroutines to end before stopping the io thread by force.
 constexpr auto IO_DRAIN_LIMIT = std::chrono::seconds(10);
 
@@ -92,6 +95,7 @@ struct Connection {
     size_t rbuf_begin = 0;
     size_t rbuf_end = 0;
     std::optional<TokenBucket> bucket;
+    std::unique_ptr<StreamCipher> cipher;  // set by a stream handshake; null: plain bytes
 
     // Guarded by PeerNetworkImpl::m_mutex.
     std::deque<util::Bytes> send_queue;  // not yet taken by the writer
@@ -130,6 +134,21 @@ struct Listener {
     tcp::acceptor acceptor;
     asio::steady_timer retry;  // ACCEPT_RETRY_DELAY
 };
+
+// What a finished stream handshake leaves for the connection.
+struct StreamStart {
+    util::Bytes stream_bytes;  // already received past the handshake, decrypted
+    std::unique_ptr<StreamCipher> cipher;
+    std::string transport = "plaintext";
+};
+
+StreamStart TakeStreamStart(StreamHandshake& handshake) {
+    StreamStart start;
+    start.stream_bytes = handshake.TakeStreamBytes();
+    start.cipher = handshake.TakeCipher();
+    start.transport = handshake.Transport();
+    return start;
+}
 
 bool OutOfResources(const error_code& ec) {
     return ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space ||
@@ -430,7 +449,7 @@ private:
         bool full = false;
         {
             std::lock_guard lock(m_mutex);
-            full = !banned && m_stats.inbound >= m_options.max_inbound;
+            full = !banned && m_stats.inbound + m_stats.handshaking >= m_options.max_inbound;
             if (banned) ++m_stats.rejected_banned;
             if (full) ++m_stats.rejected_slots;
         }
@@ -438,7 +457,88 @@ private:
             socket.close(ignored);
             co_return;
         }
-        Register(std::move(socket), true, remote, local, 0);
+        if (auto handshake = MakeHandshake(true, 0, ToPeerEndpoint(remote))) {
+            StartInboundHandshake(std::move(socket), remote, local, std::move(handshake));
+            co_return;
+        }
+        Register(std::move(socket), true, remote, local, 0, {});
+    }
+
+    std::unique_ptr<StreamHandshake> MakeHandshake(bool inbound, uint64_t tag, const PeerEndpoint& remote) {
+        if (!m_options.stream_handshake) return nullptr;
+        try {
+            return m_options.stream_handshake(inbound, tag, remote);
+        } catch (...) {
+            std::lock_guard lock(m_mutex);
+            ++m_stats.handler_errors;
+            return nullptr;
+        }
+    }
+
+    // Runs a stream handshake on a socket: writes what it says, feeds it what arrives. Empty
+    // string: done. abort_reason is the PendingConnect's (set when Stop or the timer closed
+    // the socket under us).
+    asio::awaitable<std::string> RunHandshake(tcp::socket& socket, const std::string& abort_reason,
+                                              StreamHandshake& handshake) {
+        auto step = handshake.Start();
+        std::vector<uint8_t> buffer(HANDSHAKE_READ_CHUNK);
+        while (true) {
+            if (!step.error.empty()) co_return "stream handshake failed: " + step.error;
+            if (!step.send.empty()) {
+                auto [ec, written] = co_await asio::async_write(socket, asio::buffer(step.send), AS_TUPLE);
+                if (!abort_reason.empty()) co_return abort_reason;
+                if (ec) co_return "stream handshake failed: " + ec.message();
+            }
+            if (step.done) co_return std::string();
+            auto [ec, n] = co_await socket.async_read_some(asio::buffer(buffer), AS_TUPLE);
+            if (!abort_reason.empty()) co_return abort_reason;
+            if (ec == asio::error::eof) co_return std::string("stream handshake failed: closed by peer");
+            if (ec) co_return "stream handshake failed: " + ec.message();
+            step = handshake.Receive(util::ByteSpan(buffer.data(), n));
+        }
+    }
+
+    void StartInboundHandshake(tcp::socket socket, const tcp::endpoint& remote, const tcp::endpoint& local,
+                               std::unique_ptr<StreamHandshake> handshake) {
+        auto pending = std::make_shared<PendingConnect>(m_io, ToPeerEndpoint(remote), 0);
+        pending->socket = std::move(socket);
+        m_pending.insert(pending);
+        {
+            std::lock_guard lock(m_mutex);
+            ++m_stats.handshaking;
+        }
+        pending->timer.expires_after(m_options.handshake_timeout);
+        pending->timer.async_wait([pending](const error_code& ec) {
+            if (!ec) pending->Abort("stream handshake timeout");
+        });
+        Spawn(InboundHandshake(pending, std::move(handshake), remote, local));
+    }
+
+    asio::awaitable<void> InboundHandshake(std::shared_ptr<PendingConnect> pending,
+                                           std::unique_ptr<StreamHandshake> handshake, tcp::endpoint remote,
+                                           tcp::endpoint local) {
+        PendingConnect& pc = *pending;
+        std::string failure;
+        try {
+            failure = co_await RunHandshake(pc.socket, pc.abort_reason, *handshake);
+        } catch (const std::exception& e) {
+            failure = std::string("internal error: ") + e.what();
+        }
+        if (failure.empty() && m_stopping) failure = "network stopping";
+        pc.timer.cancel();
+        m_pending.erase(pending);
+        {
+            std::lock_guard lock(m_mutex);
+            --m_stats.handshaking;
+            if (!failure.empty() && !m_stopping) ++m_stats.handshake_failed;
+        }
+        if (!failure.empty()) {
+            error_code ignored;
+            pc.socket.close(ignored);
+            if (!m_stopping) Deliver([&] { m_events.OnStreamHandshakeFailed(pc.remote, true, failure); });
+            co_return;
+        }
+        Register(std::move(pc.socket), true, remote, local, 0, TakeStreamStart(*handshake));
     }
 
     void BeginConnect(const PeerEndpoint& remote, uint64_t tag) {
@@ -463,8 +563,10 @@ private:
     asio::awaitable<void> ConnectLoop(std::shared_ptr<PendingConnect> pending) {
         PendingConnect& pc = *pending;
         std::string failure;
+        StreamStart start;
         try {
             failure = co_await Dial(pc);
+            if (failure.empty() && !m_stopping) failure = co_await OutboundHandshake(pc, start);
         } catch (const std::exception& e) {
             failure = std::string("internal error: ") + e.what();
         }
@@ -486,7 +588,40 @@ private:
             NotifyConnectFailed(pc.remote, pc.tag, failure);
             co_return;
         }
-        Register(std::move(pc.socket), false, remote, local, pc.tag);
+        Register(std::move(pc.socket), false, remote, local, pc.tag, std::move(start));
+    }
+
+    // After a successful dial: the stream handshake, if the protocol wants one, under its own
+    // deadline; on failure, one more dial without it when the handshake allows that.
+    asio::awaitable<std::string> OutboundHandshake(PendingConnect& pc, StreamStart& start) {
+        auto handshake = MakeHandshake(false, pc.tag, pc.remote);
+        if (!handshake) co_return std::string();
+        pc.timer.expires_after(m_options.handshake_timeout);  // cancels the connect deadline's wait
+        pc.timer.async_wait([&pc](const error_code& ec) {
+            if (!ec) pc.Abort("stream handshake timeout");
+        });
+        std::string failure = co_await RunHandshake(pc.socket, pc.abort_reason, *handshake);
+        if (failure.empty()) {
+            start = TakeStreamStart(*handshake);
+            co_return std::string();
+        }
+        {
+            std::lock_guard lock(m_mutex);
+            ++m_stats.handshake_failed;
+        }
+        if (m_stopping || !handshake->RetryPlain()) co_return failure;
+        {
+            std::lock_guard lock(m_mutex);
+            ++m_stats.plain_retries;
+        }
+        Deliver([&] { m_events.OnStreamHandshakeFailed(pc.remote, false, failure + "; dialling again in plain"); });
+        pc.abort_reason.clear();
+        pc.timer.expires_after(m_options.connect_timeout);
+        pc.timer.async_wait([&pc](const error_code& ec) {
+            if (!ec) pc.Abort("connect timeout");
+        });
+        const std::string retry = co_await Dial(pc);
+        co_return retry.empty() ? retry : "plain retry after " + failure + ": " + retry;
     }
 
     // Resolves (unless given an IP) and tries each address in turn. Empty string: connected.
@@ -520,17 +655,25 @@ private:
     }
 
     void Register(tcp::socket socket, bool inbound, const tcp::endpoint& remote, const tcp::endpoint& local,
-                  uint64_t tag) {
+                  uint64_t tag, StreamStart start) {
         error_code ignored;
         socket.set_option(tcp::no_delay(true), ignored);  // frames are small and latency-bound
         auto conn = std::make_shared<Connection>(std::move(socket), m_next_id++, inbound);
+        conn->cipher = std::move(start.cipher);
+        if (!start.stream_bytes.empty()) {
+            // What arrived with the end of the handshake is the start of the framed stream.
+            if (start.stream_bytes.size() > conn->rbuf.size()) conn->rbuf.resize(start.stream_bytes.size());
+            std::memcpy(conn->rbuf.data(), start.stream_bytes.data(), start.stream_bytes.size());
+            conn->rbuf_end = start.stream_bytes.size();
+        }
         if (m_options.recv_rate_bytes_per_sec > 0) {
             // A burst below one byte could never pay for a read; none means one second's worth.
             const double burst = m_options.recv_burst_bytes > 0 ? m_options.recv_burst_bytes
                                                                 : m_options.recv_rate_bytes_per_sec;
             conn->bucket.emplace(m_options.recv_rate_bytes_per_sec, std::max(burst, 1.0));
         }
-        const ConnectionInfo info{conn->id, inbound, ToPeerEndpoint(remote), ToPeerEndpoint(local)};
+        const ConnectionInfo info{conn->id, inbound, ToPeerEndpoint(remote), ToPeerEndpoint(local),
+                                  std::move(start.transport)};
         {
             std::lock_guard lock(m_mutex);
             m_connections.emplace(conn->id, conn);
@@ -675,6 +818,7 @@ private:
             Close(c, "read failed: " + ec.message());
             co_return 0;
         }
+        if (c.cipher) c.cipher->Decrypt(into.first(n));
         if (c.bucket) c.bucket->TryTake(static_cast<double>(n), SteadyClock::now());
         std::lock_guard lock(m_mutex);
         c.stats.bytes_received += n;
@@ -716,7 +860,10 @@ private:
                 continue;
             }
             buffers.clear();
-            for (const auto& frame : batch) buffers.push_back(asio::buffer(frame));
+            for (auto& frame : batch) {
+                if (c.cipher) c.cipher->Encrypt(frame);  // each frame once, in queue order
+                buffers.push_back(asio::buffer(frame));
+            }
             if (!co_await WriteAll(c, buffers)) co_return;
             batch.clear();
         }

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "netcore/stream_handshake.h"
 #include "util/bytes.h"
 #include "util/result.h"
 
@@ -70,6 +71,16 @@ struct PeerNetworkOptions {
     // also with the address as given: a banned inbound peer is closed at accept, an outbound
     // dial is refused. Empty: nobody is banned.
     std::function<bool(const std::string& address)> is_banned;
+    // Optional: a StreamHandshake run on each connection before framing (stream encryption).
+    // Called on the io thread with (inbound, the Connect tag or 0, the remote address); a null
+    // answer means plain framing from the first byte. OnConnected comes only once it is done;
+    // an inbound connection holds its slot meanwhile; an outbound one that fails is dialled
+    // again without it when the handshake says RetryPlain, else reported by OnConnectFailed.
+    std::function<std::unique_ptr<StreamHandshake>(bool inbound, uint64_t tag, const PeerEndpoint& remote)>
+        stream_handshake;
+    // A stream handshake not complete this long after the connection closes it (a peer that
+    // opens connections and stalls them to hold our slots and DH work).
+    std::chrono::milliseconds handshake_timeout{10000};
 };
 
 struct ConnectionInfo {
@@ -77,6 +88,7 @@ struct ConnectionInfo {
     bool inbound = false;
     PeerEndpoint remote;  // the IP actually connected, also for a Connect by host name
     PeerEndpoint local;
+    std::string transport = "plaintext";  // what the stream handshake chose ("rc4"…)
 };
 
 // Called on the network's io thread; must not block (post real work elsewhere) and must not
@@ -92,6 +104,13 @@ public:
     virtual void OnFrame(ConnectionId id, util::Bytes header, util::Bytes payload) = 0;
     // Exactly once per OnConnected, last event of that id. reason: the first cause seen.
     virtual void OnDisconnected(ConnectionId id, const std::string& reason) = 0;
+    // A stream handshake failed: an inbound connection (closed, never reported otherwise), or
+    // an outbound one about to be dialled again in plain (RetryPlain). For the logs.
+    virtual void OnStreamHandshakeFailed(const PeerEndpoint& remote, bool inbound, const std::string& reason) {
+        (void)remote;
+        (void)inbound;
+        (void)reason;
+    }
 };
 
 struct PeerNetworkStats {
@@ -102,9 +121,12 @@ struct PeerNetworkStats {
     uint64_t connect_failed = 0;     // OnConnectFailed deliveries
     uint64_t disconnected = 0;       // OnDisconnected deliveries
     uint64_t handler_errors = 0;     // exceptions thrown by PeerNetworkEvents handlers
+    uint64_t handshake_failed = 0;   // stream handshakes that failed or timed out (both ways)
+    uint64_t plain_retries = 0;      // outbound dials repeated without the stream handshake
     size_t inbound = 0;              // connections now open
     size_t outbound = 0;
-    size_t connecting = 0;           // outbound dials in progress
+    size_t connecting = 0;           // outbound dials in progress (stream handshake included)
+    size_t handshaking = 0;          // inbound connections in their stream handshake
 };
 
 struct ConnectionStats {

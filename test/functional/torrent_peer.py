@@ -215,6 +215,7 @@ class CorruptSeed:
                 if not had_handshake and reader.handshake is not None:
                     h = reader.handshake
                     if h[:20] != PROTOCOL or h[28:48] != self.info_hash:
+                        sock.close()  # as a plain client does (tonari's encrypted dial then retries in plain)
                         return
                     fast = bool(h[20 + FAST_BYTE] & FAST_BIT)
                     self._send(sock, handshake(self.info_hash, fast=fast) +

@@ -69,6 +69,7 @@ void Swarm::OnConnected(const netcore::ConnectionInfo& info, uint64_t tag, int64
     p->id = info.id;
     p->inbound = info.inbound;
     p->remote = info.remote;
+    p->transport = info.transport;
     p->tag = tag;
     p->connected_us = now_us;
     p->last_send_us = now_us;
@@ -91,6 +92,10 @@ void Swarm::OnConnectFailed(const netcore::PeerEndpoint& remote, uint64_t tag, c
         }
     }
     m_log("peer " + remote.ToString() + ": connect failed: " + reason);
+}
+
+void Swarm::OnStreamHandshakeFailed(const netcore::PeerEndpoint& remote, bool inbound, const std::string& reason) {
+    m_log("peer " + remote.ToString() + ": " + (inbound ? "inbound " : "outbound ") + reason);
 }
 
 void Swarm::OnDisconnected(netcore::ConnectionId id, const std::string& reason) {
@@ -161,6 +166,8 @@ bool Swarm::OnHandshake(Peer& p, util::ByteSpan frame, int64_t now_us) {
     p.peer_id = h->peer_id;
     if (p.inbound && m_net) m_net->Send(p.id, wire::EncodeHandshake(OurHandshake(ours)));
     p.handshaken = true;
+    m_log("peer " + p.remote.ToString() + ": connected (" + (p.inbound ? "inbound" : "outbound") + ", " +
+          p.transport + ")");
     p.fast = h->SupportsFast();
     p.extensions = h->SupportsExtensions();
     p.last_send_us = now_us;
@@ -756,6 +763,7 @@ SwarmStats Swarm::Stats() const {
         if (!p->handshaken) continue;
         ++s.peers;
         if (p->has_count == s.pieces_total) ++s.seeds;
+        if (p->transport == "rc4") ++s.encrypted_peers;
     }
     return s;
 }

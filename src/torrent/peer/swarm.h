@@ -121,6 +121,7 @@ struct SwarmStats {
     double upload_rate = 0;
     size_t peers = 0;
     size_t seeds = 0;
+    size_t encrypted_peers = 0;     // connections under MSE's RC4
     uint64_t hash_failures = 0;
     uint64_t peers_banned = 0;
 };
@@ -145,6 +146,7 @@ public:
     void OnConnectFailed(const netcore::PeerEndpoint& remote, uint64_t tag, const std::string& reason);
     void OnFrame(netcore::ConnectionId id, util::ByteSpan header, util::ByteSpan payload, int64_t now_us);
     void OnDisconnected(netcore::ConnectionId id, const std::string& reason);
+    void OnStreamHandshakeFailed(const netcore::PeerEndpoint& remote, bool inbound, const std::string& reason);
     // Timers: deadlines, choking, keep-alives, reconnects. Call every 100 ms or so.
     void Tick(int64_t now_us);
 

@@ -16,6 +16,7 @@ struct Swarm::Peer {
     netcore::ConnectionId id = 0;
     bool inbound = false;
     netcore::PeerEndpoint remote;
+    std::string transport;  // "plaintext", "rc4"… (what netcore's stream handshake chose)
     uint64_t tag = 0;
     int64_t connected_us = 0;
     int64_t last_send_us = 0;

@@ -7,6 +7,7 @@
 
 #include "torrent/peer/ut_metadata.h"
 #include "torrent/session/strand_events.h"
+#include "torrent/session/stream_encryption.h"
 #include "torrent/tracker/announcer.h"
 #include "util/serial_executor.h"
 
@@ -39,6 +40,7 @@ util::Result<std::string, std::string> FetchMetadata(const wire::Hash20& info_ha
     net.listen = options.listen;
     net.max_inbound = options.max_peers;
     net.max_outbound = options.connect.size() + fo.max_outbound;
+    InstallStreamEncryption(net, options.encryption, {info_hash});
     net.format.header_size = wire::FRAME_HEADER_SIZE;
     net.format.payload_length = [](util::ByteSpan header) -> util::Result<size_t, std::string> {
         auto n = wire::FrameLength(header);

@@ -14,6 +14,7 @@
 #include "torrent/storage/resume_data.h"
 #include "storage/whole_file.h"
 #include "torrent/session/strand_events.h"
+#include "torrent/session/stream_encryption.h"
 #include "torrent/tracker/announcer.h"
 #include "util/serial_executor.h"
 #include "util/worker_pool.h"
@@ -240,6 +241,13 @@ util::Result<std::unique_ptr<Session>, std::string> Session::Start(tonari::stora
     // Room for the peers we keep and for those the trackers give (the swarm's own limit).
     net.max_outbound = options.connect.size() + std::max<size_t>(options.max_peers / 2, 8);
     net.recv_rate_bytes_per_sec = options.max_download_bytes_per_sec;
+    std::vector<mse::Key20> skeys{meta.info_hashes.HandshakeHash()};
+    if (meta.info_hashes.v1 && meta.info_hashes.v2) {
+        mse::Key20 truncated{};
+        std::copy_n(meta.info_hashes.v2->begin(), truncated.size(), truncated.begin());
+        skeys.push_back(truncated);
+    }
+    InstallStreamEncryption(net, options.encryption, std::move(skeys));
     net.format.header_size = wire::FRAME_HEADER_SIZE;
     net.format.payload_length = [](util::ByteSpan header) -> util::Result<size_t, std::string> {
         auto n = wire::FrameLength(header);

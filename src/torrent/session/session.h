@@ -21,6 +21,7 @@
 #include "netcore/peer_network.h"
 #include "storage/env.h"
 #include "torrent/metainfo/metainfo.h"
+#include "torrent/mse/handshake.h"
 #include "torrent/peer/swarm.h"
 #include "util/result.h"
 
@@ -37,6 +38,9 @@ struct SessionOptions {
     // Tracker tiers to announce to (normally the metainfo's); empty: no trackers.
     std::vector<std::vector<std::string>> trackers;
     int32_t numwant = 50;
+    // Message Stream Encryption: prefer (RC4 with anyone who speaks it, plain otherwise),
+    // require (RC4 only; plain peers refused) or off.
+    mse::Policy encryption = mse::Policy::Prefer;
 };
 
 // A fresh peer id, Azureus-style ("-TN0010-" and 12 random bytes).

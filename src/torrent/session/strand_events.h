@@ -38,6 +38,11 @@ public:
     void OnDisconnected(netcore::ConnectionId id, const std::string& reason) override {
         m_strand.Post([this, id, reason] { m_logic.OnDisconnected(id, reason); });
     }
+    void OnStreamHandshakeFailed(const netcore::PeerEndpoint& remote, bool inbound, const std::string& reason) override {
+        if constexpr (requires { m_logic.OnStreamHandshakeFailed(remote, inbound, reason); }) {
+            m_strand.Post([this, remote, inbound, reason] { m_logic.OnStreamHandshakeFailed(remote, inbound, reason); });
+        }
+    }
 
     netcore::PeerNetwork* network = nullptr;  // set and read on the strand
 

@@ -43,17 +43,22 @@ class Client:
     kill = stop
 
 
-def transmission(torrent, download_dir, config_dir, port, verify=False):
+_TRANSMISSION_ENCRYPTION = {"tolerated": (0, "-et"), "preferred": (1, "-ep"), "required": (2, "-er")}
+
+
+def transmission(torrent, download_dir, config_dir, port, verify=False, encryption="tolerated"):
     """transmission-cli downloading into download_dir, or with `verify` checking the data already
     there and seeding it (a fresh config_dir then); it keeps running after completion, so the
-    test watches the files and stops it."""
+    test watches the files and stops it. encryption: tolerated (plain first), preferred or
+    required (MSE/PE with RC4 only, plain peers refused)."""
     config = pathlib.Path(config_dir)
     config.mkdir(parents=True, exist_ok=True)
+    level, flag = _TRANSMISSION_ENCRYPTION[encryption]
     settings = {"dht-enabled": False, "lpd-enabled": False, "utp-enabled": False, "pex-enabled": False,
-                "port-forwarding-enabled": False, "encryption": 0, "rpc-enabled": False,
+                "port-forwarding-enabled": False, "encryption": level, "rpc-enabled": False,
                 "speed-limit-up-enabled": False, "speed-limit-down-enabled": False}
     (config / "settings.json").write_text(json.dumps(settings))
-    return Client(["transmission-cli", "-g", str(config), "-w", str(download_dir), "-p", str(port), "-et", "-M",
+    return Client(["transmission-cli", "-g", str(config), "-w", str(download_dir), "-p", str(port), flag, "-M",
                    *(["-v"] if verify else []), str(torrent)], download_dir, f"transmission-{port}")
 
 

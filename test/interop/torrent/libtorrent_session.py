@@ -1,6 +1,7 @@
 """A python3-libtorrent session for the interop tests: loopback only, no DHT, local discovery
-or port mapping, and plain TCP without encryption (libtorrent tries uTP and encryption first
-and falls back after a few seconds; tonari speaks neither yet)."""
+or port mapping, and plain TCP without encryption unless the test asks for it (tonari does not
+speak uTP; its MSE/PE dials fall back to plain against a libtorrent that refuses encryption,
+and encryption_test.py runs libtorrent with encryption forced)."""
 
 
 def import_libtorrent(r):

@@ -3,9 +3,9 @@
 ways, for v1, hybrid and v2 torrents of a multi-file folder: tonari seeds and libtorrent
 downloads, libtorrent seeds and tonari downloads; the sha256 of every file must match.
 
-libtorrent is told to use TCP without encryption: tonari does not speak uTP (BEP 29) and its
-message stream encryption is still to come; libtorrent's defaults try both first and fall back
-to plain TCP after a few seconds.
+libtorrent is told to use TCP without encryption: tonari does not speak uTP (BEP 29), and a
+plain libtorrent also shows tonari's encrypted dials falling back to plain (encryption_test.py
+covers MSE/PE itself).
 """
 import pathlib
 import random
