@@ -15,6 +15,7 @@
 
 #include "app/progress_line.h"
 #include "app/stop_signals.h"
+#include "app/torrent_dht_command.h"
 #include "app/torrent_tracker_command.h"
 #include "storage/env.h"
 #include "storage/whole_file.h"
@@ -275,6 +276,8 @@ struct TransferOptions {
     std::vector<std::string> trackers;  // announce URLs added to the torrent's own
     bool no_trackers = false;           // leave out the torrent's own trackers
     std::string encryption = "prefer";  // MSE/PE: prefer, require or off
+    bool no_dht = false;
+    std::vector<std::string> dht_bootstrap;  // HOST:PORT routers (default: the public ones)
 };
 
 // `get` and `seed`: one torrent in the terminal until it is done (or forever, seeding), with
@@ -313,8 +316,8 @@ util::Result<Metainfo, std::string> FetchFromMagnet(const std::string& uri, torr
     for (const auto& p : link->peers) {
         if (auto ep = ParseEndpoint(p)) options.connect.push_back(*ep);
     }
-    if (options.trackers.empty() && options.connect.empty()) {
-        return util::Fail(std::string("magnet link: no tracker and no peer to ask (give --tracker or --connect; the DHT is still to come)"));
+    if (options.trackers.empty() && options.connect.empty() && !options.dht) {
+        return util::Fail(std::string("magnet link: no tracker, no peer and no DHT to ask (give --tracker or --connect, or leave the DHT on)"));
     }
     torrent::wire::Hash20 info_hash{};
     std::copy(link->info_hashes.v1->begin(), link->info_hashes.v1->end(), info_hash.begin());
@@ -354,6 +357,16 @@ int RunTransfer(const TransferOptions& o, bool seed_mode) {
     options.max_peers = o.max_peers;
     options.sequential = o.sequential;
     options.super_seed = o.super_seed;
+    options.dht = !o.no_dht;
+    for (const auto& b : o.dht_bootstrap) {
+        auto ep = ParseEndpoint(b);
+        if (!ep) {
+            std::cerr << "error: --dht-bootstrap takes HOST:PORT, not '" << b << "'\n";
+            return 1;
+        }
+        options.dht_routers.push_back(*ep);
+    }
+    options.dht_nodes_file = fs::path(o.dir) / ".tonari" / "dht.nodes";
     if (!torrent::mse::ParsePolicy(o.encryption, options.encryption)) {
         std::cerr << "error: --encryption takes prefer, require or off, not '" << o.encryption << "'\n";
         return 1;
@@ -492,6 +505,9 @@ int RunTorrent(int argc, char** argv) {
                         "Message Stream Encryption: prefer (RC4 with peers that speak it, plain with the rest), "
                         "require (RC4 only; plain peers refused) or off")
             ->capture_default_str();
+        cmd->add_flag("--no-dht", transfer.no_dht, "Do not use the DHT to find peers (it is never used for private torrents)");
+        cmd->add_option("--dht-bootstrap", transfer.dht_bootstrap,
+                        "A DHT node to join the DHT through, HOST:PORT (repeatable; default: the public routers)");
     };
     CLI::App* get = app.add_subcommand("get", "Download a torrent, checking every piece; exit 0 once complete");
     get->add_option("torrent", transfer.source, "The .torrent file, or a magnet: link (its metadata is fetched from peers)")->required();
@@ -513,6 +529,15 @@ int RunTorrent(int argc, char** argv) {
     tracker->add_option("--interval", tracker_options.interval_s, "Seconds between a client's announces")->capture_default_str();
     tracker->add_flag("!--no-udp", tracker_options.udp, "Serve HTTP only");
 
+    DhtNodeCommandOptions dht_options;
+    std::vector<std::string> dht_routers;
+    CLI::App* dht_node = app.add_subcommand("dht-node", "Run a DHT node with no torrents of its own (a bootstrap node) until stopped");
+    dht_node->add_option("--port", dht_options.port, "UDP port (0: any free port)")->capture_default_str();
+    dht_node->add_option("--bind", dht_options.bind, "Address to serve on")->capture_default_str();
+    dht_node->add_option("--dht-bootstrap", dht_routers, "A DHT node to join through, HOST:PORT (repeatable; default: none)");
+    std::string nodes_file;
+    dht_node->add_option("--nodes-file", nodes_file, "Where to keep the nodes it knows across restarts");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -531,6 +556,18 @@ int RunTorrent(int argc, char** argv) {
     if (*get) return RunTransfer(transfer, false);
     if (*seed) return RunTransfer(transfer, true);
     if (*tracker) return RunTrackerServer(tracker_options);
+    if (*dht_node) {
+        for (const auto& r : dht_routers) {
+            auto ep = ParseEndpoint(r);
+            if (!ep) {
+                std::cerr << "error: --dht-bootstrap takes HOST:PORT, not '" << r << "'\n";
+                return 1;
+            }
+            dht_options.routers.push_back(*ep);
+        }
+        dht_options.nodes_file = nodes_file;
+        return RunDhtNode(dht_options);
+    }
     return 1;
 }
 

@@ -32,11 +32,6 @@
 
 namespace tonari::netcore {
 
-std::string PeerEndpoint::ToString() const {
-    if (address.find(':') != std::string::npos) return "[" + address + "]:" + std::to_string(port);
-    return address + ":" + std::to_string(port);
-}
-
 namespace {
 
 namespace asio = boost::asio;
@@ -125,7 +120,8 @@ struct PendingConnect {
     const uint64_t tag;
     tcp::resolver resolver;
     tcp::socket socket;
-    asio::steady_timer timer;  // connect_timeout
+    asio::steady_timer timer;  // connect_timeout, then handshake_timeout (see ArmDeadline)
+    uint64_t deadline_generation = 0;
     std::string abort_reason;
 };
 
@@ -148,6 +144,16 @@ StreamStart TakeStreamStart(StreamHandshake& handshake) {
     start.cipher = handshake.TakeCipher();
     start.transport = handshake.Transport();
     return start;
+}
+
+// (Re)arms a dial's single deadline. A generation number, not just cancel(): a wait that has
+// already fired and queued its handler must not abort the attempt that re-armed the timer.
+void ArmDeadline(const std::shared_ptr<PendingConnect>& pending, std::chrono::milliseconds after, const char* reason) {
+    const uint64_t generation = ++pending->deadline_generation;
+    pending->timer.expires_after(after);
+    pending->timer.async_wait([pending, generation, reason](const error_code& ec) {
+        if (!ec && pending->deadline_generation == generation) pending->Abort(reason);
+    });
 }
 
 bool OutOfResources(const error_code& ec) {
@@ -507,10 +513,7 @@ private:
             std::lock_guard lock(m_mutex);
             ++m_stats.handshaking;
         }
-        pending->timer.expires_after(m_options.handshake_timeout);
-        pending->timer.async_wait([pending](const error_code& ec) {
-            if (!ec) pending->Abort("stream handshake timeout");
-        });
+        ArmDeadline(pending, m_options.handshake_timeout, "stream handshake timeout");
         Spawn(InboundHandshake(pending, std::move(handshake), remote, local));
     }
 
@@ -553,10 +556,7 @@ private:
         if (full) return NotifyConnectFailed(remote, tag, "no free outbound slot");
         auto pending = std::make_shared<PendingConnect>(m_io, remote, tag);
         m_pending.insert(pending);
-        pending->timer.expires_after(m_options.connect_timeout);
-        pending->timer.async_wait([pending](const error_code& ec) {
-            if (!ec) pending->Abort("connect timeout");
-        });
+        ArmDeadline(pending, m_options.connect_timeout, "connect timeout");
         Spawn(ConnectLoop(pending));
     }
 
@@ -566,7 +566,7 @@ private:
         StreamStart start;
         try {
             failure = co_await Dial(pc);
-            if (failure.empty() && !m_stopping) failure = co_await OutboundHandshake(pc, start);
+            if (failure.empty() && !m_stopping) failure = co_await OutboundHandshake(pending, start);
         } catch (const std::exception& e) {
             failure = std::string("internal error: ") + e.what();
         }
@@ -593,13 +593,11 @@ private:
 
     // After a successful dial: the stream handshake, if the protocol wants one, under its own
     // deadline; on failure, one more dial without it when the handshake allows that.
-    asio::awaitable<std::string> OutboundHandshake(PendingConnect& pc, StreamStart& start) {
+    asio::awaitable<std::string> OutboundHandshake(std::shared_ptr<PendingConnect> pending, StreamStart& start) {
+        PendingConnect& pc = *pending;
         auto handshake = MakeHandshake(false, pc.tag, pc.remote);
         if (!handshake) co_return std::string();
-        pc.timer.expires_after(m_options.handshake_timeout);  // cancels the connect deadline's wait
-        pc.timer.async_wait([&pc](const error_code& ec) {
-            if (!ec) pc.Abort("stream handshake timeout");
-        });
+        ArmDeadline(pending, m_options.handshake_timeout, "stream handshake timeout");
         std::string failure = co_await RunHandshake(pc.socket, pc.abort_reason, *handshake);
         if (failure.empty()) {
             start = TakeStreamStart(*handshake);
@@ -616,10 +614,7 @@ private:
         }
         Deliver([&] { m_events.OnStreamHandshakeFailed(pc.remote, false, failure + "; dialling again in plain"); });
         pc.abort_reason.clear();
-        pc.timer.expires_after(m_options.connect_timeout);
-        pc.timer.async_wait([&pc](const error_code& ec) {
-            if (!ec) pc.Abort("connect timeout");
-        });
+        ArmDeadline(pending, m_options.connect_timeout, "connect timeout");
         const std::string retry = co_await Dial(pc);
         co_return retry.empty() ? retry : "plain retry after " + failure + ": " + retry;
     }

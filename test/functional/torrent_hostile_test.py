@@ -28,7 +28,7 @@ import time
 
 from checks import run_test
 from node_process import wait_until, wait_while_progressing
-from torrent_process import TorrentProcess, digests  # noqa: E402
+from torrent_process import TorrentProcess, digests, memory_mib  # noqa: E402
 import torrent_peer as tp
 
 PIECE = 64 << 10
@@ -63,17 +63,6 @@ def on_disk(folder):
         except FileNotFoundError:  # a file renamed away while we looked
             pass
     return total
-
-
-def memory_mib(pid, field="VmRSS"):
-    """VmRSS (now) or VmHWM (peak) of a process in MiB, None once it is gone."""
-    try:
-        for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
 
 
 class RssSampler:

@@ -19,20 +19,10 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import torrent_peer as tp  # noqa: E402
 from checks import run_test  # noqa: E402
 from node_process import free_port, wait_until  # noqa: E402
-from torrent_process import TorrentProcess, digests  # noqa: E402
+from torrent_process import TorrentProcess, digests, memory_mib  # noqa: E402
 
 EXTENDED = 20
 MEMORY_BOUND_MIB = 200
-
-
-def memory_mib(pid):
-    try:
-        for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
 
 
 class FakeMetadataPeer:
@@ -121,7 +111,7 @@ def body(r, opts, tmp):
         procs.append(dl)
         r.check(wait_until(lambda: "over the limit" in dl.err(), 30, 0.1),
                 f"1: a peer announcing 1 GiB of metadata is dropped at its handshake: {dl.err()[-300:]}")
-        peak = memory_mib(dl.proc.pid)
+        peak = memory_mib(dl.proc.pid, "VmHWM")
         r.check(dl.running(), "1: the downloader is still up")
         r.check(peak is not None and peak < MEMORY_BOUND_MIB, f"1: its peak memory stays under {MEMORY_BOUND_MIB} MiB ({peak})")
         r.check(dl.stop() == 1, "1: SIGTERM ends the fetch (exit 1: nothing downloaded)")

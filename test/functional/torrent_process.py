@@ -21,6 +21,17 @@ def digests(folder):
             for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.endswith(".aria2")}
 
 
+def memory_mib(pid, field="VmRSS"):
+    """VmRSS (now) or VmHWM (peak) of a process in MiB, None once it is gone."""
+    try:
+        for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
 def stop_process(proc, timeout=30):
     """SIGTERM, then wait; SIGKILL if it hangs. Returns the exit code (None if never started)."""
     if proc is None:
@@ -36,7 +47,7 @@ def stop_process(proc, timeout=30):
 
 
 class TorrentProcess:
-    def __init__(self, tonari, torrent, folder, mode="get", connect=(), extra=(), bind="127.0.0.1"):
+    def __init__(self, tonari, torrent, folder, mode="get", connect=(), extra=(), bind="127.0.0.1", dht=False):
         self.tonari = tonari
         self.torrent = str(torrent)
         self.folder = pathlib.Path(folder)
@@ -46,6 +57,9 @@ class TorrentProcess:
         self.connect = list(connect)
         self.extra = list(extra)
         self.bind = bind
+        # No test may reach the internet: the DHT (whose default routers are public) is off
+        # unless the test brings its own bootstrap node.
+        self.dht = dht
         self.proc = None
         # Output files of their own, even for processes that share a folder one after another.
         n = next(_instances)
@@ -61,6 +75,8 @@ class TorrentProcess:
                 "--port", str(self.port)]
         for c in self.connect:
             args += ["--connect", c]
+        if not self.dht:
+            args.append("--no-dht")
         with open(self.out_path, "ab") as out, open(self.err_path, "ab") as err:
             self.proc = subprocess.Popen(args + self.extra, stdout=out, stderr=err)
         return self
@@ -140,6 +156,46 @@ class TrackerProcess:
 
     def output(self):
         return self.out_path.read_text(errors="replace") if self.out_path.exists() else ""
+
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self, timeout=30):
+        return stop_process(self.proc, timeout)
+
+
+class DhtNodeProcess:
+    """`tonari torrent dht-node` on 127.0.0.1 (a bootstrap node for DHT tests), its output in a
+    file, the numbers it prints read back."""
+
+    def __init__(self, tonari, folder, routers=()):
+        self.tonari = tonari
+        self.folder = pathlib.Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.port = free_port()
+        self.routers = list(routers)
+        self.proc = None
+        self.out_path = self.folder / "dht-node.out"
+
+    @property
+    def endpoint(self):
+        return f"127.0.0.1:{self.port}"
+
+    def start(self):
+        args = [self.tonari, "torrent", "dht-node", "--bind", "127.0.0.1", "--port", str(self.port)]
+        for r in self.routers:
+            args += ["--dht-bootstrap", r]
+        with open(self.out_path, "ab") as out:
+            self.proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT)
+        return self
+
+    def output(self):
+        return self.out_path.read_text(errors="replace") if self.out_path.exists() else ""
+
+    def stored_peers(self):
+        """Peers stored as of the last status line (0 before any)."""
+        found = re.findall(r"(\d+) peers of \d+ torrents stored", self.output())
+        return int(found[-1]) if found else 0
 
     def running(self):
         return self.proc is not None and self.proc.poll() is None

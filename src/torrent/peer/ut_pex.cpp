@@ -2,27 +2,20 @@
 // answers (6 or 18 bytes: address then port, big-endian).
 #include "torrent/peer/ut_pex.h"
 
-#include <arpa/inet.h>
-
-#include <array>
-
+#include "netcore/compact_endpoint.h"
 #include "torrent/bencode/bencode.h"
 
 namespace tonari::torrent::peer {
 namespace {
 
-bool IsV6(const netcore::PeerEndpoint& e) { return e.address.find(':') != std::string::npos; }
-
 std::string Compact(const std::vector<netcore::PeerEndpoint>& peers, bool v6) {
     std::string out;
     size_t n = 0;
     for (const auto& p : peers) {
-        if (IsV6(p) != v6 || n == MAX_PEX_PEERS) continue;
-        std::array<uint8_t, 16> address{};
-        if (inet_pton(v6 ? AF_INET6 : AF_INET, p.address.c_str(), address.data()) != 1) continue;
-        out.append(reinterpret_cast<const char*>(address.data()), v6 ? 16 : 4);
-        out += static_cast<char>(p.port >> 8);
-        out += static_cast<char>(p.port & 0xff);
+        if (netcore::IsIpv6Literal(p.address) != v6 || n == MAX_PEX_PEERS) continue;
+        const std::string entry = netcore::EncodeCompactEndpoint(p, v6);
+        if (entry.empty()) continue;
+        out += entry;
         ++n;
     }
     return out;
@@ -30,18 +23,7 @@ std::string Compact(const std::vector<netcore::PeerEndpoint>& peers, bool v6) {
 
 void Expand(const bencode::Value* list, bool v6, std::vector<netcore::PeerEndpoint>& out) {
     if (list == nullptr || !list->IsString()) return;
-    const std::string& bytes = list->AsString();
-    const size_t width = v6 ? 18 : 6;
-    size_t taken = 0;
-    for (size_t at = 0; at + width <= bytes.size() && taken < MAX_PEX_PEERS; at += width) {
-        char text[INET6_ADDRSTRLEN] = {};
-        if (!inet_ntop(v6 ? AF_INET6 : AF_INET, bytes.data() + at, text, sizeof(text))) continue;
-        const auto port = static_cast<uint16_t>(static_cast<uint8_t>(bytes[at + width - 2]) << 8 |
-                                                static_cast<uint8_t>(bytes[at + width - 1]));
-        if (port == 0) continue;
-        out.push_back(netcore::PeerEndpoint{text, port});
-        ++taken;
-    }
+    for (auto& p : netcore::DecodeCompactEndpoints(list->AsBytes(), v6, MAX_PEX_PEERS)) out.push_back(std::move(p));
 }
 
 }  // namespace

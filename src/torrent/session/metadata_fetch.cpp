@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "torrent/peer/ut_metadata.h"
+#include "torrent/session/dht_discovery.h"
 #include "torrent/session/strand_events.h"
 #include "torrent/session/stream_encryption.h"
 #include "torrent/tracker/announcer.h"
@@ -80,6 +81,13 @@ util::Result<std::string, std::string> FetchMetadata(const wire::Hash20& info_ha
             log);
     }
 
+    std::unique_ptr<dht::DhtService> dht;
+    if (const auto endpoints = (*network)->ListenEndpoints(); !endpoints.empty()) {
+        dht = StartDht(options, endpoints.front(), {info_hash}, log, [&strand, &fetcher](const std::vector<netcore::PeerEndpoint>& peers) {
+            strand.Post([&fetcher, peers] { fetcher.AddCandidates(peers); });
+        });
+    }
+
     std::optional<std::string> result;
     std::string why;
     while (true) {
@@ -104,6 +112,7 @@ util::Result<std::string, std::string> FetchMetadata(const wire::Hash20& info_ha
         }
     }
     if (announcer) announcer->Stop();
+    if (dht) dht->Stop();  // before the session that follows takes the UDP port
     (*network)->Stop();
     strand.Run([&fetcher, &events] {
         fetcher.SetNetwork(nullptr);

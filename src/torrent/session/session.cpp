@@ -13,6 +13,7 @@
 #include "torrent/storage/piece_store.h"
 #include "torrent/storage/resume_data.h"
 #include "storage/whole_file.h"
+#include "torrent/session/dht_discovery.h"
 #include "torrent/session/strand_events.h"
 #include "torrent/session/stream_encryption.h"
 #include "torrent/tracker/announcer.h"
@@ -104,6 +105,22 @@ public:
             m_log);
     }
 
+    void StartDhtFor(const metainfo::Metainfo& meta, const SessionOptions& options) {
+        const auto endpoints = m_network->ListenEndpoints();
+        if (meta.is_private || endpoints.empty()) return;
+        std::vector<wire::Hash20> hashes{meta.info_hashes.HandshakeHash()};
+        if (meta.HasV1() && meta.HasV2()) {
+            wire::Hash20 v2{};
+            std::copy_n(meta.info_hashes.v2->begin(), v2.size(), v2.begin());
+            hashes.push_back(v2);
+        }
+        m_dht = StartDht(options, endpoints.front(), hashes, m_log,
+                         [this](const std::vector<netcore::PeerEndpoint>& peers) {
+                             m_strand.Post([this, peers] { m_swarm.AddCandidates(peers); });
+                         });
+        if (m_dht) m_dht->SetSeed(m_was_complete);
+    }
+
     // Pieces from resume data when every file is as it recorded; false means a recheck is due.
     bool LoadResume(const metainfo::Metainfo& meta, const std::filesystem::path& dir) {
         const auto path = storage::ResumePath(dir, meta);
@@ -172,6 +189,7 @@ public:
                     if (!m_was_complete && m_swarm.Complete()) {
                         m_was_complete = true;
                         if (m_announcer) m_announcer->Completed();
+                        if (m_dht) m_dht->SetSeed(true);
                     }
                 });
             }
@@ -187,6 +205,7 @@ public:
         m_wake.notify_all();
         if (m_ticker.joinable()) m_ticker.join();
         if (m_announcer) m_announcer->Stop();  // says "stopped" while the strand still answers
+        if (m_dht) m_dht->Stop();
         if (m_network) m_network->Stop();  // delivers the last events onto the strand
         m_strand.Run([this] {
             m_swarm.SetNetwork(nullptr);
@@ -203,6 +222,7 @@ public:
     peer::Swarm m_swarm;
     std::unique_ptr<netcore::PeerNetwork> m_network;
     std::unique_ptr<tracker::Announcer> m_announcer;
+    std::unique_ptr<dht::DhtService> m_dht;
     bool m_was_complete = false;  // on the strand
     std::mutex m_mutex;
     std::condition_variable m_wake;
@@ -276,6 +296,7 @@ util::Result<std::unique_ptr<Session>, std::string> Session::Start(tonari::stora
     impl->m_strand.Run([] {});  // the network is in place before Start returns
     impl->m_was_complete = impl->m_strand.Run([raw] { return raw->m_swarm.Complete(); });
     if (!options.trackers.empty()) impl->StartAnnouncer(meta, options, swarm_peer_id);
+    impl->StartDhtFor(meta, options);
     impl->StartTicker();
     return std::unique_ptr<Session>(new Session(std::move(impl)));
 }

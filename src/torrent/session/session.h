@@ -4,7 +4,7 @@
 // torrent/peer and knows none of this.
 //
 // Trackers named in the options are announced to (started, completed, stopped, and at the
-// intervals they ask for) and the peers they return are dialled.
+// intervals they ask for) and the peers they return are dialled; so are the peers the DHT finds.
 //
 // Start rechecks what is already on disk (so a restart, even after kill -9, fetches only the
 // pieces it lacks), then listens and dials. Thread-safety: every public method may be called
@@ -41,6 +41,11 @@ struct SessionOptions {
     // Message Stream Encryption: prefer (RC4 with anyone who speaks it, plain otherwise),
     // require (RC4 only; plain peers refused) or off.
     mse::Policy encryption = mse::Policy::Prefer;
+    // The DHT (BEP 5), never for a private torrent: on UDP at the listening port, from these
+    // routers (empty: the public ones), the nodes it learnt kept in dht_nodes_file (if set).
+    bool dht = true;
+    std::vector<netcore::PeerEndpoint> dht_routers;
+    std::filesystem::path dht_nodes_file;
 };
 
 // A fresh peer id, Azureus-style ("-TN0010-" and 12 random bytes).

@@ -49,28 +49,6 @@ std::string AnnounceTarget(const std::string& base_target, const AnnounceRequest
     return out;
 }
 
-std::vector<netcore::PeerEndpoint> DecodeCompactPeers(util::ByteSpan data, bool ipv6, size_t limit) {
-    const size_t width = ipv6 ? 18 : 6;
-    std::vector<netcore::PeerEndpoint> out;
-    for (size_t at = 0; at + width <= data.size() && out.size() < limit; at += width) {
-        char text[INET6_ADDRSTRLEN] = {};
-        if (!inet_ntop(ipv6 ? AF_INET6 : AF_INET, data.data() + at, text, sizeof(text))) continue;
-        const uint16_t port = static_cast<uint16_t>(data[at + width - 2] << 8 | data[at + width - 1]);
-        if (port == 0) continue;  // nobody listens on port 0
-        out.push_back(netcore::PeerEndpoint{text, port});
-    }
-    return out;
-}
-
-std::string EncodeCompactPeer(const netcore::PeerEndpoint& peer, bool ipv6) {
-    std::array<uint8_t, 16> address{};
-    if (inet_pton(ipv6 ? AF_INET6 : AF_INET, peer.address.c_str(), address.data()) != 1) return {};
-    std::string out(reinterpret_cast<const char*>(address.data()), ipv6 ? 16 : 4);
-    out += static_cast<char>(peer.port >> 8);
-    out += static_cast<char>(peer.port & 0xff);
-    return out;
-}
-
 util::Result<AnnounceResponse, std::string> ParseAnnounceResponse(util::ByteSpan body) {
     auto decoded = bencode::Decode(body, ResponseLimits());
     if (!decoded) return util::Fail("tracker answer is not bencode: " + decoded.error().Message());
@@ -87,7 +65,7 @@ util::Result<AnnounceResponse, std::string> ParseAnnounceResponse(util::ByteSpan
     if (const auto* id = v.FindString("tracker id")) r.tracker_id = id->AsString();
     if (const auto* peers = v.Find("peers")) {
         if (peers->IsString()) {
-            r.peers = DecodeCompactPeers(peers->AsBytes(), false, MAX_PEERS_PER_RESPONSE);
+            r.peers = netcore::DecodeCompactEndpoints(peers->AsBytes(), false, MAX_PEERS_PER_RESPONSE);
         } else if (peers->IsList()) {
             for (const auto& p : peers->Items()) {
                 if (r.peers.size() == MAX_PEERS_PER_RESPONSE) break;
@@ -110,7 +88,7 @@ util::Result<AnnounceResponse, std::string> ParseAnnounceResponse(util::ByteSpan
     }
     if (const auto* peers6 = v.FindString("peers6")) {
         const size_t room = MAX_PEERS_PER_RESPONSE - r.peers.size();
-        for (auto& p : DecodeCompactPeers(peers6->AsBytes(), true, room)) r.peers.push_back(std::move(p));
+        for (auto& p : netcore::DecodeCompactEndpoints(peers6->AsBytes(), true, room)) r.peers.push_back(std::move(p));
     }
     return r;
 }

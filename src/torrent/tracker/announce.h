@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "netcore/compact_endpoint.h"
 #include "netcore/peer_network.h"
 #include "util/bytes.h"
 #include "util/result.h"
@@ -70,9 +71,5 @@ struct ScrapeEntry {
 };
 util::Result<std::map<Hash20, ScrapeEntry>, std::string> ParseScrapeResponse(util::ByteSpan body);
 
-// Compact peer strings: 6 bytes (IPv4 + port) or 18 bytes (IPv6 + port) each, big-endian.
-std::vector<netcore::PeerEndpoint> DecodeCompactPeers(util::ByteSpan data, bool ipv6, size_t limit);
-// The compact form of one endpoint, or empty when its address is not an IP literal of that family.
-std::string EncodeCompactPeer(const netcore::PeerEndpoint& peer, bool ipv6);
 
 }  // namespace tonari::torrent::tracker

@@ -200,8 +200,8 @@ netcore::HttpResponse Tracker::Http(const netcore::HttpRequest& request, const s
             std::string v4;
             std::string v6;
             for (const auto& p : result.peers) {
-                if (IsIpv6(p.address)) v6 += EncodeCompactPeer(p, true);
-                else v4 += EncodeCompactPeer(p, false);
+                if (IsIpv6(p.address)) v6 += netcore::EncodeCompactEndpoint(p, true);
+                else v4 += netcore::EncodeCompactEndpoint(p, false);
             }
             v.Set("peers", bencode::Value::Str(v4));
             if (!v6.empty()) v.Set("peers6", bencode::Value::Str(v6));

@@ -59,7 +59,7 @@ util::Bytes Encode(const Reply& reply, bool ipv6) {
         w.WriteU32BE(a->leechers);
         w.WriteU32BE(a->seeders);
         for (const auto& p : a->peers) {
-            const std::string compact = EncodeCompactPeer(p, ipv6);
+            const std::string compact = netcore::EncodeCompactEndpoint(p, ipv6);
             w.WriteBytes(util::AsBytes(compact));
         }
     } else if (const auto* s = std::get_if<ScrapeReply>(&reply)) {
@@ -142,7 +142,7 @@ std::optional<Reply> DecodeReply(util::ByteSpan packet, bool ipv6) {
             a.leechers = r.ReadU32BE();
             a.seeders = r.ReadU32BE();
             if (r.failed()) return std::nullopt;
-            a.peers = DecodeCompactPeers(r.ReadSpan(r.remaining()), ipv6, MAX_PEERS_PER_RESPONSE);
+            a.peers = netcore::DecodeCompactEndpoints(r.ReadSpan(r.remaining()), ipv6, MAX_PEERS_PER_RESPONSE);
             return a;
         }
         case Action::Scrape: {
