@@ -11,7 +11,7 @@
 #include <thread>
 
 #include "app/node_args.h"
-#include "bitcoin/rpc/auth.h"
+#include "netcore/http_auth.h"
 
 namespace tonari::app {
 namespace {
@@ -204,7 +204,7 @@ int RunCli(int argc, const char* const argv[]) {
     } else {
         std::filesystem::path cookie = args.GetArg("rpccookiefile", ".cookie");
         if (cookie.is_relative()) cookie = settings->net_dir / cookie;
-        auto read = bitcoin::rpc::ReadCookieFile(cookie.string());
+        auto read = netcore::ReadCookieFile(cookie.string());
         if (read) credentials = *read;
     }
     auto port = args.GetIntArg("rpcport", DefaultRpcPort(settings->network));
@@ -231,7 +231,7 @@ int RunCli(int argc, const char* const argv[]) {
     const std::string host = args.GetArg("rpcconnect", "127.0.0.1");
     while (true) {
         auto answer = Post(host, static_cast<uint16_t>(*port), target,
-                           bitcoin::rpc::BasicAuthorizationValue(credentials), body, static_cast<int>(*client_timeout));
+                           netcore::BasicAuthorizationValue(credentials), body, static_cast<int>(*client_timeout));
         const bool past_deadline = *wait_timeout > 0 && std::chrono::steady_clock::now() >= deadline;
         if (!answer) {
             if (wait && !past_deadline) {

@@ -239,7 +239,7 @@ int RunNode(int argc, const char* const argv[]) {
     }
 
     // Authentication: rpcuser/rpcpassword and rpcauth lines, else a fresh cookie file.
-    bitcoin::rpc::Authenticator auth;
+    netcore::Authenticator auth;
     std::filesystem::path cookie_path;
     if (auto password = args.GetArg("rpcpassword"); password && !password->empty()) {
         auth.AddPassword(args.GetArg("rpcuser", ""), *password);
@@ -253,8 +253,8 @@ int RunNode(int argc, const char* const argv[]) {
         if (!args.GetArg("rpcpassword")) {
             cookie_path = args.GetArg("rpccookiefile", ".cookie");
             if (cookie_path.is_relative()) cookie_path = settings->net_dir / cookie_path;
-            const std::string cookie = bitcoin::rpc::GenerateCookie();
-            if (auto written = bitcoin::rpc::WriteCookieFile(cookie_path.string(), cookie); !written) {
+            const std::string cookie = netcore::GenerateCookie();
+            if (auto written = netcore::WriteCookieFile(cookie_path.string(), cookie); !written) {
                 return Fail("Error: unable to write the RPC cookie file: " + written.error());
             }
             if (auto added = auth.AddUserColonPassword(cookie); !added) return Fail("internal error: " + added.error());

@@ -15,6 +15,7 @@
 
 #include "app/progress_line.h"
 #include "app/stop_signals.h"
+#include "app/torrent_daemon_command.h"
 #include "app/torrent_dht_command.h"
 #include "app/torrent_tracker_command.h"
 #include "storage/env.h"
@@ -538,6 +539,26 @@ int RunTorrent(int argc, char** argv) {
     std::string nodes_file;
     dht_node->add_option("--nodes-file", nodes_file, "Where to keep the nodes it knows across restarts");
 
+    DaemonCommandOptions daemon_options;
+    const char* home = std::getenv("HOME");
+    daemon_options.datadir = (fs::path(home ? home : ".") / ".tonari-torrent").string();
+    bool daemon_no_dht = false;
+    std::vector<std::string> daemon_routers;
+    std::string daemon_encryption = "prefer";
+    CLI::App* daemon = app.add_subcommand("daemon", "Run many torrents, driven over Transmission's RPC (transmission-remote), until stopped");
+    daemon->add_option("--datadir", daemon_options.datadir, "Where the daemon keeps its torrents and state")->capture_default_str();
+    daemon->add_option("--download-dir", daemon_options.download_dir, "Default folder for downloads (default: DATADIR/downloads)");
+    daemon->add_option("--rpcport", daemon_options.rpcport, "RPC port (Transmission's is 9091)")->capture_default_str();
+    daemon->add_option("--rpcbind", daemon_options.rpcbind, "Address the RPC listens on")->capture_default_str();
+    daemon->add_option("--rpcallowip", daemon_options.rpcallowip, "Also take RPC from this address or subnet (repeatable; loopback always)");
+    daemon->add_option("--rpcuser", daemon_options.rpcuser, "RPC user name (with --rpcpassword; default: a cookie file in DATADIR)");
+    daemon->add_option("--rpcpassword", daemon_options.rpcpassword, "RPC password");
+    daemon->add_option("--rpcauth", daemon_options.rpcauth, "USER:SALT$HASH as bitcoind's -rpcauth (repeatable)");
+    daemon->add_option("--bind", daemon_options.bind, "Address torrents take peers on (each on a free port)")->capture_default_str();
+    daemon->add_option("--encryption", daemon_encryption, "Message Stream Encryption: prefer, require or off")->capture_default_str();
+    daemon->add_flag("--no-dht", daemon_no_dht, "Do not use the DHT");
+    daemon->add_option("--dht-bootstrap", daemon_routers, "A DHT node to join through, HOST:PORT (repeatable)");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -556,6 +577,22 @@ int RunTorrent(int argc, char** argv) {
     if (*get) return RunTransfer(transfer, false);
     if (*seed) return RunTransfer(transfer, true);
     if (*tracker) return RunTrackerServer(tracker_options);
+    if (*daemon) {
+        daemon_options.session.dht = !daemon_no_dht;
+        if (!torrent::mse::ParsePolicy(daemon_encryption, daemon_options.session.encryption)) {
+            std::cerr << "error: --encryption takes prefer, require or off\n";
+            return 1;
+        }
+        for (const auto& r : daemon_routers) {
+            auto ep = ParseEndpoint(r);
+            if (!ep) {
+                std::cerr << "error: --dht-bootstrap takes HOST:PORT, not '" << r << "'\n";
+                return 1;
+            }
+            daemon_options.session.dht_routers.push_back(*ep);
+        }
+        return RunTorrentDaemon(daemon_options);
+    }
     if (*dht_node) {
         for (const auto& r : dht_routers) {
             auto ep = ParseEndpoint(r);

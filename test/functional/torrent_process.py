@@ -70,7 +70,8 @@ class TorrentProcess:
     def endpoint(self):
         return f"[{self.bind}]:{self.port}" if ":" in self.bind else f"{self.bind}:{self.port}"
 
-    def start(self):
+    def start(self, preexec_fn=None):
+        """preexec_fn runs in the child before exec (resource limits for disk-error tests)."""
         args = [self.tonari, "torrent", self.mode, self.torrent, "-d", str(self.folder), "--bind", self.bind,
                 "--port", str(self.port)]
         for c in self.connect:
@@ -78,7 +79,7 @@ class TorrentProcess:
         if not self.dht:
             args.append("--no-dht")
         with open(self.out_path, "ab") as out, open(self.err_path, "ab") as err:
-            self.proc = subprocess.Popen(args + self.extra, stdout=out, stderr=err)
+            self.proc = subprocess.Popen(args + self.extra, stdout=out, stderr=err, preexec_fn=preexec_fn)
         return self
 
     def err(self):

@@ -137,7 +137,7 @@ std::optional<std::optional<std::string>> ParseRpcTarget(std::string_view target
     return std::nullopt;
 }
 
-JsonRpcServer::JsonRpcServer(const MethodTable& table, const Authenticator& auth, ServerOptions options)
+JsonRpcServer::JsonRpcServer(const MethodTable& table, const netcore::Authenticator& auth, ServerOptions options)
     : m_table(table), m_auth(auth), m_options(std::move(options)) {}
 
 HttpResponse JsonRpcServer::HandleRequest(const HttpRequest& request) const {
@@ -159,8 +159,8 @@ HttpResponse JsonRpcServer::HandleRequest(const HttpRequest& request) const {
     auto user = m_auth.Check(request.authorization);
     if (!user) {
         response.status = 401;
-        response.headers.emplace_back("WWW-Authenticate", std::string(WWW_AUTHENTICATE_VALUE));
-        if (user.error() != AuthFailure::MISSING_HEADER) response.delay = AUTH_FAILURE_DELAY;
+        response.headers.emplace_back("WWW-Authenticate", std::string(netcore::WWW_AUTHENTICATE_VALUE));
+        if (user.error() != netcore::AuthFailure::MISSING_HEADER) response.delay = netcore::AUTH_FAILURE_DELAY;
         return response;
     }
     CallContext context;

@@ -35,8 +35,8 @@
 #include <utility>
 #include <vector>
 
-#include "bitcoin/rpc/auth.h"
 #include "bitcoin/rpc/method_table.h"
+#include "netcore/http_auth.h"
 
 namespace tonari::bitcoin::rpc {
 
@@ -83,7 +83,7 @@ std::string UrlDecode(std::string_view text);
 class JsonRpcServer {
 public:
     // `table` and `auth` must outlive the server and not change while it serves.
-    JsonRpcServer(const MethodTable& table, const Authenticator& auth, ServerOptions options = {});
+    JsonRpcServer(const MethodTable& table, const netcore::Authenticator& auth, ServerOptions options = {});
 
     HttpResponse HandleRequest(const HttpRequest& request) const;
 
@@ -97,7 +97,7 @@ private:
     HttpResponse HandleParsed(const util::Json& document, const CallContext& context) const;
 
     const MethodTable& m_table;
-    const Authenticator& m_auth;
+    const netcore::Authenticator& m_auth;
     ServerOptions m_options;
 };
 

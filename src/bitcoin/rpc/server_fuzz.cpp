@@ -19,6 +19,8 @@
 #include "bitcoin/rpc/server.h"
 
 using namespace tonari::bitcoin::rpc;
+using tonari::netcore::Authenticator;
+using tonari::netcore::BasicAuthorizationValue;
 using tonari::util::Json;
 
 namespace {

@@ -13,6 +13,10 @@
 #include "bitcoin/rpc/server.h"
 
 namespace tonari::bitcoin::rpc {
+
+using netcore::AUTH_FAILURE_DELAY;
+using netcore::Authenticator;
+using netcore::BasicAuthorizationValue;
 namespace {
 
 using util::Json;

@@ -53,7 +53,7 @@ uint64_t AutoPieceLength(uint64_t total_size);
 using Progress = std::function<void(uint64_t pieces_done, uint64_t pieces_total)>;
 
 // The bencoded .torrent for `files` named `name`.
-util::Result<std::string, std::string> CreateTorrent(storage::Env& env, const std::string& name,
+util::Result<std::string, std::string> CreateTorrent(tonari::storage::Env& env, const std::string& name,
                                                      const std::vector<InputFile>& files,
                                                      const CreateOptions& options, util::WorkerPool& pool,
                                                      const Progress& progress = {});

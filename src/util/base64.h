@@ -12,7 +12,7 @@
 
 #include "util/bytes.h"
 
-namespace tonari::bitcoin::rpc {
+namespace tonari::util {
 
 std::string EncodeBase64(util::ByteSpan data);
 inline std::string EncodeBase64(std::string_view text) { return EncodeBase64(util::AsBytes(text)); }
@@ -20,4 +20,4 @@ inline std::string EncodeBase64(std::string_view text) { return EncodeBase64(uti
 // The decoded bytes as a std::string (Basic auth carries "user:password" text), or nullopt.
 std::optional<std::string> DecodeBase64(std::string_view text);
 
-}  // namespace tonari::bitcoin::rpc
+}  // namespace tonari::util

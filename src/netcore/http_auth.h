@@ -24,7 +24,7 @@
 
 #include "util/result.h"
 
-namespace tonari::bitcoin::rpc {
+namespace tonari::netcore {
 
 // Core waits 250 ms before answering a wrong password: a brute-force guesser on one
 // connection gets at most four tries a second.
@@ -95,4 +95,4 @@ util::Result<std::string, std::string> ReadCookieFile(const std::string& path);
 // configuration must not make it read without end.
 inline constexpr size_t MAX_COOKIE_FILE_SIZE = 4096;
 
-}  // namespace tonari::bitcoin::rpc
+}  // namespace tonari::netcore

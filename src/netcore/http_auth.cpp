@@ -1,5 +1,5 @@
 // Basic authentication against salted HMAC entries, and the cookie file.
-#include "bitcoin/rpc/auth.h"
+#include "netcore/http_auth.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -11,14 +11,17 @@
 #include <cstdio>
 #include <cstring>
 
-#include "bitcoin/rpc/base64.h"
+#include "util/base64.h"
 #include "crypto/hmac.h"
 #include "crypto/random.h"
 #include "util/bytes.h"
 #include "util/hex.h"
 
-namespace tonari::bitcoin::rpc {
+namespace tonari::netcore {
 namespace {
+
+using util::DecodeBase64;
+using util::EncodeBase64;
 
 std::string HmacHex(std::string_view salt, std::string_view password) {
     const auto mac = crypto::HmacSha256(util::AsBytes(salt), util::AsBytes(password));
@@ -178,4 +181,4 @@ util::Result<std::string, std::string> ReadCookieFile(const std::string& path) {
     return content;
 }
 
-}  // namespace tonari::bitcoin::rpc
+}  // namespace tonari::netcore

@@ -1,10 +1,10 @@
 // Strict base64 encoder and decoder.
-#include "bitcoin/rpc/base64.h"
+#include "util/base64.h"
 
 #include <array>
 #include <cstdint>
 
-namespace tonari::bitcoin::rpc {
+namespace tonari::util {
 namespace {
 
 constexpr std::string_view ALPHABET =
@@ -75,4 +75,4 @@ std::optional<std::string> DecodeBase64(std::string_view text) {
     return out;
 }
 
-}  // namespace tonari::bitcoin::rpc
+}  // namespace tonari::util

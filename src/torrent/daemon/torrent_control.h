@@ -1,0 +1,81 @@
+// TorrentControl: what the Transmission RPC asks of a torrent daemon — add, list, start, stop,
+// verify, remove — as an interface, so the RPC layer is tested against a fake and the daemon
+// knows nothing of JSON or HTTP.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "util/result.h"
+
+namespace tonari::torrent::daemon {
+
+// Transmission's tr_torrent_activity numbers, which its clients display.
+enum class Status : int { Stopped = 0, CheckWait = 1, Checking = 2, DownloadWait = 3, Downloading = 4, SeedWait = 5, Seeding = 6 };
+
+struct TorrentView {
+    int id = 0;
+    std::string name;
+    std::string hash;  // hex: the v1 info-hash, else the truncated v2 one
+    Status status = Status::Stopped;
+    uint64_t total_size = 0;    // 0 while a magnet link's metadata is fetched
+    uint64_t have_bytes = 0;    // verified
+    uint64_t downloaded = 0;
+    uint64_t uploaded = 0;
+    double rate_down = 0;       // bytes/s
+    double rate_up = 0;
+    size_t peers = 0;
+    size_t seeds = 0;
+    std::string download_dir;
+    std::string error;          // empty: none
+    int64_t added_unix = 0;
+    int64_t done_unix = 0;      // 0: not complete
+    size_t file_count = 0;
+    uint64_t piece_count = 0;
+    uint64_t piece_size = 0;
+    bool is_private = false;
+    std::string magnet;
+};
+
+struct AddRequest {
+    std::string torrent_file;   // the .torrent bytes, or
+    std::string magnet;         // a magnet link
+    std::string download_dir;   // empty: the daemon's default
+    bool paused = false;
+};
+
+struct AddResult {
+    int id = 0;
+    std::string name;
+    std::string hash;
+    bool duplicate = false;  // it was there already
+};
+
+struct SessionTotals {
+    double rate_down = 0;
+    double rate_up = 0;
+    uint64_t downloaded = 0;
+    uint64_t uploaded = 0;
+    size_t torrents = 0;
+    size_t active = 0;
+    size_t paused = 0;
+    int64_t seconds_active = 0;
+};
+
+class TorrentControl {
+public:
+    virtual ~TorrentControl() = default;
+    virtual util::Result<AddResult, std::string> Add(const AddRequest& request) = 0;
+    virtual std::vector<TorrentView> List() = 0;
+    // False when the id is unknown.
+    virtual bool Start(int id) = 0;
+    virtual bool Stop(int id) = 0;
+    virtual bool Verify(int id) = 0;
+    virtual bool Remove(int id, bool delete_data) = 0;
+    virtual SessionTotals Totals() = 0;
+    virtual std::string DefaultDownloadDir() const = 0;
+};
+
+}  // namespace tonari::torrent::daemon

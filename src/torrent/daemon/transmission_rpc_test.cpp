@@ -1,0 +1,145 @@
+// The Transmission RPC against a fake TorrentControl: 401 before anything for a stranger, 409
+// and the id without the session header, then torrent-add (base64 metainfo, magnet,
+// duplicates, garbage), torrent-get with the fields transmission-remote -l asks for, ids by
+// number or hash, torrent-stop/remove, session-get/stats, unknown methods and bad JSON.
+#include "torrent/daemon/transmission_rpc.h"
+
+#include <gtest/gtest.h>
+
+#include "util/base64.h"
+
+namespace tonari::torrent::daemon {
+namespace {
+
+using util::Json;
+
+class FakeControl final : public TorrentControl {
+public:
+    util::Result<AddResult, std::string> Add(const AddRequest& request) override {
+        if (!request.magnet.empty()) {
+            added.push_back("magnet");
+            return AddResult{2, "from-magnet", "bb", false};
+        }
+        if (request.torrent_file != "d4:infoe") return util::Fail(std::string("invalid or corrupt torrent file"));
+        added.push_back(request.torrent_file);
+        return AddResult{1, "share", "aa", added.size() > 1};
+    }
+    std::vector<TorrentView> List() override {
+        TorrentView t;
+        t.id = 1;
+        t.name = "share";
+        t.hash = "aa";
+        t.status = Status::Downloading;
+        t.total_size = 1000;
+        t.have_bytes = 250;
+        t.rate_down = 100;
+        return {t};
+    }
+    bool Start(int id) override { return log(id, "start"); }
+    bool Stop(int id) override { return log(id, "stop"); }
+    bool Verify(int id) override { return log(id, "verify"); }
+    bool Remove(int id, bool delete_data) override { return log(id, delete_data ? "remove+data" : "remove"); }
+    SessionTotals Totals() override { return {100, 0, 5, 6, 1, 1, 0, 10}; }
+    std::string DefaultDownloadDir() const override { return "/downloads"; }
+
+    bool log(int id, const std::string& what) {
+        calls.push_back(what + " " + std::to_string(id));
+        return true;
+    }
+    std::vector<std::string> added;
+    std::vector<std::string> calls;
+};
+
+struct Fixture {
+    Fixture() { auth.AddPassword("u", "p"); }
+    netcore::HttpResponse Post(const std::string& body, const std::string& user_pass = "u:p", bool with_id = true) {
+        netcore::HttpRequest req;
+        req.method = "POST";
+        req.target = RPC_PATH;
+        req.body = body;
+        req.headers.emplace_back("authorization", netcore::BasicAuthorizationValue(user_pass));
+        if (with_id) req.headers.emplace_back("x-transmission-session-id", "sid");
+        return rpc.Handle(req);
+    }
+    Json Call(const std::string& body) {
+        auto r = Post(body);
+        EXPECT_EQ(r.status, 200);
+        auto j = util::ParseJson(r.body);
+        EXPECT_TRUE(j);
+        return j ? *j : Json();
+    }
+    FakeControl control;
+    netcore::Authenticator auth;
+    TransmissionRpc rpc{control, auth, "sid"};
+};
+
+TEST(TransmissionRpc, AuthenticationThenSessionId) {
+    Fixture f;
+    EXPECT_EQ(f.Post("{}", "u:wrong").status, 401);
+    netcore::HttpRequest wrong;
+    wrong.method = "POST";
+    wrong.target = RPC_PATH;
+    wrong.headers.emplace_back("authorization", netcore::BasicAuthorizationValue("u:wrong"));
+    std::chrono::milliseconds delay{0};
+    EXPECT_EQ(f.rpc.Handle(wrong, &delay).status, 401);
+    EXPECT_EQ(delay, netcore::AUTH_FAILURE_DELAY);
+    netcore::HttpRequest none;
+    none.method = "POST";
+    none.target = RPC_PATH;
+    EXPECT_EQ(f.rpc.Handle(none).status, 401);
+    const auto conflict = f.Post("{}", "u:p", false);
+    EXPECT_EQ(conflict.status, 409);
+    ASSERT_FALSE(conflict.headers.empty());
+    EXPECT_EQ(conflict.headers[0].first, SESSION_ID_HEADER);
+    EXPECT_EQ(conflict.headers[0].second, "sid");
+    EXPECT_TRUE(f.control.added.empty());
+}
+
+TEST(TransmissionRpc, AddGetStopRemove) {
+    Fixture f;
+    const std::string meta = util::EncodeBase64(std::string_view("d4:infoe"));
+    auto added = f.Call(R"({"method":"torrent-add","arguments":{"metainfo":")" + meta + R"("},"tag":7})");
+    EXPECT_EQ(added.Find("result")->GetString(), "success");
+    EXPECT_EQ(added.Find("tag")->GetInt64(), 7);
+    EXPECT_EQ(added.Find("arguments")->Find("torrent-added")->Find("hashString")->GetString(), "aa");
+    auto again = f.Call(R"({"method":"torrent-add","arguments":{"metainfo":")" + meta + R"("}})");
+    EXPECT_NE(again.Find("arguments")->Find("torrent-duplicate"), nullptr);
+    auto magnet = f.Call(R"({"method":"torrent-add","arguments":{"filename":"magnet:?xt=urn:btih:00"}})");
+    EXPECT_EQ(magnet.Find("arguments")->Find("torrent-added")->Find("id")->GetInt64(), 2);
+    auto bad = f.Call(R"({"method":"torrent-add","arguments":{"metainfo":"!!!"}})");
+    EXPECT_NE(bad.Find("result")->GetString(), "success");
+    auto corrupt = f.Call(R"({"method":"torrent-add","arguments":{"metainfo":")" + util::EncodeBase64(std::string_view("xx")) + R"("}})");
+    EXPECT_NE(corrupt.Find("result")->GetString().find("invalid or corrupt"), std::string::npos);
+
+    auto list = f.Call(R"({"method":"torrent-get","arguments":{"fields":["id","name","leftUntilDone","sizeWhenDone",
+        "percentDone","status","eta","rateDownload","noSuchField"]}})");
+    const auto& torrents = list.Find("arguments")->Find("torrents")->GetArray();
+    ASSERT_EQ(torrents.size(), 1u);
+    EXPECT_EQ(torrents[0].Find("leftUntilDone")->GetInt64(), 750);
+    EXPECT_EQ(torrents[0].Find("status")->GetInt64(), 4);
+    EXPECT_EQ(torrents[0].Find("eta")->GetInt64(), 7);
+    EXPECT_EQ(torrents[0].Find("noSuchField"), nullptr);
+    auto none = f.Call(R"({"method":"torrent-get","arguments":{"fields":["id"],"ids":[99]}})");
+    EXPECT_TRUE(none.Find("arguments")->Find("torrents")->GetArray().empty());
+
+    f.Call(R"({"method":"torrent-stop","arguments":{"ids":["aa"]}})");
+    f.Call(R"({"method":"torrent-remove","arguments":{"ids":1,"delete-local-data":true}})");
+    EXPECT_EQ(f.control.calls, (std::vector<std::string>{"stop 1", "remove+data 1"}));
+}
+
+TEST(TransmissionRpc, SessionAndErrors) {
+    Fixture f;
+    auto session = f.Call(R"({"method":"session-get"})");
+    EXPECT_EQ(session.Find("arguments")->Find("rpc-version")->GetInt64(), RPC_VERSION);
+    EXPECT_EQ(session.Find("arguments")->Find("download-dir")->GetString(), "/downloads");
+    auto stats = f.Call(R"({"method":"session-stats"})");
+    EXPECT_EQ(stats.Find("arguments")->Find("torrentCount")->GetInt64(), 1);
+    auto unknown = f.Call(R"({"method":"blow-up"})");
+    EXPECT_EQ(unknown.Find("result")->GetString(), "method name not recognized");
+    auto garbage = f.Post("[[[");
+    EXPECT_EQ(garbage.status, 200);
+    EXPECT_NE(garbage.body.find("not a JSON object"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tonari::torrent::daemon
