@@ -272,6 +272,7 @@ struct TransferOptions {
     bool seed_after = false;   // get: keep seeding once complete
     double seed_ratio = 0;     // get: seed until uploaded >= ratio x size
     std::string max_down;      // "8M": a download rate limit
+    std::string max_up;        // an upload rate limit
     bool sequential = false;
     bool super_seed = false;   // seed: BEP 16
     std::vector<std::string> trackers;  // announce URLs added to the torrent's own
@@ -376,6 +377,13 @@ int RunTransfer(const TransferOptions& o, bool seed_mode) {
         options.max_download_bytes_per_sec = static_cast<double>(ParseSize(o.max_down));
         if (options.max_download_bytes_per_sec <= 0) {
             std::cerr << "error: --max-down takes bytes per second, or a number with K or M (e.g. 8M)\n";
+            return 1;
+        }
+    }
+    if (!o.max_up.empty()) {
+        options.max_upload_bytes_per_sec = static_cast<double>(ParseSize(o.max_up));
+        if (options.max_upload_bytes_per_sec <= 0) {
+            std::cerr << "error: --max-up takes bytes per second, or a number with K or M (e.g. 2M)\n";
             return 1;
         }
     }
@@ -499,7 +507,8 @@ int RunTorrent(int argc, char** argv) {
         cmd->add_option("--bind", transfer.bind, "Address to accept peers on")->capture_default_str();
         cmd->add_option("--connect", transfer.connect, "A peer to connect to and keep, HOST:PORT (repeatable)");
         cmd->add_option("--max-peers", transfer.max_peers, "Connections accepted at once")->capture_default_str();
-        cmd->add_option("--max-down", transfer.max_down, "Download rate limit per connection, bytes per second or with K or M");
+        cmd->add_option("--max-down", transfer.max_down, "Download rate limit for all peers together, bytes per second or with K or M");
+        cmd->add_option("--max-up", transfer.max_up, "Upload rate limit for all peers together, bytes per second or with K or M");
         cmd->add_option("--tracker", transfer.trackers, "Also announce to this tracker URL, http:// or udp:// (repeatable)");
         cmd->add_flag("--no-trackers", transfer.no_trackers, "Leave out the torrent's own trackers (those given with --tracker are still used)");
         cmd->add_option("--encryption", transfer.encryption,

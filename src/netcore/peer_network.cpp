@@ -51,6 +51,12 @@ constexpr size_t MAX_WRITE_BATCH = 64;
 constexpr auto ACCEPT_RETRY_DELAY = std::chrono::milliseconds(100);
 // Bytes asked of the socket per read during a stream handshake (they are small exchanges).
 constexpr size_t HANDSHAKE_READ_CHUNK = 4096;
+// A writer under the send limit waits until at least this much may go (or all it has, if
+// less), so a slow limit means fewer, fuller writes rather than a trickle of tiny ones.
+constexpr size_t MIN_LIMITED_WRITE = 16 * 1024;
+// Upload tokens one write may hold while the socket takes it: a peer that stops reading holds
+// its writer until the write deadline, and must not hold the whole upload budget with it.
+constexpr size_t MAX_WRITE_RESERVATION = 64 * 1024;
 // How long Stop waits for the coroutines to end before stopping the io thread by force.
 constexpr auto IO_DRAIN_LIMIT = std::chrono::seconds(10);
 
@@ -164,7 +170,14 @@ bool OutOfResources(const error_code& ec) {
 class PeerNetworkImpl final : public PeerNetwork {
 public:
     PeerNetworkImpl(PeerNetworkOptions options, PeerNetworkEvents& events)
-        : m_io(1), m_work(asio::make_work_guard(m_io)), m_options(std::move(options)), m_events(events) {}
+        : m_io(1), m_work(asio::make_work_guard(m_io)), m_options(std::move(options)), m_events(events) {
+        if (m_options.total_recv_rate_bytes_per_sec > 0) {
+            m_recv_total.emplace(m_options.total_recv_rate_bytes_per_sec, m_options.total_recv_rate_bytes_per_sec);
+        }
+        if (m_options.total_send_rate_bytes_per_sec > 0) {
+            m_send_total.emplace(m_options.total_send_rate_bytes_per_sec, m_options.total_send_rate_bytes_per_sec);
+        }
+    }
 
     ~PeerNetworkImpl() override { Stop(); }
 
@@ -779,15 +792,17 @@ private:
     // One read into `into`, after waiting for receive tokens. 0: closed (reason given).
     asio::awaitable<size_t> ReadSome(Connection& c, std::span<uint8_t> into, size_t wanted) {
         size_t limit = into.size();
-        if (c.bucket) {
-            // Wait until a useful amount may be read, then read no more than is paid for.
+        // Wait until a useful amount may be read under both limits (this connection's and the
+        // network's), then read no more than is paid for.
+        for (TokenBucket* bucket : {c.bucket ? &*c.bucket : nullptr, m_recv_total ? &*m_recv_total : nullptr}) {
+            if (bucket == nullptr) continue;
             const double threshold = std::min({static_cast<double>(wanted), static_cast<double>(into.size()),
-                                               c.bucket->Burst()});
+                                               bucket->Burst()});
             while (true) {
                 const auto now = SteadyClock::now();
-                const auto wait = c.bucket->TimeUntil(threshold, now);
+                const auto wait = bucket->TimeUntil(threshold, now);
                 if (wait == SteadyClock::duration::zero()) {
-                    const double available = std::floor(c.bucket->Available(now));
+                    const double available = std::max(0.0, std::floor(bucket->Available(now)));
                     limit = std::min(limit, static_cast<size_t>(available));
                     break;
                 }
@@ -796,6 +811,7 @@ private:
                 if (c.closed) co_return 0;
             }
         }
+        limit = std::max<size_t>(limit, 1);
         c.read_timer.expires_after(m_options.inactivity_timeout);
         auto result = co_await (c.socket.async_read_some(asio::buffer(into.data(), limit), AS_TUPLE) ||
                                 c.read_timer.async_wait(AS_TUPLE));
@@ -815,6 +831,10 @@ private:
         }
         if (c.cipher) c.cipher->Decrypt(into.first(n));
         if (c.bucket) c.bucket->TryTake(static_cast<double>(n), SteadyClock::now());
+        // Paid after the read (a reader may wait on an idle peer for minutes and must not hold
+        // tokens meanwhile); readers allowed the same tokens put the bucket into debt, which
+        // the next waits pay off, so the rate holds over time.
+        if (m_recv_total) m_recv_total->Spend(static_cast<double>(n), SteadyClock::now());
         std::lock_guard lock(m_mutex);
         c.stats.bytes_received += n;
         c.stats.last_recv_unix = UnixNow();
@@ -867,9 +887,43 @@ private:
     // Writes the buffers, each write under the write deadline. False: closed (reason given).
     asio::awaitable<bool> WriteAll(Connection& c, std::vector<asio::const_buffer>& buffers) {
         size_t first = 0;
+        std::vector<asio::const_buffer> limited;
+        size_t reserved = 0;
         while (first < buffers.size()) {
+            std::span<const asio::const_buffer> pending(buffers.data() + first, buffers.size() - first);
+            if (m_send_total) {
+                // The upload limit: wait for a worthwhile amount of tokens, then offer the
+                // socket no more than they pay for.
+                size_t left = 0;
+                for (const auto& b : pending) left += b.size();
+                const double threshold = std::min({static_cast<double>(left), static_cast<double>(MIN_LIMITED_WRITE),
+                                                   m_send_total->Burst()});
+                while (true) {
+                    const auto wait = m_send_total->TimeUntil(threshold, SteadyClock::now());
+                    if (wait == SteadyClock::duration::zero()) break;
+                    c.write_timer.expires_after(wait);
+                    co_await c.write_timer.async_wait(AS_TUPLE);
+                    if (c.closed) co_return false;
+                }
+                size_t allowed = std::min(MAX_WRITE_RESERVATION,
+                                          static_cast<size_t>(std::max(1.0, m_send_total->Available(SteadyClock::now()))));
+                // Reserved before the write (other writers run while this one waits on the
+                // socket and must not be allowed the same tokens); what the socket did not
+                // take is refunded once it returns.
+                reserved = 0;
+                for (const auto& b : pending) reserved += b.size();
+                reserved = std::min(reserved, allowed);
+                m_send_total->Spend(static_cast<double>(reserved), SteadyClock::now());
+                limited.clear();
+                for (const auto& b : pending) {
+                    if (allowed == 0) break;
+                    const size_t take = std::min(allowed, b.size());
+                    limited.push_back(asio::buffer(b.data(), take));
+                    allowed -= take;
+                }
+                pending = std::span<const asio::const_buffer>(limited);
+            }
             c.write_timer.expires_after(m_options.write_timeout);
-            const std::span<const asio::const_buffer> pending(buffers.data() + first, buffers.size() - first);
             auto result = co_await (c.socket.async_write_some(pending, AS_TUPLE) || c.write_timer.async_wait(AS_TUPLE));
             if (c.closed) co_return false;
             if (result.index() == 1) {
@@ -881,6 +935,7 @@ private:
                 Close(c, "write failed: " + ec.message());
                 co_return false;
             }
+            if (m_send_total) m_send_total->Refund(static_cast<double>(reserved - std::min(reserved, written)), SteadyClock::now());
             for (size_t left = written; left > 0;) {
                 const size_t step = std::min(left, buffers[first].size());
                 buffers[first] += step;
@@ -904,6 +959,8 @@ private:
     std::vector<PeerEndpoint> m_bound;
 
     // io thread only.
+    std::optional<TokenBucket> m_recv_total;
+    std::optional<TokenBucket> m_send_total;
     bool m_stopping = false;
     ConnectionId m_next_id = 1;
     std::set<std::shared_ptr<PendingConnect>> m_pending;

@@ -67,6 +67,11 @@ struct PeerNetworkOptions {
     // rate 0 = unlimited; burst 0 = one second's worth.
     double recv_rate_bytes_per_sec = 0;
     double recv_burst_bytes = 0;
+    // Token buckets shared by every connection: what a user's download and upload limits
+    // mean (--max-down, --max-up). Readers wait for receive tokens, writers for send tokens
+    // before each write; 0 = unlimited; the burst is one second's worth.
+    double total_recv_rate_bytes_per_sec = 0;
+    double total_send_rate_bytes_per_sec = 0;
     // Ban hook, called on the io thread with an IP text ("1.2.3.4", "::1"), and for Connect
     // also with the address as given: a banned inbound peer is closed at accept, an outbound
     // dial is refused. Empty: nobody is banned.

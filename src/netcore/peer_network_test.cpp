@@ -395,6 +395,31 @@ TEST(PeerNetwork, ReceiveRateLimitDelaysButDelivers) {
     EXPECT_EQ(server_events.Copy(server_events.frames)[0].payload, payload);
 }
 
+TEST(PeerNetwork, NetworkWideSendAndReceiveLimitsHoldAcrossConnections) {
+    for (const bool sending : {true, false}) {
+        Recorder server_events;
+        Recorder client_events;
+        auto server_options = TestOptions();
+        auto client_options = TestOptions(false);
+        // 400 kB/s for the whole network, on the client's sends or the server's receives.
+        (sending ? client_options.total_send_rate_bytes_per_sec : server_options.total_recv_rate_bytes_per_sec) = 400'000;
+        auto server = StartNetwork(server_options, server_events);
+        auto client = StartNetwork(client_options, client_events);
+        ASSERT_TRUE(server && client);
+        client->Connect({"127.0.0.1", Port(*server)}, 1);
+        client->Connect({"127.0.0.1", Port(*server)}, 2);
+        ASSERT_TRUE(client_events.WaitUntil([&] { return client_events.connected.size() == 2; }));
+        const util::Bytes payload = Pattern(300'000, 7);
+        const auto start = std::chrono::steady_clock::now();
+        for (const auto& c : client_events.Copy(client_events.connected)) ASSERT_TRUE(client->Send(c.info.id, MakeFrame(payload)));
+        ASSERT_TRUE(server_events.WaitUntil([&] { return server_events.frames.size() == 2; }));
+        // A lower bound only: 600 kB over two connections through one 400 kB/s bucket that
+        // starts with a second's worth take at least 0.5 s, however they share it.
+        EXPECT_GE(std::chrono::steady_clock::now() - start, 450ms) << (sending ? "send" : "receive");
+        for (const auto& f : server_events.Copy(server_events.frames)) EXPECT_EQ(f.payload, payload);
+    }
+}
+
 TEST(PeerNetwork, ThousandConnectCloseCyclesLeaveTheNetworkServing) {
     Recorder server_events;
     auto server = StartNetwork(TestOptions(), server_events);

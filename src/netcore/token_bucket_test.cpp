@@ -72,5 +72,21 @@ TEST(TokenBucket, TimeUntil) {
     EXPECT_TRUE(bucket.TryTake(50, T0 + wait));
 }
 
+TEST(TokenBucket, SpendGoesIntoDebtThatRefillsPayOff) {
+    TokenBucket bucket(100, 100);
+    bucket.Spend(250, T0);  // two readers allowed the same tokens
+    EXPECT_DOUBLE_EQ(bucket.Available(T0), -150);
+    EXPECT_FALSE(bucket.TryTake(1, T0 + 1s));
+    EXPECT_EQ(bucket.TimeUntil(50, T0 + 1s), std::chrono::duration_cast<TokenBucket::Clock::duration>(1000001us));
+    EXPECT_TRUE(bucket.TryTake(50, T0 + 2s));
+    bucket.Spend(-5, T0 + 2s);  // ignored
+    EXPECT_DOUBLE_EQ(bucket.Available(T0 + 2s), 0);
+    bucket.Spend(80, T0 + 2s);  // a reservation…
+    bucket.Refund(30, T0 + 2s);  // …of which 30 went unused
+    EXPECT_DOUBLE_EQ(bucket.Available(T0 + 2s), -50);
+    bucket.Refund(1000, T0 + 2s);  // never above the burst
+    EXPECT_DOUBLE_EQ(bucket.Available(T0 + 2s), 100);
+}
+
 }  // namespace
 }  // namespace tonari::netcore

@@ -260,7 +260,8 @@ util::Result<std::unique_ptr<Session>, std::string> Session::Start(tonari::stora
     net.max_inbound = options.max_peers;
     // Room for the peers we keep and for those the trackers give (the swarm's own limit).
     net.max_outbound = options.connect.size() + std::max<size_t>(options.max_peers / 2, 8);
-    net.recv_rate_bytes_per_sec = options.max_download_bytes_per_sec;
+    net.total_recv_rate_bytes_per_sec = options.max_download_bytes_per_sec;
+    net.total_send_rate_bytes_per_sec = options.max_upload_bytes_per_sec;
     std::vector<mse::Key20> skeys{meta.info_hashes.HandshakeHash()};
     if (meta.info_hashes.v1 && meta.info_hashes.v2) {
         mse::Key20 truncated{};

@@ -31,7 +31,10 @@ struct SessionOptions {
     std::vector<netcore::PeerEndpoint> listen;   // where peers may reach us
     std::vector<netcore::PeerEndpoint> connect;  // peers to dial and keep
     size_t max_peers = 50;
-    double max_download_bytes_per_sec = 0;  // per connection; 0: unlimited (netcore's token bucket)
+    // Rate limits for the whole torrent, all peers together (netcore's shared token buckets);
+    // 0: unlimited.
+    double max_download_bytes_per_sec = 0;
+    double max_upload_bytes_per_sec = 0;
     bool sequential = false;
     bool super_seed = false;  // BEP 16, for the first seeder of new content
     uint64_t seed = 0;  // 0: from the OS generator
