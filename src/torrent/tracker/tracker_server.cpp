@@ -119,19 +119,24 @@ Tracker::AnnounceResult Tracker::Announce(const AnnounceRequest& request, const 
         peer->second.left = request.left;
         peer->second.last_seen_s = now_s;
     }
-    // Everyone else, a seed being offered only those still downloading.
-    std::vector<const PeerEntry*> candidates;
+    // Everyone else, at random; a seed hears of those still downloading first and of other
+    // seeds only to fill the answer (a client fetching a magnet link's metadata announces
+    // left=0 — aria2 does — and would otherwise be told of nobody who has the torrent).
+    std::vector<const PeerEntry*> first;
+    std::vector<const PeerEntry*> then;
     for (const auto& [id, p] : swarm.peers) {
         (p.left == 0 ? result.seeders : result.leechers)++;
-        if (id == key || (request.left == 0 && p.left == 0)) continue;
-        candidates.push_back(&p);
+        if (id == key) continue;
+        (request.left == 0 && p.left == 0 ? then : first).push_back(&p);
     }
     if (request.event != AnnounceEvent::Stopped) {
-        const size_t n = std::min(numwant, candidates.size());
-        for (size_t i = 0; i < n; ++i) {
-            std::uniform_int_distribution<size_t> pick(i, candidates.size() - 1);
-            std::swap(candidates[i], candidates[pick(m_rng)]);
-            result.peers.push_back(candidates[i]->endpoint);
+        for (auto* group : {&first, &then}) {
+            auto& candidates = *group;
+            for (size_t i = 0; i < candidates.size() && result.peers.size() < numwant; ++i) {
+                std::uniform_int_distribution<size_t> pick(i, candidates.size() - 1);
+                std::swap(candidates[i], candidates[pick(m_rng)]);
+                result.peers.push_back(candidates[i]->endpoint);
+            }
         }
     }
     return result;

@@ -187,7 +187,7 @@ bencode::Value Decoded(const netcore::HttpResponse& r) {
     return v ? *v : bencode::Value::Dict();
 }
 
-TEST(Tracker, PeersOfOneSwarmMeetAndSeedsAreOfferedOnlyLeechers) {
+TEST(Tracker, PeersOfOneSwarmMeetAndSeedsHearOfLeechersFirst) {
     TrackerOptions options;
     options.interval_s = 60;
     options.seed = 5;
@@ -201,9 +201,11 @@ TEST(Tracker, PeersOfOneSwarmMeetAndSeedsAreOfferedOnlyLeechers) {
     EXPECT_EQ(second.FindString("peers")->AsString(), std::string("\x0a\x00\x00\x01\x1b\x59", 6));  // 10.0.0.1:7001
     EXPECT_EQ(second.FindInt("complete")->AsInt(), 1);
     EXPECT_EQ(second.FindInt("incomplete")->AsInt(), 1);
-    // A second seed hears only of the leecher.
+    // A second seed hears of the leecher first, then of the other seed (a client fetching a
+    // magnet link's metadata announces as a seed).
     auto third = Decoded(tracker.Http(Get(AnnounceUrl(info, H(0xa3), 7003, 0)), "10.0.0.3", 1002));
-    EXPECT_EQ(third.FindString("peers")->AsString(), std::string("\x0a\x00\x00\x02\x1b\x5a", 6));
+    EXPECT_EQ(third.FindString("peers")->AsString(),
+              std::string("\x0a\x00\x00\x02\x1b\x5a\x0a\x00\x00\x01\x1b\x59", 12));
     // Another swarm is another world.
     auto other = Decoded(tracker.Http(Get(AnnounceUrl(H(2), H(0xa4), 7004, 5)), "10.0.0.4", 1003));
     EXPECT_EQ(other.FindString("peers")->AsString(), "");

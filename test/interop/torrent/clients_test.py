@@ -12,6 +12,7 @@ aria2 1.36 hashes a hybrid or v2 .torrent's info dictionary differently from eve
 import pathlib
 import random
 import sys
+import urllib.parse
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "functional"))
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
@@ -103,6 +104,14 @@ def with_aria2(r, opts, tmp, procs, tracker, torrent, v1, share, want):
     code = a2.wait(TRANSFER_TIMEOUT_S)
     r.check(code == 0, f"aria2 downloads from tonari and exits 0 (exit {code}): {a2.output()[-300:]}")
     r.check((dest / "share").exists() and digests(dest / "share") == want, "aria2's copy has the original sha256")
+    # A magnet link too: aria2 announces left=0 while it fetches the metadata, and tonari's
+    # tracker still tells it of the seed; the metadata comes from tonari (BEP 9).
+    magnet = f"magnet:?xt=urn:btih:{v1}&tr={urllib.parse.quote(tracker.http, safe='')}"
+    a2m = clients.aria2_download(magnet, tmp / "aria2-magnet", free_port())
+    procs.append(a2m)
+    code = a2m.wait(TRANSFER_TIMEOUT_S)
+    r.check(code == 0 and digests(tmp / "aria2-magnet" / "share") == want,
+            f"aria2 gets a magnet link from tonari through the tracker (exit {code}): {a2m.output()[-300:]}")
     r.check(seeder.stop() == 0, "the tonari seeder stops cleanly")
     r.check((seeder.transferred() or (0, 0))[1] >= SIZE * 0.95, f"tonari uploaded it ({seeder.transferred()})")
 
