@@ -80,6 +80,7 @@ int RunTorrentDaemon(const DaemonCommandOptions& o) {
         http.allow.push_back(*net);
     }
     http.worker_threads = 2;
+    http.max_body_bytes = torrent::daemon::MAX_RPC_BODY;
     auto server = netcore::HttpServer::Start(http, [&rpc](const netcore::HttpRequest& req, const netcore::HttpClientInfo&) {
         std::chrono::milliseconds delay{0};
         auto response = rpc.Handle(req, &delay);

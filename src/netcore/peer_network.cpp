@@ -51,12 +51,10 @@ constexpr size_t MAX_WRITE_BATCH = 64;
 constexpr auto ACCEPT_RETRY_DELAY = std::chrono::milliseconds(100);
 // Bytes asked of the socket per read during a stream handshake (they are small exchanges).
 constexpr size_t HANDSHAKE_READ_CHUNK = 4096;
-// A writer under the send limit waits until at least this much may go (or all it has, if
-// less), so a slow limit means fewer, fuller writes rather than a trickle of tiny ones.
-constexpr size_t MIN_LIMITED_WRITE = 16 * 1024;
-// Upload tokens one write may hold while the socket takes it: a peer that stops reading holds
-// its writer until the write deadline, and must not hold the whole upload budget with it.
-constexpr size_t MAX_WRITE_RESERVATION = 64 * 1024;
+// Under a rate limit, a reader or writer waits until at least this much may move (or all it
+// wants, if less): a slow limit means fewer, fuller reads and writes rather than a trickle of
+// tiny ones, and no large payload waits for a bucket others keep emptying a little at a time.
+constexpr size_t MIN_LIMITED_IO = 16 * 1024;
 // How long Stop waits for the coroutines to end before stopping the io thread by force.
 constexpr auto IO_DRAIN_LIMIT = std::chrono::seconds(10);
 
@@ -791,49 +789,70 @@ private:
 
     // One read into `into`, after waiting for receive tokens. 0: closed (reason given).
     asio::awaitable<size_t> ReadSome(Connection& c, std::span<uint8_t> into, size_t wanted) {
-        size_t limit = into.size();
-        // Wait until a useful amount may be read under both limits (this connection's and the
-        // network's), then read no more than is paid for.
-        for (TokenBucket* bucket : {c.bucket ? &*c.bucket : nullptr, m_recv_total ? &*m_recv_total : nullptr}) {
-            if (bucket == nullptr) continue;
-            const double threshold = std::min({static_cast<double>(wanted), static_cast<double>(into.size()),
-                                               bucket->Burst()});
-            while (true) {
-                const auto now = SteadyClock::now();
-                const auto wait = bucket->TimeUntil(threshold, now);
-                if (wait == SteadyClock::duration::zero()) {
-                    const double available = std::max(0.0, std::floor(bucket->Available(now)));
-                    limit = std::min(limit, static_cast<size_t>(available));
-                    break;
-                }
-                c.read_timer.expires_after(wait);
-                co_await c.read_timer.async_wait(AS_TUPLE);
+        size_t n = 0;
+        while (n == 0) {
+            // Under the network-wide limit, first wait for bytes to be there: tokens are
+            // looked at only when this reader can use them at once, so many idle readers
+            // cannot all be promised the same tokens.
+            if (m_recv_total) {
+                c.read_timer.expires_after(m_options.inactivity_timeout);
+                auto ready = co_await (c.socket.async_wait(tcp::socket::wait_read, AS_TUPLE) ||
+                                       c.read_timer.async_wait(AS_TUPLE));
                 if (c.closed) co_return 0;
+                if (ready.index() == 1) {
+                    Close(c, "inactivity timeout");
+                    co_return 0;
+                }
             }
-        }
-        limit = std::max<size_t>(limit, 1);
-        c.read_timer.expires_after(m_options.inactivity_timeout);
-        auto result = co_await (c.socket.async_read_some(asio::buffer(into.data(), limit), AS_TUPLE) ||
-                                c.read_timer.async_wait(AS_TUPLE));
-        if (c.closed) co_return 0;
-        if (result.index() == 1) {
-            Close(c, "inactivity timeout");
-            co_return 0;
-        }
-        const auto [ec, n] = std::get<0>(result);
-        if (ec == asio::error::eof) {
-            Close(c, "connection closed by peer");
-            co_return 0;
-        }
-        if (ec || n == 0) {
-            Close(c, "read failed: " + ec.message());
-            co_return 0;
+            // Wait until a useful amount may be read under both limits (this connection's and
+            // the network's), then read no more than is paid for. The threshold is capped so a
+            // large payload is not starved by readers that take tokens a few at a time.
+            size_t limit = into.size();
+            for (TokenBucket* bucket : {c.bucket ? &*c.bucket : nullptr, m_recv_total ? &*m_recv_total : nullptr}) {
+                if (bucket == nullptr) continue;
+                const double threshold = std::min({static_cast<double>(wanted), static_cast<double>(into.size()),
+                                                   static_cast<double>(MIN_LIMITED_IO), bucket->Burst()});
+                while (true) {
+                    const auto now = SteadyClock::now();
+                    const auto wait = bucket->TimeUntil(threshold, now);
+                    if (wait == SteadyClock::duration::zero()) break;
+                    c.read_timer.expires_after(wait);
+                    co_await c.read_timer.async_wait(AS_TUPLE);
+                    if (c.closed) co_return 0;
+                }
+            }
+            // No suspension from here to the payment: the amounts looked at are still there.
+            for (TokenBucket* bucket : {c.bucket ? &*c.bucket : nullptr, m_recv_total ? &*m_recv_total : nullptr}) {
+                if (bucket != nullptr) limit = std::min(limit, static_cast<size_t>(std::max(1.0, bucket->Available(SteadyClock::now()))));
+            }
+            error_code ec;
+            if (m_recv_total) {
+                c.socket.non_blocking(true, ec);
+                if (!ec) n = c.socket.read_some(asio::buffer(into.data(), limit), ec);
+                if (ec == asio::error::would_block || ec == asio::error::try_again) continue;  // readable was spurious
+            } else {
+                c.read_timer.expires_after(m_options.inactivity_timeout);
+                auto result = co_await (c.socket.async_read_some(asio::buffer(into.data(), limit), AS_TUPLE) ||
+                                        c.read_timer.async_wait(AS_TUPLE));
+                if (c.closed) co_return 0;
+                if (result.index() == 1) {
+                    Close(c, "inactivity timeout");
+                    co_return 0;
+                }
+                std::tie(ec, n) = std::get<0>(result);
+            }
+            if (c.closed) co_return 0;
+            if (ec == asio::error::eof) {
+                Close(c, "connection closed by peer");
+                co_return 0;
+            }
+            if (ec || n == 0) {
+                Close(c, "read failed: " + ec.message());
+                co_return 0;
+            }
         }
         if (c.cipher) c.cipher->Decrypt(into.first(n));
         if (c.bucket) c.bucket->TryTake(static_cast<double>(n), SteadyClock::now());
-        // Paid after the read (a reader may wait on an idle peer for minutes and must not hold
-        // tokens meanwhile); readers allowed the same tokens put the bucket into debt, which
-        // the next waits pay off, so the rate holds over time.
         if (m_recv_total) m_recv_total->Spend(static_cast<double>(n), SteadyClock::now());
         std::lock_guard lock(m_mutex);
         c.stats.bytes_received += n;
@@ -888,15 +907,24 @@ private:
     asio::awaitable<bool> WriteAll(Connection& c, std::vector<asio::const_buffer>& buffers) {
         size_t first = 0;
         std::vector<asio::const_buffer> limited;
-        size_t reserved = 0;
         while (first < buffers.size()) {
             std::span<const asio::const_buffer> pending(buffers.data() + first, buffers.size() - first);
+            size_t written = 0;
             if (m_send_total) {
-                // The upload limit: wait for a worthwhile amount of tokens, then offer the
-                // socket no more than they pay for.
+                // The upload limit: wait until the socket takes bytes, then for a worthwhile
+                // amount of tokens, then write what they pay for without blocking (no
+                // suspension between looking at the tokens and paying them).
+                c.write_timer.expires_after(m_options.write_timeout);
+                auto ready = co_await (c.socket.async_wait(tcp::socket::wait_write, AS_TUPLE) ||
+                                       c.write_timer.async_wait(AS_TUPLE));
+                if (c.closed) co_return false;
+                if (ready.index() == 1) {
+                    Close(c, "write timeout");
+                    co_return false;
+                }
                 size_t left = 0;
                 for (const auto& b : pending) left += b.size();
-                const double threshold = std::min({static_cast<double>(left), static_cast<double>(MIN_LIMITED_WRITE),
+                const double threshold = std::min({static_cast<double>(left), static_cast<double>(MIN_LIMITED_IO),
                                                    m_send_total->Burst()});
                 while (true) {
                     const auto wait = m_send_total->TimeUntil(threshold, SteadyClock::now());
@@ -905,15 +933,7 @@ private:
                     co_await c.write_timer.async_wait(AS_TUPLE);
                     if (c.closed) co_return false;
                 }
-                size_t allowed = std::min(MAX_WRITE_RESERVATION,
-                                          static_cast<size_t>(std::max(1.0, m_send_total->Available(SteadyClock::now()))));
-                // Reserved before the write (other writers run while this one waits on the
-                // socket and must not be allowed the same tokens); what the socket did not
-                // take is refunded once it returns.
-                reserved = 0;
-                for (const auto& b : pending) reserved += b.size();
-                reserved = std::min(reserved, allowed);
-                m_send_total->Spend(static_cast<double>(reserved), SteadyClock::now());
+                size_t allowed = static_cast<size_t>(std::max(1.0, m_send_total->Available(SteadyClock::now())));
                 limited.clear();
                 for (const auto& b : pending) {
                     if (allowed == 0) break;
@@ -921,21 +941,30 @@ private:
                     limited.push_back(asio::buffer(b.data(), take));
                     allowed -= take;
                 }
-                pending = std::span<const asio::const_buffer>(limited);
+                error_code ec;
+                c.socket.non_blocking(true, ec);
+                if (!ec) written = c.socket.write_some(limited, ec);
+                if (ec == asio::error::would_block || ec == asio::error::try_again) continue;
+                if (ec) {
+                    Close(c, "write failed: " + ec.message());
+                    co_return false;
+                }
+                m_send_total->Spend(static_cast<double>(written), SteadyClock::now());
+            } else {
+                c.write_timer.expires_after(m_options.write_timeout);
+                auto result = co_await (c.socket.async_write_some(pending, AS_TUPLE) || c.write_timer.async_wait(AS_TUPLE));
+                if (c.closed) co_return false;
+                if (result.index() == 1) {
+                    Close(c, "write timeout");
+                    co_return false;
+                }
+                const auto [ec, n] = std::get<0>(result);
+                if (ec) {
+                    Close(c, "write failed: " + ec.message());
+                    co_return false;
+                }
+                written = n;
             }
-            c.write_timer.expires_after(m_options.write_timeout);
-            auto result = co_await (c.socket.async_write_some(pending, AS_TUPLE) || c.write_timer.async_wait(AS_TUPLE));
-            if (c.closed) co_return false;
-            if (result.index() == 1) {
-                Close(c, "write timeout");
-                co_return false;
-            }
-            const auto [ec, written] = std::get<0>(result);
-            if (ec) {
-                Close(c, "write failed: " + ec.message());
-                co_return false;
-            }
-            if (m_send_total) m_send_total->Refund(static_cast<double>(reserved - std::min(reserved, written)), SteadyClock::now());
             for (size_t left = written; left > 0;) {
                 const size_t step = std::min(left, buffers[first].size());
                 buffers[first] += step;

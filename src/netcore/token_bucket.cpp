@@ -34,13 +34,6 @@ void TokenBucket::Spend(double n, Clock::time_point now) {
     m_started = true;
 }
 
-void TokenBucket::Refund(double n, Clock::time_point now) {
-    if (!(n >= 0)) return;
-    m_tokens = std::min(m_burst, Available(now) + n);
-    if (!m_started || now > m_last) m_last = now;
-    m_started = true;
-}
-
 TokenBucket::Clock::duration TokenBucket::TimeUntil(double n, Clock::time_point now) const {
     const double available = Available(now);
     if (n <= available) return Clock::duration::zero();

@@ -19,12 +19,9 @@ public:
     // n == 0 always succeeds; n < 0 never does.
     bool TryTake(double n, Clock::time_point now);
     // Takes `n` tokens whatever is available, going into debt that later refills must pay
-    // off: for bytes already moved (several readers sharing one bucket may each have been
-    // allowed the same tokens before any of them took them). n < 0 is ignored.
+    // off: for bytes already moved (the socket may take a little more than was looked at).
+    // n < 0 is ignored.
     void Spend(double n, Clock::time_point now);
-    // Gives back tokens taken with Spend and not used (a reservation larger than what moved),
-    // never above the burst. n < 0 is ignored.
-    void Refund(double n, Clock::time_point now);
     // Tokens available at `now` (never more than the burst). A `now` earlier than the last
     // call refills nothing: a clock that steps back cannot mint tokens.
     double Available(Clock::time_point now) const;

@@ -23,6 +23,11 @@ namespace {
 constexpr std::uintmax_t MAX_STATE_FILE = 4 << 20;
 constexpr const char* STATE_FILE = "daemon.state";
 
+// The state file is tab- and line-separated: fields must not carry control characters.
+bool HasControlCharacters(const std::string& text) {
+    return std::any_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; });
+}
+
 int64_t UnixNow() {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -80,6 +85,7 @@ util::Result<std::unique_ptr<TorrentDaemon>, std::string> TorrentDaemon::Open(Da
             t->id = daemon->m_next_id++;
             t->magnet = f.size() > 4 ? f[4] : "";
             t->dir = f[3];
+            t->stopped = stopped;
             t->added_unix = added;
             auto link = metainfo::ParseMagnet(t->magnet);
             if (!link || !link->info_hashes.v1) continue;
@@ -128,6 +134,9 @@ util::Result<AddResult, std::string> TorrentDaemon::AddParsedLocked(std::string 
     auto meta = metainfo::ParseTorrentFile(util::AsBytes(torrent_file));
     if (!meta) return util::Fail("invalid or corrupt torrent file: " + meta.error().message);
     const std::string hash = HashHex(*meta);
+    if (std::find(m_removing.begin(), m_removing.end(), hash) != m_removing.end()) {
+        return util::Fail(std::string("this torrent is being removed; add it again in a moment"));
+    }
     for (const auto& t : m_torrents) {
         if (t->hash == hash) return AddResult{t->id, t->name, t->hash, true};
     }
@@ -158,6 +167,9 @@ util::Result<AddResult, std::string> TorrentDaemon::AddParsedLocked(std::string 
 util::Result<AddResult, std::string> TorrentDaemon::Add(const AddRequest& request) {
     std::lock_guard lock(m_mutex);
     if (m_shutdown) return util::Fail(std::string("shutting down"));
+    if (HasControlCharacters(request.download_dir) || HasControlCharacters(request.magnet)) {
+        return util::Fail(std::string("control characters in the download folder or the magnet link"));
+    }
     if (!request.torrent_file.empty()) {
         return AddParsedLocked(request.torrent_file, request.download_dir, request.paused, UnixNow(), true);
     }
@@ -165,10 +177,17 @@ util::Result<AddResult, std::string> TorrentDaemon::Add(const AddRequest& reques
     if (!link) return util::Fail("invalid magnet link: " + link.error());
     if (!link->info_hashes.v1) return util::Fail(std::string("only v1 and hybrid magnet links (urn:btih) can be fetched"));
     const std::string hash = metainfo::ToHex(*link->info_hashes.v1);
+    if (std::find(m_removing.begin(), m_removing.end(), hash) != m_removing.end()) {
+        return util::Fail(std::string("this torrent is being removed; add it again in a moment"));
+    }
     for (const auto& t : m_torrents) {
         if (t->hash == hash) return AddResult{t->id, t->name, t->hash, true};
     }
     if (m_torrents.size() >= MAX_TORRENTS) return util::Fail(std::string("too many torrents"));
+    const auto fetching = std::count_if(m_torrents.begin(), m_torrents.end(), [](const auto& t) { return !t->meta; });
+    if (static_cast<size_t>(fetching) >= MAX_CONCURRENT_FETCHES) {
+        return util::Fail("already fetching " + std::to_string(fetching) + " magnet links' metadata; try again later");
+    }
     auto t = std::make_unique<Torrent>();
     t->id = m_next_id++;
     t->hash = hash;
@@ -302,7 +321,7 @@ std::vector<TorrentView> TorrentDaemon::List() {
 bool TorrentDaemon::Start(int id) {
     std::lock_guard lock(m_mutex);
     Torrent* t = FindLocked(id);
-    if (t == nullptr) return false;
+    if (t == nullptr || m_shutdown) return false;
     t->stopped = false;
     StartLocked(*t);
     SaveStateLocked();
@@ -310,27 +329,36 @@ bool TorrentDaemon::Start(int id) {
 }
 
 bool TorrentDaemon::Stop(int id) {
-    std::lock_guard lock(m_mutex);
-    Torrent* t = FindLocked(id);
-    if (t == nullptr) return false;
-    t->stopped = true;
-    if (t->session) t->session->Stop();
-    t->session.reset();
-    SaveStateLocked();
+    std::unique_ptr<session::Session> stopping;  // stopped outside the lock (it may take seconds)
+    {
+        std::lock_guard lock(m_mutex);
+        Torrent* t = FindLocked(id);
+        if (t == nullptr || m_shutdown) return false;
+        t->stopped = true;
+        stopping = std::move(t->session);
+        SaveStateLocked();
+    }
+    if (stopping) stopping->Stop();
     return true;
 }
 
 bool TorrentDaemon::Verify(int id) {
+    std::unique_ptr<session::Session> stopping;
+    {
+        std::lock_guard lock(m_mutex);
+        Torrent* t = FindLocked(id);
+        if (t == nullptr || !t->meta || m_shutdown) return false;
+        stopping = std::move(t->session);
+    }
+    if (stopping) stopping->Stop();  // writes its resume data…
+    stopping.reset();
     std::lock_guard lock(m_mutex);
     Torrent* t = FindLocked(id);
-    if (t == nullptr || !t->meta) return false;
-    const bool was_running = t->session != nullptr;
-    if (t->session) t->session->Stop();
-    t->session.reset();
-    // Without resume data the next start hashes every piece on disk.
+    if (t == nullptr || m_shutdown) return false;
+    // …which goes: without it the next start hashes every piece on disk.
     std::error_code ec;
     fs::remove(storage::ResumePath(t->dir, *t->meta), ec);
-    if (was_running || !t->stopped) StartLocked(*t);
+    if (!t->stopped) StartLocked(*t);
     return true;
 }
 
@@ -338,10 +366,12 @@ bool TorrentDaemon::Remove(int id, bool delete_data) {
     std::unique_ptr<Torrent> gone;
     {
         std::lock_guard lock(m_mutex);
+        if (m_shutdown) return false;
         auto it = std::find_if(m_torrents.begin(), m_torrents.end(), [id](const auto& t) { return t->id == id; });
         if (it == m_torrents.end()) return false;
         gone = std::move(*it);
         m_torrents.erase(it);
+        m_removing.push_back(gone->hash);
         SaveStateLocked();
     }
     gone->cancel->store(true);
@@ -350,12 +380,29 @@ bool TorrentDaemon::Remove(int id, bool delete_data) {
     std::error_code ec;
     fs::remove(m_options.datadir / "torrents" / (gone->hash + ".torrent"), ec);
     if (delete_data && gone->meta) {
-        // Each file's first path component is the torrent's top entry (its name), already
-        // checked when the torrent was parsed: nothing outside the download folder goes.
+        // The torrent's own files only (their paths were checked at parse: inside the folder),
+        // then the folders they leave empty — never a folder that holds anything else.
+        std::vector<fs::path> folders;
         for (const auto& f : gone->meta->files) {
-            if (!f.path.empty()) fs::remove_all(fs::path(gone->dir) / f.path.front(), ec);
+            if (f.pad || f.path.empty()) continue;
+            fs::path p = gone->dir;
+            for (const auto& part : f.path) p /= part;
+            fs::remove(p, ec);
+            for (fs::path up = p.parent_path(); up != fs::path(gone->dir) && up.has_relative_path(); up = up.parent_path()) {
+                folders.push_back(up);
+            }
+        }
+        std::sort(folders.begin(), folders.end(), [](const fs::path& a, const fs::path& b) {
+            return a.string().size() > b.string().size();  // deepest first
+        });
+        for (const auto& folder : folders) {
+            if (fs::is_directory(folder, ec) && fs::is_empty(folder, ec)) fs::remove(folder, ec);
         }
         fs::remove(storage::ResumePath(gone->dir, *gone->meta), ec);
+    }
+    {
+        std::lock_guard lock(m_mutex);
+        m_removing.erase(std::remove(m_removing.begin(), m_removing.end(), gone->hash), m_removing.end());
     }
     m_options.log("daemon: removed #" + std::to_string(id) + " " + gone->name + (delete_data ? " and its data" : ""));
     return true;
@@ -388,15 +435,19 @@ void TorrentDaemon::Shutdown() {
         if (m_shutdown) return;
         m_shutdown = true;
         for (auto& t : m_torrents) t->cancel->store(true);
+        all = std::move(m_torrents);
+        m_torrents.clear();
     }
-    // Fetch threads take the lock when they finish: joined without it.
-    for (auto& t : m_torrents) {
+    // Fetch threads take the lock when they finish (and find nothing): joined without it.
+    for (auto& t : all) {
         if (t->fetcher.joinable()) t->fetcher.join();
     }
-    std::lock_guard lock(m_mutex);
-    for (auto& t : m_torrents) {
-        if (t->session) t->session->Stop();
+    // Stopped together: each says "stopped" to its trackers and drains its network.
+    std::vector<std::thread> stoppers;
+    for (auto& t : all) {
+        if (t->session) stoppers.emplace_back([s = t->session.get()] { s->Stop(); });
     }
+    for (auto& s : stoppers) s.join();
 }
 
 }  // namespace tonari::torrent::daemon

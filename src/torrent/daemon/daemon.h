@@ -20,6 +20,9 @@ namespace tonari::torrent::daemon {
 
 // Attack: an RPC client (or a corrupt state file) adding torrents without end.
 inline constexpr size_t MAX_TORRENTS = 1000;
+// Magnet links whose metadata is being fetched at once: each fetch has its own network, DHT
+// and announcer, so a flood of them would exhaust descriptors and threads.
+inline constexpr size_t MAX_CONCURRENT_FETCHES = 8;
 
 struct DaemonOptions {
     std::filesystem::path datadir;
@@ -61,6 +64,7 @@ private:
     std::unique_ptr<tonari::storage::Env> m_env;
     std::mutex m_mutex;
     std::vector<std::unique_ptr<Torrent>> m_torrents;
+    std::vector<std::string> m_removing;  // hashes whose files are being deleted: not re-added meanwhile
     int m_next_id = 1;
     int64_t m_started_unix = 0;
     bool m_shutdown = false;

@@ -13,8 +13,9 @@ namespace {
 
 using util::Json;
 
-// The largest request body taken: a torrent-add carries a .torrent in base64.
-constexpr size_t MAX_REQUEST_BODY = (metainfo::MAX_TORRENT_FILE_SIZE / 3 + 1) * 4 + 4096;
+// Fields asked for in one torrent-get (Transmission has about 80): a request naming millions
+// would cost fields × torrents work.
+constexpr size_t MAX_FIELDS = 256;
 
 netcore::HttpResponse Plain(int status, std::string body) {
     netcore::HttpResponse r;
@@ -101,7 +102,7 @@ netcore::HttpResponse TransmissionRpc::Handle(const netcore::HttpRequest& reques
         return r;
     }
     if (request.method != "POST") return Plain(405, "<h1>405: Method Not Allowed</h1>");
-    if (request.body.size() > MAX_REQUEST_BODY) return Plain(413, "<h1>413: Payload Too Large</h1>");
+    if (request.body.size() > MAX_RPC_BODY) return Plain(413, "<h1>413: Payload Too Large</h1>");
     auto parsed = util::ParseJson(request.body);
     netcore::HttpResponse r;
     r.headers.emplace_back(SESSION_ID_HEADER, m_session_id);
@@ -128,7 +129,13 @@ std::vector<int> TransmissionRpc::SelectIds(const Json* ids) {
     if (ids == nullptr || (ids->IsString() && ids->GetString() == "recently-active")) {
         for (const auto& t : all) out.push_back(t.id);
     } else if (ids->IsArray()) {
-        for (const auto& one : ids->GetArray()) match(one);
+        // Each torrent once, however often it is named: [1,1,1,…] must not verify it a million times.
+        for (const auto& t : all) {
+            const bool named = std::any_of(ids->GetArray().begin(), ids->GetArray().end(), [&t](const Json& one) {
+                return (one.IsNumber() && one.GetInt64() == t.id) || (one.IsString() && one.GetString() == t.hash);
+            });
+            if (named) out.push_back(t.id);
+        }
     } else {
         match(*ids);
     }
@@ -139,6 +146,10 @@ Json TransmissionRpc::TorrentGet(const Json& args, std::string& result) {
     const Json* fields = args.Find("fields");
     if (fields == nullptr || !fields->IsArray()) {
         result = "no fields specified";
+        return Json::MakeObject();
+    }
+    if (fields->GetArray().size() > MAX_FIELDS) {
+        result = "too many fields";
         return Json::MakeObject();
     }
     const auto wanted = SelectIds(args.Find("ids"));

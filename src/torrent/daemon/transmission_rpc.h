@@ -26,7 +26,10 @@ inline constexpr const char* RPC_PATH = "/transmission/rpc";
 inline constexpr const char* SESSION_ID_HEADER = "X-Transmission-Session-Id";
 // The RPC version this implements (Transmission 4.0's is 17; transmission-remote 3.00 needs 15+).
 inline constexpr int RPC_VERSION = 17;
-// A .torrent named by path in torrent-add is read only up to the metainfo size limit.
+// The largest request body taken (a torrent-add carries a .torrent in base64: up to about
+// 12 MiB of torrent). The HTTP server reads bodies before anyone is authenticated, so this is
+// also what 128 unauthenticated connections can make it hold.
+inline constexpr size_t MAX_RPC_BODY = 16 << 20;
 
 class TransmissionRpc {
 public:
