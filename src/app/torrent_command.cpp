@@ -237,19 +237,6 @@ int RunInfo(const std::string& source, bool json) {
     return 0;
 }
 
-// "1.2.3.4:5", "[::1]:5", "host:5".
-std::optional<netcore::PeerEndpoint> ParseEndpoint(const std::string& text) {
-    const size_t colon = text.rfind(':');
-    if (colon == std::string::npos || colon == 0 || colon + 1 >= text.size()) return std::nullopt;
-    std::string host = text.substr(0, colon);
-    if (host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-    const std::string port = text.substr(colon + 1);
-    if (port.find_first_not_of("0123456789") != std::string::npos || port.size() > 5) return std::nullopt;
-    const unsigned long n = std::stoul(port);
-    if (n == 0 || n > 65535) return std::nullopt;
-    return netcore::PeerEndpoint{host, static_cast<uint16_t>(n)};
-}
-
 std::string FormatDuration(double seconds) {
     if (seconds < 0 || seconds > 99 * 3600) return "--:--";
     const auto s = static_cast<long>(seconds);
@@ -316,7 +303,7 @@ util::Result<Metainfo, std::string> FetchFromMagnet(const std::string& uri, torr
     for (auto& t : options.trackers) tiers.push_back(std::move(t));
     options.trackers = tiers;
     for (const auto& p : link->peers) {
-        if (auto ep = ParseEndpoint(p)) options.connect.push_back(*ep);
+        if (auto ep = netcore::PeerEndpoint::Parse(p)) options.connect.push_back(*ep);
     }
     if (options.trackers.empty() && options.connect.empty() && !options.dht) {
         return util::Fail(std::string("magnet link: no tracker, no peer and no DHT to ask (give --tracker or --connect, or leave the DHT on)"));
@@ -348,7 +335,7 @@ int RunTransfer(const TransferOptions& o, bool seed_mode) {
     torrent::session::SessionOptions options;
     options.listen.push_back({o.bind, o.port});
     for (const auto& c : o.connect) {
-        auto ep = ParseEndpoint(c);
+        auto ep = netcore::PeerEndpoint::Parse(c);
         if (!ep) {
             std::cerr << "error: --connect takes HOST:PORT, not '" << c << "'\n";
             return 1;
@@ -361,7 +348,7 @@ int RunTransfer(const TransferOptions& o, bool seed_mode) {
     options.super_seed = o.super_seed;
     options.dht = !o.no_dht;
     for (const auto& b : o.dht_bootstrap) {
-        auto ep = ParseEndpoint(b);
+        auto ep = netcore::PeerEndpoint::Parse(b);
         if (!ep) {
             std::cerr << "error: --dht-bootstrap takes HOST:PORT, not '" << b << "'\n";
             return 1;
@@ -593,7 +580,7 @@ int RunTorrent(int argc, char** argv) {
             return 1;
         }
         for (const auto& r : daemon_routers) {
-            auto ep = ParseEndpoint(r);
+            auto ep = netcore::PeerEndpoint::Parse(r);
             if (!ep) {
                 std::cerr << "error: --dht-bootstrap takes HOST:PORT, not '" << r << "'\n";
                 return 1;
@@ -604,7 +591,7 @@ int RunTorrent(int argc, char** argv) {
     }
     if (*dht_node) {
         for (const auto& r : dht_routers) {
-            auto ep = ParseEndpoint(r);
+            auto ep = netcore::PeerEndpoint::Parse(r);
             if (!ep) {
                 std::cerr << "error: --dht-bootstrap takes HOST:PORT, not '" << r << "'\n";
                 return 1;

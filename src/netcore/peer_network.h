@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "netcore/stream_handshake.h"
@@ -30,6 +31,9 @@ struct PeerEndpoint {
     uint16_t port = 0;
     // "1.2.3.4:5", "[::1]:5"
     std::string ToString() const;
+    // The reverse, also for host names: "1.2.3.4:5", "[::1]:5", "host:5"; none without a port
+    // in 1..65535.
+    static std::optional<PeerEndpoint> Parse(std::string_view text);
     bool operator==(const PeerEndpoint&) const = default;
 };
 

@@ -21,6 +21,15 @@ TEST(PeerEndpoint, ToString) {
     EXPECT_EQ((PeerEndpoint{"example.org", 8333}).ToString(), "example.org:8333");
 }
 
+TEST(PeerEndpoint, ParseIsToStringsInverse) {
+    for (const PeerEndpoint& e : {PeerEndpoint{"1.2.3.4", 5}, PeerEndpoint{"::1", 6881}, PeerEndpoint{"example.org", 65535}}) {
+        EXPECT_EQ(PeerEndpoint::Parse(e.ToString()), e);
+    }
+    for (const char* bad : {"", "host", ":5", "host:", "host:0", "host:65536", "host:5x", "host:123456", "[]:"}) {
+        EXPECT_FALSE(PeerEndpoint::Parse(bad)) << bad;
+    }
+}
+
 TEST(PeerNetwork, StartRejectsBadOptions) {
     Recorder recorder;
     auto no_format = TestOptions();

@@ -218,12 +218,7 @@ void TorrentDaemon::FetchMagnet(int id, std::string magnet) {
     options.listen = {{m_options.bind, 0}};
     for (const auto& tr : link->trackers) options.trackers.push_back({tr});
     for (const auto& p : link->peers) {
-        const size_t colon = p.rfind(':');
-        if (colon == std::string::npos) continue;
-        std::string host = p.substr(0, colon);
-        if (!host.empty() && host.front() == '[') host = host.substr(1, host.size() - 2);
-        const int port = std::atoi(p.c_str() + colon + 1);
-        if (port > 0 && port < 65536) options.connect.push_back({host, static_cast<uint16_t>(port)});
+        if (auto endpoint = netcore::PeerEndpoint::Parse(p)) options.connect.push_back(std::move(*endpoint));
     }
     wire::Hash20 info_hash{};
     std::copy(link->info_hashes.v1->begin(), link->info_hashes.v1->end(), info_hash.begin());

@@ -235,14 +235,13 @@ void DhtNode::Drive(uint64_t id, int64_t now_us) {
 
 bool DhtNode::GetPeers(const NodeId& info_hash, uint16_t announce_port, bool seed, PeersFn on_peers, DoneFn on_done,
                        int64_t now_us) {
-    if (m_lookups.size() >= MAX_LOOKUPS) return false;
-    auto lookup = std::make_unique<Lookup>(Lookup::Kind::GetPeers, info_hash);
-    for (const auto& n : m_table.Closest(info_hash, K)) lookup->AddCandidate(n);
-    if (m_table.Size() < K) {
-        for (const auto& r : m_routers) lookup->AddCandidate({NodeId{}, r}, false);
-    }
-    const uint64_t id = m_next_lookup++;
-    m_lookups[id] = Running{std::move(lookup), announce_port, seed, std::move(on_peers), std::move(on_done)};
+    const uint64_t id = StartLookup(Lookup::Kind::GetPeers, info_hash, m_table.Size() < K);
+    if (id == 0) return false;
+    Running& running = m_lookups[id];
+    running.announce_port = announce_port;
+    running.seed = seed;
+    running.on_peers = std::move(on_peers);
+    running.on_done = std::move(on_done);
     Drive(id, now_us);
     return true;
 }
