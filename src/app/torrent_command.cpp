@@ -292,10 +292,6 @@ util::Result<Metainfo, std::string> FetchFromMagnet(const std::string& uri, torr
                                                     bool no_trackers, StopSignals& signals, ProgressLine& progress) {
     auto link = torrent::metainfo::ParseMagnet(uri);
     if (!link) return util::Fail("magnet link: " + link.error());
-    if (!link->info_hashes.v1) {
-        return util::Fail(std::string("magnet link: only v1 or hybrid links (urn:btih) can be fetched for now; a v2 "
-                                      "link needs the piece layers from peers (BEP 52), which is still to come"));
-    }
     std::vector<std::vector<std::string>> tiers;
     if (!no_trackers) {
         for (const auto& t : link->trackers) tiers.push_back({t});
@@ -308,21 +304,26 @@ util::Result<Metainfo, std::string> FetchFromMagnet(const std::string& uri, torr
     if (options.trackers.empty() && options.connect.empty() && !options.dht) {
         return util::Fail(std::string("magnet link: no tracker, no peer and no DHT to ask (give --tracker or --connect, or leave the DHT on)"));
     }
-    torrent::wire::Hash20 info_hash{};
-    std::copy(link->info_hashes.v1->begin(), link->info_hashes.v1->end(), info_hash.begin());
-    auto info = torrent::session::FetchMetadata(
-        info_hash, options, [&progress](const std::string& line) { progress.Finish(line); },
+    auto file = torrent::session::FetchMetadata(
+        link->info_hashes, options, [&progress](const std::string& line) { progress.Finish(line); },
         [&signals] { return signals.WaitFor(std::chrono::milliseconds(0)) != 0; },
         [&progress](const torrent::session::FetchProgress& p) {
+            if (p.layer_runs_total > 0) {
+                progress.Update("fetching piece layers: " + std::to_string(p.layer_runs_have) + " of " +
+                                std::to_string(p.layer_runs_total) + " runs of hashes");
+                return;
+            }
             progress.Update("fetching metadata: " + std::to_string(p.pieces_have) + " of " +
                             (p.pieces_total ? std::to_string(p.pieces_total) : std::string("?")) + " pieces, " +
                             std::to_string(p.peers) + " peers offer it");
         });
-    if (!info) return util::Fail("metadata: " + info.error());
-    auto meta = torrent::metainfo::ParseInfoDictionary(util::AsBytes(*info));
+    if (!file) return util::Fail("metadata: " + file.error());
+    options.banned = file->banned;
+    auto meta = torrent::metainfo::ParseTorrentFile(util::AsBytes(file->torrent_file));
     if (!meta) return util::Fail("metadata from peers: " + meta.error().message);
     meta->trackers = tiers;
-    progress.Finish("metadata: " + meta->name + ", " + std::to_string(info->size()) + " bytes, checked against the info-hash");
+    progress.Finish("metadata: " + meta->name + ", " + std::to_string(meta->info_bytes.size()) +
+                    " bytes, checked against the info-hash");
     return std::move(*meta);
 }
 

@@ -5,9 +5,12 @@
 2. a liar: a peer serving metadata of the right size but the wrong bytes. The downloader finds
    that the SHA-1 does not match the info-hash, drops it, and — once an honest tonari seed
    comes up at the other address in the link — fetches the real metadata and the whole file.
+3. a liar about a v2 torrent's piece layers (BEP 52): a peer serving the true metadata of a
+   `urn:btmh:` link and forged hashes for every hash request. The downloader finds that they do
+   not prove against the file's root, bans the peer, and gets the layers and the file from an
+   honest tonari seed.
 The downloader stays up throughout.
 """
-import json
 import pathlib
 import random
 import socket
@@ -19,19 +22,22 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import torrent_peer as tp  # noqa: E402
 from checks import run_test  # noqa: E402
 from node_process import free_port, wait_until  # noqa: E402
-from torrent_process import TorrentProcess, digests, memory_mib  # noqa: E402
+from torrent_process import TorrentProcess, digests, make_torrent, memory_mib  # noqa: E402
 
 EXTENDED = 20
+HASH_REQUEST, HASHES = 21, 22
 MEMORY_BOUND_MIB = 200
 
 
 class FakeMetadataPeer:
     """Listens on loopback; to every peer that handshakes it says it has the metadata
-    (`size` bytes) and answers each ut_metadata request with `payload` bytes."""
+    (`size` bytes) and answers each ut_metadata request with `payload` bytes, and each BEP 52
+    hash request with as many random hashes as a true answer holds."""
 
     def __init__(self, size, payload):
         self.size = size
         self.payload = payload
+        self.hash_answers = 0
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(8)
@@ -60,6 +66,8 @@ class FakeMetadataPeer:
                 if not chunk:
                     return
                 hs += chunk
+            if not hs.startswith(tp.PROTOCOL):
+                return  # an MSE handshake: hang up, as plain-only clients do, so tonari redials plain
             reserved = bytearray(8)
             reserved[5] |= 0x10  # BEP 10
             conn.sendall(tp.PROTOCOL + bytes(reserved) + hs[28:48] + tp.new_peer_id())
@@ -82,6 +90,12 @@ class FakeMetadataPeer:
                         body = bytes([EXTENDED, 3]) + head + data  # 3: tonari's ut_metadata id
                         conn.sendall(struct.pack(">I", len(body)) + body)
                         self.served += 1
+                    elif len(msg) == 49 and msg[0] == HASH_REQUEST:
+                        _, length, proof_layers = struct.unpack(">III", msg[37:49])
+                        uncles = max(0, proof_layers + 1 - (length.bit_length() - 1))
+                        body = bytes([HASHES]) + msg[1:49] + random.randbytes(32 * (length + uncles))
+                        conn.sendall(struct.pack(">I", len(body)) + body)
+                        self.hash_answers += 1
         except OSError:
             return
         finally:
@@ -92,15 +106,32 @@ class FakeMetadataPeer:
         self.sock.close()
 
 
+def rescued_by_a_seed(r, opts, dl, torrent, seed_dir, seed_port, name, label, procs):
+    """An honest tonari seed comes up at `seed_port` (the magnet link's other address): the
+    downloader `dl`, still up, completes with the original file `name`."""
+    r.check(dl.running(), f"{label}: the downloader is still up")
+    seeder = TorrentProcess(opts.tonari, torrent, seed_dir, mode="seed")
+    seeder.port = seed_port
+    seeder.start()
+    procs.append(seeder)
+    code = dl.wait(120)
+    r.check(code == 0, f"{label}: with an honest seed up, the download completes (exit {code}): {dl.err()[-300:]}")
+    r.check(digests(dl.folder).get(name) == digests(seed_dir)[name], f"{label}: the file has the original sha256")
+    r.check(seeder.stop() == 0, f"{label}: the seeder stops cleanly")
+
+
 def body(r, opts, tmp):
     tmp = pathlib.Path(tmp)
     share = tmp / "origin" / "file.bin"
     share.parent.mkdir(parents=True)
     share.write_bytes(random.Random(23).randbytes(4 << 20))
     torrent = tmp / "file.torrent"
-    made = r.run("torrent", "create", str(share), "-o", str(torrent), "--v1", "--piece-size", "16K")
-    r.check(made.returncode == 0, f"tonari creates a v1 torrent: {made.stderr.strip()}")
-    v1 = json.loads(r.run("torrent", "info", "--json", str(torrent)).stdout)["info_hash_v1"]
+    v1 = make_torrent(r, share, torrent, "--v1", "--piece-size", "16K").get("info_hash_v1")
+    share2 = tmp / "origin2" / "v2.bin"
+    share2.parent.mkdir(parents=True)
+    share2.write_bytes(random.Random(29).randbytes(3 << 20))
+    torrent2 = tmp / "v2.torrent"
+    v2 = make_torrent(r, share2, torrent2, "--v2", "--piece-size", "16K").get("info_hash_v2")
     procs = []
     fakes = []
     try:
@@ -117,13 +148,10 @@ def body(r, opts, tmp):
         r.check(dl.stop() == 1, "1: SIGTERM ends the fetch (exit 1: nothing downloaded)")
         print(f"1: peak memory {peak:.1f} MiB")
 
-        # 2. The liar, then an honest seed at the link's second address.
-        # The metadata is the info dictionary, the last value of the .torrent file (keys are
-        # sorted): the liar announces its exact size so that only the hash can catch it.
-        raw = torrent.read_bytes()
-        start = raw.index(b"4:infod") + 6
-        info_len = len(raw) - 1 - start
-        liar = FakeMetadataPeer(info_len, random.Random(1).randbytes(info_len))
+        # 2. The liar, then an honest seed at the link's second address. It announces the
+        # metadata's exact size, so that only the hash can catch it.
+        start, end = tp.info_span(torrent.read_bytes())
+        liar = FakeMetadataPeer(end - start, random.Random(1).randbytes(end - start))
         fakes.append(liar)
         seed_port = free_port()
         dl = TorrentProcess(opts.tonari, f"magnet:?xt=urn:btih:{v1}&x.pe=127.0.0.1:{liar.port}&x.pe=127.0.0.1:{seed_port}",
@@ -133,16 +161,25 @@ def body(r, opts, tmp):
                 f"2: metadata from the liar fails its SHA-1 check: {dl.err()[-300:]}")
         r.check("peer 127.0.0.1:%d: disconnecting: sent metadata that failed its hash check" % liar.port in dl.err(),
                 "2: the liar is dropped")
-        seeder = TorrentProcess(opts.tonari, torrent, tmp / "origin", mode="seed")
-        seeder.port = seed_port
-        seeder.start()
-        procs.append(seeder)
-        code = dl.wait(120)
-        r.check(code == 0, f"2: with an honest seed up, the download completes (exit {code}): {dl.err()[-300:]}")
-        r.check(digests(tmp / "liar").get("file.bin") == digests(tmp / "origin")["file.bin"],
-                "2: the file has the original sha256")
+        rescued_by_a_seed(r, opts, dl, torrent, share.parent, seed_port, "file.bin", "2", procs)
         print(f"2: the liar served {liar.served} metadata pieces over {liar.connections} connection(s)")
-        r.check(seeder.stop() == 0, "2: the seeder stops cleanly")
+
+        # 3. True v2 metadata, forged piece layers; then an honest seed.
+        raw2 = torrent2.read_bytes()
+        start, end = tp.info_span(raw2)
+        forger = FakeMetadataPeer(end - start, raw2[start:end])
+        fakes.append(forger)
+        seed_port = free_port()
+        dl = TorrentProcess(opts.tonari, f"magnet:?xt=urn:btmh:1220{v2}&x.pe=127.0.0.1:{forger.port}"
+                            f"&x.pe=127.0.0.1:{seed_port}", tmp / "forged").start()
+        procs.append(dl)
+        r.check(wait_until(lambda: "do not prove against their file's root" in dl.err(), 30, 0.1),
+                f"3: forged piece hashes fail their proof: {dl.err()[-300:]}")
+        r.check("its SHA-256 is the info-hash" in dl.err(), "3: the true metadata passed its SHA-256 check first")
+        rescued_by_a_seed(r, opts, dl, torrent2, share2.parent, seed_port, "v2.bin", "3", procs)
+        after = dl.err().split("do not prove")[-1]
+        r.check(f"127.0.0.1:{forger.port}: connected" not in after, "3: the forger is banned, never heard again")
+        print(f"3: the forger answered {forger.hash_answers} hash request(s)")
     finally:
         for p in procs:
             p.kill()

@@ -1,7 +1,7 @@
 """A raw BitTorrent peer in pure Python (standard library only) for hostile functional tests:
 the handshake and message framing of BEP 3 with the fast extension (BEP 6), one outgoing
-connection read on demand (so a test can also stop reading), and a fake seed that claims every
-piece and answers every request with random bytes.
+connection read on demand (so a test can also stop reading), a fake seed that claims every
+piece and answers every request with random bytes, and a small bencode decoder.
 
 Every wait takes a deadline, so a silent or stuck tonari fails a check instead of hanging.
 """
@@ -20,6 +20,40 @@ FAST_BYTE, FAST_BIT = 7, 0x04
 
 CHOKE, UNCHOKE, INTERESTED, NOT_INTERESTED, HAVE, BITFIELD, REQUEST, PIECE, CANCEL = range(9)
 HAVE_ALL, HAVE_NONE, REJECT = 14, 15, 16
+
+
+def bdecode(data, i=0):
+    """(value, next index) for bencoded bytes; strings stay bytes."""
+    c = data[i:i + 1]
+    if c == b"i":
+        end = data.index(b"e", i)
+        return int(data[i + 1:end]), end + 1
+    if c == b"l":
+        i += 1
+        out = []
+        while data[i:i + 1] != b"e":
+            v, i = bdecode(data, i)
+            out.append(v)
+        return out, i + 1
+    if c == b"d":
+        i += 1
+        out = {}
+        while data[i:i + 1] != b"e":
+            k, i = bdecode(data, i)
+            v, i = bdecode(data, i)
+            out[k] = v
+        return out, i + 1
+    colon = data.index(b":", i)
+    n = int(data[i:colon])
+    return data[colon + 1:colon + 1 + n], colon + 1 + n
+
+
+def info_span(torrent_bytes):
+    """(start, end) of the info dictionary's raw bytes inside a .torrent file: what its
+    info-hashes are taken over, and what a peer hands out as the metadata (BEP 9)."""
+    start = torrent_bytes.index(b"4:infod") + 6
+    _, end = bdecode(torrent_bytes, start)
+    return start, end
 
 
 def new_peer_id():

@@ -1,8 +1,10 @@
 """A `tonari torrent get|seed` child process for functional tests: its own folder and port on
 loopback, its output kept in files, and the facts the tests need read from that output
-(listening port, completion, bytes downloaded and uploaded)."""
+(listening port, completion, bytes downloaded and uploaded); and `make_torrent`, the checked
+`tonari torrent create` every torrent test starts with."""
 import hashlib
 import itertools
+import json
 import pathlib
 import re
 import signal
@@ -12,6 +14,16 @@ import time
 from node_process import free_port
 
 _instances = itertools.count()
+
+
+def make_torrent(r, source, torrent, *flags):
+    """`tonari torrent create SOURCE -o TORRENT FLAGS…`, checked; returns `torrent info --json`
+    of the result (info_hash_v1, info_hash_v2, magnet, files…), or {} if it failed."""
+    made = r.run("torrent", "create", str(source), "-o", str(torrent), *flags)
+    r.check(made.returncode == 0, f"tonari creates {pathlib.Path(torrent).name} {' '.join(flags)}: "
+                                  f"{made.stderr.strip()[-200:]}")
+    info = r.run("torrent", "info", "--json", str(torrent))
+    return json.loads(info.stdout) if made.returncode == 0 and info.returncode == 0 else {}
 
 
 def digests(folder):

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -49,6 +50,7 @@ struct TorrentDaemon::Torrent {
     int64_t added_unix = 0;
     int64_t done_unix = 0;
     std::string error;
+    std::set<std::string> banned;             // peers its metadata fetch caught lying
     std::unique_ptr<session::Session> session;
     std::shared_ptr<std::atomic<bool>> cancel = std::make_shared<std::atomic<bool>>(false);
     std::thread fetcher;
@@ -88,8 +90,8 @@ util::Result<std::unique_ptr<TorrentDaemon>, std::string> TorrentDaemon::Open(Da
             t->stopped = stopped;
             t->added_unix = added;
             auto link = metainfo::ParseMagnet(t->magnet);
-            if (!link || !link->info_hashes.v1) continue;
-            t->hash = metainfo::ToHex(*link->info_hashes.v1);
+            if (!link) continue;
+            t->hash = metainfo::ToHex(link->info_hashes.HandshakeHash());
             t->name = link->display_name.empty() ? t->hash : link->display_name;
             const int id = t->id;
             daemon->m_torrents.push_back(std::move(t));
@@ -116,6 +118,7 @@ void TorrentDaemon::StartLocked(Torrent& t) {
     options.listen = {{m_options.bind, 0}};
     if (options.trackers.empty()) options.trackers = t.meta->trackers;
     options.dht_nodes_file = fs::path(t.dir) / ".tonari" / "dht.nodes";
+    options.banned = t.banned;
     const int id = t.id;
     auto log = [this, id, name = t.name](const std::string& line) { m_options.log("[" + std::to_string(id) + " " + name + "] " + line); };
     auto started = session::Session::Start(*m_env, *t.meta, t.dir, std::move(options), log);
@@ -175,8 +178,8 @@ util::Result<AddResult, std::string> TorrentDaemon::Add(const AddRequest& reques
     }
     auto link = metainfo::ParseMagnet(request.magnet);
     if (!link) return util::Fail("invalid magnet link: " + link.error());
-    if (!link->info_hashes.v1) return util::Fail(std::string("only v1 and hybrid magnet links (urn:btih) can be fetched"));
-    const std::string hash = metainfo::ToHex(*link->info_hashes.v1);
+    // As HashHex names a torrent: the v1 hash, else the truncated v2 hash.
+    const std::string hash = metainfo::ToHex(link->info_hashes.HandshakeHash());
     if (std::find(m_removing.begin(), m_removing.end(), hash) != m_removing.end()) {
         return util::Fail(std::string("this torrent is being removed; add it again in a moment"));
     }
@@ -220,20 +223,20 @@ void TorrentDaemon::FetchMagnet(int id, std::string magnet) {
     for (const auto& p : link->peers) {
         if (auto endpoint = netcore::PeerEndpoint::Parse(p)) options.connect.push_back(std::move(*endpoint));
     }
-    wire::Hash20 info_hash{};
-    std::copy(link->info_hashes.v1->begin(), link->info_hashes.v1->end(), info_hash.begin());
-    auto info = session::FetchMetadata(
-        info_hash, options, [this, id](const std::string& line) { m_options.log("[" + std::to_string(id) + "] " + line); },
+    auto fetched = session::FetchMetadata(
+        link->info_hashes, options, [this, id](const std::string& line) { m_options.log("[" + std::to_string(id) + "] " + line); },
         [cancel] { return cancel->load(); }, {});
     std::lock_guard lock(m_mutex);
     Torrent* t = FindLocked(id);
     if (t == nullptr || m_shutdown) return;
-    if (!info) {
-        t->error = "metadata: " + info.error();
+    if (!fetched) {
+        t->error = "metadata: " + fetched.error();
         return;
     }
-    // The .torrent is the info dictionary as received, wrapped: its hash is unchanged.
-    std::string file = "d4:info" + *info + "e";
+    // The .torrent is the info dictionary as received (its hash unchanged), with a v2
+    // torrent's piece layers.
+    std::string file = std::move(fetched->torrent_file);
+    t->banned = std::move(fetched->banned);
     auto meta = metainfo::ParseTorrentFile(util::AsBytes(file));
     if (!meta) {
         t->error = "metadata from peers: " + meta.error().message;
@@ -241,6 +244,15 @@ void TorrentDaemon::FetchMagnet(int id, std::string magnet) {
     }
     meta->trackers.clear();
     for (const auto& tr : link->trackers) meta->trackers.push_back({tr});
+    // A v2-only link to a hybrid torrent: the torrent goes by its v1 hash from now on.
+    if (const std::string named = HashHex(*meta); named != t->hash) {
+        const bool taken = std::any_of(m_torrents.begin(), m_torrents.end(), [&named](const auto& o) { return o->hash == named; });
+        if (taken) {
+            t->error = "this torrent is already added under its v1 info-hash";
+            return;
+        }
+        t->hash = named;
+    }
     t->name = meta->name;
     t->meta = std::make_unique<metainfo::Metainfo>(std::move(*meta));
     t->torrent_file = file;

@@ -10,20 +10,20 @@ namespace tonari::torrent::metainfo {
 
 namespace {
 
-Sha256Hash HashPair(const Sha256Hash& a, const Sha256Hash& b) {
-    uint8_t buf[64];
-    std::memcpy(buf, a.data(), 32);
-    std::memcpy(buf + 32, b.data(), 32);
-    return crypto::Sha256Hash(util::ByteSpan(buf, 64));
-}
-
 unsigned Log2(uint64_t power_of_two) { return static_cast<unsigned>(std::countr_zero(power_of_two)); }
 
 }  // namespace
 
+Sha256Hash ParentHash(const Sha256Hash& left, const Sha256Hash& right) {
+    uint8_t buf[64];
+    std::memcpy(buf, left.data(), 32);
+    std::memcpy(buf + 32, right.data(), 32);
+    return crypto::Sha256Hash(util::ByteSpan(buf, 64));
+}
+
 Sha256Hash ZeroSubtreeHash(unsigned height) {
     Sha256Hash h{};
-    for (unsigned i = 0; i < height; ++i) h = HashPair(h, h);
+    for (unsigned i = 0; i < height; ++i) h = ParentHash(h, h);
     return h;
 }
 
@@ -37,9 +37,9 @@ Sha256Hash MerkleRoot(const std::vector<Sha256Hash>& nodes, uint64_t width, unsi
         std::vector<Sha256Hash> next;
         next.reserve((level.size() + 1) / 2);
         for (size_t i = 0; i < level.size(); i += 2) {
-            next.push_back(HashPair(level[i], i + 1 < level.size() ? level[i + 1] : pad));
+            next.push_back(ParentHash(level[i], i + 1 < level.size() ? level[i + 1] : pad));
         }
-        pad = HashPair(pad, pad);
+        pad = ParentHash(pad, pad);
         level = std::move(next);
         width /= 2;
     }

@@ -19,6 +19,9 @@ using Sha256Hash = std::array<uint8_t, 32>;
 
 inline constexpr uint64_t MERKLE_BLOCK_SIZE = 16 * 1024;
 
+// An inner node: SHA-256 of its two children's hashes, left then right.
+Sha256Hash ParentHash(const Sha256Hash& left, const Sha256Hash& right);
+
 // The hash of a subtree all of whose leaves are zero hashes, `height` levels above them.
 Sha256Hash ZeroSubtreeHash(unsigned height);
 

@@ -4,19 +4,13 @@
 #include <algorithm>
 
 #include "crypto/hmac.h"
+#include "crypto/sha256.h"
 #include "torrent/bencode/bencode.h"
+#include "torrent/metainfo/metainfo.h"
+#include "torrent/peer/ban_key.h"
 #include "torrent/peer/ut_metadata.h"
 
 namespace tonari::torrent::peer {
-namespace {
-
-// Banned by address, except on loopback where every peer shares one (as in the Swarm).
-std::string BanKey(const netcore::PeerEndpoint& e) {
-    const bool loopback = e.address.rfind("127.", 0) == 0 || e.address == "::1";
-    return loopback ? e.ToString() : e.address;
-}
-
-}  // namespace
 
 struct MetadataFetcher::Conn {
     netcore::ConnectionId id = 0;
@@ -29,6 +23,7 @@ struct MetadataFetcher::Conn {
     uint8_t ut_metadata = 0;       // its id for our requests; 0 until its extension handshake
     std::set<uint32_t> asked;      // pieces asked of it, not yet answered
     int rejects_sent = 0;          // its requests we turned down (bounded: a flood is ignored)
+    std::vector<wire::HashRequestFields> hashes_asked;  // BEP 52 requests open with it
 };
 
 MetadataFetcher::MetadataFetcher(FetcherOptions options, LogFn log) : m_options(options), m_log(std::move(log)) {}
@@ -44,6 +39,7 @@ void MetadataFetcher::Drop(Conn& c, const std::string& reason) {
     c.dropped = true;
     for (const uint32_t piece : c.asked) m_asked_at.erase(piece);
     c.asked.clear();
+    if (m_layers) m_layers->OnPeerGone(c.id);
     m_log("peer " + c.remote.ToString() + ": disconnecting: " + reason);
     if (m_net) m_net->Disconnect(c.id, reason);
 }
@@ -52,7 +48,7 @@ void MetadataFetcher::Drop(Conn& c, const std::string& reason) {
 util::Bytes MetadataFetcher::OurHandshake() const {
     wire::Handshake h;
     h.reserved[wire::RESERVED_EXTENSION_BYTE] |= wire::RESERVED_EXTENSION_BIT;
-    h.info_hash = m_options.info_hash;
+    h.info_hash = m_options.info_hashes.HandshakeHash();
     h.peer_id = m_options.peer_id;
     return wire::EncodeHandshake(h);
 }
@@ -68,7 +64,7 @@ void MetadataFetcher::AddCandidates(const std::vector<netcore::PeerEndpoint>& pe
 }
 
 void MetadataFetcher::Dial(int64_t now_us) {
-    if (!m_net || m_metadata) return;
+    if (!m_net || m_torrent_file) return;
     const auto listening = m_net->ListenEndpoints();
     size_t outbound = m_tags.size();
     for (auto& [key, c] : m_candidates) {
@@ -96,8 +92,8 @@ void MetadataFetcher::OnConnected(const netcore::ConnectionInfo& info, uint64_t 
     c->connected_us = now_us;
     Conn& conn = *c;
     m_conns[info.id] = std::move(c);
-    if (m_metadata) return Drop(conn, "metadata complete");
-    if (m_banned.count(BanKey(info.remote))) return Drop(conn, "sent bad metadata before");
+    if (m_torrent_file) return Drop(conn, "metadata complete");
+    if (m_banned.count(AddressKey(info.remote))) return Drop(conn, "sent bad metadata before");
     if (!info.inbound && m_net) {
         m_net->Send(conn.id, OurHandshake());
     }
@@ -120,6 +116,7 @@ void MetadataFetcher::OnDisconnected(netcore::ConnectionId id, const std::string
     if (it == m_conns.end()) return;
     Conn& c = *it->second;
     for (const uint32_t piece : c.asked) m_asked_at.erase(piece);
+    if (m_layers) m_layers->OnPeerGone(c.id);
     if (c.handshaken && !c.dropped) m_log("peer " + c.remote.ToString() + ": disconnected: " + reason);
     // The candidate may be tried again later; only a connection that never got as far as a
     // handshake counts as a failure.
@@ -138,9 +135,10 @@ void MetadataFetcher::OnDisconnected(netcore::ConnectionId id, const std::string
 void MetadataFetcher::OnHandshake(Conn& c, util::ByteSpan frame) {
     auto h = wire::DecodeHandshake(frame);
     if (!h) return Drop(c, "bad handshake: " + h.error().message);
-    if (h->info_hash != m_options.info_hash) return Drop(c, "handshake for another torrent");
+    if (h->info_hash != m_options.info_hashes.HandshakeHash()) return Drop(c, "handshake for another torrent");
     if (h->peer_id == m_options.peer_id) return Drop(c, "connected to ourselves");
-    if (!h->SupportsExtensions()) return Drop(c, "no extension protocol, so no metadata to give");
+    // Once the metadata is in, a peer is wanted for the piece layers alone.
+    if (!h->SupportsExtensions() && !m_layers) return Drop(c, "no extension protocol, so no metadata to give");
     if (c.inbound && m_net) {
         m_net->Send(c.id, OurHandshake());
     }
@@ -152,6 +150,7 @@ void MetadataFetcher::OnHandshake(Conn& c, util::ByteSpan frame) {
     hs.Set("v", bencode::Value::Str("Tonari 0.1.0"));
     const std::string body = bencode::Encode(hs);
     if (m_net) m_net->Send(c.id, wire::EncodeMessage(wire::Extended{0, util::Bytes(body.begin(), body.end())}));
+    RequestHashes(c);
 }
 
 void MetadataFetcher::OnExtensionHandshake(Conn& c, util::ByteSpan payload) {
@@ -160,6 +159,7 @@ void MetadataFetcher::OnExtensionHandshake(Conn& c, util::ByteSpan payload) {
     limits.max_items = 4096;
     auto v = bencode::Decode(payload, limits);
     if (!v || !v->IsDict()) return Drop(c, "malformed extension handshake");
+    if (m_metadata) return;  // past the metadata: nothing to ask by extension
     const auto* m = v->FindDict("m");
     const auto* id = m ? m->FindInt("ut_metadata") : nullptr;
     if (!id || id->AsInt() <= 0 || id->AsInt() > 255) return Drop(c, "no ut_metadata: cannot give the metadata");
@@ -230,11 +230,25 @@ void MetadataFetcher::OnMetadata(Conn& c, util::ByteSpan payload) {
 }
 
 void MetadataFetcher::Verify() {
-    if (crypto::Sha1(util::AsBytes(m_buffer)) == m_options.info_hash) {
+    const auto& want = m_options.info_hashes;
+    const bool good = want.v1 ? crypto::Sha1(util::AsBytes(m_buffer)) == *want.v1
+                              : want.v2 && crypto::Sha256Hash(util::AsBytes(m_buffer)) == *want.v2;
+    if (good) {
         m_metadata = std::move(m_buffer);
-        m_log("metadata: complete, and its SHA-1 is the info-hash");
-        for (auto& [id, c] : m_conns) Drop(*c, "metadata complete");
-        return;
+        m_log(std::string("metadata: complete, and its ") + (want.v1 ? "SHA-1" : "SHA-256") + " is the info-hash");
+        // A v2 torrent's info dictionary has no piece layers: they are asked of the same peers.
+        auto meta = metainfo::ParseInfoDictionary(util::AsBytes(*m_metadata));
+        if (meta && meta->version == metainfo::TorrentVersion::V2) {
+            auto layers = std::make_unique<PieceLayerFetch>(*meta);
+            if (!layers->Done()) {
+                m_layers = std::move(layers);
+                m_log("piece layers: asking peers for " + std::to_string(m_layers->RunsTotal()) +
+                      " run(s) of piece hashes (BEP 52)");
+                for (auto& [id, c] : m_conns) RequestHashes(*c);
+                return;
+            }
+        }
+        return Finish();
     }
     // Somebody lied; without a second copy nobody can tell who, so everyone who sent a piece
     // goes and the fetch starts over.
@@ -243,7 +257,7 @@ void MetadataFetcher::Verify() {
     for (auto& [id, c] : m_conns) {
         if (!senders.count(id)) continue;
         // Alone responsible for the copy: that address is not heard again.
-        if (senders.size() == 1 && m_banned.size() < MAX_FETCH_CANDIDATES) m_banned.insert(BanKey(c->remote));
+        if (senders.size() == 1 && m_banned.size() < MAX_FETCH_CANDIDATES) m_banned.insert(AddressKey(c->remote));
         Drop(*c, "sent metadata that failed its hash check");
     }
     m_single_source = true;
@@ -252,6 +266,62 @@ void MetadataFetcher::Verify() {
     m_have.clear();
     m_sender.clear();
     m_asked_at.clear();
+}
+
+void MetadataFetcher::Finish() {
+    // The .torrent around the info dictionary exactly as received (so its hashes are the
+    // link's), with the piece layers when there are any; bencode keys in byte order.
+    std::string file = "d4:info" + *m_metadata;
+    if (m_layers) {
+        file += "12:piece layersd";
+        for (const auto& [root, layer] : m_layers->Layers()) {
+            file += "32:" + std::string(root.begin(), root.end());
+            file += std::to_string(layer.size() * root.size()) + ":";
+            for (const auto& h : layer) file.append(h.begin(), h.end());
+        }
+        file += "e";
+        m_log("piece layers: complete, every run proven against its file's root");
+    }
+    file += "e";
+    m_torrent_file = std::move(file);
+    for (auto& [id, c] : m_conns) Drop(*c, "metadata complete");
+}
+
+void MetadataFetcher::RequestHashes(Conn& c) {
+    if (!m_layers || c.dropped || !c.handshaken || m_torrent_file) return;
+    while (auto fields = m_layers->Next(c.id, m_now_us)) {
+        c.hashes_asked.push_back(*fields);
+        if (m_net) m_net->Send(c.id, wire::EncodeMessage(wire::HashRequest{*fields}));
+    }
+}
+
+void MetadataFetcher::OnHashMessage(Conn& c, const wire::Message& m) {
+    if (const auto* request = std::get_if<wire::HashRequest>(&m)) {
+        // BEP 52: every request is answered; we have no hashes to give yet.
+        if (++c.rejects_sent > static_cast<int>(METADATA_PIPELINE) * 4) return;
+        if (m_net) m_net->Send(c.id, wire::EncodeMessage(wire::HashReject{request->fields}));
+        return;
+    }
+    const wire::HashRequestFields& fields =
+        std::holds_alternative<wire::Hashes>(m) ? std::get<wire::Hashes>(m).fields : std::get<wire::HashReject>(m).fields;
+    const auto asked = std::find(c.hashes_asked.begin(), c.hashes_asked.end(), fields);
+    if (!m_layers || asked == c.hashes_asked.end()) return Drop(c, "hashes nobody asked for");
+    c.hashes_asked.erase(asked);
+    if (const auto* reject = std::get_if<wire::HashReject>(&m)) {
+        m_layers->OnReject(c.id, reject->fields);
+        return RequestHashes(c);
+    }
+    switch (m_layers->OnHashes(c.id, std::get<wire::Hashes>(m))) {
+    case PieceLayerFetch::Answer::BadProof:
+        if (m_banned.size() < MAX_FETCH_CANDIDATES) m_banned.insert(AddressKey(c.remote));
+        return Drop(c, "sent piece hashes that do not prove against their file's root");
+    case PieceLayerFetch::Answer::NotAsked:
+        return Drop(c, "hashes nobody asked for");
+    case PieceLayerFetch::Answer::Accepted:
+        break;
+    }
+    if (m_layers->Done()) return Finish();
+    RequestHashes(c);
 }
 
 void MetadataFetcher::OnFrame(netcore::ConnectionId id, util::ByteSpan header, util::ByteSpan payload, int64_t now_us) {
@@ -270,6 +340,10 @@ void MetadataFetcher::OnFrame(netcore::ConnectionId id, util::ByteSpan header, u
     if (!m) {
         if (m.error().code == wire::WireErrorCode::UnknownId) return;
         return Drop(*c, "malformed message: " + m.error().message);
+    }
+    if (std::holds_alternative<wire::HashRequest>(*m) || std::holds_alternative<wire::Hashes>(*m) ||
+        std::holds_alternative<wire::HashReject>(*m)) {
+        return OnHashMessage(*c, *m);
     }
     const auto* ext = std::get_if<wire::Extended>(&*m);
     if (ext == nullptr) return;  // bitfields, haves and the like mean nothing before the metadata
@@ -296,14 +370,20 @@ void MetadataFetcher::Tick(int64_t now_us) {
             return at != m_asked_at.end() && now_us - at->second > METADATA_REQUEST_TIMEOUT_US;
         });
         if (late_piece) late.push_back(id);
-        if (c->ut_metadata == 0 && now_us - c->connected_us > FETCH_HANDSHAKE_TIMEOUT_US) late.push_back(id);
+        if (!m_metadata && c->ut_metadata == 0 && now_us - c->connected_us > FETCH_HANDSHAKE_TIMEOUT_US) late.push_back(id);
     }
     for (const auto id : late) {
         if (Conn* c = Find(id)) Drop(*c, "no metadata in time");
     }
+    if (m_layers) {
+        for (const auto id : m_layers->Late(now_us)) {
+            if (Conn* c = Find(id)) Drop(*c, "no piece hashes in time");
+        }
+        for (auto& [id, c] : m_conns) RequestHashes(*c);
+    }
     // The size a peer claimed is forgotten once nobody left agrees and nothing came of it, so a
     // liar's size cannot keep honest peers out.
-    if (m_size != 0 && PiecesHave() == 0 && PeersWithMetadata() == 0) {
+    if (!m_metadata && m_size != 0 && PiecesHave() == 0 && PeersWithMetadata() == 0) {
         m_size = 0;
         m_buffer.clear();
         m_have.clear();

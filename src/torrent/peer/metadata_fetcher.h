@@ -1,13 +1,17 @@
 // MetadataFetcher: the first step of a magnet-link download (BEP 9) — find peers of an
 // info-hash, ask those that speak ut_metadata for the info dictionary in 16 KiB pieces, and
-// accept it only once its SHA-1 equals the info-hash. Logic over netcore's PeerNetwork and an
-// injected clock, like the Swarm (which serves the metadata once a torrent is running).
+// accept it only once its SHA-1 (v1 and hybrid links) or SHA-256 (v2 links) equals the
+// info-hash. For a v2 torrent the piece layers follow, by BEP 52 hash requests to the same
+// peers (PieceLayerFetch), so that the .torrent it hands back checks every piece. Logic over
+// netcore's PeerNetwork and an injected clock, like the Swarm (which serves the metadata and
+// the layers once a torrent is running).
 //
 // Defences (named constants here and in ut_metadata.h): a metadata size over
 // MAX_METADATA_SIZE ends the connection before anything is allocated; a peer whose size
 // disagrees with the one being fetched is dropped; data nobody asked for, or of the wrong
 // length, ends the connection; metadata that fails its hash drops every peer that sent a piece
-// of it and starts again; handshake and request deadlines; bounded candidates.
+// of it and starts again; hashes that do not prove against their file's root ban the sender;
+// handshake and request deadlines; bounded candidates.
 //
 // Threading: not thread-safe; one strand, as the Swarm.
 #pragma once
@@ -22,6 +26,8 @@
 #include <vector>
 
 #include "netcore/peer_network.h"
+#include "torrent/metainfo/info_hash.h"
+#include "torrent/peer/piece_layer_fetch.h"
 #include "torrent/wire/message.h"
 
 namespace tonari::torrent::peer {
@@ -37,7 +43,9 @@ inline constexpr size_t MAX_FETCH_CANDIDATES = 500;
 inline constexpr int64_t FETCH_RETRY_US = 5'000'000;
 
 struct FetcherOptions {
-    wire::Hash20 info_hash{};  // v1: the SHA-1 of the metadata
+    // What the metadata must hash to: the v1 hash when the link has one, else the v2 hash (its
+    // first 20 bytes are what handshakes, trackers and the DHT carry).
+    metainfo::InfoHashes info_hashes;
     wire::Hash20 peer_id{};
     size_t max_outbound = 16;
 };
@@ -58,11 +66,20 @@ public:
     void OnDisconnected(netcore::ConnectionId id, const std::string& reason);
     void Tick(int64_t now_us);
 
-    // The info dictionary, once every piece arrived and its SHA-1 matched.
+    // The info dictionary, once every piece arrived and its hash matched.
     const std::optional<std::string>& Metadata() const { return m_metadata; }
+    // The whole .torrent (the info dictionary as received, and for a v2 torrent its proven
+    // piece layers): the fetch is over.
+    const std::optional<std::string>& TorrentFile() const { return m_torrent_file; }
     uint64_t MetadataSize() const { return m_size; }
     uint32_t PiecesHave() const;
     size_t PeersWithMetadata() const;
+    // Peers caught lying (alone behind a copy that failed its hash, or hashes that did not
+    // prove), by ban_key.h's AddressKey: the download that follows keeps them out too.
+    const std::set<std::string>& Banned() const { return m_banned; }
+    // Runs of piece-layer hashes had and wanted (0 of 0 unless a v2 torrent is past its metadata).
+    size_t LayerRunsHave() const { return m_layers ? m_layers->RunsHave() : 0; }
+    size_t LayerRunsTotal() const { return m_layers ? m_layers->RunsTotal() : 0; }
 
 private:
     struct Conn;
@@ -80,7 +97,10 @@ private:
     void OnExtensionHandshake(Conn& c, util::ByteSpan payload);
     void OnMetadata(Conn& c, util::ByteSpan payload);
     void RequestMore(Conn& c);
+    void RequestHashes(Conn& c);
+    void OnHashMessage(Conn& c, const wire::Message& m);
     void Verify();
+    void Finish();
     void Dial(int64_t now_us);
     Conn* Find(netcore::ConnectionId id);
 
@@ -98,6 +118,8 @@ private:
     std::vector<netcore::ConnectionId> m_sender;  // who sent each piece
     std::map<uint32_t, int64_t> m_asked_at;       // piece -> when last asked
     std::optional<std::string> m_metadata;
+    std::unique_ptr<PieceLayerFetch> m_layers;  // a v2 torrent's piece layers, after its metadata
+    std::optional<std::string> m_torrent_file;
     bool m_single_source = false;   // after a failed copy: one sender at a time
     std::set<std::string> m_banned; // addresses alone responsible for a failed copy
 };

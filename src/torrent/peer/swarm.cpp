@@ -22,7 +22,9 @@ Swarm::Swarm(const metainfo::Metainfo& meta, storage::PieceStore& store, SwarmOp
       m_store(store),
       m_options(std::move(options)),
       m_log(std::move(log)),
-      m_picker(meta, m_options.seed, m_options.sequential) {}
+      m_picker(meta, m_options.seed, m_options.sequential) {
+    for (const auto& key : m_options.banned) BanKey(key);
+}
 
 Swarm::~Swarm() = default;
 
@@ -439,8 +441,10 @@ void Swarm::OnMessage(Peer& p, const wire::Message& msg, int64_t now_us) {
         if (ext->id == OUR_UT_PEX_ID && PexAllowed()) return OnPex(p, ext->payload);
         return;  // an extension we did not offer
     }
-    // Cancel (uploads are served at once), keep-alive, port, suggest, allowed-fast and hash
-    // messages need nothing from us yet.
+    if (const auto* hr = std::get_if<wire::HashRequest>(&msg)) return OnHashRequest(p, hr->fields);
+    // Cancel (uploads are served at once), keep-alive, port, suggest, allowed-fast, and hashes
+    // or hash rejects (the swarm asks for none: a magnet's layers come before it starts) need
+    // nothing from us.
 }
 
 void Swarm::OnRequest(Peer& p, const wire::BlockRef& b) {
@@ -461,13 +465,7 @@ void Swarm::OnRequest(Peer& p, const wire::BlockRef& b) {
         return Drop(p, "request past the end of piece " + std::to_string(b.piece) + " (offset " +
                            std::to_string(b.offset) + ", length " + std::to_string(b.length) + ")");
     }
-    if (m_net) {
-        const auto stats = m_net->Stats(p.id);
-        // Twice the queue a peer may legitimately keep (its frames carry headers too).
-        if (stats && stats->send_queue_bytes > 2 * MAX_QUEUED_REQUESTS * wire::BLOCK_SIZE) {
-            return Drop(p, "request flood");
-        }
-    }
+    if (SendQueueFull(p)) return Drop(p, "request flood");
     // The piece message is built around the block read straight into it (one copy, not three).
     util::ByteWriter head(13);
     head.WriteU32BE(9 + b.length);
@@ -486,6 +484,13 @@ void Swarm::OnRequest(Peer& p, const wire::BlockRef& b) {
     p.window_up += b.length;
     m_window_up += b.length;
     m_uploaded += b.length;
+}
+
+bool Swarm::SendQueueFull(Peer& p) {
+    if (m_net == nullptr) return false;
+    const auto stats = m_net->Stats(p.id);
+    // Twice the queue a peer may legitimately keep (its frames carry headers too).
+    return stats && stats->send_queue_bytes > 2 * MAX_QUEUED_REQUESTS * wire::BLOCK_SIZE;
 }
 
 void Swarm::OnPiece(Peer& p, uint32_t piece, uint32_t offset, util::ByteSpan data) {

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "netcore/peer_network.h"
+#include "torrent/metainfo/merkle_proof.h"
 #include "torrent/metainfo/metainfo.h"
 #include "torrent/picker/piece_picker.h"
 #include "torrent/storage/piece_store.h"
@@ -109,6 +110,9 @@ struct SwarmOptions {
     // each to as few peers as possible, so downloaders spread them and the origin uploads
     // about one copy.
     bool super_seed = false;
+    // Peers banned before the swarm starts (ban_key.h's AddressKey): those a magnet's metadata
+    // phase caught lying.
+    std::set<std::string> banned;
 };
 
 struct SwarmStats {
@@ -175,6 +179,8 @@ private:
     wire::Handshake OurHandshake(const wire::Hash20& info_hash) const;
     void OnMessage(Peer& p, const wire::Message& m, int64_t now_us);
     void OnRequest(Peer& p, const wire::BlockRef& b);
+    void OnHashRequest(Peer& p, const wire::HashRequestFields& fields);
+    bool SendQueueFull(Peer& p);
     void OnPiece(Peer& p, uint32_t piece, uint32_t offset, util::ByteSpan data);
     void PieceFinished(uint64_t piece);
     void UpdateInterest(Peer& p);
@@ -230,6 +236,8 @@ private:
     std::map<uint64_t, std::vector<SuspectBlock>> m_suspects;  // failed pieces -> who sent what
     std::map<std::string, int> m_failures_by_address;          // failed pieces each address was in
     std::map<std::string, int> m_metadata_served;              // metadata pieces each address got
+    // BEP 52: each file's tree above its piece layer, built when a peer first asks for its hashes.
+    std::map<metainfo::Sha256Hash, std::unique_ptr<metainfo::LayerTree>> m_layer_trees;
     uint64_t m_downloaded = 0;
     uint64_t m_uploaded = 0;
     uint64_t m_bytes_have = 0;

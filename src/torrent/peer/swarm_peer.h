@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "torrent/peer/ban_key.h"
 #include "torrent/peer/swarm.h"
 
 namespace tonari::torrent::peer {
@@ -58,11 +59,5 @@ struct Swarm::Peer {
     int chokes = 0;        // chokes received in the current minute
     int64_t chokes_since_us = 0;
 };
-
-// Helpers the swarm's files share.
-inline bool IsLoopback(const std::string& address) { return address.rfind("127.", 0) == 0 || address == "::1"; }
-
-// Peers on one machine share an address, so there the port tells them apart.
-inline std::string AddressKey(const netcore::PeerEndpoint& e) { return IsLoopback(e.address) ? e.ToString() : e.address; }
 
 }  // namespace tonari::torrent::peer

@@ -2,13 +2,15 @@
 // every frame to the other side in order, on a simulated clock, with their data in MemoryEnvs.
 // A download completes byte for byte; a peer that sends bad data is banned and the download
 // still completes from the honest one; a peer's BEP 10 request limit is kept; a silent peer
-// is dropped.
+// is dropped. A v2 magnet's metadata and piece layers (BEP 52 hash requests) come from a
+// seeding swarm, and the download that follows checks every piece with them.
 #include <gtest/gtest.h>
 
 #include <deque>
 #include <functional>
 
 #include "storage/memory_env.h"
+#include "torrent/peer/metadata_fetcher.h"
 #include "torrent/peer/swarm.h"
 #include "torrent/storage/test_torrent.h"
 
@@ -58,11 +60,20 @@ public:
         size_t m_index;
     };
 
-    size_t Add(Swarm& swarm) {
-        m_swarms.push_back(&swarm);
+    // A Swarm, or anything else with its event methods (the MetadataFetcher).
+    template <typename T>
+    size_t Add(T& node) {
+        Handlers h;
+        h.connected = [&node](const netcore::ConnectionInfo& info, uint64_t tag, int64_t now) { node.OnConnected(info, tag, now); };
+        h.frame = [&node](netcore::ConnectionId id, util::ByteSpan head, util::ByteSpan body, int64_t now) {
+            node.OnFrame(id, head, body, now);
+        };
+        h.disconnected = [&node](netcore::ConnectionId id, const std::string& why) { node.OnDisconnected(id, why); };
+        h.tick = [&node](int64_t now) { node.Tick(now); };
+        m_nodes.push_back(std::move(h));
         m_endpoints.push_back(std::make_unique<Endpoint>(*this, m_endpoints.size()));
-        swarm.SetNetwork(m_endpoints.back().get());
-        return m_swarms.size() - 1;
+        node.SetNetwork(m_endpoints.back().get());
+        return m_nodes.size() - 1;
     }
 
     // Delivers queued events and ticks every swarm every 100 ms of simulated time, until
@@ -77,13 +88,15 @@ public:
                 if (done()) return true;
             }
             m_now += 100'000;
-            for (Swarm* s : m_swarms) s->Tick(m_now);
+            for (auto& n : m_nodes) n.tick(m_now);
             if (done()) return true;
         }
         return done();
     }
 
     int64_t Now() const { return m_now; }
+    // Sees every frame a node sends, before it is delivered.
+    void Tap(std::function<void(size_t from, const util::Bytes& frame)> tap) { m_tap = std::move(tap); }
     size_t Closed() const { return m_closed; }
 
     // Requests node `from` has sent and not yet had answered by a piece, across its links,
@@ -98,7 +111,7 @@ public:
             const netcore::ConnectionId id = l.a == to ? l.ida : l.idb;
             m_events.push_back([this, to, id, frame = std::move(frame)] {
                 const util::ByteSpan bytes(frame);
-                m_swarms[to]->OnFrame(id, bytes.first(4), bytes.subspan(4), m_now);
+                m_nodes[to].frame(id, bytes.first(4), bytes.subspan(4), m_now);
             });
             return;
         }
@@ -119,8 +132,8 @@ private:
         const netcore::ConnectionInfo in{link.idb, true, {"127.0.0.1", static_cast<uint16_t>(5000 + link.ida)},
                                          {"127.0.0.1", remote.port}};
         m_events.push_back([this, from, to, out, in, tag] {
-            m_swarms[to]->OnConnected(in, 0, m_now);
-            m_swarms[from]->OnConnected(out, tag, m_now);
+            m_nodes[to].connected(in, 0, m_now);
+            m_nodes[from].connected(out, tag, m_now);
         });
     }
 
@@ -136,8 +149,9 @@ private:
         if (l == nullptr) return false;
         const size_t to = l->a == from ? l->b : l->a;
         const netcore::ConnectionId to_id = l->a == from ? l->idb : l->ida;
-        if (m_outstanding.size() < m_swarms.size()) m_outstanding.resize(m_swarms.size(), 0);
-        if (m_max_outstanding.size() < m_swarms.size()) m_max_outstanding.resize(m_swarms.size(), 0);
+        if (m_tap) m_tap(from, frame);
+        if (m_outstanding.size() < m_nodes.size()) m_outstanding.resize(m_nodes.size(), 0);
+        if (m_max_outstanding.size() < m_nodes.size()) m_max_outstanding.resize(m_nodes.size(), 0);
         if (frame.size() > 4 && frame[4] == static_cast<uint8_t>(wire::MessageId::Request)) {
             m_max_outstanding[from] = std::max(m_max_outstanding[from], ++m_outstanding[from]);
         } else if (frame.size() > 4 && frame[4] == static_cast<uint8_t>(wire::MessageId::Piece) && m_outstanding[to] > 0) {
@@ -146,7 +160,7 @@ private:
         m_events.push_back([this, to, to_id, frame = std::move(frame)] {
             if (Find(to, to_id) == nullptr) return;
             const util::ByteSpan bytes(frame);
-            m_swarms[to]->OnFrame(to_id, bytes.first(4), bytes.subspan(4), m_now);
+            m_nodes[to].frame(to_id, bytes.first(4), bytes.subspan(4), m_now);
         });
         return true;
     }
@@ -158,14 +172,21 @@ private:
         ++m_closed;
         const Link copy = *l;
         m_events.push_back([this, copy, reason] {
-            m_swarms[copy.a]->OnDisconnected(copy.ida, reason);
-            m_swarms[copy.b]->OnDisconnected(copy.idb, reason);
+            m_nodes[copy.a].disconnected(copy.ida, reason);
+            m_nodes[copy.b].disconnected(copy.idb, reason);
         });
     }
 
     uint16_t Port(size_t index) const { return static_cast<uint16_t>(1000 + index); }
 
-    std::vector<Swarm*> m_swarms;
+    struct Handlers {
+        std::function<void(const netcore::ConnectionInfo&, uint64_t, int64_t)> connected;
+        std::function<void(netcore::ConnectionId, util::ByteSpan, util::ByteSpan, int64_t)> frame;
+        std::function<void(netcore::ConnectionId, const std::string&)> disconnected;
+        std::function<void(int64_t)> tick;
+    };
+    std::vector<Handlers> m_nodes;
+    std::function<void(size_t, const util::Bytes&)> m_tap;
     std::vector<std::unique_ptr<Endpoint>> m_endpoints;
     std::vector<Link> m_links;
     std::deque<std::function<void()>> m_events;
@@ -321,6 +342,136 @@ TEST(Swarm, PeersMeetThroughPeerExchange) {
     ASSERT_TRUE(net.Pump([&] { return b.swarm.Stats().peers == 2 && c.swarm.Stats().peers == 2; }, 30))
         << b.log << "\n---\n" << c.log;
     EXPECT_EQ(b.swarm.CandidateCount(), 1u);  // C, learnt from A
+}
+
+TEST(Swarm, AV2MagnetGetsMetadataAndPieceLayersFromASeed) {
+    // 600 pieces of 32 KiB: two runs of the piece layer (512, then 88 asked as 128).
+    std::string data;
+    for (size_t i = 0; i < 600 * 32768 - 5000; ++i) data += static_cast<char>((i * 13 + i / 777) & 0xff);
+    const metainfo::Metainfo meta = test::MakeV2("f.bin", data, 32768);
+    ASSERT_EQ(meta.piece_layers.size(), 1u);
+    FakeNet net;
+    Node seed(meta, data, true, 1);
+    net.Add(seed.swarm);
+    FetcherOptions fo;
+    fo.info_hashes.v2 = meta.info_hashes.v2;  // a btmh link: no v1 hash to go by
+    fo.peer_id.fill(9);
+    std::string log;
+    MetadataFetcher fetcher(fo, [&log](const std::string& l) { log += l + "\n"; });
+    net.Add(fetcher);
+    fetcher.AddCandidates({{"127.0.0.1", 1000}}, true);
+    ASSERT_TRUE(net.Pump([&] { return fetcher.TorrentFile().has_value(); }, 60)) << log << seed.log;
+    EXPECT_NE(log.find("its SHA-256 is the info-hash"), std::string::npos) << log;
+    EXPECT_EQ(fetcher.LayerRunsTotal(), 2u);
+    EXPECT_EQ(fetcher.LayerRunsHave(), 2u);
+    auto got = metainfo::ParseTorrentFile(util::AsBytes(*fetcher.TorrentFile()));
+    ASSERT_TRUE(got) << got.error().message;
+    EXPECT_EQ(got->info_hashes, meta.info_hashes);
+    EXPECT_EQ(got->piece_layers, meta.piece_layers);
+
+    // The torrent as fetched downloads, every piece checked against the fetched layer.
+    Node leech(*got, data, false, 2, {{"127.0.0.1", 1000}});
+    net.Add(leech.swarm);
+    ASSERT_TRUE(net.Pump([&] { return leech.swarm.Complete(); }, 120)) << leech.log;
+    EXPECT_EQ(leech.Contents(), data);
+    EXPECT_EQ(leech.swarm.Stats().hash_failures, 0u);
+}
+
+TEST(Swarm, HashRequestsAreAnsweredOrRejected) {
+    std::string data(40 * 16384, 'x');
+    for (size_t i = 0; i < data.size(); i += 100) data[i] = static_cast<char>(i / 100);
+    const metainfo::Metainfo meta = test::MakeV2("f.bin", data, 32768);  // 20 pieces of 2 blocks
+    const auto& [root, layer] = *meta.piece_layers.begin();
+    FakeNet net;
+    Node seed(meta, data, true, 1);
+    const size_t seed_index = net.Add(seed.swarm);
+    Node leech(meta, data, false, 2, {{"127.0.0.1", 1000}});
+    net.Add(leech.swarm);
+    ASSERT_TRUE(net.Pump([&] { return leech.swarm.Stats().peers == 1; }, 5));
+    std::vector<wire::Message> replies;
+    net.Tap([&](size_t from, const util::Bytes& frame) {
+        if (from != seed_index || frame.size() < 5) return;
+        const uint8_t id = frame[4];
+        if (id != static_cast<uint8_t>(wire::MessageId::Hashes) && id != static_cast<uint8_t>(wire::MessageId::HashReject)) return;
+        auto m = wire::DecodeMessage(util::ByteSpan(frame).subspan(4));
+        ASSERT_TRUE(m);
+        replies.push_back(*m);
+    });
+    // As if from the leecher: the whole piece layer (32 wide with its padding), a root the
+    // torrent does not have, leaf hashes (never read back from disk), a malformed length.
+    const unsigned height = metainfo::TreeHeight(data.size());  // 40 blocks -> 64 -> 6
+    const wire::HashRequestFields good{root, 1, 0, 32, height - 2};
+    wire::HashRequestFields unknown = good;
+    unknown.pieces_root[0] ^= 1;
+    const wire::HashRequestFields leaves{root, 0, 0, 4, height - 1};
+    const wire::HashRequestFields odd{root, 1, 0, 3, height - 2};
+    for (const auto& f : {good, unknown, leaves, odd}) net.Inject(seed_index, wire::EncodeMessage(wire::HashRequest{f}));
+    ASSERT_TRUE(net.Pump([&] { return replies.size() == 4; }, 5));
+    const auto* hashes = std::get_if<wire::Hashes>(&replies[0]);
+    ASSERT_NE(hashes, nullptr);
+    EXPECT_EQ(hashes->fields, good);
+    EXPECT_TRUE(metainfo::VerifyProof(root, height, {1, 0, 32, height - 2}, hashes->hashes));
+    EXPECT_TRUE(std::equal(layer.begin(), layer.end(), hashes->hashes.begin()));
+    for (size_t i = 1; i < 4; ++i) {
+        const auto* reject = std::get_if<wire::HashReject>(&replies[i]);
+        ASSERT_NE(reject, nullptr) << i;
+    }
+    EXPECT_EQ(std::get<wire::HashReject>(replies[1]).fields, unknown);
+    EXPECT_EQ(std::get<wire::HashReject>(replies[2]).fields, leaves);
+    EXPECT_EQ(std::get<wire::HashReject>(replies[3]).fields, odd);
+    EXPECT_EQ(seed.swarm.Stats().peers, 1u);  // refused, not disconnected
+}
+
+TEST(PieceLayerFetch, AcceptsOnlyProvenAnswersToItsOwnRequests) {
+    std::string data(1100 * 16384 + 7, 'a');
+    for (size_t i = 0; i < data.size(); i += 4096) data[i] = static_cast<char>(i >> 12);
+    const metainfo::Metainfo full = test::MakeV2("f.bin", data, 16384);  // 1,101 pieces of one block
+    metainfo::Metainfo bare = full;
+    bare.piece_layers.clear();
+    PieceLayerFetch fetch(bare);
+    ASSERT_EQ(fetch.RunsTotal(), 3u);  // 512 + 512 + 77 (asked as 128)
+    const auto& [root, layer] = *full.piece_layers.begin();
+    const unsigned height = metainfo::TreeHeight(data.size());
+    const metainfo::LayerTree tree(layer, 0, height);
+    auto answer = [&](const wire::HashRequestFields& f) {
+        return wire::Hashes{f, *tree.Answer({f.base_layer, f.index, f.length, f.proof_layers})};
+    };
+    const auto first = fetch.Next(7, 0);
+    const auto second = fetch.Next(7, 0);
+    ASSERT_TRUE(first && second);
+    EXPECT_FALSE(fetch.Next(7, 0).has_value());  // two open with one peer at most
+    // Another peer's answer, or hashes for a run nobody asked, are not taken.
+    EXPECT_EQ(fetch.OnHashes(8, answer(*first)), PieceLayerFetch::Answer::NotAsked);
+    // A forged hash fails the proof.
+    auto forged = answer(*first);
+    forged.hashes[3][0] ^= 1;
+    EXPECT_EQ(fetch.OnHashes(7, forged), PieceLayerFetch::Answer::BadProof);
+    // The run is free again; a refusal sends it to another peer.
+    const auto again = fetch.Next(8, 1);
+    ASSERT_TRUE(again.has_value());
+    EXPECT_EQ(again->index, first->index);
+    fetch.OnReject(8, *again);
+    const auto other = fetch.Next(8, 2);
+    ASSERT_TRUE(other.has_value());
+    EXPECT_NE(other->index, first->index);  // not the run it refused
+    EXPECT_FALSE(fetch.Next(8, 2).has_value());  // the refused run waits for another peer
+    // Once the refusal is old, the peer may be asked again (it may have the pieces by then).
+    fetch.OnPeerGone(7);
+    const auto later = fetch.Next(8, 1 + HASH_REFUSAL_MEMORY_US);
+    ASSERT_TRUE(later.has_value());
+    fetch.OnPeerGone(8);
+    fetch.OnPeerGone(7);
+    // Honest answers for every run complete the layer, exactly the torrent's.
+    for (int i = 0; i < 10 && !fetch.Done(); ++i) {
+        while (auto f = fetch.Next(9, 100)) ASSERT_EQ(fetch.OnHashes(9, answer(*f)), PieceLayerFetch::Answer::Accepted);
+    }
+    ASSERT_TRUE(fetch.Done());
+    EXPECT_EQ(fetch.Layers(), full.piece_layers);
+    // A silent peer is reported late once the deadline passes.
+    PieceLayerFetch slow(bare);
+    ASSERT_TRUE(slow.Next(5, 0).has_value());
+    EXPECT_TRUE(slow.Late(HASH_REQUEST_TIMEOUT_US).empty());
+    EXPECT_EQ(slow.Late(HASH_REQUEST_TIMEOUT_US + 1), std::vector<PieceLayerFetch::PeerKey>{5});
 }
 
 }  // namespace

@@ -19,11 +19,13 @@ constexpr auto TICK = std::chrono::milliseconds(50);
 
 }  // namespace
 
-util::Result<std::string, std::string> FetchMetadata(const wire::Hash20& info_hash, const SessionOptions& options,
+util::Result<FetchedTorrent, std::string> FetchMetadata(const metainfo::InfoHashes& info_hashes, const SessionOptions& options,
                                                      peer::LogFn log, const std::function<bool()>& stop,
                                                      const std::function<void(const FetchProgress&)>& progress) {
     peer::FetcherOptions fo;
-    fo.info_hash = info_hash;
+    fo.info_hashes = info_hashes;
+    // What handshakes, trackers, the DHT and MSE carry: the v1 hash, else the truncated v2 one.
+    const wire::Hash20 info_hash = info_hashes.HandshakeHash();
     fo.peer_id = NewPeerId();
     fo.max_outbound = std::max<size_t>(options.max_peers / 2, 8);
     peer::MetadataFetcher fetcher(fo, log);
@@ -103,7 +105,9 @@ util::Result<std::string, std::string> FetchMetadata(const wire::Hash20& info_ha
             p.pieces_have = fetcher.PiecesHave();
             p.pieces_total = peer::MetadataPieceCount(p.metadata_size);
             p.peers = fetcher.PeersWithMetadata();
-            return std::make_pair(p, fetcher.Metadata());
+            p.layer_runs_have = fetcher.LayerRunsHave();
+            p.layer_runs_total = fetcher.LayerRunsTotal();
+            return std::make_pair(p, fetcher.TorrentFile());
         });
         if (progress) progress(state.first);
         if (state.second) {
@@ -119,7 +123,10 @@ util::Result<std::string, std::string> FetchMetadata(const wire::Hash20& info_ha
         events.network = nullptr;
     });
     if (!result) return util::Fail(why);
-    return std::move(*result);
+    FetchedTorrent fetched;
+    fetched.torrent_file = std::move(*result);
+    fetched.banned = strand.Run([&fetcher] { return fetcher.Banned(); });
+    return fetched;
 }
 
 }  // namespace tonari::torrent::session

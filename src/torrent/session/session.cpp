@@ -13,6 +13,7 @@
 #include "torrent/storage/piece_store.h"
 #include "torrent/storage/resume_data.h"
 #include "storage/whole_file.h"
+#include "torrent/peer/ban_key.h"
 #include "torrent/session/dht_discovery.h"
 #include "torrent/session/strand_events.h"
 #include "torrent/session/stream_encryption.h"
@@ -247,7 +248,9 @@ util::Result<std::unique_ptr<Session>, std::string> Session::Start(tonari::stora
     swarm.peer_id = NewPeerId();
     const wire::Hash20 swarm_peer_id = swarm.peer_id;
     swarm.max_outbound = std::max<size_t>(options.max_peers / 2, 8);
+    std::erase_if(options.connect, [&options](const netcore::PeerEndpoint& e) { return options.banned.count(peer::AddressKey(e)) > 0; });
     swarm.keep_connected = options.connect;
+    swarm.banned = options.banned;
     swarm.sequential = options.sequential;
     swarm.super_seed = options.super_seed;
     swarm.seed = options.seed;

@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,9 @@ struct SessionOptions {
     bool dht = true;
     std::vector<netcore::PeerEndpoint> dht_routers;
     std::filesystem::path dht_nodes_file;
+    // Peers never to deal with (peer/ban_key.h's AddressKey), e.g. those FetchMetadata caught
+    // lying; they are also left out of `connect`.
+    std::set<std::string> banned;
 };
 
 // A fresh peer id, Azureus-style ("-TN0010-" and 12 random bytes).

@@ -1,35 +1,11 @@
-"""Asking a tracker about a swarm from a test: an HTTP scrape (BEP 48) read with a small bencode
-decoder, so a test can wait until an outside client has announced itself."""
+"""Asking a tracker about a swarm from a test: an HTTP scrape (BEP 48) read with the small bencode
+decoder of torrent_peer.py, so a test can wait until an outside client has announced itself."""
 import json
 import subprocess
 import urllib.parse
 import urllib.request
 
-
-def bdecode(data, i=0):
-    """(value, next index) for bencoded bytes; strings stay bytes."""
-    c = data[i:i + 1]
-    if c == b"i":
-        end = data.index(b"e", i)
-        return int(data[i + 1:end]), end + 1
-    if c == b"l":
-        i += 1
-        out = []
-        while data[i:i + 1] != b"e":
-            v, i = bdecode(data, i)
-            out.append(v)
-        return out, i + 1
-    if c == b"d":
-        i += 1
-        out = {}
-        while data[i:i + 1] != b"e":
-            k, i = bdecode(data, i)
-            v, i = bdecode(data, i)
-            out[k] = v
-        return out, i + 1
-    colon = data.index(b":", i)
-    n = int(data[i:colon])
-    return data[colon + 1:colon + 1 + n], colon + 1 + n
+from torrent_peer import bdecode
 
 
 def scrape(announce_url, info_hash_hex):
