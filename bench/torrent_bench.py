@@ -96,7 +96,7 @@ def bench_recheck(tonari, lt, work, runs):
     for _ in range(runs):
         started = time.monotonic()
         proc = subprocess.run([tonari, "torrent", "get", str(torrent), "-d", str(data.parent), "--bind", "127.0.0.1",
-                               "--port", "0", "--no-dht"], capture_output=True, text=True, timeout=600)
+                               "--port", "0", "--no-dht", "--no-lsd"], capture_output=True, text=True, timeout=600)
         times.append(time.monotonic() - started)
         if proc.returncode != 0 or "already here" not in proc.stderr:
             raise RuntimeError(f"tonari recheck failed: {proc.stderr[-500:]}")

@@ -266,6 +266,7 @@ struct TransferOptions {
     bool no_trackers = false;           // leave out the torrent's own trackers
     std::string encryption = "prefer";  // MSE/PE: prefer, require or off
     bool no_dht = false;
+    bool no_lsd = false;
     std::vector<std::string> dht_bootstrap;  // HOST:PORT routers (default: the public ones)
 };
 
@@ -301,8 +302,8 @@ util::Result<Metainfo, std::string> FetchFromMagnet(const std::string& uri, torr
     for (const auto& p : link->peers) {
         if (auto ep = netcore::PeerEndpoint::Parse(p)) options.connect.push_back(*ep);
     }
-    if (options.trackers.empty() && options.connect.empty() && !options.dht) {
-        return util::Fail(std::string("magnet link: no tracker, no peer and no DHT to ask (give --tracker or --connect, or leave the DHT on)"));
+    if (options.trackers.empty() && options.connect.empty() && !options.dht && !options.lsd) {
+        return util::Fail(std::string("magnet link: no tracker, no peer, no DHT and no local discovery to ask (give --tracker or --connect, or leave the DHT or local discovery on)"));
     }
     auto file = torrent::session::FetchMetadata(
         link->info_hashes, options, [&progress](const std::string& line) { progress.Finish(line); },
@@ -348,6 +349,7 @@ int RunTransfer(const TransferOptions& o, bool seed_mode) {
     options.sequential = o.sequential;
     options.super_seed = o.super_seed;
     options.dht = !o.no_dht;
+    options.lsd = !o.no_lsd;
     for (const auto& b : o.dht_bootstrap) {
         auto ep = netcore::PeerEndpoint::Parse(b);
         if (!ep) {
@@ -504,6 +506,9 @@ int RunTorrent(int argc, char** argv) {
                         "require (RC4 only; plain peers refused) or off")
             ->capture_default_str();
         cmd->add_flag("--no-dht", transfer.no_dht, "Do not use the DHT to find peers (it is never used for private torrents)");
+        cmd->add_flag("--no-lsd", transfer.no_lsd,
+                      "Do not announce on, or take peers from, the local network's multicast group (BEP 14 local "
+                      "service discovery; never used for private torrents)");
         cmd->add_option("--dht-bootstrap", transfer.dht_bootstrap,
                         "A DHT node to join the DHT through, HOST:PORT (repeatable; default: the public routers)");
     };
@@ -540,6 +545,7 @@ int RunTorrent(int argc, char** argv) {
     const char* home = std::getenv("HOME");
     daemon_options.datadir = (fs::path(home ? home : ".") / ".tonari-torrent").string();
     bool daemon_no_dht = false;
+    bool daemon_no_lsd = false;
     std::vector<std::string> daemon_routers;
     std::string daemon_encryption = "prefer";
     CLI::App* daemon = app.add_subcommand("daemon", "Run many torrents, driven over Transmission's RPC (transmission-remote), until stopped");
@@ -554,6 +560,7 @@ int RunTorrent(int argc, char** argv) {
     daemon->add_option("--bind", daemon_options.bind, "Address torrents take peers on (each on a free port)")->capture_default_str();
     daemon->add_option("--encryption", daemon_encryption, "Message Stream Encryption: prefer, require or off")->capture_default_str();
     daemon->add_flag("--no-dht", daemon_no_dht, "Do not use the DHT");
+    daemon->add_flag("--no-lsd", daemon_no_lsd, "Do not use local service discovery (BEP 14)");
     daemon->add_option("--dht-bootstrap", daemon_routers, "A DHT node to join through, HOST:PORT (repeatable)");
 
     try {
@@ -576,6 +583,7 @@ int RunTorrent(int argc, char** argv) {
     if (*tracker) return RunTrackerServer(tracker_options);
     if (*daemon) {
         daemon_options.session.dht = !daemon_no_dht;
+        daemon_options.session.lsd = !daemon_no_lsd;
         if (!torrent::mse::ParsePolicy(daemon_encryption, daemon_options.session.encryption)) {
             std::cerr << "error: --encryption takes prefer, require or off\n";
             return 1;

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/multicast.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/ip/v6_only.hpp>
@@ -40,6 +41,29 @@ public:
         m_v6 = address.is_v6();
         const auto bound = m_socket.local_endpoint(ec);
         m_local = PeerEndpoint{AddressText(bound.address()), bound.port()};
+        Receive();
+        m_thread = std::thread([this] { m_io.run(); });
+        return {};
+    }
+
+    util::Result<void, std::string> Join(const PeerEndpoint& group, const std::string& interface_address, int ttl) {
+        boost::system::error_code ec;
+        const auto group_address = asio::ip::make_address(group.address, ec);
+        if (ec || !group_address.is_v4() || !group_address.is_multicast()) {
+            return util::Fail(group.address + " is not an IPv4 multicast group");
+        }
+        const auto local = asio::ip::make_address_v4(interface_address, ec);
+        if (ec) return util::Fail(interface_address + " is not an IPv4 address");
+        const udp::endpoint endpoint(asio::ip::address_v4::any(), group.port);
+        m_socket.open(endpoint.protocol(), ec);
+        if (!ec) m_socket.set_option(udp::socket::reuse_address(true), ec);
+        if (!ec) m_socket.bind(endpoint, ec);
+        if (!ec) m_socket.set_option(asio::ip::multicast::join_group(group_address.to_v4(), local), ec);
+        if (!ec) m_socket.set_option(asio::ip::multicast::enable_loopback(true), ec);
+        if (!ec) m_socket.set_option(asio::ip::multicast::hops(ttl), ec);
+        if (!ec && !local.is_unspecified()) m_socket.set_option(asio::ip::multicast::outbound_interface(local), ec);
+        if (ec) return util::Fail("cannot join multicast group " + group.ToString() + " on " + interface_address + ": " + ec.message());
+        m_local = PeerEndpoint{interface_address, group.port};
         Receive();
         m_thread = std::thread([this] { m_io.run(); });
         return {};
@@ -104,6 +128,14 @@ private:
 util::Result<std::unique_ptr<UdpSocket>, std::string> UdpSocket::Open(const PeerEndpoint& local, UdpPacketHandler on_packet) {
     auto socket = std::make_unique<UdpSocketImpl>(std::move(on_packet));
     if (auto bound = socket->Bind(local); !bound) return util::Fail(bound.error());
+    return std::unique_ptr<UdpSocket>(std::move(socket));
+}
+
+util::Result<std::unique_ptr<UdpSocket>, std::string> UdpSocket::OpenMulticast(const PeerEndpoint& group,
+                                                                               const std::string& interface_address,
+                                                                               int ttl, UdpPacketHandler on_packet) {
+    auto socket = std::make_unique<UdpSocketImpl>(std::move(on_packet));
+    if (auto joined = socket->Join(group, interface_address, ttl); !joined) return util::Fail(joined.error());
     return std::unique_ptr<UdpSocket>(std::move(socket));
 }
 

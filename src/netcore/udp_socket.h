@@ -1,5 +1,5 @@
 // UdpSocket: one bound UDP socket with its own io thread, for the datagram protocols (the
-// BitTorrent UDP tracker protocol now, the DHT next). Packets arrive on a callback on the io
+// BitTorrent UDP tracker protocol, the DHT, and local service discovery over multicast). Packets arrive on a callback on the io
 // thread; SendTo may be called from any thread. Datagrams larger than MAX_UDP_PACKET are
 // truncated by the kernel and dropped here. Asio stays inside the .cpp.
 #pragma once
@@ -23,6 +23,14 @@ class UdpSocket {
 public:
     // Binds `local` ("0.0.0.0" or "::" with port 0 for any free port; "::" takes IPv4 too).
     static util::Result<std::unique_ptr<UdpSocket>, std::string> Open(const PeerEndpoint& local, UdpPacketHandler on_packet);
+    // A member of the IPv4 multicast `group` (address and port): bound to 0.0.0.0 at the group's
+    // port and shared (SO_REUSEADDR), so every process on the host that joins hears the group;
+    // joined, and sending, on the interface whose address is `interface_address` ("0.0.0.0": the
+    // kernel's choice), with multicast loopback on (processes on one host hear each other) and
+    // `ttl` hops. SendTo(group) multicasts.
+    static util::Result<std::unique_ptr<UdpSocket>, std::string> OpenMulticast(const PeerEndpoint& group,
+                                                                               const std::string& interface_address,
+                                                                               int ttl, UdpPacketHandler on_packet);
     virtual ~UdpSocket() = default;
 
     virtual PeerEndpoint LocalEndpoint() const = 0;

@@ -6,6 +6,7 @@ import hashlib
 import itertools
 import json
 import pathlib
+import random
 import re
 import signal
 import subprocess
@@ -24,6 +25,15 @@ def make_torrent(r, source, torrent, *flags):
                                   f"{made.stderr.strip()[-200:]}")
     info = r.run("torrent", "info", "--json", str(torrent))
     return json.loads(info.stdout) if made.returncode == 0 and info.returncode == 0 else {}
+
+
+def write_random_file(path, size, seed):
+    """`size` bytes from random.Random(seed) at `path` (folders made); returns their sha256 hex."""
+    path = pathlib.Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = random.Random(seed).randbytes(size)
+    path.write_bytes(data)
+    return hashlib.sha256(data).hexdigest()
 
 
 def digests(folder):
@@ -59,7 +69,8 @@ def stop_process(proc, timeout=30):
 
 
 class TorrentProcess:
-    def __init__(self, tonari, torrent, folder, mode="get", connect=(), extra=(), bind="127.0.0.1", dht=False):
+    def __init__(self, tonari, torrent, folder, mode="get", connect=(), extra=(), bind="127.0.0.1", dht=False,
+                 lsd=False):
         self.tonari = tonari
         self.torrent = str(torrent)
         self.folder = pathlib.Path(folder)
@@ -72,6 +83,9 @@ class TorrentProcess:
         # No test may reach the internet: the DHT (whose default routers are public) is off
         # unless the test brings its own bootstrap node.
         self.dht = dht
+        # Local discovery (multicast on the host) only in the tests about it, so other tests
+        # find exactly the peers they were given.
+        self.lsd = lsd
         self.proc = None
         # Output files of their own, even for processes that share a folder one after another.
         n = next(_instances)
@@ -90,6 +104,8 @@ class TorrentProcess:
             args += ["--connect", c]
         if not self.dht:
             args.append("--no-dht")
+        if not self.lsd:
+            args.append("--no-lsd")
         with open(self.out_path, "ab") as out, open(self.err_path, "ab") as err:
             self.proc = subprocess.Popen(args + self.extra, stdout=out, stderr=err, preexec_fn=preexec_fn)
         return self

@@ -67,7 +67,7 @@ def body(r, opts, tmp):
         r.check(code == 0 and digests(tmp / "down" / "share") == want, f"the limited downloader completes intact (exit {code})")
         print(f"download limit: {SIZE >> 20} MiB at --max-down 1M took {took:.2f} s (at least {MIN_SECONDS:.2f} s expected)")
         r.check(took >= MIN_SECONDS, f"its download stayed under its limit ({took:.2f} s < {MIN_SECONDS:.2f} s)")
-        bad = r.run("torrent", "get", str(torrent), "-d", str(tmp / "bad"), "--max-up", "fast", "--no-dht")
+        bad = r.run("torrent", "get", str(torrent), "-d", str(tmp / "bad"), "--max-up", "fast", "--no-dht", "--no-lsd")
         r.check(bad.returncode == 1 and "--max-up takes" in bad.stderr, f"a bad --max-up is refused: {bad.stderr.strip()}")
     finally:
         for p in procs:

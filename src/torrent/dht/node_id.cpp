@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 
+#include "netcore/address_scope.h"
 #include "util/crc32c.h"
 #include "util/hex.h"
 
@@ -77,20 +78,6 @@ NodeId RandomIdInBucket(const NodeId& base, int bits, const RandomSource& random
     return id;
 }
 
-bool IsLocalAddress(const std::string& ip) {
-    std::array<uint8_t, 16> a{};
-    if (inet_pton(AF_INET, ip.c_str(), a.data()) == 1) {
-        return a[0] == 10 || a[0] == 127 || a[0] == 0 || (a[0] == 172 && (a[1] & 0xf0) == 16) ||
-               (a[0] == 192 && a[1] == 168) || (a[0] == 169 && a[1] == 254) || (a[0] == 100 && (a[1] & 0xc0) == 64);
-    }
-    if (inet_pton(AF_INET6, ip.c_str(), a.data()) == 1) {
-        bool loopback = a[15] == 1;
-        for (size_t i = 0; i < 15; ++i) loopback = loopback && a[i] == 0;
-        return loopback || (a[0] & 0xfe) == 0xfc || (a[0] == 0xfe && (a[1] & 0xc0) == 0x80);
-    }
-    return true;
-}
-
 NodeId NodeIdForAddress(const std::string& ip, uint8_t rand, const RandomSource& random) {
     NodeId id{};
     random(id);
@@ -104,7 +91,7 @@ NodeId NodeIdForAddress(const std::string& ip, uint8_t rand, const RandomSource&
 }
 
 bool NodeIdMatchesAddress(const NodeId& id, const std::string& ip) {
-    if (IsLocalAddress(ip)) return true;
+    if (netcore::IsLocalAddress(ip)) return true;
     uint32_t crc = 0;
     if (!Bep42Crc(ip, id[19], crc)) return true;
     return id[0] == static_cast<uint8_t>(crc >> 24) && id[1] == static_cast<uint8_t>(crc >> 16) &&

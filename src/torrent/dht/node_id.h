@@ -9,6 +9,8 @@
 #include <span>
 #include <string>
 
+#include "netcore/address_scope.h"
+
 namespace tonari::torrent::dht {
 
 using NodeId = std::array<uint8_t, 20>;
@@ -23,9 +25,9 @@ int CommonPrefixBits(const NodeId& a, const NodeId& b);
 // target inside one bucket, for refreshing it.
 NodeId RandomIdInBucket(const NodeId& base, int bits, const RandomSource& random);
 
-// True for addresses BEP 42 exempts: loopback, private, link-local, unique-local (and
-// anything that is not an IP literal). Only nodes at public addresses must match.
-bool IsLocalAddress(const std::string& ip);
+// BEP 42 exempts the addresses netcore::IsLocalAddress names (loopback, private, link-local,
+// unique-local): only nodes at public addresses must match.
+using netcore::IsLocalAddress;
 // BEP 42: an id for this IP with the given random byte; the remaining bits from `random`.
 // For a non-literal address the whole id is random.
 NodeId NodeIdForAddress(const std::string& ip, uint8_t rand, const RandomSource& random);

@@ -7,6 +7,7 @@
 
 #include "torrent/peer/ut_metadata.h"
 #include "torrent/session/dht_discovery.h"
+#include "torrent/session/lsd_discovery.h"
 #include "torrent/session/strand_events.h"
 #include "torrent/session/stream_encryption.h"
 #include "torrent/tracker/announcer.h"
@@ -84,10 +85,13 @@ util::Result<FetchedTorrent, std::string> FetchMetadata(const metainfo::InfoHash
     }
 
     std::unique_ptr<dht::DhtService> dht;
+    std::unique_ptr<lsd::LsdService> lsd;
     if (const auto endpoints = (*network)->ListenEndpoints(); !endpoints.empty()) {
-        dht = StartDht(options, endpoints.front(), {info_hash}, log, [&strand, &fetcher](const std::vector<netcore::PeerEndpoint>& peers) {
+        auto to_fetcher = [&strand, &fetcher](const std::vector<netcore::PeerEndpoint>& peers) {
             strand.Post([&fetcher, peers] { fetcher.AddCandidates(peers); });
-        });
+        };
+        dht = StartDht(options, endpoints.front(), {info_hash}, log, to_fetcher);
+        lsd = StartLsd(options, endpoints.front(), {info_hash}, log, to_fetcher);
     }
 
     std::optional<std::string> result;
@@ -117,6 +121,7 @@ util::Result<FetchedTorrent, std::string> FetchMetadata(const metainfo::InfoHash
     }
     if (announcer) announcer->Stop();
     if (dht) dht->Stop();  // before the session that follows takes the UDP port
+    if (lsd) lsd->Stop();
     (*network)->Stop();
     strand.Run([&fetcher, &events] {
         fetcher.SetNetwork(nullptr);

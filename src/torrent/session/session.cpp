@@ -15,6 +15,7 @@
 #include "storage/whole_file.h"
 #include "torrent/peer/ban_key.h"
 #include "torrent/session/dht_discovery.h"
+#include "torrent/session/lsd_discovery.h"
 #include "torrent/session/strand_events.h"
 #include "torrent/session/stream_encryption.h"
 #include "torrent/tracker/announcer.h"
@@ -106,7 +107,8 @@ public:
             m_log);
     }
 
-    void StartDhtFor(const metainfo::Metainfo& meta, const SessionOptions& options) {
+    // The DHT and local discovery: BEP 27 keeps a private torrent to its trackers.
+    void StartDiscovery(const metainfo::Metainfo& meta, const SessionOptions& options) {
         const auto endpoints = m_network->ListenEndpoints();
         if (meta.is_private || endpoints.empty()) return;
         std::vector<wire::Hash20> hashes{meta.info_hashes.HandshakeHash()};
@@ -115,11 +117,12 @@ public:
             std::copy_n(meta.info_hashes.v2->begin(), v2.size(), v2.begin());
             hashes.push_back(v2);
         }
-        m_dht = StartDht(options, endpoints.front(), hashes, m_log,
-                         [this](const std::vector<netcore::PeerEndpoint>& peers) {
-                             m_strand.Post([this, peers] { m_swarm.AddCandidates(peers); });
-                         });
+        auto to_swarm = [this](const std::vector<netcore::PeerEndpoint>& peers) {
+            m_strand.Post([this, peers] { m_swarm.AddCandidates(peers); });
+        };
+        m_dht = StartDht(options, endpoints.front(), hashes, m_log, to_swarm);
         if (m_dht) m_dht->SetSeed(m_was_complete);
+        m_lsd = StartLsd(options, endpoints.front(), hashes, m_log, to_swarm);
     }
 
     // Pieces from resume data when every file is as it recorded; false means a recheck is due.
@@ -207,6 +210,7 @@ public:
         if (m_ticker.joinable()) m_ticker.join();
         if (m_announcer) m_announcer->Stop();  // says "stopped" while the strand still answers
         if (m_dht) m_dht->Stop();
+        if (m_lsd) m_lsd->Stop();
         if (m_network) m_network->Stop();  // delivers the last events onto the strand
         m_strand.Run([this] {
             m_swarm.SetNetwork(nullptr);
@@ -224,6 +228,7 @@ public:
     std::unique_ptr<netcore::PeerNetwork> m_network;
     std::unique_ptr<tracker::Announcer> m_announcer;
     std::unique_ptr<dht::DhtService> m_dht;
+    std::unique_ptr<lsd::LsdService> m_lsd;
     bool m_was_complete = false;  // on the strand
     std::mutex m_mutex;
     std::condition_variable m_wake;
@@ -300,7 +305,7 @@ util::Result<std::unique_ptr<Session>, std::string> Session::Start(tonari::stora
     impl->m_strand.Run([] {});  // the network is in place before Start returns
     impl->m_was_complete = impl->m_strand.Run([raw] { return raw->m_swarm.Complete(); });
     if (!options.trackers.empty()) impl->StartAnnouncer(meta, options, swarm_peer_id);
-    impl->StartDhtFor(meta, options);
+    impl->StartDiscovery(meta, options);
     impl->StartTicker();
     return std::unique_ptr<Session>(new Session(std::move(impl)));
 }

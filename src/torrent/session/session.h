@@ -50,6 +50,9 @@ struct SessionOptions {
     bool dht = true;
     std::vector<netcore::PeerEndpoint> dht_routers;
     std::filesystem::path dht_nodes_file;
+    // Local service discovery (BEP 14): announce on the local network's multicast group and
+    // dial the peers that announce there; never for a private torrent.
+    bool lsd = true;
     // Peers never to deal with (peer/ban_key.h's AddressKey), e.g. those FetchMetadata caught
     // lying; they are also left out of `connect`.
     std::set<std::string> banned;

@@ -36,7 +36,7 @@ class Daemon:
         with open(self.log, "ab") as out:
             self.proc = subprocess.Popen([tonari, "torrent", "daemon", "--datadir", str(datadir), "--rpcport", str(port),
                                           "--rpcuser", USER, "--rpcpassword", PASSWORD, "--bind", "127.0.0.1",
-                                          "--no-dht"], stdout=out, stderr=subprocess.STDOUT)
+                                          "--no-dht", "--no-lsd"], stdout=out, stderr=subprocess.STDOUT)
 
     def output(self):
         return self.log.read_text(errors="replace") if self.log.exists() else ""
