@@ -46,6 +46,10 @@ std::optional<LocalDiscovery::Heard> LocalDiscovery::OnDatagram(const netcore::P
     const std::string key = peer.ToString();
     std::erase_if(m_last_heard, [now_us](const auto& e) { return now_us - e.second >= MIN_ANNOUNCE_GAP_US; });
     if (m_last_heard.count(key) || m_last_heard.size() >= MAX_SENDERS) return ignore();
+    const size_t same_address = static_cast<size_t>(std::count_if(m_last_heard.begin(), m_last_heard.end(), [&from](const auto& e) {
+        return e.first.rfind(from.address + ":", 0) == 0 || e.first.rfind("[" + from.address + "]:", 0) == 0;
+    }));
+    if (same_address >= MAX_PORTS_PER_ADDRESS) return ignore();
     m_last_heard[key] = now_us;
     ++m_stats.heard;
     heard.peer = peer;

@@ -4,7 +4,8 @@
 // We announce every torrent we track at once and then every ANNOUNCE_INTERVAL_US, all in one
 // datagram with our cookie. An announce heard is believed when it comes from a local-network
 // address (netcore::IsLocalAddress), is not ours (its cookie), names a torrent we track, and
-// its sender (address and announced port) has not been heard within MIN_ANNOUNCE_GAP_US. The
+// its sender (address and announced port) has not been heard within MIN_ANNOUNCE_GAP_US, nor
+// MAX_PORTS_PER_ADDRESS other ports of its address. The
 // peer it names is the datagram's source address with the announced port.
 //
 // Threading: not thread-safe; the service holds a lock around it.
@@ -30,6 +31,10 @@ inline constexpr int64_t ANNOUNCE_INTERVAL_US = 5LL * 60 * 1'000'000;
 inline constexpr int64_t MIN_ANNOUNCE_GAP_US = 10'000'000;
 // Attack: announces from endless spoofed senders growing the table of who was heard when.
 inline constexpr size_t MAX_SENDERS = 256;
+// Attack: one host announcing from port after port so that its peers crowd out every other
+// source of peers; more ports than this from one address within a gap are ignored. (On one
+// machine every process shares 127.0.0.1: enough for a busy test or demo swarm.)
+inline constexpr size_t MAX_PORTS_PER_ADDRESS = 16;
 
 struct DiscoveryStats {
     uint64_t sent = 0;

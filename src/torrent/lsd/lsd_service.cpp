@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "crypto/random.h"
@@ -34,14 +35,20 @@ public:
     explicit Impl(LsdServiceOptions options) : m_options(std::move(options)), m_logic(m_options.listen_port, NewCookie()) {}
 
     void OnDatagram(const netcore::PeerEndpoint& from, util::ByteSpan data) {
-        std::lock_guard lock(m_mutex);
-        const auto heard = m_logic.OnDatagram(from, data, NowUs());
-        if (!heard) return;
-        if (m_options.log) m_options.log("lsd: " + heard->peer.ToString() + " announced itself on the local network");
-        // One datagram may name several of our torrents (a hybrid's two hashes): one call each.
-        for (const auto& hash : heard->info_hashes) {
-            if (auto it = m_callbacks.find(hash); it != m_callbacks.end()) it->second({heard->peer});
+        std::optional<LocalDiscovery::Heard> heard;
+        std::vector<PeersFn> callbacks;
+        {
+            std::lock_guard lock(m_mutex);
+            if (m_stop) return;
+            heard = m_logic.OnDatagram(from, data, NowUs());
+            if (!heard) return;
+            // One datagram may name several of our torrents (a hybrid's two hashes): one call each.
+            for (const auto& hash : heard->info_hashes) {
+                if (auto it = m_callbacks.find(hash); it != m_callbacks.end()) callbacks.push_back(it->second);
+            }
         }
+        if (m_options.log) m_options.log("lsd: " + heard->peer.ToString() + " announced itself on the local network");
+        for (const auto& callback : callbacks) callback({heard->peer});
     }
 
     void Run() {
@@ -55,6 +62,7 @@ public:
     }
 
     LsdServiceOptions m_options;
+    std::mutex m_stopping;  // held through Stop, so a second caller returns only once it is done
     mutable std::mutex m_mutex;
     std::condition_variable m_wake;
     bool m_stop = false;
@@ -95,14 +103,14 @@ DiscoveryStats LsdService::Stats() const {
 }
 
 void LsdService::Stop() {
+    std::lock_guard stopping(m_impl->m_stopping);
     {
         std::lock_guard lock(m_impl->m_mutex);
-        if (m_impl->m_stop) return;
         m_impl->m_stop = true;
     }
     m_impl->m_wake.notify_all();
     if (m_impl->m_ticker.joinable()) m_impl->m_ticker.join();
-    // Outside the lock: the socket's thread may be waiting for it in OnDatagram.
+    // Outside the lock: the socket's thread may be waiting for it in OnDatagram. Idempotent.
     if (m_impl->m_socket) m_impl->m_socket->Stop();
 }
 

@@ -33,7 +33,7 @@ public:
     ~LsdService();
 
     // Announces info_hash and hands peers announcing it to on_peers, which runs on the socket's
-    // thread with the service's lock held: it must pass them on (post them) and never call back.
+    // thread (never after Stop returns): it must pass them on (post them), not block.
     void Track(const InfoHash& info_hash, PeersFn on_peers);
     DiscoveryStats Stats() const;
     // Stops the ticker and leaves the group. Idempotent; the destructor calls it.

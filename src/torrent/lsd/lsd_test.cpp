@@ -127,14 +127,21 @@ TEST(LocalDiscovery, BoundsTheSendersItRemembers) {
     d.Track(Hash(7));
     Announce a;
     a.info_hashes = {Hash(7)};
+    a.port = 6881;
     size_t heard = 0;
     for (uint32_t i = 0; i < 3 * MAX_SENDERS; ++i) {
-        a.port = static_cast<uint16_t>(1000 + i);
-        heard += d.OnDatagram({"10.0.0.1", 6771}, Bytes(EncodeAnnounce(a, "h")), 0).has_value() ? 1 : 0;
+        const std::string address = "10.0." + std::to_string(i >> 8) + "." + std::to_string(i & 255);
+        heard += d.OnDatagram({address, 6771}, Bytes(EncodeAnnounce(a, "h")), 0).has_value() ? 1 : 0;
     }
     EXPECT_EQ(heard, MAX_SENDERS);  // a spoofed flood fills the table; the rest wait out the gap
-    a.port = 9;
-    EXPECT_TRUE(d.OnDatagram({"10.0.0.1", 6771}, Bytes(EncodeAnnounce(a, "h")), MIN_ANNOUNCE_GAP_US).has_value());
+    EXPECT_TRUE(d.OnDatagram({"10.9.9.9", 6771}, Bytes(EncodeAnnounce(a, "h")), MIN_ANNOUNCE_GAP_US).has_value());
+    // One host cycling ports is heard for MAX_PORTS_PER_ADDRESS of them per gap.
+    heard = 0;
+    for (uint32_t i = 0; i < 100; ++i) {
+        a.port = static_cast<uint16_t>(1000 + i);
+        heard += d.OnDatagram({"192.168.7.7", 6771}, Bytes(EncodeAnnounce(a, "h")), 2 * MIN_ANNOUNCE_GAP_US).has_value() ? 1 : 0;
+    }
+    EXPECT_EQ(heard, MAX_PORTS_PER_ADDRESS);
 }
 
 }  // namespace

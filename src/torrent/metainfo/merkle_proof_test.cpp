@@ -106,19 +106,58 @@ TEST(MerkleProof, LeafRunsAndPartialProofs) {
     EXPECT_EQ(ProofAnswerSize(inside), 4u);
 }
 
+TEST(MerkleProof, ARunOfOneAsLibtorrentAsksForALoneLastPiece) {
+    // 513 pieces of one block: libtorrent asks for the second run as {index 512, length 1}; the
+    // answer carries the piece's sibling first (a zero subtree) and then the uncles above.
+    const auto leaves = Leaves(513, 5);
+    const unsigned height = TreeHeight(leaves.size() * MERKLE_BLOCK_SIZE);  // 10
+    const LayerTree tree(leaves, 0, height);
+    const ProofRequest r{0, 512, 1, height - 1};
+    ASSERT_TRUE(ValidProofRequest(r, height));
+    const auto answer = tree.Answer(r);
+    ASSERT_TRUE(answer.has_value());
+    ASSERT_EQ(answer->size(), 1u + height);  // the hash, then one uncle per height 0..9
+    EXPECT_EQ((*answer)[0], leaves[512]);
+    EXPECT_EQ((*answer)[1], ZeroSubtreeHash(0));
+    EXPECT_TRUE(VerifyProof(RootFromLeaves(leaves), height, r, *answer));
+}
+
+TEST(MerkleProof, ChunkedTreeAnswersAsTheFullTreeWould) {
+    // 3,000 pieces: the tree keeps levels from 9 above the layer; answers at every base and
+    // length match a tree built over the leaves themselves.
+    const auto leaves = Leaves(3000 * 2, 6);
+    const auto layer = PieceLayerFromLeaves(leaves, 2);
+    const unsigned height = TreeHeight(leaves.size() * MERKLE_BLOCK_SIZE);  // 13
+    const LayerTree from_layer(layer, 1, height);
+    const LayerTree from_leaves(leaves, 0, height);
+    EXPECT_EQ(from_layer.Root(), from_leaves.Root());
+    for (const ProofRequest r : {ProofRequest{1, 2048, 512, height - 2}, ProofRequest{1, 2944, 64, height - 2},
+                                 ProofRequest{3, 256, 32, height - 4}, ProofRequest{1, 2999, 1, height - 2},
+                                 ProofRequest{11, 0, 4, 1}, ProofRequest{1, 128, 128, 3}}) {
+        const auto a = from_layer.Answer(r);
+        const auto b = from_leaves.Answer(r);
+        ASSERT_TRUE(a.has_value() && b.has_value()) << r.base << " " << r.index;
+        EXPECT_EQ(*a, *b) << r.base << " " << r.index;
+        if (r.base + r.proof_layers + 1 == height) {
+            EXPECT_TRUE(VerifyProof(from_layer.Root(), height, r, *a));
+        }
+    }
+}
+
 TEST(MerkleProof, MalformedRequestsAreRefused) {
     const unsigned height = 10;
     EXPECT_TRUE(ValidProofRequest({2, 0, 256, 7}, height));
     EXPECT_FALSE(ValidProofRequest({2, 0, 256, 8}, height));    // proof past the root
     EXPECT_FALSE(ValidProofRequest({2, 128, 256, 7}, height));  // index not a multiple of the length
     EXPECT_FALSE(ValidProofRequest({2, 0, 3, 7}, height));      // not a power of two
-    EXPECT_FALSE(ValidProofRequest({2, 0, 1, 7}, height));      // fewer than two
+    EXPECT_FALSE(ValidProofRequest({2, 0, 0, 7}, height));      // an empty run
     EXPECT_FALSE(ValidProofRequest({2, 256, 256, 7}, height));  // past the layer's width
     EXPECT_FALSE(ValidProofRequest({10, 0, 2, 0}, height));     // at or above the root
     EXPECT_FALSE(ValidProofRequest({0, 0, 1024, 9}, height));   // a run over MAX_PROOF_RUN
     EXPECT_FALSE(ValidProofRequest({0, 0xfffffffe, 2, 0}, height));  // no overflow past the width
     const auto leaves = Leaves(64, 4);
-    const LayerTree tree(PieceLayerFromLeaves(leaves, 4), 2, 6);
+    const auto layer = PieceLayerFromLeaves(leaves, 4);
+    const LayerTree tree(layer, 2, 6);
     EXPECT_FALSE(tree.Answer({0, 0, 4, 5}).has_value());  // below the layer it holds
     EXPECT_TRUE(tree.Answer({2, 0, 4, 3}).has_value());
     EXPECT_TRUE(tree.Answer({3, 0, 2, 2}).has_value());   // above it

@@ -74,7 +74,7 @@ void MetadataFetcher::Dial(int64_t now_us) {
         const bool us = std::any_of(listening.begin(), listening.end(), [&e](const auto& l) {
             return l.port == e.port && (l.address == e.address || l.address == "0.0.0.0" || l.address == "::");
         });
-        if (us) continue;
+        if (us || m_banned.count(AddressKey(e))) continue;
         c.tag = m_next_tag++;
         m_tags[c.tag] = key;
         ++outbound;
@@ -143,6 +143,7 @@ void MetadataFetcher::OnHandshake(Conn& c, util::ByteSpan frame) {
         m_net->Send(c.id, OurHandshake());
     }
     c.handshaken = true;
+    if (!h->SupportsExtensions()) return RequestHashes(c);
     bencode::Value hs = bencode::Value::Dict();
     bencode::Value m = bencode::Value::Dict();
     m.Set("ut_metadata", bencode::Value::Int(OUR_UT_METADATA_ID));
@@ -297,8 +298,9 @@ void MetadataFetcher::RequestHashes(Conn& c) {
 
 void MetadataFetcher::OnHashMessage(Conn& c, const wire::Message& m) {
     if (const auto* request = std::get_if<wire::HashRequest>(&m)) {
-        // BEP 52: every request is answered; we have no hashes to give yet.
-        if (++c.rejects_sent > static_cast<int>(METADATA_PIPELINE) * 4) return;
+        // BEP 52: every request is answered; we have no hashes to give yet. A peer that keeps
+        // asking is only costing us.
+        if (++c.rejects_sent > static_cast<int>(METADATA_PIPELINE) * 4) return Drop(c, "hash request flood");
         if (m_net) m_net->Send(c.id, wire::EncodeMessage(wire::HashReject{request->fields}));
         return;
     }
@@ -308,8 +310,11 @@ void MetadataFetcher::OnHashMessage(Conn& c, const wire::Message& m) {
     if (!m_layers || asked == c.hashes_asked.end()) return Drop(c, "hashes nobody asked for");
     c.hashes_asked.erase(asked);
     if (const auto* reject = std::get_if<wire::HashReject>(&m)) {
-        m_layers->OnReject(c.id, reject->fields);
-        return RequestHashes(c);
+        m_layers->OnReject(c.id, reject->fields, m_now_us);
+        RequestHashes(c);
+        // Refused everything we still need: the slot is better used by another peer.
+        if (!m_layers->Asking(c.id)) Drop(c, "has none of the piece layers we need");
+        return;
     }
     switch (m_layers->OnHashes(c.id, std::get<wire::Hashes>(m))) {
     case PieceLayerFetch::Answer::BadProof:

@@ -2,17 +2,17 @@
 #include "torrent/peer/piece_layer_fetch.h"
 
 #include <algorithm>
+#include <set>
 
 namespace tonari::torrent::peer {
 
 PieceLayerFetch::PieceLayerFetch(const metainfo::Metainfo& meta) {
     const unsigned piece_height = metainfo::TreeHeight(meta.piece_length);
-    std::vector<metainfo::Sha256Hash> seen;
+    std::set<metainfo::Sha256Hash> seen;
     for (const auto& f : meta.files) {
         if (f.pad || !f.pieces_root || f.length <= meta.piece_length) continue;
         // Two files with the same contents share a root, and so a layer.
-        if (std::find(seen.begin(), seen.end(), *f.pieces_root) != seen.end()) continue;
-        seen.push_back(*f.pieces_root);
+        if (!seen.insert(*f.pieces_root).second) continue;
         const uint64_t pieces = (f.length + meta.piece_length - 1) / meta.piece_length;
         const unsigned tree_height = metainfo::TreeHeight(f.length);
         for (uint64_t index = 0; index < pieces; index += metainfo::MAX_PROOF_RUN) {
@@ -69,11 +69,15 @@ PieceLayerFetch::Answer PieceLayerFetch::OnHashes(PeerKey peer, const wire::Hash
     return Answer::Accepted;
 }
 
-void PieceLayerFetch::OnReject(PeerKey peer, const wire::HashRequestFields& fields) {
+void PieceLayerFetch::OnReject(PeerKey peer, const wire::HashRequestFields& fields, int64_t now_us) {
     if (Run* r = Find(peer, fields)) {
         r->asked = 0;
-        r->refused[peer] = r->asked_at;
+        r->refused[peer] = now_us;
     }
+}
+
+bool PieceLayerFetch::Asking(PeerKey peer) const {
+    return std::any_of(m_runs.begin(), m_runs.end(), [peer](const Run& r) { return r.asked == peer; });
 }
 
 void PieceLayerFetch::OnPeerGone(PeerKey peer) {

@@ -47,7 +47,9 @@ public:
     std::optional<wire::HashRequestFields> Next(PeerKey peer, int64_t now_us);
     enum class Answer : uint8_t { Accepted, NotAsked, BadProof };
     Answer OnHashes(PeerKey peer, const wire::Hashes& hashes);
-    void OnReject(PeerKey peer, const wire::HashRequestFields& fields);
+    void OnReject(PeerKey peer, const wire::HashRequestFields& fields, int64_t now_us);
+    // True while `peer` has a run asked of it.
+    bool Asking(PeerKey peer) const;
     // A peer gone: what it was asked goes back to the pool.
     void OnPeerGone(PeerKey peer);
     // Peers holding a run past the deadline (the caller drops them, which frees the runs).

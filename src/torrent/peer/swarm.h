@@ -78,6 +78,9 @@ inline constexpr int METADATA_REQUEST_ROUNDS = 2;
 inline constexpr int64_t PEX_FIRST_US = 5'000'000;
 inline constexpr int64_t PEX_INTERVAL_US = 60'000'000;
 inline constexpr int64_t PEX_MIN_GAP_US = 20'000'000;
+// Attack: hash requests for leaf hashes (BEP 52, base 0), each making us read and hash up to
+// 8 MiB; libtorrent asks for them only after a piece failed its check.
+inline constexpr int LEAF_ANSWERS_PER_MINUTE = 8;
 // Attack: endless new addresses to ban, growing the ban list.
 inline constexpr size_t MAX_BANNED = 10'000;
 inline constexpr int64_t RECHOKE_INTERVAL_US = 10'000'000;
@@ -236,8 +239,10 @@ private:
     std::map<uint64_t, std::vector<SuspectBlock>> m_suspects;  // failed pieces -> who sent what
     std::map<std::string, int> m_failures_by_address;          // failed pieces each address was in
     std::map<std::string, int> m_metadata_served;              // metadata pieces each address got
-    // BEP 52: each file's tree above its piece layer, built when a peer first asks for its hashes.
+    // BEP 52: each file's tree above its piece layer, built when a peer first asks for its
+    // hashes, and each file's length and offset by pieces root.
     std::map<metainfo::Sha256Hash, std::unique_ptr<metainfo::LayerTree>> m_layer_trees;
+    std::map<metainfo::Sha256Hash, std::pair<uint64_t, uint64_t>> m_file_lengths;
     uint64_t m_downloaded = 0;
     uint64_t m_uploaded = 0;
     uint64_t m_bytes_have = 0;

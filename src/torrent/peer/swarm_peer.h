@@ -56,6 +56,8 @@ struct Swarm::Peer {
     int metadata_requests = 0;  // metadata pieces it asked for
     bool super = false;    // served as a super-seed (chosen at the handshake)
     int unrequested_blocks = 0;
+    int leaf_answers = 0;      // BEP 52 leaf-hash answers in the current minute
+    int64_t leaf_window_us = 0;
     int chokes = 0;        // chokes received in the current minute
     int64_t chokes_since_us = 0;
 };

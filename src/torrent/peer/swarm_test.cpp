@@ -9,6 +9,7 @@
 #include <deque>
 #include <functional>
 
+#include "crypto/sha256.h"
 #include "storage/memory_env.h"
 #include "torrent/peer/metadata_fetcher.h"
 #include "torrent/peer/swarm.h"
@@ -398,27 +399,33 @@ TEST(Swarm, HashRequestsAreAnsweredOrRejected) {
         replies.push_back(*m);
     });
     // As if from the leecher: the whole piece layer (32 wide with its padding), a root the
-    // torrent does not have, leaf hashes (never read back from disk), a malformed length.
+    // torrent does not have, the leaf hashes of two whole pieces (read back from disk), a leaf
+    // inside one piece (refused), a malformed length.
     const unsigned height = metainfo::TreeHeight(data.size());  // 40 blocks -> 64 -> 6
     const wire::HashRequestFields good{root, 1, 0, 32, height - 2};
     wire::HashRequestFields unknown = good;
     unknown.pieces_root[0] ^= 1;
-    const wire::HashRequestFields leaves{root, 0, 0, 4, height - 1};
+    const wire::HashRequestFields leaves{root, 0, 4, 4, height - 1};
+    const wire::HashRequestFields inside{root, 0, 1, 1, height - 1};
     const wire::HashRequestFields odd{root, 1, 0, 3, height - 2};
-    for (const auto& f : {good, unknown, leaves, odd}) net.Inject(seed_index, wire::EncodeMessage(wire::HashRequest{f}));
-    ASSERT_TRUE(net.Pump([&] { return replies.size() == 4; }, 5));
+    for (const auto& f : {good, unknown, leaves, inside, odd}) net.Inject(seed_index, wire::EncodeMessage(wire::HashRequest{f}));
+    ASSERT_TRUE(net.Pump([&] { return replies.size() == 5; }, 5));
     const auto* hashes = std::get_if<wire::Hashes>(&replies[0]);
     ASSERT_NE(hashes, nullptr);
     EXPECT_EQ(hashes->fields, good);
     EXPECT_TRUE(metainfo::VerifyProof(root, height, {1, 0, 32, height - 2}, hashes->hashes));
     EXPECT_TRUE(std::equal(layer.begin(), layer.end(), hashes->hashes.begin()));
-    for (size_t i = 1; i < 4; ++i) {
+    const auto* leaf_hashes = std::get_if<wire::Hashes>(&replies[2]);
+    ASSERT_NE(leaf_hashes, nullptr);
+    EXPECT_TRUE(metainfo::VerifyProof(root, height, {0, 4, 4, height - 1}, leaf_hashes->hashes));
+    EXPECT_EQ(leaf_hashes->hashes[0], crypto::Sha256Hash(util::AsBytes(data).subspan(4 * 16384, 16384)));
+    for (size_t i : {1u, 3u, 4u}) {
         const auto* reject = std::get_if<wire::HashReject>(&replies[i]);
         ASSERT_NE(reject, nullptr) << i;
     }
     EXPECT_EQ(std::get<wire::HashReject>(replies[1]).fields, unknown);
-    EXPECT_EQ(std::get<wire::HashReject>(replies[2]).fields, leaves);
-    EXPECT_EQ(std::get<wire::HashReject>(replies[3]).fields, odd);
+    EXPECT_EQ(std::get<wire::HashReject>(replies[3]).fields, inside);
+    EXPECT_EQ(std::get<wire::HashReject>(replies[4]).fields, odd);
     EXPECT_EQ(seed.swarm.Stats().peers, 1u);  // refused, not disconnected
 }
 
@@ -450,15 +457,15 @@ TEST(PieceLayerFetch, AcceptsOnlyProvenAnswersToItsOwnRequests) {
     const auto again = fetch.Next(8, 1);
     ASSERT_TRUE(again.has_value());
     EXPECT_EQ(again->index, first->index);
-    fetch.OnReject(8, *again);
+    fetch.OnReject(8, *again, 1);
     const auto other = fetch.Next(8, 2);
     ASSERT_TRUE(other.has_value());
     EXPECT_NE(other->index, first->index);  // not the run it refused
     EXPECT_FALSE(fetch.Next(8, 2).has_value());  // the refused run waits for another peer
     // Once the refusal is old, the peer may be asked again (it may have the pieces by then).
-    fetch.OnPeerGone(7);
     const auto later = fetch.Next(8, 1 + HASH_REFUSAL_MEMORY_US);
     ASSERT_TRUE(later.has_value());
+    EXPECT_EQ(later->index, first->index);
     fetch.OnPeerGone(8);
     fetch.OnPeerGone(7);
     // Honest answers for every run complete the layer, exactly the torrent's.

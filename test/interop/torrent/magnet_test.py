@@ -7,8 +7,9 @@ libtorrent (python3-libtorrent), both ways, for a v1 multi-file torrent:
   metadata from tonari and downloads.
 The same both ways for a v2-only torrent and a `urn:btmh:` link, whose metadata has no piece
 layers: they travel as BEP 52 hash requests (a 1,280-piece file takes three runs of 512 with
-their proofs, a 7-piece one a run of 8, a one-piece file needs none), so tonari asks libtorrent
-for them and answers libtorrent's requests.
+their proofs, a 7-piece one a run of 8, a one-piece file needs none, and a 513-piece one ends
+with a lone piece, which tonari asks for as a run of 2 and libtorrent as a run of 1), so tonari
+asks libtorrent for them and answers libtorrent's requests.
 Then a tonari downloader given a magnet link whose only peer is tonari itself (a seed of a
 different torrent) gives up cleanly on SIGTERM, and a link with no tracker or peer is refused.
 """
@@ -84,6 +85,7 @@ def body(r, opts, tmp):
     (v2_share / "big.bin").write_bytes(rng.randbytes(1280 * 16384 - 999))
     (v2_share / "mid.bin").write_bytes(rng.randbytes(7 * 16384 - 5))
     (v2_share / "small.bin").write_bytes(rng.randbytes(10_000))
+    (v2_share / "odd.bin").write_bytes(rng.randbytes(513 * 16384 - 77))
     want2 = ("share2", digests(v2_share))
     torrent2 = tmp / "share2.torrent"
     v2 = make_torrent(r, v2_share, torrent2, "--v2", "--piece-size", "16K").get("info_hash_v2")
