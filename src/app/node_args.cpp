@@ -59,6 +59,8 @@ void RegisterNodeOptions(config::Args& args) {
     args.AddArg("rpcthreads=<n>", "Set the number of threads to service RPC calls (default: 4)", "RPC server options");
     args.AddArg("rpcworkqueue=<n>", "Set the depth of the work queue to service RPC calls (default: 64)", "RPC server options");
     args.AddArg("rpcservertimeout=<n>", "Timeout during HTTP requests (default: 30)", "RPC server options");
+    args.AddArg("dashboard=<port>", "Serve the live web dashboard (the node's peers, transactions and blocks as they happen) on <port> (default: 0, off)", "Dashboard options", {.network_only = true});
+    args.AddArg("dashboardallowip=<ip>", "Let the dashboard be viewed from this source too (loopback only otherwise); a single IP, network/netmask or network/CIDR", "Dashboard options", {.multi = true});
 }
 
 void RegisterCliOptions(config::Args& args) {

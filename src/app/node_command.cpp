@@ -2,6 +2,8 @@
 // signal handling and an orderly shutdown that flushes the chainstate.
 #include "app/node_command.h"
 
+#include "app/node_dashboard.h"
+
 #include <pthread.h>
 #include <signal.h>
 
@@ -216,11 +218,16 @@ int RunNode(int argc, const char* const argv[]) {
         log.Info("Loaded wallet '" + name + "'");
     }
 
+    // The dashboard's events are published from here on (if one is asked for).
+    auto dashboard = PrepareDashboard(args, ctx);
+    if (!dashboard) return Fail(dashboard.error());
+
     // The P2P network: listening, outbound connections, sync and relay.
     std::unique_ptr<bitcoin::node::P2pService> p2p;
     if (args.GetBoolArg("networkactive", true)) {
         auto p2p_options = P2pOptions(args, ctx.Params().default_port, log);
         if (!p2p_options) return Fail(p2p_options.error());
+        if (*dashboard) p2p_options->watch = (*dashboard)->events->Watch();
         auto started = bitcoin::node::P2pService::Start(ctx, std::move(*p2p_options));
         if (!started) {
             log.Error("Error: " + started.error());
@@ -314,6 +321,12 @@ int RunNode(int argc, const char* const argv[]) {
         for (const auto& ep : http->Endpoints()) log.Info("RPC server listening on " + ep.address + ":" + std::to_string(ep.port));
     }
 
+    if (*dashboard) {
+        auto url = StartDashboard(**dashboard, ctx, p2p.get());
+        if (!url) return Fail(url.error());
+        log.Info("Dashboard on " + *url);
+    }
+
     std::thread signal_waiter([&ctx, &signals, &log] {
         const int sig = signals.Wait();
         if (!ctx.ShutdownRequested()) log.Info(std::string("Received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", shutting down");
@@ -327,6 +340,7 @@ int RunNode(int argc, const char* const argv[]) {
 
     log.Info("Shutdown: stopping the RPC server");
     if (http) http->Stop();
+    if (*dashboard) StopDashboardServer(**dashboard);
     if (p2p) {
         log.Info("Shutdown: closing peer connections");
         p2p->Stop();
@@ -342,6 +356,7 @@ int RunNode(int argc, const char* const argv[]) {
         wallets.Detach(s);
         return 0;
     });
+    if (*dashboard) DetachDashboard(**dashboard, ctx);
     node->reset();
     log.Info("Shutdown: done");
     return status;

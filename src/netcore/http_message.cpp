@@ -65,14 +65,22 @@ std::string_view StatusText(int status) {
     }
 }
 
+HttpResponse TextResponse(int status, std::string content_type, std::string body) {
+    HttpResponse r;
+    r.status = status;
+    r.content_type = std::move(content_type);
+    r.body = std::move(body);
+    return r;
+}
+
 std::string SerializeResponse(const HttpResponse& response) {
     std::string out = "HTTP/1.1 " + std::to_string(response.status) + " " + std::string(StatusText(response.status)) + "\r\n";
     if (!response.content_type.empty()) out += "Content-Type: " + response.content_type + "\r\n";
-    out += "Content-Length: " + std::to_string(response.body.size()) + "\r\n";
-    out += response.close ? "Connection: close\r\n" : "Connection: keep-alive\r\n";
+    if (!response.stream) out += "Content-Length: " + std::to_string(response.body.size()) + "\r\n";
+    out += response.close || response.stream ? "Connection: close\r\n" : "Connection: keep-alive\r\n";
     for (const auto& [name, value] : response.headers) out += name + ": " + value + "\r\n";
     out += "\r\n";
-    out += response.body;
+    if (!response.stream) out += response.body;
     return out;
 }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,8 @@
 #include <vector>
 
 namespace tonari::netcore {
+
+class HttpStream;
 
 // A client may not make us buffer more than this much request line + headers: the
 // slow-header ("slowloris") and header-bomb attacks stop here. libevent's default is 8 KiB.
@@ -39,9 +42,14 @@ struct HttpResponse {
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
     bool close = false;  // close the connection after sending
+    // A body produced over time (http_stream.h): the head goes without Content-Length, `body`
+    // is ignored, and the connection closes when the stream ends.
+    std::shared_ptr<HttpStream> stream;
 };
 
 std::string_view StatusText(int status);
+// A response of `status` with a body of the given type (error pages, plain answers).
+HttpResponse TextResponse(int status, std::string content_type, std::string body);
 // The response bytes: status line, Content-Type, Content-Length, Connection, extra headers.
 std::string SerializeResponse(const HttpResponse& response);
 

@@ -127,11 +127,11 @@ TEST(HttpRequestParser, HeadSizeAndCountLimits) {
 
 TEST(HttpResponse, Serialized) {
     HttpResponse r{.status = 401, .content_type = "", .headers = {{"WWW-Authenticate", "Basic realm=\"jsonrpc\""}},
-                   .body = "", .close = true};
+                   .body = "", .close = true, .stream = nullptr};
     EXPECT_EQ(SerializeResponse(r),
               "HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n"
               "WWW-Authenticate: Basic realm=\"jsonrpc\"\r\n\r\n");
-    HttpResponse ok{.status = 200, .content_type = "application/json", .headers = {}, .body = "{}", .close = false};
+    HttpResponse ok{.status = 200, .content_type = "application/json", .headers = {}, .body = "{}", .close = false, .stream = nullptr};
     EXPECT_EQ(SerializeResponse(ok),
               "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\n{}");
 }

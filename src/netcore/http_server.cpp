@@ -2,6 +2,8 @@
 // coroutine per connection (read under an idle deadline, parse, hand to a worker, write back).
 #include "netcore/http_server.h"
 
+#include "netcore/http_stream.h"
+
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -179,7 +181,7 @@ private:
             }
             if (parser.GetState() == HttpRequestParser::State::Error) {
                 HttpResponse error{.status = parser.ErrorStatus(), .content_type = "text/plain",
-                                   .headers = {}, .body = parser.ErrorText() + "\n", .close = true};
+                                   .headers = {}, .body = parser.ErrorText() + "\n", .close = true, .stream = nullptr};
                 co_await Write(socket, error);
                 co_return;
             }
@@ -188,28 +190,59 @@ private:
             HttpResponse response;
             if (!Enqueue()) {
                 response = HttpResponse{.status = 503, .content_type = "text/plain", .headers = {},
-                                        .body = "Work queue depth exceeded\n", .close = false};
+                                        .body = "Work queue depth exceeded\n", .close = false, .stream = nullptr};
             } else {
                 // Answer on a worker thread, then come back to the io thread to write.
                 co_await asio::post(m_workers, asio::use_awaitable);
                 try {
                     if (m_stopped) {
                         response = HttpResponse{.status = 503, .content_type = "text/plain", .headers = {},
-                                                .body = "shutting down\n", .close = true};
+                                                .body = "shutting down\n", .close = true, .stream = nullptr};
                     } else {
                         response = m_handler(request, client);
                     }
                 } catch (...) {
                     response = HttpResponse{.status = 500, .content_type = "text/plain", .headers = {},
-                                            .body = "internal error\n", .close = true};
+                                            .body = "internal error\n", .close = true, .stream = nullptr};
                 }
                 co_await asio::post(m_io, asio::use_awaitable);
+            }
+            if (response.stream) {
+                // The head now; the body for as long as the stream and the client last.
+                const bool ok = co_await Write(socket, response);
+                Done();
+                if (ok) co_await Stream(socket, *response.stream);
+                co_return;
             }
             response.close = response.close || !keep_alive || m_stopped;
             const bool ok = co_await Write(socket, response);
             Done();
             if (!ok || response.close) co_return;
             parser.Reset();
+        }
+    }
+
+    // Polls the stream and writes what it gives until it finishes, the client goes (a read
+    // ends: anything a client sends on an event stream is ignored) or stalls past the write
+    // deadline, or the server stops.
+    asio::awaitable<void> Stream(tcp::socket& socket, HttpStream& stream) {
+        asio::steady_timer timer(socket.get_executor());
+        std::vector<char> sink(256);
+        while (!m_stopped) {
+            const std::string bytes = stream.Take();
+            if (!bytes.empty()) {
+                timer.expires_after(STREAM_WRITE_TIMEOUT);
+                auto written = co_await (asio::async_write(socket, asio::buffer(bytes), AS_TUPLE) || timer.async_wait(AS_TUPLE));
+                if (written.index() == 1) co_return;  // stalled past the deadline
+                if (auto [ec, n] = std::get<0>(written); ec) co_return;
+            }
+            if (stream.Finished()) co_return;
+            timer.expires_after(STREAM_POLL_INTERVAL);
+            auto waited = co_await (socket.async_read_some(asio::buffer(sink), AS_TUPLE) || timer.async_wait(AS_TUPLE));
+            if (waited.index() == 0) {
+                auto [ec, n] = std::get<0>(waited);
+                if (ec || n == 0) co_return;  // the client went away
+            }
         }
     }
 

@@ -83,7 +83,7 @@ std::unique_ptr<HttpServer> StartEcho(const HttpServerOptions& options, std::ato
         if (calls) ++*calls;
         return HttpResponse{.status = 200, .content_type = "text/plain", .headers = {},
                             .body = req.method + " " + req.target + " " + req.body + " from " + client.address,
-                            .close = false};
+                            .close = false, .stream = nullptr};
     });
     EXPECT_TRUE(server) << (server ? "" : server.error());
     return server ? std::move(*server) : nullptr;

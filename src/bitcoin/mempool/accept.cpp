@@ -271,6 +271,7 @@ util::Result<AcceptResult, Rejection> MempoolAccept::Accept(const Tx& tx, int64_
     entry.time = now;
     entry.height = tip->height;
     entry.spends_coinbase = spends_coinbase;
+    entry.origin = options.origin;
     m_pool.Add(std::move(entry));
     if (!options.bypass_limits) {
         m_pool.Expire(now - m_options.expiry_seconds);
@@ -321,6 +322,7 @@ size_t MempoolAccept::ChainSettled(int64_t now) {
     for (const auto& tx : waiting) {
         AcceptOptions options;
         options.bypass_limits = true;
+        options.origin = TX_ORIGIN_REORG;
         if (Accept(tx, now, options)) ++restored;
     }
     // Entries that no longer fit the new tip: inputs gone, coinbase spends now immature,

@@ -62,6 +62,8 @@ struct AcceptOptions {
     // Re-adding transactions of disconnected blocks: no fee floors, package limits or size
     // trimming (they were paid for once already), as Core does.
     bool bypass_limits = false;
+    // Who sent it (MempoolEntry::origin): a peer id, or a TX_ORIGIN_ constant.
+    int64_t origin = TX_ORIGIN_LOCAL;
 };
 
 struct AcceptResult {

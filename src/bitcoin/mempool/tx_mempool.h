@@ -49,6 +49,12 @@ struct PackageTotals {
     int64_t sigop_cost = 0;
 };
 
+// Where a transaction came from, for those who watch (the dashboard's event stream): the id of
+// the peer that sent it (>= 0), or one of these.
+inline constexpr int64_t TX_ORIGIN_LOCAL = -1;   // RPC or a wallet of this node
+inline constexpr int64_t TX_ORIGIN_REORG = -2;   // back from a block a reorg disconnected
+inline constexpr int64_t TX_ORIGIN_ORPHAN = -3;  // a peer's orphan, accepted once its parent came
+
 struct MempoolEntry {
     std::shared_ptr<const primitives::Tx> tx;
     primitives::Txid txid;
@@ -62,6 +68,7 @@ struct MempoolEntry {
     bool spends_coinbase = false;
     size_t memory = 0;       // estimated heap bytes this entry costs the pool
     uint64_t sequence = 0;   // order of arrival
+    int64_t origin = TX_ORIGIN_LOCAL;  // the sending peer's id, or a TX_ORIGIN_ constant
 
     PackageTotals ancestors;    // itself and every in-pool ancestor
     PackageTotals descendants;  // itself and every in-pool descendant

@@ -45,8 +45,14 @@ util::Result<std::unique_ptr<NodeStorage>, std::string> NodeStorage::Open(const 
     node->m_chainstate->SetObserver(&node->m_events);
     NodeStorage* self = node.get();
     node->m_mempool.SetAddListener([self](const mempool::MempoolEntry& e) {
-        if (self->m_tx_added_wallet) self->m_tx_added_wallet(e);
-        if (self->m_tx_added_relay) self->m_tx_added_relay(e);
+        for (const auto& listener : self->m_tx_added) {
+            if (listener) listener(e);
+        }
+    });
+    node->m_mempool.SetRemovalListener([self](const mempool::MempoolEntry& e, mempool::RemovalReason reason) {
+        for (const auto& listener : self->m_tx_removed) {
+            if (listener) listener(e, reason);
+        }
     });
     return node;
 }
@@ -57,12 +63,16 @@ NodeStorage::~NodeStorage() {
 
 void NodeStorage::ChainEvents::BlockConnected(const primitives::Block& block, const chain::BlockIndex& index) {
     accept->BlockConnected(block);
-    if (extra != nullptr) extra->BlockConnected(block, index);
+    for (auto* listener : listeners) {
+        if (listener != nullptr) listener->BlockConnected(block, index);
+    }
 }
 
 void NodeStorage::ChainEvents::BlockDisconnected(const primitives::Block& block, const chain::BlockIndex& index) {
     accept->BlockDisconnected(block);
-    if (extra != nullptr) extra->BlockDisconnected(block, index);
+    for (auto* listener : listeners) {
+        if (listener != nullptr) listener->BlockDisconnected(block, index);
+    }
 }
 
 util::Result<chain::UtxoStats, std::string> NodeStorage::ComputeUtxoStats() {

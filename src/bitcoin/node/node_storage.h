@@ -5,6 +5,7 @@
 // the chain. One owner for everything, destroyed in the right order.
 #pragma once
 
+#include <array>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -50,22 +51,29 @@ public:
     mempool::TxMempool& Mempool() { return m_mempool; }
     mempool::MempoolAccept& MempoolGate() { return *m_accept; }
 
-    // Also told of every block connected or disconnected (after the mempool); nullptr: none.
-    void SetChainListener(chain::ChainObserver* listener) { m_events.extra = listener; }
+    // Who hears of what happens on the strand: the wallets, the P2P relay and the dashboard's
+    // event publisher, each in its own slot, told in that order (the chainstate and the mempool
+    // have one listener each, installed by Open, which fans out to these).
+    enum class ListenerSlot : size_t { Wallet, Relay, Dashboard };
+    static constexpr size_t LISTENER_SLOTS = 3;
+    // Every block connected or disconnected (after the mempool); nullptr: none.
+    void SetChainListener(ListenerSlot slot, chain::ChainObserver* listener) { m_events.listeners[Index(slot)] = listener; }
     // Call after anything that may have moved the tip (blocks processed, invalidateblock,
     // reconsiderblock): transactions of disconnected blocks go back into the mempool and
-    // entries no longer valid on the new tip leave; then the settled listener (the P2P
-    // layer, which announces the new tip) is told.
+    // entries no longer valid on the new tip leave; then the settled listeners (the P2P layer
+    // announces the new tip) are told.
     void ChainSettled(int64_t now) {
         m_accept->ChainSettled(now);
-        if (m_settled_listener) m_settled_listener();
+        for (const auto& listener : m_settled) {
+            if (listener) listener();
+        }
     }
-    void SetSettledListener(std::function<void()> listener) { m_settled_listener = std::move(listener); }
-    // Who hears of transactions entering the mempool: the wallets and the P2P relay, each in
-    // its own slot (the mempool itself has one listener, installed by Open).
-    enum class TxListenerSlot { Wallet, Relay };
-    void SetTxAddedListener(TxListenerSlot slot, mempool::TxMempool::AddListener listener) {
-        (slot == TxListenerSlot::Wallet ? m_tx_added_wallet : m_tx_added_relay) = std::move(listener);
+    void SetSettledListener(ListenerSlot slot, std::function<void()> listener) { m_settled[Index(slot)] = std::move(listener); }
+    void SetTxAddedListener(ListenerSlot slot, mempool::TxMempool::AddListener listener) {
+        m_tx_added[Index(slot)] = std::move(listener);
+    }
+    void SetTxRemovedListener(ListenerSlot slot, mempool::TxMempool::RemovalListener listener) {
+        m_tx_removed[Index(slot)] = std::move(listener);
     }
 
     // Flushes the chainstate, then walks every coin on disk for the gettxoutsetinfo figures.
@@ -79,10 +87,12 @@ public:
     NodeStorage& operator=(const NodeStorage&) = delete;
 
 private:
-    // Forwards chain events to the mempool, then to the extra listener (the wallet).
+    static size_t Index(ListenerSlot slot) { return static_cast<size_t>(slot); }
+
+    // Forwards chain events to the mempool, then to the listeners.
     struct ChainEvents final : chain::ChainObserver {
         mempool::MempoolAccept* accept = nullptr;
-        chain::ChainObserver* extra = nullptr;
+        std::array<chain::ChainObserver*, LISTENER_SLOTS> listeners{};
         void BlockConnected(const primitives::Block& block, const chain::BlockIndex& index) override;
         void BlockDisconnected(const primitives::Block& block, const chain::BlockIndex& index) override;
     };
@@ -100,9 +110,9 @@ private:
     mempool::TxMempool m_mempool;
     std::unique_ptr<mempool::MempoolAccept> m_accept;
     ChainEvents m_events;
-    std::function<void()> m_settled_listener;
-    mempool::TxMempool::AddListener m_tx_added_wallet;
-    mempool::TxMempool::AddListener m_tx_added_relay;
+    std::array<std::function<void()>, LISTENER_SLOTS> m_settled;
+    std::array<mempool::TxMempool::AddListener, LISTENER_SLOTS> m_tx_added;
+    std::array<mempool::TxMempool::RemovalListener, LISTENER_SLOTS> m_tx_removed;
 };
 
 }  // namespace tonari::bitcoin::node

@@ -143,11 +143,12 @@ util::Result<std::unique_ptr<P2pService>, std::string> P2pService::Start(NodeCon
                                                                           std::string error) {
                                                                bridge->SeedResolved(host, std::move(addresses), std::move(error));
                                                            });
-                                  }};
+                                  },
+                                  s.m_options.watch};
         s.m_peers = std::make_unique<p2p::PeerManager>(std::move(deps), pm_options);
         p2p::PeerManager* pm = s.m_peers.get();
-        st.SetSettledListener([pm] { pm->TipChanged(); });
-        st.SetTxAddedListener(NodeStorage::TxListenerSlot::Relay, [pm](const mempool::MempoolEntry& e) { pm->TxAdded(e); });
+        st.SetSettledListener(NodeStorage::ListenerSlot::Relay, [pm] { pm->TipChanged(); });
+        st.SetTxAddedListener(NodeStorage::ListenerSlot::Relay, [pm](const mempool::MempoolEntry& e) { pm->TxAdded(e); });
         return 0;
     });
 
@@ -220,8 +221,8 @@ void P2pService::Stop() {
     if (m_network) m_network->Stop();
     // Drain what the network posted, then take the manager down on its own thread.
     m_node.WithChain([this](NodeStorage& st) {
-        st.SetSettledListener({});
-        st.SetTxAddedListener(NodeStorage::TxListenerSlot::Relay, {});
+        st.SetSettledListener(NodeStorage::ListenerSlot::Relay, {});
+        st.SetTxAddedListener(NodeStorage::ListenerSlot::Relay, {});
         if (m_peers) m_peers->SetNetwork(nullptr);
         m_peers.reset();
         return 0;

@@ -42,6 +42,7 @@ struct P2pServiceOptions {
     bool fixed_seeds = true;                     // -fixedseeds
     std::string user_agent = "/Tonari:0.1.0/";
     std::function<void(const std::string&)> log;  // "net" category lines
+    p2p::PeerWatch watch;                         // the dashboard's event publisher, if any
 };
 
 class P2pService {

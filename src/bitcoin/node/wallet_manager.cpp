@@ -85,17 +85,17 @@ int64_t WalletManager::Now() const {
 // ---- wiring and events ----
 
 void WalletManager::Attach(NodeStorage& storage) {
-    storage.SetChainListener(this);
-    storage.SetTxAddedListener(NodeStorage::TxListenerSlot::Wallet,
+    storage.SetChainListener(NodeStorage::ListenerSlot::Wallet, this);
+    storage.SetTxAddedListener(NodeStorage::ListenerSlot::Wallet,
                                [this](const mempool::MempoolEntry& e) { OnMempoolAdd(e); });
-    storage.Mempool().SetRemovalListener(
-        [this](const mempool::MempoolEntry& e, mempool::RemovalReason r) { OnMempoolRemove(e, r); });
+    storage.SetTxRemovedListener(NodeStorage::ListenerSlot::Wallet,
+                                 [this](const mempool::MempoolEntry& e, mempool::RemovalReason r) { OnMempoolRemove(e, r); });
 }
 
 void WalletManager::Detach(NodeStorage& storage) {
-    storage.SetChainListener(nullptr);
-    storage.SetTxAddedListener(NodeStorage::TxListenerSlot::Wallet, {});
-    storage.Mempool().SetRemovalListener({});
+    storage.SetChainListener(NodeStorage::ListenerSlot::Wallet, nullptr);
+    storage.SetTxAddedListener(NodeStorage::ListenerSlot::Wallet, {});
+    storage.SetTxRemovedListener(NodeStorage::ListenerSlot::Wallet, {});
 }
 
 std::vector<wallet::Wallet*> WalletManager::Snapshot() const {

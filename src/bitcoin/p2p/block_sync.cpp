@@ -345,6 +345,7 @@ void PeerManager::ProcessNewBlock(Peer& peer, std::shared_ptr<const primitives::
     const chain::BlockIndex* old_tip = m_deps.chain.Tip();
     const chain::BlockIndex* before = m_deps.chain.Tree().Lookup(hash);
     const bool is_new = before == nullptr || !before->HaveData();
+    if (is_new && m_deps.watch.block_from) m_deps.watch.block_from(hash, peer);
     const int64_t now = NowSeconds();
     auto processed = m_deps.chain.ProcessBlock(*block, now);
     if (!processed) {

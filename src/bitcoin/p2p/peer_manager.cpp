@@ -150,6 +150,7 @@ void PeerManager::OnConnected(const netcore::ConnectionInfo& info, uint64_t tag)
     peer->next_ping_us = now;
     Peer& p = *peer;
     m_peers.emplace(info.id, std::move(peer));
+    if (m_deps.watch.connected) m_deps.watch.connected(p);
     if (p.IsInbound() && static_cast<int>(InboundCount()) > m_options.max_inbound) {
         // Discouraged peers get a slot only while slots are free.
         if (m_deps.bans.IsDiscouraged(p.remote.address)) {
@@ -212,6 +213,7 @@ void PeerManager::OnDisconnected(PeerId id, const std::string& reason) {
                                   [](const ManualEntry& m) { return m.once && !m.connecting && !m.peer; }),
                    m_manual.end());
     const bool had_blocks = !peer.blocks_in_flight.empty();
+    if (m_deps.watch.disconnected) m_deps.watch.disconnected(peer, reason);
     m_peers.erase(it);
     if (had_blocks) RequestBlocksFromAll();
     for (const auto& hash : unanswered) RequestFromAlternate(hash);

@@ -151,6 +151,15 @@ struct PeerStats {
 };
 
 // What the manager needs from the node, handed in rather than reached for.
+// What the peer manager tells a watcher (the node's event publisher for the dashboard), on the
+// validation strand; each may be empty. A peer reported connected is always reported gone.
+struct PeerWatch {
+    std::function<void(const Peer& peer)> connected;
+    std::function<void(const Peer& peer, const std::string& reason)> disconnected;
+    // A block new to us, from `peer`, just before it is processed.
+    std::function<void(const primitives::BlockHash& hash, const Peer& peer)> block_from;
+};
+
 struct PeerManagerDeps {
     chain::Chainstate& chain;
     const chain::BlockStore& blocks;
@@ -167,6 +176,7 @@ struct PeerManagerDeps {
     // Starts a DNS lookup of a seed; the answer comes back through PeerManager::OnSeedResolved
     // on the validation strand. May be empty (no DNS seeding).
     std::function<void(const std::string& host, uint16_t port)> resolve_seed;
+    PeerWatch watch;
 };
 
 class PeerManager {

@@ -108,7 +108,9 @@ void PeerManager::OnTx(Peer& peer, util::ByteSpan payload) {
     }
     if (AlreadyHaveTx(wtxid.get(), true)) return;
     const int64_t now = NowSeconds();
-    auto accepted = m_deps.accept.Accept(tx, now);
+    mempool::AcceptOptions from_peer;
+    from_peer.origin = peer.id;
+    auto accepted = m_deps.accept.Accept(tx, now, from_peer);
     if (accepted) {
         Log("accepted tx " + txid.ToHex() + " from peer=" + std::to_string(peer.id));
         peer.last_tx_us = Now();
@@ -162,7 +164,9 @@ void PeerManager::ProcessOrphans(const primitives::Tx& parent) {
         work.pop_back();
         for (const auto& child : m_orphans.ChildrenOf(current)) {
             const primitives::Wtxid wtxid = primitives::ComputeWtxid(*child);
-            auto accepted = m_deps.accept.Accept(*child, now);
+            mempool::AcceptOptions orphan;
+            orphan.origin = mempool::TX_ORIGIN_ORPHAN;
+            auto accepted = m_deps.accept.Accept(*child, now, orphan);
             if (accepted) {
                 m_orphans.Erase(wtxid);
                 work.push_back(*child);

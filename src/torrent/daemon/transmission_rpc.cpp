@@ -18,11 +18,7 @@ using util::Json;
 constexpr size_t MAX_FIELDS = 256;
 
 netcore::HttpResponse Plain(int status, std::string body) {
-    netcore::HttpResponse r;
-    r.status = status;
-    r.content_type = "text/html; charset=ISO-8859-1";
-    r.body = std::move(body);
-    return r;
+    return netcore::TextResponse(status, "text/html; charset=ISO-8859-1", std::move(body));
 }
 
 double Ratio(uint64_t a, uint64_t b) { return b == 0 ? 0.0 : static_cast<double>(a) / static_cast<double>(b); }

@@ -1,0 +1,44 @@
+// The node's live web dashboard (-dashboard=PORT): an event bus, the Bitcoin node's event
+// publisher on it, and the web server that shows both. Off unless asked for; loopback only
+// unless -dashboardallowip names who else may look (then it listens on every interface).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "bitcoin/node/node_context.h"
+#include "bitcoin/node/node_events.h"
+#include "bitcoin/node/p2p_service.h"
+#include "config/args.h"
+#include "events/event_bus.h"
+#include "util/result.h"
+#include "web/dashboard_server.h"
+
+namespace tonari::app {
+
+struct NodeDashboard {
+    // Detaches the publisher if an early return skipped DetachDashboard (the node outlives this).
+    ~NodeDashboard();
+
+    bitcoin::node::NodeContext* ctx = nullptr;  // while the publisher is attached
+    uint16_t port = 0;
+    std::vector<netcore::Subnet> allow;
+    std::unique_ptr<events::EventBus> bus;
+    std::unique_ptr<bitcoin::node::NodeEvents> events;
+    std::unique_ptr<web::DashboardServer> server;
+};
+
+// -dashboard and -dashboardallowip, checked; the bus and the publisher attached to the chain.
+// Null when no dashboard is asked for.
+util::Result<std::unique_ptr<NodeDashboard>, std::string> PrepareDashboard(const config::Args& args,
+                                                                           bitcoin::node::NodeContext& ctx);
+// Serves it, with the peers from `p2p` (may be null) in the state; returns the URL to print.
+util::Result<std::string, std::string> StartDashboard(NodeDashboard& dashboard, bitcoin::node::NodeContext& ctx,
+                                                      bitcoin::node::P2pService* p2p);
+// Stops the server (before the P2P service goes) …
+void StopDashboardServer(NodeDashboard& dashboard);
+// … and, on the way out, detaches the publisher from the chain.
+void DetachDashboard(NodeDashboard& dashboard, bitcoin::node::NodeContext& ctx);
+
+}  // namespace tonari::app

@@ -1,0 +1,102 @@
+// The dashboard page: a snapshot from /api/state, then every event from /api/events applied as
+// it comes. Event ids must rise by one; a gap or a reset makes the page reload the snapshot.
+"use strict";
+
+const LOG_LINES = 200;
+const view = { lastId: 0, epoch: null, peers: new Map(), node: {} };
+
+function text(id, value) { document.getElementById(id).textContent = value; }
+
+function render() {
+  const n = view.node;
+  text("height", n.height ?? "–");
+  text("tip", n.tip ?? "–");
+  const peers = [...view.peers.values()];
+  const inbound = peers.filter(p => p.direction === "inbound").length;
+  text("peers", `${inbound} / ${peers.length - inbound}`);
+  text("mempool", n.mempool_size !== undefined ? `${n.mempool_size} tx` : "–");
+  text("last-id", view.lastId);
+  const body = document.querySelector("#peer-table tbody");
+  body.replaceChildren(...peers.map(p => {
+    const row = document.createElement("tr");
+    for (const v of [p.peer, p.address, p.direction, new Date(p.since).toLocaleTimeString()]) {
+      const cell = document.createElement("td");
+      cell.textContent = v;
+      row.appendChild(cell);
+    }
+    return row;
+  }));
+}
+
+function describe(e) {
+  const d = e.data;
+  switch (e.type) {
+    case "peer_connected": return `peer ${d.peer} connected (${d.direction}, ${d.address})`;
+    case "peer_disconnected": return `peer ${d.peer} left (${d.reason})`;
+    case "tx_seen": return `transaction ${d.txid.slice(0, 16)}… entered the mempool from ${d.from}`;
+    case "tx_removed": return `transaction ${d.txid.slice(0, 16)}… left the mempool (${d.reason})`;
+    case "block_connected": return `block ${d.height} ${d.hash.slice(0, 16)}… connected (${d.txs} tx, from ${d.from})`;
+    case "block_disconnected": return `block ${d.height} ${d.hash.slice(0, 16)}… disconnected`;
+    case "tip_changed": return `new tip at height ${d.height}`;
+    default: return JSON.stringify(d);
+  }
+}
+
+function log(e) {
+  const list = document.getElementById("log");
+  const item = document.createElement("li");
+  item.value = e.id;
+  const type = document.createElement("span");
+  type.className = "type";
+  type.textContent = e.type;
+  item.append(`${new Date(e.time).toLocaleTimeString()} `, type, ` ${describe(e)}`);
+  list.prepend(item);
+  while (list.children.length > LOG_LINES) list.lastChild.remove();
+}
+
+function apply(e) {
+  const d = e.data;
+  if (e.type === "peer_connected") view.peers.set(d.peer, { peer: d.peer, address: d.address, direction: d.direction, since: e.time });
+  if (e.type === "peer_disconnected") view.peers.delete(d.peer);
+  if (e.type === "tip_changed") { view.node.height = d.height; view.node.tip = d.hash; }
+  if (e.type === "mempool") view.node.mempool_size = d.size;
+}
+
+async function loadState() {
+  const state = await (await fetch("/api/state")).json();
+  view.epoch = state.epoch;
+  view.lastId = state.last_event_id;
+  view.node = state.node;
+  view.peers = new Map((state.node.peers || []).map(p => [p.peer, p]));
+  render();
+}
+
+function status(message, ok) {
+  const s = document.getElementById("stream");
+  s.textContent = message;
+  s.className = "status " + (ok ? "ok" : "bad");
+}
+
+let source = null;
+async function connect() {
+  if (source) source.close();
+  await loadState();
+  source = new EventSource(`/api/events?last_event_id=${view.lastId}`);
+  source.addEventListener("hello", m => {
+    const hello = JSON.parse(m.data);
+    if (view.epoch !== null && hello.epoch !== view.epoch) { view.epoch = null; connect(); return; }
+    status(`live (node epoch ${hello.epoch.slice(0, 6)})`, true);
+  });
+  source.addEventListener("reset", () => { status("resynchronising…", false); connect(); });
+  source.onmessage = m => {
+    const e = JSON.parse(m.data);
+    if (e.id !== view.lastId + 1) { status(`missed events ${view.lastId + 1}–${e.id - 1}: reloading`, false); connect(); return; }
+    view.lastId = e.id;
+    apply(e);
+    log(e);
+    render();
+  };
+  source.onerror = () => status("disconnected — retrying", false);
+}
+
+connect().catch(err => status(`cannot load the state: ${err}`, false));

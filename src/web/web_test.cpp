@@ -1,0 +1,106 @@
+// The dashboard without sockets: SSE text for events, the hello and reset events, resuming
+// after a given id; the Host check (IP literals and localhost only); routing — state carrying
+// the epoch and last id, event streams counted and capped, embedded assets, read-only methods.
+#include <gtest/gtest.h>
+
+#include "web/dashboard_server.h"
+#include "web/host_check.h"
+#include "web/sse_stream.h"
+#include "web/web_assets.h"
+
+namespace tonari::web {
+namespace {
+
+netcore::HttpRequest Get(std::string target, std::string host = "127.0.0.1:8080") {
+    netcore::HttpRequest r;
+    r.method = "GET";
+    r.target = std::move(target);
+    r.headers.emplace_back("host", std::move(host));
+    return r;
+}
+
+TEST(Sse, FormatsEventsAndResumes) {
+    events::EventBus bus([] { return 1700000000000; });
+    bus.Publish("tx_seen", "{\"txid\":\"ab\"}");
+    bus.Publish("tip_changed", "{\"height\":5}");
+    EXPECT_EQ(FormatSseEvent(bus.Since(0, 1).events[0]),
+              "id: 1\ndata: {\"id\":1,\"type\":\"tx_seen\",\"time\":1700000000000,\"data\":{\"txid\":\"ab\"}}\n\n");
+    SseStream from_one(bus, 1);
+    const std::string first = from_one.Take();
+    EXPECT_EQ(first.rfind("retry: 2000\nevent: hello\ndata: {\"epoch\":\"" + bus.Epoch() + "\",\"last_id\":2", 0), 0u) << first;
+    EXPECT_EQ(first.find("id: 1\n"), std::string::npos);  // already seen
+    EXPECT_NE(first.find("id: 2\n"), std::string::npos);
+    EXPECT_EQ(first.find("event: reset"), std::string::npos);
+    EXPECT_TRUE(from_one.Take().empty());  // nothing new (and no keep-alive yet)
+    bus.Publish("mempool", "{\"size\":1}");
+    EXPECT_NE(from_one.Take().find("id: 3\n"), std::string::npos);
+}
+
+TEST(Sse, AReaderBehindTheRingIsToldToReload) {
+    events::EventBus bus([] { return 0; }, 3);
+    for (int i = 0; i < 10; ++i) bus.Publish("e", "{}");
+    SseStream behind(bus, 2);
+    const std::string text = behind.Take();
+    EXPECT_NE(text.find("event: reset\n"), std::string::npos);
+    EXPECT_NE(text.find("id: 8\n"), std::string::npos);  // then the oldest kept
+    SseStream stranger(bus, 999);  // ids from another life of the node
+    EXPECT_NE(stranger.Take().find("event: reset\n"), std::string::npos);
+}
+
+TEST(HostCheck, OnlyAddressesAndLocalhost) {
+    for (const char* ok : {"127.0.0.1", "127.0.0.1:8332", "localhost", "LOCALHOST:80", "[::1]", "[::1]:8080", "192.168.1.5:1"}) {
+        EXPECT_TRUE(HostAllowed(std::string_view(ok))) << ok;
+    }
+    for (const char* bad : {"evil.example", "evil.example:8080", "127.0.0.1.nip.io", "localhost.evil", "[::1", "[::1]x",
+                            "127.0.0.1:", "127.0.0.1:port", ""}) {
+        EXPECT_FALSE(HostAllowed(std::string_view(bad))) << bad;
+    }
+    EXPECT_FALSE(HostAllowed(std::nullopt));
+}
+
+TEST(Dashboard, RoutesStateEventsAndAssets) {
+    events::EventBus bus([] { return 0; });
+    bus.Publish("e", "{}");
+    DashboardOptions options;
+    options.state = [] { return std::string("{\"height\":7}"); };
+    auto server = DashboardServer::Start(options, bus);  // port 0 on no endpoint: the handler alone is used
+    ASSERT_FALSE(server) << "binding nothing must fail";
+    // Handle works without a bound server: build one over loopback to get an object.
+    options.bind = {{"127.0.0.1", 0}};
+    auto live = DashboardServer::Start(options, bus);
+    ASSERT_TRUE(live) << live.error();
+    auto& d = **live;
+
+    const auto state = d.Handle(Get("/api/state"));
+    EXPECT_EQ(state.status, 200);
+    EXPECT_EQ(state.body, "{\"epoch\":\"" + bus.Epoch() + "\",\"last_event_id\":1,\"node\":{\"height\":7}}");
+
+    EXPECT_EQ(d.Handle(Get("/api/state", "attacker.example:8080")).status, 403);
+    auto post = Get("/api/state");
+    post.method = "POST";
+    EXPECT_EQ(d.Handle(post).status, 405);
+    EXPECT_EQ(d.Handle(Get("/nothing-here")).status, 404);
+
+    const auto page = d.Handle(Get("/"));
+    EXPECT_EQ(page.status, 200);
+    EXPECT_EQ(page.content_type, "text/html; charset=utf-8");
+    EXPECT_NE(page.body.find("/app.js"), std::string::npos);
+    ASSERT_NE(FindAsset("/app.js"), nullptr);
+    ASSERT_NE(FindAsset("/style.css"), nullptr);
+
+    std::vector<netcore::HttpResponse> streams;
+    for (size_t i = 0; i < MAX_STREAMS; ++i) {
+        streams.push_back(d.Handle(Get("/api/events?last_event_id=0")));
+        ASSERT_EQ(streams.back().status, 200);
+        ASSERT_TRUE(streams.back().stream);
+        EXPECT_EQ(streams.back().content_type, "text/event-stream");
+    }
+    EXPECT_NE(streams[0].stream->Take().find("id: 1\n"), std::string::npos);  // resumed from 0
+    EXPECT_EQ(d.Handle(Get("/api/events")).status, 503);  // one too many
+    streams.pop_back();                                   // a tab closed
+    EXPECT_EQ(d.Handle(Get("/api/events")).status, 200);
+    d.Stop();
+}
+
+}  // namespace
+}  // namespace tonari::web
