@@ -221,6 +221,16 @@ int RunNode(int argc, const char* const argv[]) {
     // The dashboard's events are published from here on (if one is asked for).
     auto dashboard = PrepareDashboard(args, ctx);
     if (!dashboard) return Fail(dashboard.error());
+    std::string dashboard_url;
+    if (*dashboard) {
+        auto url = StartDashboard(**dashboard, ctx);
+        if (!url) return Fail(url.error());
+        dashboard_url = *url;
+        if (args.GetArgs("dashboardallowip").size() > 0) {
+            log.Info("Warning: the dashboard shows this node's peers and which transactions it sent itself to every "
+                     "address -dashboardallowip allows, without a password");
+        }
+    }
 
     // The P2P network: listening, outbound connections, sync and relay.
     std::unique_ptr<bitcoin::node::P2pService> p2p;
@@ -322,9 +332,8 @@ int RunNode(int argc, const char* const argv[]) {
     }
 
     if (*dashboard) {
-        auto url = StartDashboard(**dashboard, ctx, p2p.get());
-        if (!url) return Fail(url.error());
-        log.Info("Dashboard on " + *url);
+        (*dashboard)->p2p = p2p.get();
+        log.Info("Dashboard on " + dashboard_url);
     }
 
     std::thread signal_waiter([&ctx, &signals, &log] {
@@ -340,7 +349,10 @@ int RunNode(int argc, const char* const argv[]) {
 
     log.Info("Shutdown: stopping the RPC server");
     if (http) http->Stop();
-    if (*dashboard) StopDashboardServer(**dashboard);
+    if (*dashboard) {
+        StopDashboardServer(**dashboard);
+        (*dashboard)->p2p = nullptr;
+    }
     if (p2p) {
         log.Info("Shutdown: closing peer connections");
         p2p->Stop();

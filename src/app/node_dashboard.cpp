@@ -2,6 +2,7 @@
 #include "app/node_dashboard.h"
 
 #include <chrono>
+#include <map>
 
 #include "util/json.h"
 
@@ -10,6 +11,10 @@ namespace {
 
 int64_t NowMs() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+int64_t SteadyMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 // The snapshot /api/state carries: chain, tip, mempool and neighbours, as the events update them.
@@ -42,6 +47,41 @@ std::string NodeState(bitcoin::node::NodeContext& ctx, bitcoin::node::P2pService
     return o.Dump();
 }
 
+// Every second: a mempool change held back is published (on the strand); and each connected
+// peer's bytes in that second, from netcore's counters (no trip to the strand; a peer's first
+// second counts from its connection), published only while someone watches.
+void Sample(NodeDashboard& d, bitcoin::node::NodeContext& ctx) {
+    std::map<uint64_t, std::pair<uint64_t, uint64_t>> last;  // peer -> (received, sent)
+    std::unique_lock lock(d.sampler_mutex);
+    while (!d.sampler_wake.wait_for(lock, std::chrono::seconds(1), [&d] { return d.sampler_stop; })) {
+        if (d.events->MempoolPending()) {
+            bitcoin::node::NodeEvents* events = d.events.get();
+            ctx.PostToChain([events](bitcoin::node::NodeStorage&) { events->FlushMempool(); });
+        }
+        bitcoin::node::P2pService* p2p = d.p2p.load();
+        if (p2p == nullptr) continue;
+        std::map<uint64_t, std::pair<uint64_t, uint64_t>> now;
+        util::Json peers = util::Json::MakeArray();
+        for (const uint64_t id : d.events->ConnectedPeers()) {
+            const auto stats = p2p->ConnectionStats(id);
+            if (!stats) continue;
+            now[id] = {stats->bytes_received, stats->bytes_sent};
+            const auto before = last.find(id);
+            const auto base = before == last.end() ? std::make_pair(uint64_t{0}, uint64_t{0}) : before->second;
+            util::Json p = util::Json::MakeObject();
+            p.Set("peer", id);
+            p.Set("in", stats->bytes_received - base.first);
+            p.Set("out", stats->bytes_sent - base.second);
+            peers.PushBack(std::move(p));
+        }
+        last = std::move(now);
+        if (!d.server || d.server->Watchers() == 0) continue;
+        util::Json o = util::Json::MakeObject();
+        o.Set("peers", std::move(peers));
+        d.bus->Publish("peer_bytes", o.Dump());
+    }
+}
+
 }  // namespace
 
 util::Result<std::unique_ptr<NodeDashboard>, std::string> PrepareDashboard(const config::Args& args,
@@ -59,7 +99,7 @@ util::Result<std::unique_ptr<NodeDashboard>, std::string> PrepareDashboard(const
         d->allow.push_back(*net);
     }
     d->bus = std::make_unique<events::EventBus>(NowMs);
-    d->events = std::make_unique<bitcoin::node::NodeEvents>(*d->bus, NowMs);
+    d->events = std::make_unique<bitcoin::node::NodeEvents>(*d->bus, SteadyMs);
     bitcoin::node::NodeEvents* events = d->events.get();
     ctx.WithChain([events](bitcoin::node::NodeStorage& s) {
         events->Attach(s);
@@ -69,24 +109,32 @@ util::Result<std::unique_ptr<NodeDashboard>, std::string> PrepareDashboard(const
     return d;
 }
 
-util::Result<std::string, std::string> StartDashboard(NodeDashboard& d, bitcoin::node::NodeContext& ctx,
-                                                      bitcoin::node::P2pService* p2p) {
+util::Result<std::string, std::string> StartDashboard(NodeDashboard& d, bitcoin::node::NodeContext& ctx) {
     web::DashboardOptions options;
     // Others than this machine only when -dashboardallowip says so (the netcore allow-list still
-    // turns away everyone else).
-    options.bind = d.allow.size() > 2 ? std::vector<netcore::HttpEndpoint>{{"0.0.0.0", d.port}}
-                                      : std::vector<netcore::HttpEndpoint>{{"127.0.0.1", d.port}};
+    // turns away everyone else); both address families, as the RPC server.
+    options.bind = d.allow.size() > 2 ? std::vector<netcore::HttpEndpoint>{{"0.0.0.0", d.port}, {"::", d.port}}
+                                      : std::vector<netcore::HttpEndpoint>{{"127.0.0.1", d.port}, {"::1", d.port}};
     options.allow = d.allow;
-    options.state = [&ctx, p2p] { return NodeState(ctx, p2p); };
+    options.state = [&ctx, &d] { return NodeState(ctx, d.p2p.load()); };
     auto server = web::DashboardServer::Start(std::move(options), *d.bus);
     if (!server) return util::Fail("Error: " + server.error());
     d.server = std::move(*server);
+    d.sampler = std::thread([&d, &ctx] { Sample(d, ctx); });
     const auto endpoints = d.server->Endpoints();
-    const std::string host = endpoints.empty() || endpoints.front().address == "0.0.0.0" ? "127.0.0.1" : endpoints.front().address;
+    const std::string host = endpoints.empty() || endpoints.front().address == "0.0.0.0" || endpoints.front().address == "::"
+                                 ? "127.0.0.1"
+                                 : endpoints.front().address;
     return "http://" + host + ":" + std::to_string(endpoints.empty() ? d.port : endpoints.front().port) + "/";
 }
 
 void StopDashboardServer(NodeDashboard& d) {
+    {
+        std::lock_guard lock(d.sampler_mutex);
+        d.sampler_stop = true;
+    }
+    d.sampler_wake.notify_all();
+    if (d.sampler.joinable()) d.sampler.join();
     if (d.server) d.server->Stop();
 }
 
@@ -101,7 +149,7 @@ void DetachDashboard(NodeDashboard& d, bitcoin::node::NodeContext& ctx) {
 }
 
 NodeDashboard::~NodeDashboard() {
-    if (server) server->Stop();
+    StopDashboardServer(*this);
     if (ctx != nullptr) DetachDashboard(*this, *ctx);
 }
 

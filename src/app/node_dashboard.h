@@ -3,7 +3,11 @@
 // unless -dashboardallowip names who else may look (then it listens on every interface).
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
 #include <functional>
+#include <mutex>
+#include <thread>
 #include <memory>
 #include <string>
 
@@ -27,15 +31,23 @@ struct NodeDashboard {
     std::unique_ptr<events::EventBus> bus;
     std::unique_ptr<bitcoin::node::NodeEvents> events;
     std::unique_ptr<web::DashboardServer> server;
+    // The P2P service once it runs (null before, and with -networkactive=0).
+    std::atomic<bitcoin::node::P2pService*> p2p{nullptr};
+    // Once a second: a held-back mempool change, and, while a page watches, the bytes each peer
+    // moved (peer_bytes events).
+    std::thread sampler;
+    std::mutex sampler_mutex;
+    std::condition_variable sampler_wake;
+    bool sampler_stop = false;
 };
 
 // -dashboard and -dashboardallowip, checked; the bus and the publisher attached to the chain.
 // Null when no dashboard is asked for.
 util::Result<std::unique_ptr<NodeDashboard>, std::string> PrepareDashboard(const config::Args& args,
                                                                            bitcoin::node::NodeContext& ctx);
-// Serves it, with the peers from `p2p` (may be null) in the state; returns the URL to print.
-util::Result<std::string, std::string> StartDashboard(NodeDashboard& dashboard, bitcoin::node::NodeContext& ctx,
-                                                      bitcoin::node::P2pService* p2p);
+// Serves it (before the P2P service starts, so a port in use stops the node before anything
+// else runs); set `dashboard.p2p` once the service is up. Returns the URL to print.
+util::Result<std::string, std::string> StartDashboard(NodeDashboard& dashboard, bitcoin::node::NodeContext& ctx);
 // Stops the server (before the P2P service goes) …
 void StopDashboardServer(NodeDashboard& dashboard);
 // … and, on the way out, detaches the publisher from the chain.

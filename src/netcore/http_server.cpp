@@ -19,6 +19,9 @@
 #include <boost/asio/write.hpp>
 #include <condition_variable>
 #include <mutex>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <set>
 #include <thread>
 
@@ -228,6 +231,10 @@ private:
     asio::awaitable<void> Stream(tcp::socket& socket, HttpStream& stream) {
         asio::steady_timer timer(socket.get_executor());
         std::vector<char> sink(256);
+        boost::system::error_code ignored;
+        socket.set_option(asio::socket_base::send_buffer_size(STREAM_SEND_BUFFER), ignored);
+        const unsigned user_timeout_ms = static_cast<unsigned>(std::chrono::milliseconds(STREAM_USER_TIMEOUT).count());
+        ::setsockopt(socket.native_handle(), IPPROTO_TCP, TCP_USER_TIMEOUT, &user_timeout_ms, sizeof(user_timeout_ms));
         while (!m_stopped) {
             const std::string bytes = stream.Take();
             if (!bytes.empty()) {
@@ -237,6 +244,7 @@ private:
                 if (auto [ec, n] = std::get<0>(written); ec) co_return;
             }
             if (stream.Finished()) co_return;
+            if (stream.More()) continue;
             timer.expires_after(STREAM_POLL_INTERVAL);
             auto waited = co_await (socket.async_read_some(asio::buffer(sink), AS_TUPLE) || timer.async_wait(AS_TUPLE));
             if (waited.index() == 0) {

@@ -79,10 +79,21 @@ netcore::HttpResponse DashboardServer::Handle(const netcore::HttpRequest& reques
     if (!HostAllowed(request.Header("host"))) {
         return Text(403, "The dashboard answers only to an IP address or localhost in the Host header.\n");
     }
-    if (request.method != "GET" && request.method != "HEAD") {
+    if (request.method != "GET") {
         auto r = Text(405, "The dashboard is read-only: GET only.\n");
-        r.headers.emplace_back("Allow", "GET, HEAD");
+        r.headers.emplace_back("Allow", "GET");
         return r;
+    }
+    // Another site's page may not hold our streams or read our state through a browser: what
+    // browsers say about where a request comes from must be this origin.
+    if (auto site = request.Header("sec-fetch-site"); site && *site == "cross-site") {
+        return Text(403, "The dashboard serves only its own page.\n");
+    }
+    if (auto origin = request.Header("origin")) {
+        const auto host = request.Header("host");
+        if (!host || (*origin != "http://" + std::string(*host) && *origin != "https://" + std::string(*host))) {
+            return Text(403, "The dashboard serves only its own page.\n");
+        }
     }
     const std::string_view target = request.target;
     const size_t q = target.find('?');
@@ -93,7 +104,8 @@ netcore::HttpResponse DashboardServer::Handle(const netcore::HttpRequest& reques
         const uint64_t last = m_bus.LastId();
         const std::string node = m_options.state ? m_options.state() : std::string("{}");
         netcore::HttpResponse r;
-        r.body = "{\"epoch\":\"" + m_bus.Epoch() + "\",\"last_event_id\":" + std::to_string(last) + ",\"node\":" + node + "}";
+        r.body = "{\"epoch\":\"" + m_bus.Epoch() + "\",\"last_event_id\":" + std::to_string(last) +
+                 ",\"watchers\":" + std::to_string(Watchers()) + ",\"node\":" + node + "}";
         r.headers.emplace_back("Cache-Control", "no-store");
         return r;
     }
@@ -114,7 +126,8 @@ netcore::HttpResponse DashboardServer::Handle(const netcore::HttpRequest& reques
     r.content_type = std::string(asset->content_type);
     r.body = std::string(asset->body);
     // The page may run only its own scripts and talk only to where it came from.
-    r.headers.emplace_back("Content-Security-Policy", "default-src 'self'; connect-src 'self'; img-src 'self' data:");
+    r.headers.emplace_back("Content-Security-Policy",
+                           "default-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
     r.headers.emplace_back("X-Content-Type-Options", "nosniff");
     return r;
 }

@@ -2,12 +2,15 @@
 // (embedded in the binary at build time: nothing is fetched from anywhere), `GET /api/state`
 // (a JSON snapshot carrying the bus's epoch and the last event id it includes) and
 // `GET /api/events` (server-sent events from that id on; see sse_stream.h). Read-only: the
-// page's buttons call the node's JSON-RPC, with its authentication.
+// page's buttons call the node's JSON-RPC, with its authentication. What it shows is not
+// secret from whoever may connect (loopback by default): the node's peers and which
+// transactions it sent itself.
 //
 // Defences: loopback only unless allowed subnets are given (netcore's allow-list); a Host
 // header that is not an IP literal or "localhost" gets 403 (DNS rebinding, host_check.h); at
 // most MAX_STREAMS event streams at once (each holds a socket); a stalled page is dropped by
-// the server's write deadline; only GET and HEAD.
+// the server's write deadline; only GET; requests that browsers mark as coming from another site
+// (Sec-Fetch-Site, Origin) are refused, so a foreign page cannot hold our streams.
 //
 // Thread-safety: Start/Stop from the owner; requests are served on the server's threads.
 #pragma once
@@ -40,6 +43,8 @@ public:
     ~DashboardServer();
 
     std::vector<netcore::HttpEndpoint> Endpoints() const;
+    // Event streams open now: nobody watching means nothing worth sampling.
+    size_t Watchers() const { return *m_streams; }
     void Stop();
 
     // The answer to one request (what the server's handler calls; tests call it directly).

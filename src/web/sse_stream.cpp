@@ -21,7 +21,13 @@ std::string SseStream::Take() {
               ",\"resume_from\":" + std::to_string(m_last) + "}\n\n";
     }
     const auto batch = m_bus.Since(m_last, MAX_EVENTS_PER_POLL);
-    if (batch.gap) out += "event: reset\ndata: {\"reason\":\"events were missed: reload the state\"}\n\n";
+    if (batch.gap) {
+        out += "event: reset\ndata: {\"reason\":\"events were missed: reload the state\"}\n\n";
+        // Nothing held to resume from (an id of another life, the ring empty): start at the
+        // newest, so the reset is said once.
+        if (batch.events.empty()) m_last = m_bus.LastId();
+    }
+    m_more = batch.events.size() == MAX_EVENTS_PER_POLL;
     for (const auto& e : batch.events) {
         out += FormatSseEvent(e);
         m_last = e.id;

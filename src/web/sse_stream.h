@@ -31,11 +31,13 @@ public:
     SseStream(const events::EventBus& bus, uint64_t last_seen);
     std::string Take() override;
     bool Finished() const override { return false; }
+    bool More() const override { return m_more; }
 
 private:
     const events::EventBus& m_bus;
     uint64_t m_last;
     bool m_opened = false;
+    bool m_more = false;  // the last batch was full
     std::chrono::steady_clock::time_point m_last_write;
 };
 

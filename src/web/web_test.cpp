@@ -45,6 +45,10 @@ TEST(Sse, AReaderBehindTheRingIsToldToReload) {
     EXPECT_NE(text.find("id: 8\n"), std::string::npos);  // then the oldest kept
     SseStream stranger(bus, 999);  // ids from another life of the node
     EXPECT_NE(stranger.Take().find("event: reset\n"), std::string::npos);
+    events::EventBus empty([] { return 0; });
+    SseStream early(empty, 5);  // an id before any event exists: one reset, not one per poll
+    EXPECT_NE(early.Take().find("event: reset\n"), std::string::npos);
+    EXPECT_TRUE(early.Take().empty());
 }
 
 TEST(HostCheck, OnlyAddressesAndLocalhost) {
@@ -73,9 +77,21 @@ TEST(Dashboard, RoutesStateEventsAndAssets) {
 
     const auto state = d.Handle(Get("/api/state"));
     EXPECT_EQ(state.status, 200);
-    EXPECT_EQ(state.body, "{\"epoch\":\"" + bus.Epoch() + "\",\"last_event_id\":1,\"node\":{\"height\":7}}");
+    EXPECT_EQ(state.body, "{\"epoch\":\"" + bus.Epoch() + "\",\"last_event_id\":1,\"watchers\":0,\"node\":{\"height\":7}}");
 
     EXPECT_EQ(d.Handle(Get("/api/state", "attacker.example:8080")).status, 403);
+    auto cross = Get("/api/events");
+    cross.headers.emplace_back("sec-fetch-site", "cross-site");
+    EXPECT_EQ(d.Handle(cross).status, 403);
+    auto foreign = Get("/api/state");
+    foreign.headers.emplace_back("origin", "http://attacker.example");
+    EXPECT_EQ(d.Handle(foreign).status, 403);
+    auto own = Get("/api/state");
+    own.headers.emplace_back("origin", "http://127.0.0.1:8080");
+    EXPECT_EQ(d.Handle(own).status, 200);
+    auto head = Get("/");
+    head.method = "HEAD";
+    EXPECT_EQ(d.Handle(head).status, 405);
     auto post = Get("/api/state");
     post.method = "POST";
     EXPECT_EQ(d.Handle(post).status, 405);

@@ -3,9 +3,10 @@
 node A serves -dashboard; node B connects to it.
 - /api/state: the epoch, the last event id, A's height, tip and mempool, and B among its peers,
   all as A's RPC says;
-- /api/events (server-sent events): B's connection; a block mined at A ("local") and one mined
-  at B (from peer B, with its address); a payment sent at B seen at A from peer B, then leaving
-  the mempool with reason "block" — each event with a gap-free id;
+- /api/events (server-sent events): B's connection; a block mined at A ("local") and blocks
+  mined at B (their headers and blocks from peer B, with its address; the bytes B sent each
+  second); a payment sent at B seen at A from peer B, then leaving the mempool with reason
+  "block" — each event with a gap-free id;
 - a reconnect with Last-Event-ID replays exactly what came after it; an id from another life
   of the node gets a `reset`;
 - a Host header naming another site gets 403 (DNS rebinding), POST gets 405, the page and its
@@ -143,6 +144,7 @@ def body(r, opts, tmp):
         r.check(mined_here and mined_here[0]["from"] == "local" and mined_here[0]["height"] == 1, f"from local: {mined_here}")
         b.call("createwallet", "w")
         b_addr = b.call("getnewaddress")
+        r.check(wait_until(lambda: b.call("getbestblockhash") == local, 30), "B has A's block before it mines")
         tips = b.call("generatetoaddress", 101, b_addr)
         r.check(wait_until(lambda: a.call("getbestblockhash") == tips[-1], 60), "A follows B's 101 blocks")
         r.check(wait_until(lambda: any(e["data"]["hash"] == tips[-1] for e in watcher.of("tip_changed")), 10),
@@ -151,6 +153,11 @@ def body(r, opts, tmp):
         b_peer = joined.get("peer")
         r.check(len(from_b) == 101 and all(d["from"] == "peer" and d["peer"] == b_peer for d in from_b),
                 f"every one of B's blocks came from peer {b_peer}: {from_b[:1]}")
+        headers = [e["data"] for e in watcher.of("header_seen") if e["data"]["hash"] in set(tips)]
+        r.check(headers and all(h["peer"] == b_peer for h in headers), f"B's headers were first seen from B ({len(headers)})")
+        r.check(wait_until(lambda: any(p["peer"] == b_peer and p["in"] > 0 for e in watcher.of("peer_bytes")
+                                       for p in e["data"]["peers"]), 10),
+                "a peer_bytes event shows the bytes B sent in one second")
         txid = b.call("sendtoaddress", a.call("getnewaddress"), 1)
         r.check(wait_until(lambda: any(e["data"]["txid"] == txid for e in watcher.of("tx_seen")), 60, 0.1),
                 "B's payment reaching A is an event")
@@ -162,8 +169,8 @@ def body(r, opts, tmp):
                                        for e in watcher.of("tx_removed")), 10), "it leaves A's mempool for a block")
         r.check(wait_until(lambda: watcher.of("mempool") and watcher.of("mempool")[-1]["data"]["size"] == 0, 10),
                 "and the mempool event says it is empty again")
-        r.check(gap_free(watcher.events) and watcher.events[0]["id"] == hello.get("last_id", -1) + 1,
-                f"{len(watcher.events)} events, ids rising by one from the hello's")
+        r.check(gap_free(watcher.events) and watcher.events[0]["id"] == hello.get("resume_from", -1) + 1,
+                f"{len(watcher.events)} events, ids rising by one from where the stream began")
 
         # Replays.
         middle = watcher.events[len(watcher.events) // 2]["id"]
@@ -189,14 +196,23 @@ def body(r, opts, tmp):
         status, script, _ = get(port, "/app.js")
         r.check(status == 200 and "EventSource" in script, "its script, from the binary")
 
-        # A watcher that never reads, while 400 blocks' events pour out.
-        stalled = socket.create_connection(("127.0.0.1", port))
+        # A watcher that never reads (a small receive window, set before connecting), while 400
+        # blocks' events (hundreds of KiB, past the server's fixed 64 KiB send buffer) pour out:
+        # its write stalls, and the server drops it after the 10 s write deadline.
+        def watchers():
+            return json.loads(get(port, "/api/state")[1])["watchers"]
+        open_before = watchers()
+        stalled = socket.socket()
         stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        stalled.connect(("127.0.0.1", port))
         stalled.sendall(f"GET /api/events?last_event_id=0 HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+        r.check(wait_until(lambda: watchers() == open_before + 1, 10), "the stalled watcher's stream is open")
         before = memory_mib(a.proc.pid)
         addr = a.call("getnewaddress")
         for _ in range(8):
             a.call("generatetoaddress", 50, addr)
+        r.check(wait_until(lambda: watchers() == open_before, 40, 0.5),
+                f"the server drops the watcher that stopped reading ({watchers()} streams open, {open_before} before it)")
         after = memory_mib(a.proc.pid)
         r.check(after is not None and before is not None and after - before < 64,
                 f"A's memory with a stalled watcher: {before:.0f} -> {after:.0f} MiB")

@@ -50,7 +50,10 @@ p2p::PeerWatch NodeEvents::Watch() {
     p2p::PeerWatch w;
     w.connected = [this](const p2p::Peer& peer) {
         const std::string address = peer.remote.ToString();
-        m_peer_addresses[peer.id] = address;
+        {
+            std::lock_guard lock(m_peers_mutex);
+            m_peer_addresses[peer.id] = address;
+        }
         util::Json o = util::Json::MakeObject();
         o.Set("peer", static_cast<uint64_t>(peer.id));
         o.Set("address", address);
@@ -63,14 +66,32 @@ p2p::PeerWatch NodeEvents::Watch() {
         o.Set("peer", static_cast<uint64_t>(peer.id));
         o.Set("address", peer.remote.ToString());
         o.Set("reason", reason);
-        m_peer_addresses.erase(peer.id);
+        {
+            std::lock_guard lock(m_peers_mutex);
+            m_peer_addresses.erase(peer.id);
+        }
         m_bus.Publish("peer_disconnected", o.Dump());
+    };
+    w.header_from = [this](const chain::BlockIndex& index, const p2p::Peer& peer) {
+        util::Json o = util::Json::MakeObject();
+        o.Set("hash", index.hash.ToHex());
+        o.Set("height", index.height);
+        o.Set("peer", static_cast<uint64_t>(peer.id));
+        o.Set("address", peer.remote.ToString());
+        m_bus.Publish("header_seen", o.Dump());
     };
     w.block_from = [this](const primitives::BlockHash& hash, const p2p::Peer& peer) {
         m_block_origins.emplace_back(hash, peer.id);
         if (m_block_origins.size() > MAX_BLOCK_ORIGINS) m_block_origins.pop_front();
     };
     return w;
+}
+
+std::vector<uint64_t> NodeEvents::ConnectedPeers() const {
+    std::lock_guard lock(m_peers_mutex);
+    std::vector<uint64_t> ids;
+    for (const auto& [id, address] : m_peer_addresses) ids.push_back(id);
+    return ids;
 }
 
 void NodeEvents::TxAdded(const mempool::MempoolEntry& e) {
@@ -92,6 +113,7 @@ void NodeEvents::TxRemoved(const mempool::MempoolEntry& e, mempool::RemovalReaso
 }
 
 void NodeEvents::BlockConnected(const primitives::Block& block, const chain::BlockIndex& index) {
+    ++m_connected;
     util::Json o = util::Json::MakeObject();
     o.Set("hash", index.hash.ToHex());
     o.Set("height", index.height);
@@ -122,7 +144,7 @@ void NodeEvents::Settled() {
     if (m_storage == nullptr) return;
     const auto* tip = m_storage->Chain().Tip();
     if (tip != nullptr && (tip->hash != m_tip || tip->height != m_tip_height)) {
-        if (m_disconnected > 0) {
+        if (m_disconnected > 0 && m_connected > 0) {
             util::Json r = util::Json::MakeObject();
             r.Set("depth", m_disconnected);
             r.Set("fork_height", m_fork_height);
@@ -138,17 +160,28 @@ void NodeEvents::Settled() {
         m_bus.Publish("tip_changed", o.Dump());
     }
     m_disconnected = 0;
+    m_connected = 0;
     PublishMempool(true);
 }
 
 void NodeEvents::PublishMempool(bool force) {
     if (m_storage == nullptr) return;
+    const std::pair<uint64_t, int64_t> current{m_storage->Mempool().Size(), m_storage->Mempool().TotalVsize()};
+    if (current == m_last_mempool) {
+        m_mempool_pending = false;
+        return;
+    }
     const int64_t now = m_now_ms ? m_now_ms() : 0;
-    if (!force && now - m_last_mempool_ms < MEMPOOL_EVENT_INTERVAL_MS) return;
+    if (!force && now - m_last_mempool_ms < MEMPOOL_EVENT_INTERVAL_MS) {
+        m_mempool_pending = true;  // the trailing change goes out with the next flush
+        return;
+    }
     m_last_mempool_ms = now;
+    m_last_mempool = current;
+    m_mempool_pending = false;
     util::Json o = util::Json::MakeObject();
-    o.Set("size", static_cast<uint64_t>(m_storage->Mempool().Size()));
-    o.Set("vsize", m_storage->Mempool().TotalVsize());
+    o.Set("size", current.first);
+    o.Set("vsize", current.second);
     m_bus.Publish("mempool", o.Dump());
 }
 

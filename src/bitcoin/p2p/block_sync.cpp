@@ -156,7 +156,9 @@ void PeerManager::ProcessHeaders(Peer& peer, const std::vector<primitives::Block
     }
     const chain::BlockIndex* last = nullptr;
     const int64_t now = NowSeconds();
+    const bool watch_headers = m_deps.watch.header_from && !IsInitialBlockDownload();
     for (const auto& h : to_store) {
+        const bool known = watch_headers && tree.Lookup(h.ComputeHash()) != nullptr;
         auto accepted = chain::AcceptHeader(tree, h, now);
         if (!accepted) {
             const std::string what = "invalid header " + h.ComputeHash().ToHex() + ": " +
@@ -169,6 +171,7 @@ void PeerManager::ProcessHeaders(Peer& peer, const std::vector<primitives::Block
             return Misbehaving(peer, what);
         }
         last = *accepted;
+        if (watch_headers && !known) m_deps.watch.header_from(*last, peer);
     }
     UpdateBestKnown(peer, last);
     if (peer.last_unknown && tree.Lookup(*peer.last_unknown) != nullptr) {

@@ -105,6 +105,8 @@ void PeerManager::OnCmpctBlock(Peer& peer, util::ByteSpan payload) {
     // A header is cheap to make on a low-work fork; storing it must cost the sender real work.
     const auto claimed = prev->chain_work + consensus::GetBlockProof(msg->header.bits);
     if (claimed < AntiDosWorkThreshold(*m_deps.chain.Tip(), *m_options.params)) return;
+    const bool watch_header = m_deps.watch.header_from && !IsInitialBlockDownload() &&
+                              tree.Lookup(msg->header.ComputeHash()) == nullptr;
     auto accepted = chain::AcceptHeader(tree, msg->header, NowSeconds());
     if (!accepted) {
         const std::string reason(consensus::ReasonString(accepted.error()));
@@ -114,6 +116,7 @@ void PeerManager::OnCmpctBlock(Peer& peer, util::ByteSpan payload) {
         return Misbehaving(peer, "invalid header in cmpctblock: " + reason);
     }
     const chain::BlockIndex* index = *accepted;
+    if (watch_header) m_deps.watch.header_from(*index, peer);
     UpdateBestKnown(peer, index);
     const auto request = m_block_requests.find(index->hash);
     const bool ours_in_flight = request != m_block_requests.end() && request->second.peer == peer.id;

@@ -158,6 +158,9 @@ struct PeerWatch {
     std::function<void(const Peer& peer, const std::string& reason)> disconnected;
     // A block new to us, from `peer`, just before it is processed.
     std::function<void(const primitives::BlockHash& hash, const Peer& peer)> block_from;
+    // A header new to us, from `peer` (in headers or a compact block), once stored. Not during
+    // the initial block download, whose thousands of headers a second would flood watchers.
+    std::function<void(const chain::BlockIndex& index, const Peer& peer)> header_from;
 };
 
 struct PeerManagerDeps {

@@ -19,7 +19,8 @@ function render() {
   const body = document.querySelector("#peer-table tbody");
   body.replaceChildren(...peers.map(p => {
     const row = document.createElement("tr");
-    for (const v of [p.peer, p.address, p.direction, new Date(p.since).toLocaleTimeString()]) {
+    const rate = p.in === undefined ? "–" : `${p.in} / ${p.out}`;
+    for (const v of [p.peer, p.address, p.direction, new Date(p.since).toLocaleTimeString(), rate]) {
       const cell = document.createElement("td");
       cell.textContent = v;
       row.appendChild(cell);
@@ -38,6 +39,8 @@ function describe(e) {
     case "block_connected": return `block ${d.height} ${d.hash.slice(0, 16)}… connected (${d.txs} tx, from ${d.from})`;
     case "block_disconnected": return `block ${d.height} ${d.hash.slice(0, 16)}… disconnected`;
     case "tip_changed": return `new tip at height ${d.height}`;
+    case "header_seen": return `header ${d.height} ${d.hash.slice(0, 16)}… first heard of from peer ${d.peer}`;
+    case "reorg": return `reorganisation: ${d.depth} block(s) replaced above height ${d.fork_height}`;
     default: return JSON.stringify(d);
   }
 }
@@ -60,10 +63,18 @@ function apply(e) {
   if (e.type === "peer_disconnected") view.peers.delete(d.peer);
   if (e.type === "tip_changed") { view.node.height = d.height; view.node.tip = d.hash; }
   if (e.type === "mempool") view.node.mempool_size = d.size;
+  if (e.type === "peer_bytes") {
+    for (const p of d.peers) {
+      const peer = view.peers.get(p.peer);
+      if (peer) { peer.in = p.in; peer.out = p.out; }
+    }
+  }
 }
 
 async function loadState() {
-  const state = await (await fetch("/api/state")).json();
+  const response = await fetch("/api/state");
+  if (!response.ok) throw new Error(`/api/state answered ${response.status}`);
+  const state = await response.json();
   view.epoch = state.epoch;
   view.lastId = state.last_event_id;
   view.node = state.node;
@@ -78,25 +89,40 @@ function status(message, ok) {
 }
 
 let source = null;
+let retryMs = 1000;
+// Reload the snapshot and reopen the stream; on failure (the node restarting, too many tabs)
+// try again later, waiting longer each time, up to half a minute.
+function resync() {
+  connect().then(() => { retryMs = 1000; }).catch(err => {
+    status(`cannot reach the node (${err.message}); retrying in ${retryMs / 1000} s`, false);
+    setTimeout(resync, retryMs);
+    retryMs = Math.min(retryMs * 2, 30000);
+  });
+}
+
 async function connect() {
   if (source) source.close();
   await loadState();
   source = new EventSource(`/api/events?last_event_id=${view.lastId}`);
   source.addEventListener("hello", m => {
     const hello = JSON.parse(m.data);
-    if (view.epoch !== null && hello.epoch !== view.epoch) { view.epoch = null; connect(); return; }
+    if (view.epoch !== null && hello.epoch !== view.epoch) { view.epoch = null; resync(); return; }
     status(`live (node epoch ${hello.epoch.slice(0, 6)})`, true);
   });
-  source.addEventListener("reset", () => { status("resynchronising…", false); connect(); });
+  source.addEventListener("reset", () => { status("resynchronising…", false); resync(); });
   source.onmessage = m => {
     const e = JSON.parse(m.data);
-    if (e.id !== view.lastId + 1) { status(`missed events ${view.lastId + 1}–${e.id - 1}: reloading`, false); connect(); return; }
+    if (e.id !== view.lastId + 1) { status(`missed events ${view.lastId + 1}–${e.id - 1}: reloading`, false); resync(); return; }
     view.lastId = e.id;
     apply(e);
-    log(e);
+    if (e.type !== "peer_bytes" && e.type !== "mempool") log(e);  // the once-a-second ones show in place
     render();
   };
-  source.onerror = () => status("disconnected — retrying", false);
+  source.onerror = () => {
+    // EventSource retries by itself after a dropped connection, but gives up on an error answer.
+    if (source.readyState === EventSource.CLOSED) { status("the stream was refused", false); setTimeout(resync, retryMs); }
+    else status("disconnected — retrying", false);
+  };
 }
 
-connect().catch(err => status(`cannot load the state: ${err}`, false));
+resync();
