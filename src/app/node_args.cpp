@@ -60,6 +60,7 @@ void RegisterNodeOptions(config::Args& args) {
     args.AddArg("rpcworkqueue=<n>", "Set the depth of the work queue to service RPC calls (default: 64)", "RPC server options");
     args.AddArg("rpcservertimeout=<n>", "Timeout during HTTP requests (default: 30)", "RPC server options");
     args.AddArg("dashboard=<port>", "Serve the live web dashboard (the node's peers, transactions and blocks as they happen) on <port> (default: 0, off)", "Dashboard options", {.network_only = true});
+    args.AddArg("dashboardwatch=<url>", "Also show another node's dashboard (http://host:port/) on this one, relaying its events, so one page watches a whole network (may be given up to 16 times)", "Dashboard options", {.multi = true});
     args.AddArg("dashboardallowip=<ip>", "Let the dashboard be viewed from this source too (loopback only otherwise); a single IP, network/netmask or network/CIDR", "Dashboard options", {.multi = true});
 }
 

@@ -219,7 +219,7 @@ int RunNode(int argc, const char* const argv[]) {
     }
 
     // The dashboard's events are published from here on (if one is asked for).
-    auto dashboard = PrepareDashboard(args, ctx);
+    auto dashboard = PrepareDashboard(args, ctx, [&log](const std::string& line) { log.Info(line); });
     if (!dashboard) return Fail(dashboard.error());
     std::string dashboard_url;
     if (*dashboard) {

@@ -85,7 +85,8 @@ void Sample(NodeDashboard& d, bitcoin::node::NodeContext& ctx) {
 }  // namespace
 
 util::Result<std::unique_ptr<NodeDashboard>, std::string> PrepareDashboard(const config::Args& args,
-                                                                           bitcoin::node::NodeContext& ctx) {
+                                                                           bitcoin::node::NodeContext& ctx,
+                                                                           std::function<void(const std::string&)> log) {
     const auto port = args.GetIntArg("dashboard", 0);
     if (!port) return util::Fail("Error: -dashboard: " + port.error().message);
     if (*port == 0) return std::unique_ptr<NodeDashboard>();
@@ -98,6 +99,8 @@ util::Result<std::unique_ptr<NodeDashboard>, std::string> PrepareDashboard(const
         if (!net) return util::Fail("Error: Invalid -dashboardallowip subnet specification: " + a);
         d->allow.push_back(*net);
     }
+    d->watch = args.GetArgs("dashboardwatch");
+    d->log = std::move(log);
     d->bus = std::make_unique<events::EventBus>(NowMs);
     d->events = std::make_unique<bitcoin::node::NodeEvents>(*d->bus, SteadyMs);
     bitcoin::node::NodeEvents* events = d->events.get();
@@ -117,6 +120,12 @@ util::Result<std::string, std::string> StartDashboard(NodeDashboard& d, bitcoin:
                                       : std::vector<netcore::HttpEndpoint>{{"127.0.0.1", d.port}, {"::1", d.port}};
     options.allow = d.allow;
     options.state = [&ctx, &d] { return NodeState(ctx, d.p2p.load()); };
+    if (!d.watch.empty()) {
+        auto relay = web::WatchRelay::Start(*d.bus, d.watch, d.log);
+        if (!relay) return util::Fail("Error: -dashboardwatch: " + relay.error());
+        d.relay = std::move(*relay);
+        options.watched = [&d] { return d.relay->StateJson(); };
+    }
     auto server = web::DashboardServer::Start(std::move(options), *d.bus);
     if (!server) return util::Fail("Error: " + server.error());
     d.server = std::move(*server);
@@ -136,6 +145,7 @@ void StopDashboardServer(NodeDashboard& d) {
     d.sampler_wake.notify_all();
     if (d.sampler.joinable()) d.sampler.join();
     if (d.server) d.server->Stop();
+    if (d.relay) d.relay->Stop();
 }
 
 void DetachDashboard(NodeDashboard& d, bitcoin::node::NodeContext& ctx) {

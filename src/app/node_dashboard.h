@@ -1,5 +1,6 @@
 // The node's live web dashboard (-dashboard=PORT): an event bus, the Bitcoin node's event
-// publisher on it, and the web server that shows both. Off unless asked for; loopback only
+// publisher on it, the relay of other nodes' streams (-dashboardwatch=URL), and the web server
+// that shows them. Off unless asked for; loopback only
 // unless -dashboardallowip names who else may look (then it listens on every interface).
 #pragma once
 
@@ -18,6 +19,7 @@
 #include "events/event_bus.h"
 #include "util/result.h"
 #include "web/dashboard_server.h"
+#include "web/watch_relay.h"
 
 namespace tonari::app {
 
@@ -28,8 +30,11 @@ struct NodeDashboard {
     bitcoin::node::NodeContext* ctx = nullptr;  // while the publisher is attached
     uint16_t port = 0;
     std::vector<netcore::Subnet> allow;
+    std::vector<std::string> watch;                      // other dashboards to relay
+    std::function<void(const std::string&)> log;
     std::unique_ptr<events::EventBus> bus;
     std::unique_ptr<bitcoin::node::NodeEvents> events;
+    std::unique_ptr<web::WatchRelay> relay;  // -dashboardwatch
     std::unique_ptr<web::DashboardServer> server;
     // The P2P service once it runs (null before, and with -networkactive=0).
     std::atomic<bitcoin::node::P2pService*> p2p{nullptr};
@@ -44,7 +49,8 @@ struct NodeDashboard {
 // -dashboard and -dashboardallowip, checked; the bus and the publisher attached to the chain.
 // Null when no dashboard is asked for.
 util::Result<std::unique_ptr<NodeDashboard>, std::string> PrepareDashboard(const config::Args& args,
-                                                                           bitcoin::node::NodeContext& ctx);
+                                                                           bitcoin::node::NodeContext& ctx,
+                                                                           std::function<void(const std::string&)> log);
 // Serves it (before the P2P service starts, so a port in use stops the node before anything
 // else runs); set `dashboard.p2p` once the service is up. Returns the URL to print.
 util::Result<std::string, std::string> StartDashboard(NodeDashboard& dashboard, bitcoin::node::NodeContext& ctx);

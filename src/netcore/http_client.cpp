@@ -9,6 +9,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
+#include <array>
 
 namespace tonari::netcore {
 namespace {
@@ -31,74 +32,138 @@ bool WaitFor(asio::io_context& io, const bool& done, std::chrono::steady_clock::
     return true;
 }
 
-}  // namespace
+// One plain-HTTP exchange on the caller's thread: resolve and connect, send, read in slices,
+// each step against a deadline and the cancel flag.
+class Exchange {
+public:
+    Exchange(const Url& url, const std::atomic<bool>* cancel)
+        : m_url(url), m_cancel(cancel), m_where(url.host + ":" + std::to_string(url.port)) {}
 
-util::Result<HttpClientResponse, std::string> HttpGet(const Url& url, const HttpGetOptions& options,
-                                                      const std::atomic<bool>* cancel) {
-    if (url.scheme != "http") return util::Fail("unsupported URL scheme " + url.scheme + " (plain http only)");
-    const auto deadline = std::chrono::steady_clock::now() + options.timeout;
-    auto stopped = [&]() -> std::string { return cancel && cancel->load() ? "cancelled" : "timed out"; };
+    std::string Stopped() const { return m_cancel && m_cancel->load() ? "cancelled" : "timed out"; }
+    const std::string& Where() const { return m_where; }
 
-    // Buffers first: they outlive the socket and any operation still pending on it.
-    std::string request;
-    std::string received;
-    std::array<char, READ_CHUNK> chunk{};
-    asio::io_context io;
-    tcp::resolver resolver(io);
-    tcp::socket socket(io);
-    bool done = false;
-    boost::system::error_code error;
-    tcp::resolver::results_type addresses;
-    resolver.async_resolve(url.host, std::to_string(url.port), [&](const boost::system::error_code& ec, tcp::resolver::results_type r) {
-        error = ec;
-        addresses = std::move(r);
-        done = true;
-    });
-    if (!WaitFor(io, done, deadline, cancel)) return util::Fail(stopped() + " resolving " + url.host);
-    if (error) return util::Fail("cannot resolve " + url.host + ": " + error.message());
-
-    done = false;
-    asio::async_connect(socket, addresses, [&](const boost::system::error_code& ec, const tcp::endpoint&) {
-        error = ec;
-        done = true;
-    });
-    const std::string where = url.host + ":" + std::to_string(url.port);
-    if (!WaitFor(io, done, deadline, cancel)) return util::Fail(stopped() + " connecting to " + where);
-    if (error) return util::Fail("cannot connect to " + where + ": " + error.message());
-
-    const bool bracket = url.host.find(':') != std::string::npos;
-    const std::string host_header = (bracket ? "[" + url.host + "]" : url.host) + ":" + std::to_string(url.port);
-    request = "GET " + url.target + " HTTP/1.1\r\nHost: " + host_header + "\r\nUser-Agent: " +
-                                options.user_agent + "\r\nAccept-Encoding: identity\r\nConnection: close\r\n\r\n";
-    done = false;
-    asio::async_write(socket, asio::buffer(request), [&](const boost::system::error_code& ec, size_t) {
-        error = ec;
-        done = true;
-    });
-    if (!WaitFor(io, done, deadline, cancel)) return util::Fail(stopped() + " sending to " + where);
-    if (error) return util::Fail("cannot send to " + where + ": " + error.message());
-
-    while (true) {
+    util::Result<void, std::string> Open(const std::string& request, std::chrono::steady_clock::time_point deadline) {
+        if (m_url.scheme != "http") return util::Fail("unsupported URL scheme " + m_url.scheme + " (plain http only)");
+        bool done = false;
+        boost::system::error_code error;
+        tcp::resolver::results_type addresses;
+        m_resolver.async_resolve(m_url.host, std::to_string(m_url.port),
+                                 [&](const boost::system::error_code& ec, tcp::resolver::results_type r) {
+                                     error = ec;
+                                     addresses = std::move(r);
+                                     done = true;
+                                 });
+        if (!WaitFor(m_io, done, deadline, m_cancel)) return util::Fail(Stopped() + " resolving " + m_url.host);
+        if (error) return util::Fail("cannot resolve " + m_url.host + ": " + error.message());
         done = false;
+        asio::async_connect(m_socket, addresses, [&](const boost::system::error_code& ec, const tcp::endpoint&) {
+            error = ec;
+            done = true;
+        });
+        if (!WaitFor(m_io, done, deadline, m_cancel)) return util::Fail(Stopped() + " connecting to " + m_where);
+        if (error) return util::Fail("cannot connect to " + m_where + ": " + error.message());
+        m_request = request;
+        done = false;
+        asio::async_write(m_socket, asio::buffer(m_request), [&](const boost::system::error_code& ec, size_t) {
+            error = ec;
+            done = true;
+        });
+        if (!WaitFor(m_io, done, deadline, m_cancel)) return util::Fail(Stopped() + " sending to " + m_where);
+        if (error) return util::Fail("cannot send to " + m_where + ": " + error.message());
+        return {};
+    }
+
+    // Appends what arrives to `out`; true at the end of the stream.
+    util::Result<bool, std::string> Read(std::string& out, std::chrono::steady_clock::time_point deadline) {
+        bool done = false;
         size_t got = 0;
-        socket.async_read_some(asio::buffer(chunk), [&](const boost::system::error_code& ec, size_t n) {
+        boost::system::error_code error;
+        m_socket.async_read_some(asio::buffer(m_chunk), [&](const boost::system::error_code& ec, size_t n) {
             error = ec;
             got = n;
             done = true;
         });
-        if (!WaitFor(io, done, deadline, cancel)) return util::Fail(stopped() + " waiting for " + where);
-        received.append(chunk.data(), got);
+        if (!WaitFor(m_io, done, deadline, m_cancel)) return util::Fail(Stopped() + " waiting for " + m_where);
+        out.append(m_chunk.data(), got);
+        if (error == asio::error::eof) return true;
+        if (error) return util::Fail("reading from " + m_where + ": " + error.message());
+        return false;
+    }
+
+    std::string RequestFor(const std::string& user_agent, const std::string& extra_headers) const {
+        const bool bracket = m_url.host.find(':') != std::string::npos;
+        const std::string host_header = (bracket ? "[" + m_url.host + "]" : m_url.host) + ":" + std::to_string(m_url.port);
+        return "GET " + m_url.target + " HTTP/1.1\r\nHost: " + host_header + "\r\nUser-Agent: " + user_agent +
+               "\r\nAccept-Encoding: identity\r\n" + extra_headers + "Connection: close\r\n\r\n";
+    }
+
+private:
+    // Buffers and the io context first: they outlive the socket and any operation on it.
+    Url m_url;
+    const std::atomic<bool>* m_cancel;
+    std::string m_where;
+    std::string m_request;
+    std::array<char, READ_CHUNK> m_chunk{};
+    asio::io_context m_io;
+    tcp::resolver m_resolver{m_io};
+    tcp::socket m_socket{m_io};
+};
+
+}  // namespace
+
+util::Result<HttpClientResponse, std::string> HttpGet(const Url& url, const HttpGetOptions& options,
+                                                      const std::atomic<bool>* cancel) {
+    const auto deadline = std::chrono::steady_clock::now() + options.timeout;
+    Exchange x(url, cancel);
+    if (auto opened = x.Open(x.RequestFor(options.user_agent, ""), deadline); !opened) return util::Fail(opened.error());
+    std::string received;
+    while (true) {
+        auto eof = x.Read(received, deadline);
+        if (!eof) return util::Fail(eof.error());
         // Whatever the framing claims, no more than a head and a full body (plus chunk
         // overhead) is ever held.
         if (received.size() > MAX_HEADER_BYTES + 2 * options.max_body_bytes + 4096) {
-            return util::Fail("response from " + where + " too large");
+            return util::Fail("response from " + x.Where() + " too large");
         }
-        const bool eof = error == asio::error::eof;
-        if (error && !eof) return util::Fail("reading from " + where + ": " + error.message());
-        auto parsed = ParseHttpResponse(received, eof, options.max_body_bytes);
+        auto parsed = ParseHttpResponse(received, *eof, options.max_body_bytes);
         if (parsed.state == HttpParseState::Done) return std::move(parsed.response);
-        if (parsed.state == HttpParseState::Error) return util::Fail("bad HTTP response from " + where + ": " + parsed.error);
-        if (eof) return util::Fail("connection closed by " + where);
+        if (parsed.state == HttpParseState::Error) return util::Fail("bad HTTP response from " + x.Where() + ": " + parsed.error);
+        if (*eof) return util::Fail("connection closed by " + x.Where());
+    }
+}
+
+util::Result<void, std::string> HttpGetStream(const Url& url, const HttpStreamOptions& options,
+                                              const std::function<void(std::string_view)>& on_body,
+                                              const std::atomic<bool>* cancel) {
+    auto deadline = std::chrono::steady_clock::now() + options.connect_timeout;
+    Exchange x(url, cancel);
+    if (auto opened = x.Open(x.RequestFor(options.user_agent, options.extra_headers), deadline); !opened) {
+        return util::Fail(opened.error());
+    }
+    std::string received;
+    size_t head_end = std::string::npos;
+    while (head_end == std::string::npos) {
+        auto eof = x.Read(received, deadline);
+        if (!eof) return util::Fail(eof.error());
+        head_end = received.find("\r\n\r\n");
+        if (head_end == std::string::npos && (received.size() > MAX_HEADER_BYTES || *eof)) {
+            return util::Fail("no response head from " + x.Where());
+        }
+    }
+    if (received.rfind("HTTP/1.1 200", 0) != 0 && received.rfind("HTTP/1.0 200", 0) != 0) {
+        return util::Fail(x.Where() + " answered " + received.substr(0, std::min<size_t>(received.find("\r\n"), 64)));
+    }
+    received.erase(0, head_end + 4);
+    while (true) {
+        if (!received.empty()) on_body(received);
+        received.clear();
+        // Silence longer than the idle timeout (the server sends keep-alives) ends it.
+        auto eof = x.Read(received, std::chrono::steady_clock::now() + options.idle_timeout);
+        if (!eof) return util::Fail(eof.error());
+        if (*eof) {
+            if (!received.empty()) on_body(received);
+            return util::Fail("connection closed by " + x.Where());
+        }
     }
 }
 

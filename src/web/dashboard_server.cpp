@@ -105,7 +105,8 @@ netcore::HttpResponse DashboardServer::Handle(const netcore::HttpRequest& reques
         const std::string node = m_options.state ? m_options.state() : std::string("{}");
         netcore::HttpResponse r;
         r.body = "{\"epoch\":\"" + m_bus.Epoch() + "\",\"last_event_id\":" + std::to_string(last) +
-                 ",\"watchers\":" + std::to_string(Watchers()) + ",\"node\":" + node + "}";
+                 ",\"watchers\":" + std::to_string(Watchers()) + ",\"node\":" + node +
+                 (m_options.watched ? ",\"watched\":" + m_options.watched() : std::string()) + "}";
         r.headers.emplace_back("Cache-Control", "no-store");
         return r;
     }

@@ -35,6 +35,8 @@ struct DashboardOptions {
     std::vector<netcore::Subnet> allow;       // who may connect (loopback always)
     // The node's state as a JSON object's text; called on a server thread.
     std::function<std::string()> state;
+    // The watched nodes' states as a JSON array's text (WatchRelay::StateJson); empty: none.
+    std::function<std::string()> watched;
 };
 
 class DashboardServer {

@@ -96,6 +96,14 @@ def get(port, path, host=None, method="GET"):
         conn.close()
 
 
+def close_all(readers, nodes):
+    """Ends every stream reader and node a test started."""
+    for reader in readers:
+        reader.close()
+    for n in nodes:
+        n.kill()
+
+
 def gap_free(events):
     ids = [e["id"] for e in events]
     return ids == list(range(ids[0], ids[0] + len(ids))) if ids else True
@@ -223,10 +231,7 @@ def body(r, opts, tmp):
         a.call("stop")
         r.check(a.wait_exit(30) == 0, "A stops cleanly with watchers connected")
     finally:
-        for reader in readers:
-            reader.close()
-        for n in nodes:
-            n.kill()
+        close_all(readers, nodes)
 
 
 if __name__ == "__main__":

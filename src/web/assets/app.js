@@ -3,11 +3,33 @@
 "use strict";
 
 const LOG_LINES = 200;
-const view = { lastId: 0, epoch: null, peers: new Map(), node: {} };
+const view = { lastId: 0, epoch: null, peers: new Map(), node: {}, watched: new Map() };
 
 function text(id, value) { document.getElementById(id).textContent = value; }
 
+function row(cells) {
+  const tr = document.createElement("tr");
+  for (const v of cells) {
+    const td = document.createElement("td");
+    td.textContent = v;
+    tr.appendChild(td);
+  }
+  return tr;
+}
+
+function renderNodes() {
+  const rows = [row(["this node", "online", view.node.height ?? "–", (view.node.tip ?? "").slice(0, 16),
+                     view.peers.size, view.node.mempool_size ?? "–"])];
+  for (const [name, w] of view.watched) {
+    rows.push(row([name, w.online ? "online" : "offline", w.height ?? "–", (w.tip ?? "").slice(0, 16),
+                   w.online ? w.peers.size : "–", w.mempool_size ?? "–"]));
+    if (!w.online) rows[rows.length - 1].className = "offline";
+  }
+  document.querySelector("#node-table tbody").replaceChildren(...rows);
+}
+
 function render() {
+  renderNodes();
   const n = view.node;
   text("height", n.height ?? "–");
   text("tip", n.tip ?? "–");
@@ -32,6 +54,8 @@ function render() {
 function describe(e) {
   const d = e.data;
   switch (e.type) {
+    case "relay": return `[${d.node}] ${d.event.type}: ${describe(d.event)}`;
+    case "relay_status": return `${d.node} is ${d.online ? "online" : "offline" + (d.error ? ` (${d.error})` : "")}`;
     case "peer_connected": return `peer ${d.peer} connected (${d.direction}, ${d.address})`;
     case "peer_disconnected": return `peer ${d.peer} left (${d.reason})`;
     case "tx_seen": return `transaction ${d.txid.slice(0, 16)}… entered the mempool from ${d.from}`;
@@ -57,8 +81,27 @@ function log(e) {
   while (list.children.length > LOG_LINES) list.lastChild.remove();
 }
 
+// A watched node's event (relayed): its row follows it.
+function applyWatched(name, e) {
+  let w = view.watched.get(name);
+  if (!w) { w = { online: true, peers: new Set() }; view.watched.set(name, w); }
+  const d = e.data;
+  if (e.type === "tip_changed") { w.height = d.height; w.tip = d.hash; }
+  if (e.type === "mempool") w.mempool_size = d.size;
+  if (e.type === "peer_connected") w.peers.add(d.peer);
+  if (e.type === "peer_disconnected") w.peers.delete(d.peer);
+}
+
 function apply(e) {
   const d = e.data;
+  if (e.type === "relay") { applyWatched(d.node, d.event); return; }
+  if (e.type === "relay_status") {
+    const w = view.watched.get(d.node) || { peers: new Set() };
+    w.online = d.online;
+    if (!d.online) w.peers = new Set();
+    view.watched.set(d.node, w);
+    return;
+  }
   if (e.type === "peer_connected") view.peers.set(d.peer, { peer: d.peer, address: d.address, direction: d.direction, since: e.time });
   if (e.type === "peer_disconnected") view.peers.delete(d.peer);
   if (e.type === "tip_changed") { view.node.height = d.height; view.node.tip = d.hash; }
@@ -79,6 +122,11 @@ async function loadState() {
   view.lastId = state.last_event_id;
   view.node = state.node;
   view.peers = new Map((state.node.peers || []).map(p => [p.peer, p]));
+  view.watched = new Map((state.watched || []).map(w => [w.node, {
+    online: w.online && w.state !== null,
+    height: w.state?.node?.height, tip: w.state?.node?.tip, mempool_size: w.state?.node?.mempool_size,
+    peers: new Set((w.state?.node?.peers || []).map(p => p.peer)),
+  }]));
   render();
 }
 
@@ -115,7 +163,8 @@ async function connect() {
     if (e.id !== view.lastId + 1) { status(`missed events ${view.lastId + 1}–${e.id - 1}: reloading`, false); resync(); return; }
     view.lastId = e.id;
     apply(e);
-    if (e.type !== "peer_bytes" && e.type !== "mempool") log(e);  // the once-a-second ones show in place
+    const inner = e.type === "relay" ? e.data.event.type : e.type;
+    if (inner !== "peer_bytes" && inner !== "mempool") log(e);  // the once-a-second ones show in place
     render();
   };
   source.onerror = () => {
