@@ -30,7 +30,9 @@ std::string NodeState(bitcoin::node::NodeContext& ctx, bitcoin::node::P2pService
         return 0;
     });
     util::Json peers = util::Json::MakeArray();
+    util::Json listen = util::Json::MakeArray();  // where peers dial it: how a page joins the graph's edges
     if (p2p != nullptr) {
+        for (const auto& ep : p2p->ListenEndpoints()) listen.PushBack(ep.ToString());
         const auto stats = p2p->WithPeers([](bitcoin::p2p::PeerManager& pm) { return pm.GetPeerStats(); });
         for (const auto& s : stats) {
             util::Json p = util::Json::MakeObject();
@@ -44,6 +46,7 @@ std::string NodeState(bitcoin::node::NodeContext& ctx, bitcoin::node::P2pService
         }
     }
     o.Set("peers", std::move(peers));
+    o.Set("listen", std::move(listen));
     return o.Dump();
 }
 

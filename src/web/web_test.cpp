@@ -103,6 +103,8 @@ TEST(Dashboard, RoutesStateEventsAndAssets) {
     EXPECT_NE(page.body.find("/app.js"), std::string::npos);
     ASSERT_NE(FindAsset("/app.js"), nullptr);
     ASSERT_NE(FindAsset("/style.css"), nullptr);
+    ASSERT_NE(FindAsset("/graph.js"), nullptr);
+    EXPECT_EQ(FindAsset("/graph.js")->content_type, "text/javascript; charset=utf-8");
 
     std::vector<netcore::HttpResponse> streams;
     for (size_t i = 0; i < MAX_STREAMS; ++i) {

@@ -142,6 +142,7 @@ def body(r, opts, tmp):
         r.check([p["peer"] for p in node.get("peers", [])] == [p["id"] for p in a.call("getpeerinfo")],
                 "the state's peers are getpeerinfo's")
         r.check(node.get("mempool_size") == a.call("getmempoolinfo")["size"], "and its mempool size")
+        r.check(f"127.0.0.1:{a.p2p_port}" in node.get("listen", []), f"and where peers reach it: {node.get('listen')}")
 
         # A block mined here, then blocks and a payment from B.
         a.call("createwallet", "w")

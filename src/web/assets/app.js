@@ -30,6 +30,7 @@ function renderNodes() {
 
 function render() {
   renderNodes();
+  renderGraph();
   const n = view.node;
   text("height", n.height ?? "–");
   text("tip", n.tip ?? "–");
@@ -88,8 +89,9 @@ function applyWatched(name, e) {
   const d = e.data;
   if (e.type === "tip_changed") { w.height = d.height; w.tip = d.hash; }
   if (e.type === "mempool") w.mempool_size = d.size;
-  if (e.type === "peer_connected") w.peers.add(d.peer);
-  if (e.type === "peer_disconnected") w.peers.delete(d.peer);
+  w.peerList = w.peerList || new Map();
+  if (e.type === "peer_connected") { w.peers.add(d.peer); w.peerList.set(d.peer, { address: d.address, direction: d.direction }); }
+  if (e.type === "peer_disconnected") { w.peers.delete(d.peer); w.peerList.delete(d.peer); }
 }
 
 function apply(e) {
@@ -98,7 +100,7 @@ function apply(e) {
   if (e.type === "relay_status") {
     const w = view.watched.get(d.node) || { peers: new Set() };
     w.online = d.online;
-    if (!d.online) w.peers = new Set();
+    if (!d.online) { w.peers = new Set(); w.peerList = new Map(); }
     view.watched.set(d.node, w);
     return;
   }
@@ -126,6 +128,8 @@ async function loadState() {
     online: w.online && w.state !== null,
     height: w.state?.node?.height, tip: w.state?.node?.tip, mempool_size: w.state?.node?.mempool_size,
     peers: new Set((w.state?.node?.peers || []).map(p => p.peer)),
+    peerList: new Map((w.state?.node?.peers || []).map(p => [p.peer, { address: p.address, direction: p.direction }])),
+    listen: w.state?.node?.listen || [],
   }]));
   render();
 }
