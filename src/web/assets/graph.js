@@ -15,7 +15,7 @@ function graphNodes() {
 function renderGraph() {
   const svg = document.getElementById("graph");
   const nodes = graphNodes();
-  const size = 320, r = 120, cx = size / 2, cy = size / 2;
+  const size = 400, r = 130, cx = size / 2, cy = size / 2;  // room for the labels around the circle
   const byListen = new Map();
   nodes.forEach((n, i) => {
     n.x = cx + r * Math.cos(2 * Math.PI * i / nodes.length - Math.PI / 2);
