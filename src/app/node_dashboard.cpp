@@ -38,6 +38,7 @@ std::string NodeState(bitcoin::node::NodeContext& ctx, bitcoin::node::P2pService
             util::Json p = util::Json::MakeObject();
             p.Set("peer", static_cast<uint64_t>(s.id));
             p.Set("address", s.addr);
+            p.Set("local", s.addr_local);
             p.Set("direction", s.type == bitcoin::p2p::ConnectionType::Inbound ? "inbound" : "outbound");
             p.Set("type", bitcoin::p2p::ToString(s.type));
             p.Set("since", s.conn_time * 1000);

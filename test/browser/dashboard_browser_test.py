@@ -1,17 +1,21 @@
 #!/usr/bin/env python3
-"""The dashboard in a real browser (Debian's chromium, headless, driven by playwright-core from
-npm) against a real network of three nodes, no mocks. Node A's page watches B and C
-(-dashboardwatch); B and C connect to A, and C to B too.
+"""The dashboard in a real browser (Debian's chromium, headless, steered by playwright-core from
+npm) against a real network of three nodes, no mocks, one page kept open throughout. Node A's
+page watches B and C (-dashboardwatch); B and C connect to A, and C to B too.
 - Every node appears in the page's table with the height, tip and peer count its RPC gives,
   online; the graph draws the three nodes and one edge per connection (3).
-- kill -9 of C: its row shows offline and its edges go (1 left); the others still agree on a
-  new block, which the page shows.
-- The page logs no console or page error and asks for nothing outside loopback; a screenshot
-  is saved for each view as a test artifact (dashboard-network.png, dashboard-node-down.png in
-  the test's working directory; docs/images/dashboard.png is one of them).
+- A payment sent at A and a block mined at B (through RPC): the propagation wave shows each
+  reaching 3 of 3 nodes, the origin as "local", and every other node's "came from" a real
+  neighbour of it that had the item no later.
+- kill -9 of C: its row shows offline and its edges go (1 left); A and B agree on a new block,
+  which the page shows.
+- The page logs no console or page error and asks for nothing outside loopback; a screenshot of
+  each view is saved as a test artifact in the test's working directory (dashboard-*.png;
+  docs/images/dashboard.png is the one taken mid-story).
 """
 import json
 import pathlib
+import select
 import shutil
 import subprocess
 import sys
@@ -24,27 +28,61 @@ from node_process import NodeProcess, free_port, wait_until  # noqa: E402
 ARTIFACTS = pathlib.Path.cwd()
 
 
-def snapshot(r, url, rows, picture, offline=0):
-    """What the page shows, or {} after recording why not."""
-    if not (HERE / "node_modules" / "playwright-core").is_dir():
-        r.fail("playwright-core is missing (scripts/install-deps runs npm ci in test/browser)")
-        return {}
-    if shutil.which("chromium") is None and not pathlib.Path("/usr/bin/chromium").exists():
-        r.fail("chromium is missing (scripts/install-deps installs Debian's chromium)")
-        return {}
-    proc = subprocess.run(["node", str(HERE / "page_snapshot.mjs"), url, str(ARTIFACTS / picture), str(rows), str(offline)],
-                          capture_output=True, text=True, timeout=120)
-    try:
-        shown = json.loads(proc.stdout.strip().splitlines()[-1])
-    except (ValueError, IndexError):
-        r.fail(f"the page driver printed no result: {proc.stderr[-500:]}")
-        return {}
-    r.check("failed" not in shown, f"the page rendered: {shown.get('failed', '')[:300]}")
-    return shown
+class Page:
+    """page_driver.mjs holding the dashboard open; each snapshot is one command and one answer."""
+
+    def __init__(self, r, url):
+        self.r = r
+        self.proc = None
+        if not (HERE / "node_modules" / "playwright-core").is_dir():
+            r.fail("playwright-core is missing (scripts/install-deps runs npm ci in test/browser)")
+        elif shutil.which("chromium") is None and not pathlib.Path("/usr/bin/chromium").exists():
+            r.fail("chromium is missing (scripts/install-deps installs Debian's chromium)")
+        else:
+            self.proc = subprocess.Popen(["node", str(HERE / "page_driver.mjs"), url], stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def snapshot(self, rows, offline, picture, txid="-", block="-"):
+        if self.proc is None:
+            return {}
+        self.proc.stdin.write(f"snapshot {rows} {offline} {ARTIFACTS / picture} {txid} {block}\n")
+        self.proc.stdin.flush()
+        ready, _, _ = select.select([self.proc.stdout], [], [], 60)
+        line = self.proc.stdout.readline() if ready else ""
+        try:
+            shown = json.loads(line)
+        except ValueError:
+            self.r.fail(f"the page driver gave no answer: {line[:200]} {self.proc.stderr.read() if self.proc.poll() is not None else ''}")
+            return {}
+        self.r.check("failed" not in shown, f"the page showed it: {shown.get('failed', '')[:300]}")
+        return shown
+
+    def close(self):
+        if self.proc is None:
+            return
+        try:
+            self.proc.stdin.write("quit\n")
+            self.proc.stdin.flush()
+            self.proc.wait(timeout=20)
+        except (OSError, subprocess.TimeoutExpired):
+            self.proc.kill()
+
+
+def check_wave(r, wave, what, names, neighbours):
+    """Every node had it, the first as "local", each other from a neighbour no later than it."""
+    seen = {row[0]: (int(row[1].strip("+ ms")), row[2]) for row in wave}
+    r.check(set(seen) == set(names), f"{what} reached all {len(names)} nodes on the page: {wave}")
+    origins = [n for n, (_, src) in seen.items() if src == "local"]
+    r.check(len(origins) == 1, f"{what}: one origin, shown as local: {origins}")
+    for node, (at, src) in seen.items():
+        if src == "local":
+            continue
+        r.check(src in neighbours.get(node, set()) and src in seen and seen[src][0] <= at,
+                f"{what} came to {node} from {src}, a neighbour that had it first")
 
 
 def body(r, opts, tmp):
-    nodes = []
+    nodes, page = [], None
     try:
         ports = {n: free_port() for n in "abc"}
         a = NodeProcess(opts.tonari, f"{tmp}/a", [f"-dashboard={ports['a']}", "-listen=1",
@@ -57,41 +95,58 @@ def body(r, opts, tmp):
                                                   f"-connect=127.0.0.1:{b.p2p_port}"])
         c.start()
         nodes += [a, b, c]
+        nb, nc = f"127.0.0.1:{ports['b']}", f"127.0.0.1:{ports['c']}"
+        names = {"this node": a, nb: b, nc: c}
+        neighbours = {"this node": {nb, nc}, nb: {"this node", nc}, nc: {"this node", nb}}
         r.check(wait_until(lambda: len(a.call("getpeerinfo")) == 2 and len(b.call("getpeerinfo")) == 2, 30),
                 "A and B each have two peers")
         a.call("createwallet", "w")
-        tip = a.call("generatetoaddress", 5, a.call("getnewaddress"))[-1]
-        r.check(wait_until(lambda: all(n.call("getbestblockhash") == tip for n in nodes), 30), "all three at height 5")
-        url = f"http://127.0.0.1:{ports['a']}/"
+        tip = a.call("generatetoaddress", 101, a.call("getnewaddress"))[-1]
+        r.check(wait_until(lambda: all(n.call("getbestblockhash") == tip for n in nodes), 60), "all three at height 101")
+        r.check(wait_until(lambda: "Dashboard on" in (a.net_dir / "debug.log").read_text(errors="replace"), 30),
+                "A serves its dashboard")
+        page = Page(r, f"http://127.0.0.1:{ports['a']}/")
 
-        shown = snapshot(r, url, 3, "dashboard-network.png")
+        shown = page.snapshot(3, 0, "dashboard-network.png")
         rows = {row[0]: row for row in shown.get("rows", [])}
-        names = {"this node": a, f"127.0.0.1:{ports['b']}": b, f"127.0.0.1:{ports['c']}": c}
         r.check(set(rows) == set(names), f"every node appears: {sorted(rows)}")
         for name, node in names.items():
             row = rows.get(name, [""] * 6)
-            r.check(row[1] == "online" and row[2] == str(node.call("getblockcount")) and
-                    node.call("getbestblockhash").startswith(row[3]) and row[3] != "" and
-                    row[4] == str(len(node.call("getpeerinfo"))),
+            r.check(row[1] == "online" and row[2] == str(node.call("getblockcount")) and row[3] != "" and
+                    node.call("getbestblockhash").startswith(row[3]) and row[4] == str(len(node.call("getpeerinfo"))),
                     f"{name}: the page's height, tip and peers are its RPC's: {row}")
         r.check(shown.get("nodes") == 3 and shown.get("edges") == 3, f"the graph: 3 nodes, 3 edges ({shown.get('nodes')}, {shown.get('edges')})")
-        r.check(not shown.get("errors") and not shown.get("external"),
-                f"no page errors, nothing outside loopback: {shown.get('errors')} {shown.get('external')}")
+
+        # A payment and a block, through RPC; the page shows each spreading.
+        b.call("createwallet", "w")
+        txid = a.call("sendtoaddress", b.call("getnewaddress"), 1)
+        r.check(wait_until(lambda: all(txid in n.call("getrawmempool") for n in nodes), 60, 0.1), "the payment reaches every mempool")
+        block = b.call("generatetoaddress", 1, b.call("getnewaddress"))[0]
+        r.check(wait_until(lambda: all(n.call("getbestblockhash") == block for n in nodes), 30), "B's block reaches every node")
+        shown = page.snapshot(3, 0, "dashboard-story.png", txid, block)
+        check_wave(r, shown.get("wave_tx", []), "the payment", names, neighbours)
+        check_wave(r, shown.get("wave_block", []), "the block", names, neighbours)
+        r.check([row[2] for row in shown.get("wave_tx", []) if row[0] == "this node"] == ["local"], "the payment began at A")
+        r.check([row[2] for row in shown.get("wave_block", []) if row[0] == nb] == ["local"], "the block began at B")
+        rows = {row[0]: row for row in shown.get("rows", [])}
+        r.check(all(rows.get(n, [""] * 3)[2] == "102" for n in names), "the new tip on every row")
 
         c.kill()
         tip2 = b.call("generatetoaddress", 1, a.call("getnewaddress"))[0]
         r.check(wait_until(lambda: a.call("getbestblockhash") == tip2, 30), "with C dead, A and B agree on a new block")
-        shown = snapshot(r, url, 3, "dashboard-node-down.png", offline=1)
+        shown = page.snapshot(3, 1, "dashboard-node-down.png", "-", tip2)
         rows = {row[0]: row for row in shown.get("rows", [])}
-        r.check(rows.get(f"127.0.0.1:{ports['c']}", [""] * 2)[1] == "offline", "C's row shows it offline")
-        r.check(all(rows.get(n, [""] * 3)[2] == "6" for n in ("this node", f"127.0.0.1:{ports['b']}")),
-                f"A and B at the new height on the page: {rows}")
+        r.check(rows.get(nc, [""] * 2)[1] == "offline", "C's row shows it offline")
+        r.check(all(rows.get(n, [""] * 3)[2] == "103" for n in ("this node", nb)), f"A and B at the new height on the page: {rows}")
         r.check(shown.get("edges") == 1, f"C's edges are gone: {shown.get('edges')} left")
-        r.check(not shown.get("errors") and not shown.get("external"), f"still no page errors: {shown.get('errors')}")
-        for picture in ("dashboard-network.png", "dashboard-node-down.png"):
+        r.check(not shown.get("errors") and not shown.get("external"),
+                f"no page errors, nothing outside loopback: {shown.get('errors')} {shown.get('external')}")
+        for picture in ("dashboard-network.png", "dashboard-story.png", "dashboard-node-down.png"):
             saved = ARTIFACTS / picture
             r.check(saved.exists() and saved.stat().st_size > 10_000, f"a screenshot saved: {saved}")
     finally:
+        if page:
+            page.close()
         for n in nodes:
             n.kill()
 

@@ -57,6 +57,7 @@ p2p::PeerWatch NodeEvents::Watch() {
         util::Json o = util::Json::MakeObject();
         o.Set("peer", static_cast<uint64_t>(peer.id));
         o.Set("address", address);
+        o.Set("local", peer.local.ToString());  // with `address`, lets a page match both ends of a link
         o.Set("direction", peer.IsInbound() ? "inbound" : "outbound");
         o.Set("type", p2p::ToString(peer.type));
         m_bus.Publish("peer_connected", o.Dump());

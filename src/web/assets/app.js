@@ -31,6 +31,7 @@ function renderNodes() {
 function render() {
   renderNodes();
   renderGraph();
+  renderWave();
   const n = view.node;
   text("height", n.height ?? "–");
   text("tip", n.tip ?? "–");
@@ -87,10 +88,12 @@ function applyWatched(name, e) {
   let w = view.watched.get(name);
   if (!w) { w = { online: true, peers: new Set() }; view.watched.set(name, w); }
   const d = e.data;
+  if (e.type === "tx_seen") noteSeen("tx", d.txid, name, e.time, d);
+  if (e.type === "block_connected") noteSeen("block", d.hash, name, e.time, d);
   if (e.type === "tip_changed") { w.height = d.height; w.tip = d.hash; }
   if (e.type === "mempool") w.mempool_size = d.size;
   w.peerList = w.peerList || new Map();
-  if (e.type === "peer_connected") { w.peers.add(d.peer); w.peerList.set(d.peer, { address: d.address, direction: d.direction }); }
+  if (e.type === "peer_connected") { w.peers.add(d.peer); w.peerList.set(d.peer, { address: d.address, local: d.local, direction: d.direction }); }
   if (e.type === "peer_disconnected") { w.peers.delete(d.peer); w.peerList.delete(d.peer); }
 }
 
@@ -104,7 +107,9 @@ function apply(e) {
     view.watched.set(d.node, w);
     return;
   }
-  if (e.type === "peer_connected") view.peers.set(d.peer, { peer: d.peer, address: d.address, direction: d.direction, since: e.time });
+  if (e.type === "peer_connected") view.peers.set(d.peer, { peer: d.peer, address: d.address, local: d.local, direction: d.direction, since: e.time });
+  if (e.type === "tx_seen") noteSeen("tx", d.txid, "this node", e.time, d);
+  if (e.type === "block_connected") noteSeen("block", d.hash, "this node", e.time, d);
   if (e.type === "peer_disconnected") view.peers.delete(d.peer);
   if (e.type === "tip_changed") { view.node.height = d.height; view.node.tip = d.hash; }
   if (e.type === "mempool") view.node.mempool_size = d.size;
@@ -128,7 +133,7 @@ async function loadState() {
     online: w.online && w.state !== null,
     height: w.state?.node?.height, tip: w.state?.node?.tip, mempool_size: w.state?.node?.mempool_size,
     peers: new Set((w.state?.node?.peers || []).map(p => p.peer)),
-    peerList: new Map((w.state?.node?.peers || []).map(p => [p.peer, { address: p.address, direction: p.direction }])),
+    peerList: new Map((w.state?.node?.peers || []).map(p => [p.peer, { address: p.address, local: p.local, direction: p.direction }])),
     listen: w.state?.node?.listen || [],
   }]));
   render();
