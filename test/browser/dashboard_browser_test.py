@@ -7,8 +7,10 @@ page watches B and C (-dashboardwatch); B and C connect to A, and C to B too.
 - A payment sent at A and a block mined at B (through RPC): the propagation wave shows each
   reaching 3 of 3 nodes, the origin as "local", and every other node's "came from" a real
   neighbour of it that had the item no later.
+- The chain strip ends with B's block, marked as mined by B, and the mempool as the next block.
 - kill -9 of C: its row shows offline and its edges go (1 left); A and B agree on a new block,
-  which the page shows.
+  which the page shows. C restarts: it is online again on the page at the same height, and its
+  links are drawn again.
 - The page logs no console or page error and asks for nothing outside loopback; a screenshot of
   each view is saved as a test artifact in the test's working directory (dashboard-*.png;
   docs/images/dashboard.png is the one taken mid-story).
@@ -130,6 +132,9 @@ def body(r, opts, tmp):
         r.check([row[2] for row in shown.get("wave_block", []) if row[0] == nb] == ["local"], "the block began at B")
         rows = {row[0]: row for row in shown.get("rows", [])}
         r.check(all(rows.get(n, [""] * 3)[2] == "102" for n in names), "the new tip on every row")
+        strip = shown.get("chain", [])
+        r.check(len(strip) >= 2 and strip[-1][0] == "next" and strip[-2] == [block, f"mined by {nb}"],
+                f"the chain strip ends with B's block, mined by B, then the next block: {strip[-2:]}")
 
         c.kill()
         tip2 = b.call("generatetoaddress", 1, a.call("getnewaddress"))[0]
@@ -139,9 +144,18 @@ def body(r, opts, tmp):
         r.check(rows.get(nc, [""] * 2)[1] == "offline", "C's row shows it offline")
         r.check(all(rows.get(n, [""] * 3)[2] == "103" for n in ("this node", nb)), f"A and B at the new height on the page: {rows}")
         r.check(shown.get("edges") == 1, f"C's edges are gone: {shown.get('edges')} left")
+
+        # C restarts: back online on the page, caught up, its links drawn again.
+        c.start()
+        r.check(wait_until(lambda: c.call("getbestblockhash") == tip2, 60), "C restarted and caught up by RPC")
+        shown = page.snapshot(3, 0, "dashboard-node-back.png")
+        rows = {row[0]: row for row in shown.get("rows", [])}
+        r.check(rows.get(nc, [""] * 3)[1:3] == ["online", "103"], f"C is online again at height 103 on the page: {rows.get(nc)}")
+        r.check(wait_until(lambda: page.snapshot(3, 0, "dashboard-node-back.png").get("edges") == 3, 30, 1),
+                "its links are drawn again (3 edges)")
         r.check(not shown.get("errors") and not shown.get("external"),
                 f"no page errors, nothing outside loopback: {shown.get('errors')} {shown.get('external')}")
-        for picture in ("dashboard-network.png", "dashboard-story.png", "dashboard-node-down.png"):
+        for picture in ("dashboard-network.png", "dashboard-story.png", "dashboard-node-down.png", "dashboard-node-back.png"):
             saved = ARTIFACTS / picture
             r.check(saved.exists() and saved.stat().st_size > 10_000, f"a screenshot saved: {saved}")
     finally:

@@ -48,6 +48,8 @@ async function snapshot(rows, offline, picture, txid, block) {
       wave_tx: table("#wave-tx tbody tr"),
       wave_block: table("#wave-block tbody tr"),
       status: document.getElementById("stream").textContent,
+      chain: [...document.querySelectorAll("#chain .block")].map(b => [b.dataset.hash || "next",
+        (b.querySelector(".miner") || { textContent: "" }).textContent]),
     };
   });
   await page.screenshot({ path: picture, fullPage: true });

@@ -32,6 +32,7 @@ function render() {
   renderNodes();
   renderGraph();
   renderWave();
+  renderChain();
   const n = view.node;
   text("height", n.height ?? "–");
   text("tip", n.tip ?? "–");
@@ -89,7 +90,7 @@ function applyWatched(name, e) {
   if (!w) { w = { online: true, peers: new Set() }; view.watched.set(name, w); }
   const d = e.data;
   if (e.type === "tx_seen") noteSeen("tx", d.txid, name, e.time, d);
-  if (e.type === "block_connected") noteSeen("block", d.hash, name, e.time, d);
+  if (e.type === "block_connected") { noteSeen("block", d.hash, name, e.time, d); noteBlock(name, d); }
   if (e.type === "tip_changed") { w.height = d.height; w.tip = d.hash; }
   if (e.type === "mempool") w.mempool_size = d.size;
   w.peerList = w.peerList || new Map();
@@ -109,7 +110,8 @@ function apply(e) {
   }
   if (e.type === "peer_connected") view.peers.set(d.peer, { peer: d.peer, address: d.address, local: d.local, direction: d.direction, since: e.time });
   if (e.type === "tx_seen") noteSeen("tx", d.txid, "this node", e.time, d);
-  if (e.type === "block_connected") noteSeen("block", d.hash, "this node", e.time, d);
+  if (e.type === "block_connected") { noteSeen("block", d.hash, "this node", e.time, d); noteBlock("this node", d); }
+  if (e.type === "block_disconnected") dropBlock("this node", d);
   if (e.type === "peer_disconnected") view.peers.delete(d.peer);
   if (e.type === "tip_changed") { view.node.height = d.height; view.node.tip = d.hash; }
   if (e.type === "mempool") view.node.mempool_size = d.size;
