@@ -269,8 +269,11 @@ def load_chain(args, b1, s):
     return {"txs": cached["txs"], "tip": tip, "feed_s": time.monotonic() - t0}
 
 
-def time_tonari_sync(args, tmp, s, run, tip):
-    f = NodeProcess(args.tonari, f"{tmp}/f{run}", ["-debug=net", f"-connect=127.0.0.1:{s.p2p_port}"])
+def time_tonari_sync(args, tmp, s, run, tip, transport):
+    """One fresh node F syncing from S over `transport` ("v1": F runs -v2transport=0; "v2":
+    the default, BIP324). Checks that the connection really used that transport."""
+    extra = ["-v2transport=0"] if transport == "v1" else []
+    f = NodeProcess(args.tonari, f"{tmp}/f{run}-{transport}", ["-debug=net", f"-connect=127.0.0.1:{s.p2p_port}", *extra])
     try:
         t0 = time.monotonic()
         f.start()
@@ -278,6 +281,9 @@ def time_tonari_sync(args, tmp, s, run, tip):
         if not wait_until(lambda: f.call("getbestblockhash") == tip, SYNC_TIMEOUT_S, POLL_S):
             raise RuntimeError(f"tonari F did not reach the tip; see {f.net_dir}/debug.log")
         t_end = time.monotonic()
+        used = {p["transport_protocol_type"] for p in f.call("getpeerinfo")}
+        if used != {transport}:
+            raise RuntimeError(f"tonari F synced over {used}, not {transport}")
         return t_end - t0, t_end - t_rpc
     finally:
         stop_tonari(f)
@@ -305,6 +311,8 @@ def main():
     ap.add_argument("--prefix", type=int, default=SEGWIT_ACTIVE_AT, help="blocks mined by bcoin (>= 432)")
     ap.add_argument("--runs", type=int, default=3, help="tonari sync runs (bcoin: --bcoin-runs)")
     ap.add_argument("--bcoin-runs", type=int, default=1)
+    ap.add_argument("--transports", default="v1,v2",
+                    help="tonari runs over these transports, alternating (v1: plaintext, v2: BIP324)")
     ap.add_argument("--rebuild", action="store_true", help="build the chain again instead of using the cache")
     args = ap.parse_args()
     cache_dir = ROOT / "bench" / "out"
@@ -344,12 +352,15 @@ def main():
                       f"P2WPKH wallet payments) in {facts['tonari_part_s']:.1f} s; bcoin took tonari's "
                       f"{args.blocks - args.prefix} blocks by submitblock in {facts['feed_s']:.1f} s", flush=True)
 
-            tonari_runs = []
+            transports = [t for t in args.transports.split(",") if t]
+            by_transport = {t: [] for t in transports}
             for run in range(args.runs):
-                total, from_rpc = time_tonari_sync(args, tmp, s, run, facts["tip"])
-                tonari_runs.append((total, from_rpc))
-                print(f"  tonari <- tonari run {run + 1}: {total:.3f} s from process start, "
-                      f"{from_rpc:.3f} s from RPC up", flush=True)
+                for transport in transports:  # alternating, so drift in the machine hits both
+                    total, from_rpc = time_tonari_sync(args, tmp, s, run, facts["tip"], transport)
+                    by_transport[transport].append((total, from_rpc))
+                    print(f"  tonari <- tonari over {transport} run {run + 1}: {total:.3f} s from process start, "
+                          f"{from_rpc:.3f} s from RPC up", flush=True)
+            tonari_runs = by_transport[transports[-1]]
             bcoin_runs = []
             for run in range(args.bcoin_runs):
                 total, from_add = time_bcoin_sync(tmp, b1, run, facts["tip"])
@@ -359,6 +370,13 @@ def main():
         finally:
             stop_tonari(s)
             b1.stop()
+    for transport, runs in by_transport.items():
+        print(f"tonari over {transport} (median of {len(runs)}): {statistics.median(r[0] for r in runs):.3f} s "
+              f"from process start, {statistics.median(r[1] for r in runs):.3f} s from RPC up")
+    if "v1" in by_transport and "v2" in by_transport:
+        v1 = statistics.median(r[1] for r in by_transport["v1"])
+        v2 = statistics.median(r[1] for r in by_transport["v2"])
+        print(f"BIP324 v2 / v1 sync time (from RPC up): {v2 / v1:.3f} ({(v2 / v1 - 1) * 100:+.1f}%)")
     t_total = statistics.median(r[0] for r in tonari_runs)
     t_rpc = statistics.median(r[1] for r in tonari_runs)
     if not bcoin_runs:  # --bcoin-runs 0: the tonari side alone

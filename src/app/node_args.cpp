@@ -51,6 +51,7 @@ void RegisterNodeOptions(config::Args& args) {
     args.AddArg("dnsseed", "Query for peer addresses via DNS lookup, if low on addresses (default: 1 unless -connect used or -maxconnections=0)", "Connection options");
     args.AddArg("fixedseeds", "Allow fixed seeds if DNS seeds don't provide peers (default: 1)", "Connection options");
     args.AddArg("networkactive", "Enable all P2P network activity (default: 1)", "Connection options");
+    args.AddArg("v2transport", "Support v2 transport (BIP324 encryption): accept it inbound, and use it outbound to peers that advertise it and to -connect/-addnode peers, falling back to v1 (default: 1)", "Connection options");
     args.AddArg("blocksonly", "Whether to reject transactions from network peers (default: 0)", "Node relay options");
     args.AddArg("server", "Accept command line and JSON-RPC commands (default: 1)", "RPC server options");
     args.AddArg("rpcbind=<addr>[:port]", "Bind to given address to listen for JSON-RPC connections (default: 127.0.0.1 and ::1). Use with -rpcallowip", "RPC server options", {.network_only = true, .multi = true});

@@ -74,7 +74,7 @@ util::Result<int64_t, std::string> IntOption(const config::Args& args, std::stri
 }
 
 // The P2P options: -listen, -port, -bind, -connect, -addnode, -seednode, -maxconnections,
-// -dnsseed, -fixedseeds.
+// -dnsseed, -fixedseeds, -v2transport.
 util::Result<bitcoin::node::P2pServiceOptions, std::string> P2pOptions(const config::Args& args, uint16_t default_port,
                                                                        Logger& log) {
     bitcoin::node::P2pServiceOptions o;
@@ -108,6 +108,7 @@ util::Result<bitcoin::node::P2pServiceOptions, std::string> P2pOptions(const con
     // Seeds only matter for automatic outbound connections (PeerManager checks that too).
     o.dns_seed = args.GetBoolArg("dnsseed", o.connect.empty() && !o.no_connect && o.max_connections > 0);
     o.fixed_seeds = args.GetBoolArg("fixedseeds", true);
+    o.v2transport = args.GetBoolArg("v2transport", true);
     if (log.Enabled("net")) o.log = [&log](const std::string& line) { log.Debug("net", line); };
     return o;
 }

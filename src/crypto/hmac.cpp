@@ -96,4 +96,13 @@ std::array<uint8_t, 64> Pbkdf2HmacSha512(util::ByteSpan password, util::ByteSpan
     return out;
 }
 
+std::array<uint8_t, 32> HkdfSha256Extract(util::ByteSpan salt, util::ByteSpan ikm) { return HmacSha256(salt, ikm); }
+
+std::array<uint8_t, 32> HkdfSha256Expand32(const std::array<uint8_t, 32>& prk, util::ByteSpan info) {
+    // T(1) = HMAC(PRK, info || 0x01); one block is all 32 bytes need.
+    util::Bytes message(info.begin(), info.end());
+    message.push_back(0x01);
+    return HmacSha256(prk, message);
+}
+
 }  // namespace tonari::crypto

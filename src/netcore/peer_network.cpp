@@ -383,7 +383,7 @@ void PeerNetworkImpl::Register(tcp::socket socket, bool inbound, const tcp::endp
         conn->bucket.emplace(m_options.recv_rate_bytes_per_sec, std::max(burst, 1.0));
     }
     const ConnectionInfo info{conn->id, inbound, ToPeerEndpoint(remote), ToPeerEndpoint(local),
-                              std::move(start.transport)};
+                              std::move(start.transport), std::move(start.session_id)};
     {
         std::lock_guard lock(m_mutex);
         m_connections.emplace(conn->id, conn);

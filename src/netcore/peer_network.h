@@ -98,6 +98,7 @@ struct ConnectionInfo {
     PeerEndpoint remote;  // the IP actually connected, also for a Connect by host name
     PeerEndpoint local;
     std::string transport = "plaintext";  // what the stream handshake chose ("rc4"…)
+    util::Bytes session_id{};             // the stream handshake's session id; empty: none
 };
 
 // Called on the network's io thread; must not block (post real work elsewhere) and must not

@@ -95,6 +95,9 @@ struct Connection {
     size_t rbuf_end = 0;
     std::optional<TokenBucket> bucket;
     std::unique_ptr<StreamCipher> cipher;  // set by a stream handshake; null: plain bytes
+    // With a cipher, rbuf holds the plaintext it produced and raw what the socket gave.
+    util::Bytes raw;
+    util::Bytes plain;
 
     // Guarded by PeerNetworkImpl::m_mutex.
     std::deque<util::Bytes> send_queue;  // not yet taken by the writer
@@ -140,6 +143,7 @@ struct StreamStart {
     util::Bytes stream_bytes;  // already received past the handshake, decrypted
     std::unique_ptr<StreamCipher> cipher;
     std::string transport = "plaintext";
+    util::Bytes session_id;
 };
 
 inline StreamStart TakeStreamStart(StreamHandshake& handshake) {
@@ -147,6 +151,7 @@ inline StreamStart TakeStreamStart(StreamHandshake& handshake) {
     start.stream_bytes = handshake.TakeStreamBytes();
     start.cipher = handshake.TakeCipher();
     start.transport = handshake.Transport();
+    start.session_id = handshake.SessionId();
     return start;
 }
 
@@ -250,6 +255,7 @@ private:
     asio::awaitable<void> ReadFrames(Connection& c);
     asio::awaitable<bool> WaitForConsumer(Connection& c);
     asio::awaitable<bool> Fill(Connection& c, std::span<uint8_t> out);
+    asio::awaitable<bool> ReadDecrypted(Connection& c, size_t wanted);
     asio::awaitable<size_t> ReadSome(Connection& c, std::span<uint8_t> into, size_t wanted);
 
     // --- Writing ---

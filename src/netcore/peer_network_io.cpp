@@ -78,6 +78,10 @@ asio::awaitable<bool> PeerNetworkImpl::Fill(Connection& c, std::span<uint8_t> ou
             continue;
         }
         const size_t wanted = out.size() - filled;
+        if (c.cipher) {
+            if (!co_await ReadDecrypted(c, wanted)) co_return false;
+            continue;
+        }
         if (wanted >= c.rbuf.size()) {
             const size_t n = co_await ReadSome(c, out.subspan(filled), wanted);
             if (n == 0) co_return false;
@@ -89,6 +93,24 @@ asio::awaitable<bool> PeerNetworkImpl::Fill(Connection& c, std::span<uint8_t> ou
             c.rbuf_end = n;
         }
     }
+    co_return true;
+}
+
+// With a cipher: one read of raw bytes, whatever plaintext they complete becoming the
+// connection's buffer (which the caller has emptied). False: closed (reason given).
+asio::awaitable<bool> PeerNetworkImpl::ReadDecrypted(Connection& c, size_t wanted) {
+    if (c.raw.size() != READ_CHUNK) c.raw.resize(READ_CHUNK);
+    const size_t n = co_await ReadSome(c, std::span<uint8_t>(c.raw), wanted);
+    if (n == 0) co_return false;
+    c.plain.clear();
+    const std::string error = c.cipher->Decrypt(std::span<uint8_t>(c.raw).first(n), c.plain);
+    if (!error.empty()) {
+        Close(c, error);
+        co_return false;
+    }
+    std::swap(c.rbuf, c.plain);  // the old buffer is reused for the next decryption
+    c.rbuf_begin = 0;
+    c.rbuf_end = c.rbuf.size();
     co_return true;
 }
 
@@ -156,7 +178,6 @@ asio::awaitable<size_t> PeerNetworkImpl::ReadSome(Connection& c, std::span<uint8
             co_return 0;
         }
     }
-    if (c.cipher) c.cipher->Decrypt(into.first(n));
     if (c.bucket) c.bucket->TryTake(static_cast<double>(n), SteadyClock::now());
     if (m_recv_total) m_recv_total->Spend(static_cast<double>(n), SteadyClock::now());
     std::lock_guard lock(m_mutex);

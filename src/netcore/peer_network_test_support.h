@@ -182,6 +182,18 @@ public:
     bool Send(const util::Bytes& bytes) {
         return ::send(m_fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
     }
+    // Exactly n bytes (fewer if the connection ends or the receive timeout passes).
+    util::Bytes Receive(size_t n) {
+        util::Bytes out(n);
+        size_t have = 0;
+        while (have < n) {
+            const ssize_t got = ::recv(m_fd, out.data() + have, n - have, 0);
+            if (got <= 0) break;
+            have += static_cast<size_t>(got);
+        }
+        out.resize(have);
+        return out;
+    }
     // True when the server closes or resets the connection (within the receive timeout).
     bool ClosedByPeer() {
         uint8_t chunk[4096];

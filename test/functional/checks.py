@@ -1,5 +1,5 @@
-"""Shared by the functional tests: a tally of named checks, a way to run the tonari binary, and
-the frame every test runs in.
+"""Shared by the functional tests: a tally of named checks, a way to run the tonari binary, the
+frame every test runs in, and two small helpers (polling for a condition, a process's memory).
 
 Each check that fails is printed at once with what was expected; `finish()` prints the totals
 and gives the process exit code, so every test ends with "N passed, M failed".
@@ -43,6 +43,25 @@ class Checks:
         passed = self.checks - len(self.failures)
         print(f"{passed} passed, {len(self.failures)} failed")
         return 1 if self.failures else 0
+
+
+def poll(fn, timeout, interval=0.05):
+    """Calls fn until it returns a truthy value or the deadline passes; returns the last value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = fn()
+        if value or time.monotonic() >= deadline:
+            return value
+        time.sleep(interval)
+
+
+def memory_mb(pid, field):
+    """VmRSS / VmHWM (peak) of a process, in MiB, from /proc."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def run_test(body, prefix):

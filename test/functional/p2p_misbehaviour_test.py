@@ -17,7 +17,7 @@ import struct
 import sys
 import time
 
-from checks import run_test
+from checks import poll, memory_mb, run_test
 from node_process import NodeProcess, RpcError
 import p2p_peer as pp
 
@@ -29,25 +29,6 @@ DISCONNECT_TIMEOUT_S = 15
 # buffered a flood, would blow through it.
 PEAK_MEMORY_LIMIT_MB = 200
 SYNC_TIMEOUT_S = 60
-
-
-def poll(fn, timeout, interval=0.05):
-    """Calls fn until it returns a truthy value or the deadline passes; returns the last value."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = fn()
-        if value or time.monotonic() >= deadline:
-            return value
-        time.sleep(interval)
-
-
-def memory_mb(pid, field):
-    """VmRSS / VmHWM (peak) of a process, in MiB, from /proc."""
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def peer_addrs(node):

@@ -17,9 +17,8 @@ import os
 import struct
 import sys
 import threading
-import time
 
-from checks import run_test
+from checks import poll, run_test
 from node_process import NodeProcess, RpcError
 import p2p_peer as pp
 
@@ -30,16 +29,6 @@ MAX_BLOCKS_PER_PEER = 16    # F's MAX_BLOCKS_IN_TRANSIT_PER_PEER
 MSG_WITNESS_BLOCK = 0x40000002
 SYNC_TIMEOUT_S = 60
 STEP_TIMEOUT_S = 20
-
-
-def poll(fn, timeout, interval=0.05):
-    """Calls fn until it returns a truthy value or the deadline passes; returns the last value."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = fn()
-        if value or time.monotonic() >= deadline:
-            return value
-        time.sleep(interval)
 
 
 def batch(node, calls):

@@ -2,6 +2,7 @@
 """Tonari and bcoin (a full Bitcoin node in JavaScript, written by other people) on one
 regtest network over the real P2P protocol:
 1. bcoin mines 600 blocks; a fresh tonari node connected to it syncs them, same tip hash.
+   tonari tries BIP324 v2 first (its default) and falls back to v1, which bcoin speaks.
 2. tonari mines 120 blocks; bcoin accepts them and reports tonari's tip.
 3. A transaction from tonari's wallet reaches bcoin's mempool; a transaction handed to bcoin
    (signed by a second tonari node that has no peers) reaches tonari's mempool; one block
@@ -41,6 +42,11 @@ def wait_until(pred, timeout, step=0.1):
             pass
         time.sleep(step)
     return False
+
+
+def debug_log(node):
+    path = node.net_dir / "debug.log"
+    return path.read_text(errors="replace") if path.exists() else ""
 
 
 class Bcoin:
@@ -118,6 +124,12 @@ def main():
             print(f"tonari synced 600 blocks from bcoin in {time.monotonic() - start:.2f} s")
             peers = tonari.call("getpeerinfo")
             r.check(len(peers) == 1 and "bcoin" in peers[0]["subver"], f"tonari's peer is bcoin: {peers}")
+            # tonari has -v2transport on: it dialled bcoin (v1 only) with a BIP324 key first, saw
+            # the v1 answer and dialled again in v1.
+            r.check(len(peers) == 1 and peers[0]["transport_protocol_type"] == "v1" and peers[0]["session_id"] == "",
+                    "the connection to bcoin is v1")
+            r.check("dialling again in plain" in debug_log(tonari),
+                    "tonari tried BIP324 first and fell back to v1 for bcoin")
 
             # 2. tonari mines; bcoin follows.
             tonari.call("createwallet", "w")

@@ -60,6 +60,7 @@ p2p::PeerWatch NodeEvents::Watch() {
         o.Set("local", peer.local.ToString());  // with `address`, lets a page match both ends of a link
         o.Set("direction", peer.IsInbound() ? "inbound" : "outbound");
         o.Set("type", p2p::ToString(peer.type));
+        o.Set("transport", peer.v2 ? "v2" : "v1");  // BIP324 encrypted or not
         m_bus.Publish("peer_connected", o.Dump());
     };
     w.disconnected = [this](const p2p::Peer& peer, const std::string& reason) {

@@ -1,6 +1,6 @@
 // NodeEvents: what the Bitcoin node reports on the event bus (events/event_bus.h) for the web
 // dashboard — the story of a peer-to-peer ledger as it happens:
-//   peer_connected {peer, address, local, direction, type}   peer_disconnected {peer, address, reason}
+//   peer_connected {peer, address, local, direction, type, transport}   peer_disconnected {peer, address, reason}
 //   header_seen {hash, height, peer, address}           (not during the initial block download)
 //   tx_seen {txid, vsize, fee, from, peer?, address?}    tx_removed {txid, reason}
 //   block_connected {hash, height, txs, from, peer?, address?}

@@ -9,6 +9,7 @@
 #include <random>
 
 #include "bitcoin/consensus/params.h"
+#include "bitcoin/transport/v2_handshake.h"
 #include "bitcoin/wire/frame.h"
 #include "bitcoin/wire/protocol.h"
 #include "storage/whole_file.h"
@@ -56,6 +57,12 @@ public:
     }
     void OnDisconnected(netcore::ConnectionId id, const std::string& reason) override {
         Post([id, reason](p2p::PeerManager& pm) { pm.OnDisconnected(id, reason); });
+    }
+    // Why a BIP324 handshake failed (hostile input, a stall, a v1-only peer hanging up).
+    void OnStreamHandshakeFailed(const netcore::PeerEndpoint& remote, bool inbound, const std::string& reason) override {
+        if (m_service.m_options.log) {
+            m_service.m_options.log(std::string(inbound ? "inbound " : "outbound ") + remote.ToString() + ": " + reason);
+        }
     }
     // A DNS seed lookup finished (io thread).
     void SeedResolved(std::string host, std::vector<std::string> addresses, std::string error) {
@@ -107,7 +114,8 @@ util::Result<std::unique_ptr<P2pService>, std::string> P2pService::Start(NodeCon
 
     p2p::PeerManagerOptions pm_options;
     pm_options.params = &params;
-    pm_options.local_services = wire::NODE_NETWORK | wire::NODE_WITNESS;
+    pm_options.local_services = wire::NODE_NETWORK | wire::NODE_WITNESS | (o.v2transport ? wire::NODE_P2P_V2 : 0);
+    pm_options.v2transport = o.v2transport;
     pm_options.user_agent = o.user_agent;
     pm_options.relay_txs = !o.blocks_only;
     pm_options.max_connections = o.max_connections;
@@ -175,6 +183,17 @@ util::Result<std::unique_ptr<P2pService>, std::string> P2pService::Start(NodeCon
         if (!h) return util::Fail(std::string(wire::ToString(h.error())));
         return static_cast<size_t>(h->length);
     };
+    if (o.v2transport) {
+        // BIP324: every inbound connection starts by telling v1 from v2; outbound dials try
+        // v2 when the peer manager marked them so. One randomized secp256k1 context serves
+        // every handshake (its const use is thread-safe).
+        auto keys = std::make_shared<const crypto::KeyContext>();
+        net.stream_handshake = [keys, magic](bool inbound, uint64_t tag,
+                                             const netcore::PeerEndpoint&) -> std::unique_ptr<netcore::StreamHandshake> {
+            if (!inbound && (tag & p2p::TAG_TRY_V2) == 0) return nullptr;
+            return std::make_unique<transport::V2Handshake>(!inbound, magic, keys);
+        };
+    }
     p2p::BanList* bans = &s.m_bans;
     net.is_banned = [bans](const std::string& address) { return bans->IsBanned(address, NowMicros() / 1'000'000); };
     s.m_bridge = std::make_unique<Bridge>(s);

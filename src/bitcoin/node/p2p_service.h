@@ -40,6 +40,7 @@ struct P2pServiceOptions {
     bool blocks_only = false;                    // -blocksonly
     bool dns_seed = true;                        // -dnsseed
     bool fixed_seeds = true;                     // -fixedseeds
+    bool v2transport = true;                     // -v2transport: BIP324 encrypted transport
     std::string user_agent = "/Tonari:0.1.0/";
     std::function<void(const std::string&)> log;  // "net" category lines
     p2p::PeerWatch watch;                         // the dashboard's event publisher, if any

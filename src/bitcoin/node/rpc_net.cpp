@@ -10,6 +10,7 @@
 #include "bitcoin/node/rpc_util.h"
 #include "bitcoin/rpc/amount.h"
 #include "bitcoin/wire/protocol.h"
+#include "util/hex.h"
 
 namespace tonari::bitcoin::node {
 namespace {
@@ -137,8 +138,8 @@ util::Result<void, std::string> RegisterNetRpcs(rpc::MethodTable& table, NodeCon
                  o.Set("permissions", Json::MakeArray());
                  o.Set("minfeefilter", rpc::ValueFromAmount(p.fee_filter));
                  o.Set("connection_type", std::string(p2p::ToString(p.type)));
-                 o.Set("transport_protocol_type", std::string(p.handshake_done ? "v1" : "detecting"));
-                 o.Set("session_id", std::string());
+                 o.Set("transport_protocol_type", std::string(p.v2 ? "v2" : "v1"));
+                 o.Set("session_id", util::HexEncode(p.session_id));
                  Json sent = Json::MakeObject();
                  for (const auto& [command, bytes] : p.bytes_sent_per_msg) sent.Set(command, bytes);
                  o.Set("bytessent_per_msg", std::move(sent));
@@ -159,7 +160,8 @@ util::Result<void, std::string> RegisterNetRpcs(rpc::MethodTable& table, NodeCon
              o.Set("version", int64_t{100});
              o.Set("subversion", std::string("/Tonari:0.1.0/"));
              o.Set("protocolversion", int64_t{wire::PROTOCOL_VERSION});
-             const uint64_t services = p2p ? uint64_t{wire::NODE_NETWORK | wire::NODE_WITNESS} : 0;
+             const uint64_t services =
+                 p2p ? p2p->WithPeers([](p2p::PeerManager& pm) { return pm.LocalServices(); }) : uint64_t{0};
              o.Set("localservices", ServicesHex(services));
              o.Set("localservicesnames", ServiceNames(services));
              o.Set("localrelay", true);
@@ -215,7 +217,7 @@ util::Result<void, std::string> RegisterNetRpcs(rpc::MethodTable& table, NodeCon
                     {.name = "command", .type = ParamType::STRING,
                      .help = "'add' to add a node to the list, 'remove' to remove a node from the list, 'onetry' to "
                              "try a connection to the node once"},
-                    {.name = "v2transport", .type = ParamType::BOOL, .required = false, .default_value = Json(false),
+                    {.name = "v2transport", .type = ParamType::BOOL, .required = false, .default_hint = "set by -v2transport",
                      .help = "Attempt to connect using BIP324 v2 transport protocol (ignored for 'remove' command)"}},
          .result_help = "null",
          .handler = [p2p, default_port](const rpc::Request& req) -> Reply {
@@ -225,16 +227,21 @@ util::Result<void, std::string> RegisterNetRpcs(rpc::MethodTable& table, NodeCon
                                            "Error: Invalid command. Valid commands: add, remove, onetry"));
              }
              if (p2p == nullptr) return util::Fail(Disabled());
-             if (req.Arg("v2transport").IsBool() && req.Arg("v2transport").GetBool()) {
+             const bool v2_enabled = p2p->WithPeers([](p2p::PeerManager& pm) {
+                 return (pm.LocalServices() & wire::NODE_P2P_V2) != 0;
+             });
+             // Core's default: v2 when the node has it on.
+             const bool v2 = req.Arg("v2transport").IsBool() ? req.Arg("v2transport").GetBool() : v2_enabled;
+             if (v2 && !v2_enabled) {
                  return util::Fail(RpcFail(RpcErrorCode::INVALID_PARAMETER, "Error: v2transport requested but not enabled (see -v2transport)"));
              }
              auto ep = ParsePeerEndpoint(req.Arg("node").GetString(), default_port);
              if (!ep) return util::Fail(RpcFail(RpcErrorCode::INVALID_PARAMETER, "Error: Invalid node address"));
              return p2p->WithPeers([&](p2p::PeerManager& pm) -> Reply {
                  if (command == "onetry") {
-                     pm.ConnectOnce(*ep);
+                     pm.ConnectOnce(*ep, v2);
                  } else if (command == "add") {
-                     if (!pm.AddManual(*ep)) {
+                     if (!pm.AddManual(*ep, v2)) {
                          return util::Fail(RpcFail(RpcErrorCode::CLIENT_NODE_ALREADY_ADDED, "Error: Node already added"));
                      }
                  } else if (!pm.RemoveManual(*ep)) {

@@ -46,6 +46,8 @@ struct Peer {
     uint64_t keyed_netgroup = 0;               // eviction: NetGroup under our secret key
     int64_t last_block_us = 0;                 // eviction: last new valid block it gave us
     int64_t last_tx_us = 0;                    // eviction: last transaction of its we accepted
+    bool v2 = false;                           // BIP324 encrypted transport
+    util::Bytes session_id;                    // BIP324's session id; empty in v1
 
     // ---- handshake ----
     bool version_received = false;

@@ -77,7 +77,7 @@ PeerManager::PeerManager(PeerManagerDeps deps, PeerManagerOptions options)
     m_local_nonce = Random64();
     m_netgroup_k0 = SecureRandom64();
     m_netgroup_k1 = SecureRandom64();
-    for (const auto& ep : m_options.manual) m_manual.push_back({ep, std::nullopt, false, 0, 0, false});
+    for (const auto& ep : m_options.manual) m_manual.push_back({ep, std::nullopt, false, 0, 0, false, m_options.v2transport});
     m_seeds_left = m_options.seeds;
     m_last_announced_tip = m_deps.chain.Tip();
 }
@@ -100,7 +100,8 @@ Peer* PeerManager::Find(PeerId id) {
 
 void PeerManager::SendRaw(Peer& peer, std::string_view command, util::ByteSpan payload) {
     if (peer.disconnecting || m_net == nullptr) return;
-    util::Bytes frame = wire::FrameMessage(m_options.params->message_start, command, payload);
+    // A v2 connection re-frames the message in a BIP324 packet: no checksum to compute.
+    util::Bytes frame = wire::FrameMessage(m_options.params->message_start, command, payload, !peer.v2);
     m_bytes_sent += frame.size();
     AddTraffic(peer.bytes_sent_per_msg, CountedCommand(command), frame.size());
     if (!m_net->Send(peer.id, std::move(frame))) peer.disconnecting = true;
@@ -131,6 +132,8 @@ void PeerManager::OnConnected(const netcore::ConnectionInfo& info, uint64_t tag)
     peer->address = wire::NetAddress::Parse(info.remote.ToString(), info.remote.port);
     peer->connected_at = NowSeconds();
     peer->connected_us = Now();
+    peer->v2 = info.transport == "v2";
+    peer->session_id = info.session_id;
     const std::vector<uint8_t> group = NetGroup(info.remote.address);
     peer->keyed_netgroup = crypto::SipHash24(m_netgroup_k0, m_netgroup_k1, group);
     peer->type = ConnectionType::Inbound;
@@ -267,7 +270,8 @@ void PeerManager::OnFrame(PeerId id, const util::Bytes& header, const util::Byte
         Misbehaving(*peer, std::string("bad message header: ") + wire::ToString(decoded.error()));
         return;
     }
-    if (!wire::ChecksumMatches(*decoded, payload)) {
+    // v2 frames come out of an authenticated packet and carry no checksum.
+    if (!peer->v2 && !wire::ChecksumMatches(*decoded, payload)) {
         Disconnect(*peer, "bad checksum on " + decoded->command + " message");
         return;
     }
@@ -381,6 +385,7 @@ void PeerManager::OnVersion(Peer& peer, util::ByteSpan payload) {
     peer.version_received = true;
     peer.version = std::min(v->version, wire::PROTOCOL_VERSION);
     peer.services = v->services;
+    if (!peer.IsInbound() && !peer.v2 && (v->services & wire::NODE_P2P_V2) == 0) RememberV1Only(peer.remote);
     peer.user_agent = v->user_agent.substr(0, 256);
     peer.start_height = v->start_height;
     peer.relay_txs = v->relay && peer.type != ConnectionType::BlockRelayOnly && m_options.relay_txs;
@@ -483,7 +488,7 @@ void PeerManager::OpenConnections(int64_t now) {
     for (auto& m : m_manual) {
         if (m.peer || m.connecting || now < m.next_attempt_us) continue;
         m.connecting = true;
-        const uint64_t tag = m_next_tag++;
+        const uint64_t tag = m_next_tag++ | (TryV2(m.endpoint, m.v2) ? TAG_TRY_V2 : 0);
         m_pending_connects[tag] = ConnectionType::Manual;
         m.tag = tag;
         m_net->Connect(m.endpoint, tag);
@@ -491,7 +496,7 @@ void PeerManager::OpenConnections(int64_t now) {
     if (!m_options.automatic_outbound) return;
     if (m_peers.empty() && !m_seeds_left.empty()) {
         for (const auto& seed : m_seeds_left) {
-            const uint64_t tag = m_next_tag++;
+            const uint64_t tag = m_next_tag++ | (TryV2(seed, true) ? TAG_TRY_V2 : 0);
             m_pending_connects[tag] = ConnectionType::OutboundFullRelay;
             m_net->Connect(seed, tag);
         }
@@ -517,7 +522,10 @@ void PeerManager::OpenConnections(int64_t now) {
             ep.address = text.substr(0, text.rfind(':'));
             if (!ep.address.empty() && ep.address.front() == '[') ep.address = ep.address.substr(1, ep.address.size() - 2);
             m_deps.addrman.Attempt(entry->address, false, now_s);
-            const uint64_t tag = m_next_tag++;
+            // Automatic peers get v2 only when they said they speak it (Core's policy): a v1
+            // peer would cost a failed attempt and a second dial.
+            const bool v2 = m_options.v2transport && (entry->services & wire::NODE_P2P_V2) != 0;
+            const uint64_t tag = m_next_tag++ | (v2 ? TAG_TRY_V2 : 0);
             m_pending_connects[tag] = type;
             m_connecting_addrs.insert(text);
             m_net->Connect(ep, tag);
@@ -586,14 +594,25 @@ void PeerManager::AddSeedAddresses(const std::vector<std::string>& addresses, co
     Log("added " + std::to_string(added) + " new addresses from " + source);
 }
 
+// ---- BIP324 ----
+
+void PeerManager::RememberV1Only(const netcore::PeerEndpoint& endpoint) {
+    if (m_v1_only.size() >= MAX_V1_ONLY_REMEMBERED) m_v1_only.clear();
+    m_v1_only.insert(endpoint.ToString());
+}
+
+bool PeerManager::TryV2(const netcore::PeerEndpoint& endpoint, bool wanted) const {
+    return wanted && m_options.v2transport && m_v1_only.count(endpoint.ToString()) == 0;
+}
+
 // ---- RPC helpers ----
 
-bool PeerManager::AddManual(const netcore::PeerEndpoint& endpoint) {
+bool PeerManager::AddManual(const netcore::PeerEndpoint& endpoint, bool v2) {
     const std::string text = endpoint.ToString();
     for (const auto& m : m_manual) {
         if (!m.once && m.endpoint.ToString() == text) return false;
     }
-    m_manual.push_back({endpoint, std::nullopt, false, 0, 0, false});
+    m_manual.push_back({endpoint, std::nullopt, false, 0, 0, false, v2});
     m_next_open_us = 0;
     return true;
 }
@@ -607,8 +626,8 @@ bool PeerManager::RemoveManual(const netcore::PeerEndpoint& endpoint) {
     return true;
 }
 
-void PeerManager::ConnectOnce(const netcore::PeerEndpoint& endpoint) {
-    m_manual.push_back({endpoint, std::nullopt, false, 0, 0, true});
+void PeerManager::ConnectOnce(const netcore::PeerEndpoint& endpoint, bool v2) {
+    m_manual.push_back({endpoint, std::nullopt, false, 0, 0, true, v2});
     m_next_open_us = 0;
 }
 
@@ -677,6 +696,8 @@ std::vector<PeerStats> PeerManager::GetPeerStats() const {
         s.bytes_sent_per_msg = p.bytes_sent_per_msg;
         s.bytes_recv_per_msg = p.bytes_recv_per_msg;
         s.addrv2 = p.wants_addrv2;
+        s.v2 = p.v2;
+        s.session_id = p.session_id;
         s.handshake_done = p.HandshakeDone();
         out.push_back(std::move(s));
     }

@@ -103,6 +103,10 @@ inline constexpr int MAX_BLOCKTXN_DEPTH = 10;
 inline constexpr int INBOUND_EVICTION_HEADROOM = 8;
 // Interval between attempts to fill outbound slots.
 inline constexpr int64_t OPEN_CONNECTIONS_INTERVAL_US = 500'000;
+// Addresses remembered as v1-only (see RememberV1Only). Only our own outbound peers enter it,
+// but a node with churning addnode/seed lists must not grow it without end: full, it starts
+// over (forgetting costs one v2 attempt with a fallback, nothing more).
+inline constexpr size_t MAX_V1_ONLY_REMEMBERED = 1'000;
 
 struct PeerManagerOptions {
     const consensus::ConsensusParams* params = nullptr;
@@ -120,7 +124,16 @@ struct PeerManagerOptions {
     NetworkSeeds network_seeds;           // this network's DNS and fixed seeds (none on regtest)
     bool dns_seed = true;                 // -dnsseed
     bool fixed_seeds = true;              // -fixedseeds
+    // -v2transport: outbound BIP324 to manual peers and to addresses advertising NODE_P2P_V2
+    // (local_services should then include NODE_P2P_V2 too; the stream handshake itself is
+    // the network's, chosen by the tag's TAG_TRY_V2 bit).
+    bool v2transport = false;
 };
+
+// Set in the PeerNetwork tag of an outbound dial that should try BIP324 first. The stream
+// handshake is chosen on netcore's io thread from the tag alone, without a round trip to the
+// validation strand.
+inline constexpr uint64_t TAG_TRY_V2 = uint64_t{1} << 63;
 
 // One row of getpeerinfo.
 struct PeerStats {
@@ -145,6 +158,8 @@ struct PeerStats {
     bool bip152_hb_to = false;
     bool bip152_hb_from = false;
     bool addrv2 = false;
+    bool v2 = false;            // transport_protocol_type "v2"
+    util::Bytes session_id;     // BIP324's; empty in v1
     std::map<std::string, uint64_t, std::less<>> bytes_sent_per_msg;
     std::map<std::string, uint64_t, std::less<>> bytes_recv_per_msg;
     bool handshake_done = false;
@@ -215,9 +230,10 @@ public:
     size_t ConnectionCount() const { return m_peers.size(); }
     size_t InboundCount() const;
     // addnode add/remove/onetry. False: nothing to remove / already added.
-    bool AddManual(const netcore::PeerEndpoint& endpoint);
+    // v2: try BIP324 first (with the v1 fallback); only when the node has -v2transport.
+    bool AddManual(const netcore::PeerEndpoint& endpoint, bool v2);
     bool RemoveManual(const netcore::PeerEndpoint& endpoint);
-    void ConnectOnce(const netcore::PeerEndpoint& endpoint);
+    void ConnectOnce(const netcore::PeerEndpoint& endpoint, bool v2);
     std::vector<std::pair<netcore::PeerEndpoint, std::optional<PeerId>>> ManualPeers() const;
     // disconnectnode by address text or id; false when no such peer.
     bool DisconnectByAddress(const std::string& address);
@@ -374,6 +390,12 @@ private:
     std::map<util::Uint256, std::vector<PeerId>> m_tx_alternates;  // hash -> other announcers, in order
 
     // Outbound bookkeeping: manual endpoints (with the peer when connected), pending connects.
+    // Outbound peers seen to speak only v1 (a version without NODE_P2P_V2): dialled in v1
+    // from then on, so a reconnecting node does not send them a v2 key and garbage again.
+    void RememberV1Only(const netcore::PeerEndpoint& endpoint);
+    bool TryV2(const netcore::PeerEndpoint& endpoint, bool wanted) const;
+    std::set<std::string> m_v1_only;
+
     struct ManualEntry {
         netcore::PeerEndpoint endpoint;
         std::optional<PeerId> peer;
@@ -381,6 +403,7 @@ private:
         int64_t next_attempt_us = 0;
         uint64_t tag = 0;  // of the connection attempt in progress
         bool once = false;  // addnode onetry: forgotten after one attempt
+        bool v2 = false;    // dial with BIP324 first
     };
     std::vector<ManualEntry> m_manual;
     std::map<uint64_t, ConnectionType> m_pending_connects;  // tag -> type

@@ -55,7 +55,7 @@ bool ChecksumMatches(const FrameHeader& h, util::ByteSpan payload) {
 }
 
 util::Bytes FrameMessage(const std::array<uint8_t, 4>& magic, std::string_view command,
-                         util::ByteSpan payload) {
+                         util::ByteSpan payload, bool with_checksum) {
     assert(command.size() <= COMMAND_SIZE);
     assert(payload.size() <= MAX_PROTOCOL_MESSAGE_LENGTH);
     util::ByteWriter w(FRAME_HEADER_SIZE + payload.size());
@@ -64,7 +64,7 @@ util::Bytes FrameMessage(const std::array<uint8_t, 4>& magic, std::string_view c
     std::copy(command.begin(), command.end(), field.begin());
     w.WriteBytes(field);
     w.WriteU32LE(static_cast<uint32_t>(payload.size()));
-    w.WriteBytes(PayloadChecksum(payload));
+    w.WriteBytes(with_checksum ? PayloadChecksum(payload) : std::array<uint8_t, 4>{});
     w.WriteBytes(payload);
     return w.Take();
 }

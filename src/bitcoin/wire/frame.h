@@ -50,7 +50,9 @@ bool ChecksumMatches(const FrameHeader& h, util::ByteSpan payload);
 
 // Header + payload, ready to send. `command` is at most COMMAND_SIZE characters and the payload
 // at most MAX_PROTOCOL_MESSAGE_LENGTH bytes (both asserted: they are ours, not a peer's).
+// Without the checksum (left zero) for a BIP324 connection, whose packets carry none: the v2
+// transport re-frames the message and its AEAD tag does the checksum's work.
 util::Bytes FrameMessage(const std::array<uint8_t, 4>& magic, std::string_view command,
-                         util::ByteSpan payload);
+                         util::ByteSpan payload, bool with_checksum = true);
 
 }  // namespace tonari::bitcoin::wire

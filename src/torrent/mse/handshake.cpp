@@ -70,8 +70,12 @@ bool UsablePublicKey(util::ByteSpan y) {
 class Rc4Cipher final : public netcore::StreamCipher {
 public:
     Rc4Cipher(crypto::Rc4 send, crypto::Rc4 recv) : m_send(send), m_recv(recv) {}
-    void Encrypt(std::span<uint8_t> outgoing) override { m_send.Apply(outgoing); }
-    void Decrypt(std::span<uint8_t> incoming) override { m_recv.Apply(incoming); }
+    void Encrypt(util::Bytes& outgoing) override { m_send.Apply(outgoing); }
+    std::string Decrypt(std::span<uint8_t> incoming, util::Bytes& plain) override {
+        m_recv.Apply(incoming);
+        plain.insert(plain.end(), incoming.begin(), incoming.end());
+        return {};
+    }
 
 private:
     crypto::Rc4 m_send;

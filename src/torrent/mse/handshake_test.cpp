@@ -73,13 +73,15 @@ void ExpectCiphersPair(netcore::StreamHandshake& a, netcore::StreamHandshake& b)
     util::Bytes wire = msg;
     ca->Encrypt(wire);
     EXPECT_NE(wire, msg);
-    cb->Decrypt(wire);
-    EXPECT_EQ(wire, msg);
+    util::Bytes plain;
+    EXPECT_EQ(cb->Decrypt(wire, plain), "");
+    EXPECT_EQ(plain, msg);
     wire = msg;
     cb->Encrypt(wire);
     EXPECT_NE(wire, msg);
-    ca->Decrypt(wire);
-    EXPECT_EQ(wire, msg);
+    plain.clear();
+    EXPECT_EQ(ca->Decrypt(wire, plain), "");
+    EXPECT_EQ(plain, msg);
 }
 
 TEST(Mse, PreferAgreesOnRc4WholeOrByteByByte) {
