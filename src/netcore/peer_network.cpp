@@ -273,6 +273,11 @@ asio::awaitable<void> PeerNetworkImpl::AcceptOne(Listener& listener) {
     {
         std::lock_guard lock(m_mutex);
         full = !banned && m_stats.inbound + m_stats.handshaking >= m_options.max_inbound;
+    }
+    // A handshake in progress gives way (its count drops once its coroutine ends).
+    if (full && EvictHandshake()) full = false;
+    {
+        std::lock_guard lock(m_mutex);
         if (banned) ++m_stats.rejected_banned;
         if (full) ++m_stats.rejected_slots;
     }

@@ -125,6 +125,8 @@ struct PendingConnect {
 
     const PeerEndpoint remote;
     const uint64_t tag;
+    bool inbound = false;  // an accepted connection in its stream handshake, not a dial
+    SteadyClock::time_point started = SteadyClock::now();
     tcp::resolver resolver;
     tcp::socket socket;
     asio::steady_timer timer;  // connect_timeout, then handshake_timeout (see ArmDeadline)
@@ -239,6 +241,7 @@ private:
                                               StreamHandshake& handshake);
     void StartInboundHandshake(tcp::socket socket, const tcp::endpoint& remote, const tcp::endpoint& local,
                                std::unique_ptr<StreamHandshake> handshake);
+    bool EvictHandshake();
     asio::awaitable<void> InboundHandshake(std::shared_ptr<PendingConnect> pending,
                                            std::unique_ptr<StreamHandshake> handshake, tcp::endpoint remote,
                                            tcp::endpoint local);

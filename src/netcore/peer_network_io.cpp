@@ -111,6 +111,9 @@ asio::awaitable<bool> PeerNetworkImpl::ReadDecrypted(Connection& c, size_t wante
     std::swap(c.rbuf, c.plain);  // the old buffer is reused for the next decryption
     c.rbuf_begin = 0;
     c.rbuf_end = c.rbuf.size();
+    // After a large message the spare buffer is let go: an idle connection keeps READ_CHUNK-
+    // sized buffers, not the largest message it ever received.
+    if (c.plain.capacity() > 2 * READ_CHUNK) util::Bytes().swap(c.plain);
     co_return true;
 }
 
@@ -218,9 +221,19 @@ asio::awaitable<void> PeerNetworkImpl::WriteFrames(Connection& c) {
             continue;
         }
         buffers.clear();
+        size_t queued = 0;
+        size_t written = 0;
         for (auto& frame : batch) {
+            queued += frame.size();
             if (c.cipher) c.cipher->Encrypt(frame);  // each frame once, in queue order
+            written += frame.size();
             buffers.push_back(asio::buffer(frame));
+        }
+        if (written != queued) {
+            // A packet transport changed the sizes: the queue counts what will be written
+            // (WriteAll takes off the bytes written), else the count drifts with every message.
+            std::lock_guard lock(m_mutex);
+            c.stats.send_queue_bytes = c.stats.send_queue_bytes + written - queued;
         }
         if (!co_await WriteAll(c, buffers)) co_return;
         batch.clear();

@@ -41,6 +41,7 @@ asio::awaitable<std::string> PeerNetworkImpl::RunHandshake(tcp::socket& socket, 
 void PeerNetworkImpl::StartInboundHandshake(tcp::socket socket, const tcp::endpoint& remote, const tcp::endpoint& local,
                            std::unique_ptr<StreamHandshake> handshake) {
     auto pending = std::make_shared<PendingConnect>(m_io, ToPeerEndpoint(remote), 0);
+    pending->inbound = true;
     pending->socket = std::move(socket);
     m_pending.insert(pending);
     {
@@ -49,6 +50,28 @@ void PeerNetworkImpl::StartInboundHandshake(tcp::socket socket, const tcp::endpo
     }
     ArmDeadline(pending, m_options.handshake_timeout, "stream handshake timeout");
     Spawn(InboundHandshake(pending, std::move(handshake), remote, local));
+}
+
+// With every inbound slot taken, a newcomer takes the place of an inbound connection still in
+// its stream handshake: the oldest one of the address holding the most. Else one host could
+// keep every slot in silent handshakes (renewed each handshake_timeout) and shut honest peers
+// out, since only connections past their handshake reach the protocol's eviction. False when
+// no handshake is in progress.
+bool PeerNetworkImpl::EvictHandshake() {
+    std::map<std::string, int> per_address;
+    for (const auto& p : m_pending) {
+        if (p->inbound && p->abort_reason.empty()) ++per_address[p->remote.address];
+    }
+    if (per_address.empty()) return false;
+    const auto most = std::max_element(per_address.begin(), per_address.end(),
+                                       [](const auto& a, const auto& b) { return a.second < b.second; });
+    std::shared_ptr<PendingConnect> victim;
+    for (const auto& p : m_pending) {
+        if (!p->inbound || !p->abort_reason.empty() || p->remote.address != most->first) continue;
+        if (!victim || p->started < victim->started) victim = p;
+    }
+    victim->Abort("stream handshake evicted: inbound slots are full");
+    return true;
 }
 
 asio::awaitable<void> PeerNetworkImpl::InboundHandshake(std::shared_ptr<PendingConnect> pending,

@@ -75,6 +75,14 @@ public:
     void SetTxRemovedListener(ListenerSlot slot, mempool::TxMempool::RemovalListener listener) {
         m_tx_removed[Index(slot)] = std::move(listener);
     }
+    // sendrawtransaction of a transaction already in the mempool asks for it to be announced
+    // again; the P2P layer listens (none: nothing to do).
+    void SetRebroadcastListener(std::function<void(const mempool::MempoolEntry&)> listener) {
+        m_rebroadcast = std::move(listener);
+    }
+    void Rebroadcast(const mempool::MempoolEntry& entry) {
+        if (m_rebroadcast) m_rebroadcast(entry);
+    }
 
     // Flushes the chainstate, then walks every coin on disk for the gettxoutsetinfo figures.
     // Errors are one-line messages (a damaged database says to -reindex).
@@ -113,6 +121,7 @@ private:
     std::array<std::function<void()>, LISTENER_SLOTS> m_settled;
     std::array<mempool::TxMempool::AddListener, LISTENER_SLOTS> m_tx_added;
     std::array<mempool::TxMempool::RemovalListener, LISTENER_SLOTS> m_tx_removed;
+    std::function<void(const mempool::MempoolEntry&)> m_rebroadcast;
 };
 
 }  // namespace tonari::bitcoin::node

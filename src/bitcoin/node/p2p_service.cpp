@@ -157,6 +157,7 @@ util::Result<std::unique_ptr<P2pService>, std::string> P2pService::Start(NodeCon
         p2p::PeerManager* pm = s.m_peers.get();
         st.SetSettledListener(NodeStorage::ListenerSlot::Relay, [pm] { pm->TipChanged(); });
         st.SetTxAddedListener(NodeStorage::ListenerSlot::Relay, [pm](const mempool::MempoolEntry& e) { pm->TxAdded(e); });
+        st.SetRebroadcastListener([pm](const mempool::MempoolEntry& e) { pm->Rebroadcast(e); });
         return 0;
     });
 
@@ -242,6 +243,7 @@ void P2pService::Stop() {
     m_node.WithChain([this](NodeStorage& st) {
         st.SetSettledListener(NodeStorage::ListenerSlot::Relay, {});
         st.SetTxAddedListener(NodeStorage::ListenerSlot::Relay, {});
+        st.SetRebroadcastListener({});
         if (m_peers) m_peers->SetNetwork(nullptr);
         m_peers.reset();
         return 0;

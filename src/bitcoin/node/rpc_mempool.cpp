@@ -111,8 +111,11 @@ Reply SendRawTransaction(NodeContext& node, const rpc::Request& req) {
     return node.WithChain([&](NodeStorage& s) -> Reply {
         auto& gate = s.MempoolGate();
         const primitives::Txid txid = primitives::ComputeTxid(*tx);
-        // Already there with the same witness: Core answers with the txid (and rebroadcasts).
-        if (s.Mempool().GetByWtxid(primitives::ComputeWtxid(*tx)) != nullptr) return Json(txid.ToHex());
+        // Already there with the same witness: Core answers with the txid and announces it again.
+        if (const auto* entry = s.Mempool().GetByWtxid(primitives::ComputeWtxid(*tx))) {
+            s.Rebroadcast(*entry);
+            return Json(txid.ToHex());
+        }
         const int64_t now = UnixNow();
         mempool::AcceptOptions test;
         test.test_only = true;

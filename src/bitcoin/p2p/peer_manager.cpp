@@ -80,6 +80,12 @@ PeerManager::PeerManager(PeerManagerDeps deps, PeerManagerOptions options)
     for (const auto& ep : m_options.manual) m_manual.push_back({ep, std::nullopt, false, 0, 0, false, m_options.v2transport});
     m_seeds_left = m_options.seeds;
     m_last_announced_tip = m_deps.chain.Tip();
+    // Our own transactions already in the mempool (a wallet resubmits its pending ones when it
+    // loads, before the network starts) wait for their first peer.
+    for (const auto* e : m_deps.pool.Entries()) {
+        if (e->origin == mempool::TX_ORIGIN_LOCAL) m_unbroadcast.insert(e->txid);
+    }
+    m_next_unbroadcast_us = m_deps.now_us() + UNBROADCAST_INTERVAL_US;
 }
 
 PeerManager::~PeerManager() = default;
@@ -385,7 +391,13 @@ void PeerManager::OnVersion(Peer& peer, util::ByteSpan payload) {
     peer.version_received = true;
     peer.version = std::min(v->version, wire::PROTOCOL_VERSION);
     peer.services = v->services;
-    if (!peer.IsInbound() && !peer.v2 && (v->services & wire::NODE_P2P_V2) == 0) RememberV1Only(peer.remote);
+    if (!peer.IsInbound() && !peer.v2 && (v->services & wire::NODE_P2P_V2) == 0) {
+        RememberV1Only(peer.remote);
+        // A manual peer given by host name is looked up by that name when dialled again.
+        for (const auto& m : m_manual) {
+            if (m.peer == peer.id) RememberV1Only(m.endpoint);
+        }
+    }
     peer.user_agent = v->user_agent.substr(0, 256);
     peer.start_height = v->start_height;
     peer.relay_txs = v->relay && peer.type != ConnectionType::BlockRelayOnly && m_options.relay_txs;
@@ -423,6 +435,9 @@ void PeerManager::HandshakeCompleted(Peer& peer) {
         peer.getaddr_sent = true;
     }
     peer.best_announced = nullptr;
+    // Our transactions no peer has asked for yet: a node that made one while it had no peers
+    // (just restarted, say) hands it to the first ones that come.
+    AnnounceUnbroadcast(&peer);
     ScheduleTrickle(peer, Now());
     StartHeadersSync(peer);
 }
@@ -458,6 +473,11 @@ void PeerManager::CheckTimeouts(Peer& peer, int64_t now) {
 
 void PeerManager::Tick() {
     const int64_t now = Now();
+    if (now >= m_next_unbroadcast_us) {
+        // Core's ReattemptInitialBroadcast: every 10 to 15 minutes.
+        m_next_unbroadcast_us = now + UNBROADCAST_INTERVAL_US + static_cast<int64_t>(Random64() % UNBROADCAST_JITTER_US);
+        AnnounceUnbroadcast(nullptr);
+    }
     std::vector<Peer*> peers;
     for (auto& [id, p] : m_peers) peers.push_back(p.get());
     for (Peer* p : peers) {
@@ -524,7 +544,7 @@ void PeerManager::OpenConnections(int64_t now) {
             m_deps.addrman.Attempt(entry->address, false, now_s);
             // Automatic peers get v2 only when they said they speak it (Core's policy): a v1
             // peer would cost a failed attempt and a second dial.
-            const bool v2 = m_options.v2transport && (entry->services & wire::NODE_P2P_V2) != 0;
+            const bool v2 = TryV2(ep, (entry->services & wire::NODE_P2P_V2) != 0);
             const uint64_t tag = m_next_tag++ | (v2 ? TAG_TRY_V2 : 0);
             m_pending_connects[tag] = type;
             m_connecting_addrs.insert(text);

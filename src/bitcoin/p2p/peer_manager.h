@@ -103,6 +103,10 @@ inline constexpr int MAX_BLOCKTXN_DEPTH = 10;
 inline constexpr int INBOUND_EVICTION_HEADROOM = 8;
 // Interval between attempts to fill outbound slots.
 inline constexpr int64_t OPEN_CONNECTIONS_INTERVAL_US = 500'000;
+// Our own transactions that no peer has fetched yet are announced again this often (plus up
+// to the jitter), as Core's ReattemptInitialBroadcast, and to every peer that connects.
+inline constexpr int64_t UNBROADCAST_INTERVAL_US = 10 * 60 * 1'000'000LL;
+inline constexpr int64_t UNBROADCAST_JITTER_US = 5 * 60 * 1'000'000LL;
 // Addresses remembered as v1-only (see RememberV1Only). Only our own outbound peers enter it,
 // but a node with churning addnode/seed lists must not grow it without end: full, it starts
 // over (forgetting costs one v2 attempt with a fallback, nothing more).
@@ -222,8 +226,13 @@ public:
     // ---- node events (validation strand) ----
     // The chain settled on a new tip (blocks mined locally or received): announce it.
     void TipChanged();
-    // A transaction entered the mempool (from anyone): announce it at the next trickles.
+    // A transaction entered the mempool (from anyone): announce it at the next trickles. Our
+    // own (origin TX_ORIGIN_LOCAL) also join the unbroadcast set until a peer fetches one.
     void TxAdded(const mempool::MempoolEntry& entry);
+    // sendrawtransaction of a transaction already in the mempool: announce it again (Core).
+    void Rebroadcast(const mempool::MempoolEntry& entry);
+    size_t UnbroadcastCount() const { return m_unbroadcast.size(); }
+    bool IsUnbroadcast(const primitives::Txid& txid) const { return m_unbroadcast.count(txid) != 0; }
 
     // ---- RPC (validation strand) ----
     std::vector<PeerStats> GetPeerStats() const;
@@ -395,6 +404,13 @@ private:
     void RememberV1Only(const netcore::PeerEndpoint& endpoint);
     bool TryV2(const netcore::PeerEndpoint& endpoint, bool wanted) const;
     std::set<std::string> m_v1_only;
+
+    // Our own transactions no peer has asked for yet; bounded by the mempool (entries that
+    // left it are dropped whenever the set is walked).
+    void QueueAnnouncement(const mempool::MempoolEntry& entry);
+    void AnnounceUnbroadcast(Peer* only);
+    std::set<primitives::Txid> m_unbroadcast;
+    int64_t m_next_unbroadcast_us = 0;
 
     struct ManualEntry {
         netcore::PeerEndpoint endpoint;

@@ -92,6 +92,25 @@ void PeerManager::ServeTx(Peer& peer, const wire::Inv& inv, std::vector<wire::In
     const bool witness = base == wire::MSG_WTX || (inv.type & wire::MSG_WITNESS_FLAG) != 0;
     const util::Bytes bytes = primitives::SerializeTx(*entry->tx, witness);
     SendRaw(peer, wire::TxMsg::COMMAND, bytes);
+    // A peer asked for it: our own transaction has left this node (Core's unbroadcast set).
+    m_unbroadcast.erase(entry->txid);
+}
+
+void PeerManager::AnnounceUnbroadcast(Peer* only) {
+    for (auto it = m_unbroadcast.begin(); it != m_unbroadcast.end();) {
+        const mempool::MempoolEntry* entry = m_deps.pool.Get(*it);
+        if (entry == nullptr) {
+            it = m_unbroadcast.erase(it);  // mined, replaced or evicted: nothing left to send
+            continue;
+        }
+        if (only == nullptr) {
+            QueueAnnouncement(*entry);
+        } else if (only->RelaysTxs()) {
+            const util::Uint256& hash = only->wtxid_relay ? entry->wtxid.get() : entry->txid.get();
+            if (!only->known_txs.Contains(hash)) only->tx_to_announce.insert(hash);
+        }
+        ++it;
+    }
 }
 
 void PeerManager::OnTx(Peer& peer, util::ByteSpan payload) {
@@ -179,6 +198,16 @@ void PeerManager::ProcessOrphans(const primitives::Tx& parent) {
 }
 
 void PeerManager::TxAdded(const mempool::MempoolEntry& entry) {
+    if (entry.origin == mempool::TX_ORIGIN_LOCAL) m_unbroadcast.insert(entry.txid);
+    QueueAnnouncement(entry);
+}
+
+void PeerManager::Rebroadcast(const mempool::MempoolEntry& entry) {
+    m_unbroadcast.insert(entry.txid);
+    QueueAnnouncement(entry);
+}
+
+void PeerManager::QueueAnnouncement(const mempool::MempoolEntry& entry) {
     for (auto& [id, p] : m_peers) {
         if (!p->HandshakeDone() || !p->RelaysTxs()) continue;
         const util::Uint256& hash = p->wtxid_relay ? entry.wtxid.get() : entry.txid.get();

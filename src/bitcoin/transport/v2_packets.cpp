@@ -119,7 +119,9 @@ std::string V2PacketStream::Decrypt(std::span<uint8_t> incoming, util::Bytes& pl
                        std::to_string(MAX_CONTENTS_LENGTH);
             }
             m_packet.clear();
-            m_packet.reserve(BIP324_HEADER_SIZE + m_length + POLY1305_TAG_SIZE);
+            // Reserved only up to PACKET_BUFFER_KEPT ahead: three bytes from a peer must not
+            // allocate 4 MB before the bytes behind them arrive (Core caps this the same way).
+            m_packet.reserve(std::min<size_t>(BIP324_HEADER_SIZE + m_length + POLY1305_TAG_SIZE, PACKET_BUFFER_KEPT));
             continue;
         }
         const size_t need = BIP324_HEADER_SIZE + m_length + POLY1305_TAG_SIZE;
