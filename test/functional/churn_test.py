@@ -350,6 +350,8 @@ def body(r, opts, tmp):
             coins = sum(D(u["amount"]) for u in net.call(w, "listunspent", 1))
             r.check(balance == coins, f"wallet on node {w}: balance {balance} = sum of its confirmed outputs {coins}")
 
+        unbroadcast = [(net.call(i, "getmempoolinfo") or {}).get("unbroadcastcount") for i in range(NODES)]
+        r.check(all(u == 0 for u in unbroadcast), f"no node still holds a transaction no peer fetched ({unbroadcast})")
         r.check(not st.failed_restarts, f"every restart came up without repair: {st.failed_restarts[:3]}")
         r.check(st.restarts >= max(1, int(churn_s / 6)), f"the churn restarted nodes ({st.restarts})")
 
@@ -395,6 +397,7 @@ def main():
     ap.add_argument("--minutes", type=float, help="churn duration in minutes (long runs)")
     ap.add_argument("--seed", type=int, default=int.from_bytes(os.urandom(4), "little"))
     ap.add_argument("--record", help="write the figures to this JSON file")
+    ap.add_argument("--data", help="the test data folder (ctest passes it to every functional test; unused)")
     opts = ap.parse_args()
     if opts.minutes:
         opts.seconds = opts.minutes * 60

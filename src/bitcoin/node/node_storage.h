@@ -83,6 +83,14 @@ public:
     void Rebroadcast(const mempool::MempoolEntry& entry) {
         if (m_rebroadcast) m_rebroadcast(entry);
     }
+    // The P2P layer's unbroadcast set (our transactions no peer has fetched yet), for the
+    // mempool RPCs; without a P2P layer, nothing is unbroadcast.
+    void SetUnbroadcastView(std::function<bool(const primitives::Txid&)> contains, std::function<size_t()> count) {
+        m_unbroadcast_contains = std::move(contains);
+        m_unbroadcast_count = std::move(count);
+    }
+    bool IsUnbroadcast(const primitives::Txid& txid) const { return m_unbroadcast_contains && m_unbroadcast_contains(txid); }
+    size_t UnbroadcastCount() const { return m_unbroadcast_count ? m_unbroadcast_count() : 0; }
 
     // Flushes the chainstate, then walks every coin on disk for the gettxoutsetinfo figures.
     // Errors are one-line messages (a damaged database says to -reindex).
@@ -122,6 +130,8 @@ private:
     std::array<mempool::TxMempool::AddListener, LISTENER_SLOTS> m_tx_added;
     std::array<mempool::TxMempool::RemovalListener, LISTENER_SLOTS> m_tx_removed;
     std::function<void(const mempool::MempoolEntry&)> m_rebroadcast;
+    std::function<bool(const primitives::Txid&)> m_unbroadcast_contains;
+    std::function<size_t()> m_unbroadcast_count;
 };
 
 }  // namespace tonari::bitcoin::node

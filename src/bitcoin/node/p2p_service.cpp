@@ -158,6 +158,8 @@ util::Result<std::unique_ptr<P2pService>, std::string> P2pService::Start(NodeCon
         st.SetSettledListener(NodeStorage::ListenerSlot::Relay, [pm] { pm->TipChanged(); });
         st.SetTxAddedListener(NodeStorage::ListenerSlot::Relay, [pm](const mempool::MempoolEntry& e) { pm->TxAdded(e); });
         st.SetRebroadcastListener([pm](const mempool::MempoolEntry& e) { pm->Rebroadcast(e); });
+        st.SetUnbroadcastView([pm](const primitives::Txid& txid) { return pm->IsUnbroadcast(txid); },
+                              [pm] { return pm->UnbroadcastCount(); });
         return 0;
     });
 
@@ -244,6 +246,7 @@ void P2pService::Stop() {
         st.SetSettledListener(NodeStorage::ListenerSlot::Relay, {});
         st.SetTxAddedListener(NodeStorage::ListenerSlot::Relay, {});
         st.SetRebroadcastListener({});
+        st.SetUnbroadcastView({}, {});
         if (m_peers) m_peers->SetNetwork(nullptr);
         m_peers.reset();
         return 0;

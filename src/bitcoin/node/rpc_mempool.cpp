@@ -47,7 +47,7 @@ bool SignalsReplaceability(const mempool::TxMempool& pool, const mempool::Mempoo
     return false;
 }
 
-Json EntryToJson(const mempool::TxMempool& pool, const mempool::MempoolEntry& e) {
+Json EntryToJson(const NodeStorage& s, const mempool::TxMempool& pool, const mempool::MempoolEntry& e) {
     Json o = Json::MakeObject();
     o.Set("vsize", e.vsize);
     o.Set("weight", e.weight);
@@ -71,7 +71,7 @@ Json EntryToJson(const mempool::TxMempool& pool, const mempool::MempoolEntry& e)
     for (const auto* c : e.children) spentby.PushBack(c->txid.ToHex());
     o.Set("spentby", std::move(spentby));
     o.Set("bip125-replaceable", SignalsReplaceability(pool, e));
-    o.Set("unbroadcast", false);
+    o.Set("unbroadcast", s.IsUnbroadcast(e.txid));
     return o;
 }
 
@@ -280,7 +280,7 @@ util::Result<void, std::string> RegisterMempoolRpcs(rpc::MethodTable& table, Nod
                  o.Set("mempoolminfee", FeeRateJson(s.MempoolGate().MinFeeRate(UnixNow())));
                  o.Set("minrelaytxfee", FeeRateJson(options.min_relay_fee));
                  o.Set("incrementalrelayfee", FeeRateJson(options.incremental_relay_fee));
-                 o.Set("unbroadcastcount", 0);
+                 o.Set("unbroadcastcount", static_cast<int64_t>(s.UnbroadcastCount()));
                  o.Set("fullrbf", true);
                  return o;
              });
@@ -305,7 +305,7 @@ util::Result<void, std::string> RegisterMempoolRpcs(rpc::MethodTable& table, Nod
                  auto& pool = s.Mempool();
                  if (verbose) {
                      Json o = Json::MakeObject();
-                     for (const auto* e : pool.Entries()) o.Set(e->txid.ToHex(), EntryToJson(pool, *e));
+                     for (const auto* e : pool.Entries()) o.Set(e->txid.ToHex(), EntryToJson(s, pool, *e));
                      return o;
                  }
                  Json ids = Json::MakeArray();
@@ -330,7 +330,7 @@ util::Result<void, std::string> RegisterMempoolRpcs(rpc::MethodTable& table, Nod
              return node.WithChain([&](NodeStorage& s) -> Reply {
                  const auto* e = s.Mempool().Get(*txid);
                  if (e == nullptr) return util::Fail(RpcFail(RpcErrorCode::INVALID_ADDRESS_OR_KEY, "Transaction not in mempool"));
-                 return EntryToJson(s.Mempool(), *e);
+                 return EntryToJson(s, s.Mempool(), *e);
              });
          }});
     add({.name = "testmempoolaccept",

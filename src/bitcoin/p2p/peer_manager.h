@@ -13,6 +13,7 @@
 // this object.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -231,7 +232,10 @@ public:
     void TxAdded(const mempool::MempoolEntry& entry);
     // sendrawtransaction of a transaction already in the mempool: announce it again (Core).
     void Rebroadcast(const mempool::MempoolEntry& entry);
-    size_t UnbroadcastCount() const { return m_unbroadcast.size(); }
+    size_t UnbroadcastCount() const {
+        return static_cast<size_t>(std::count_if(m_unbroadcast.begin(), m_unbroadcast.end(),
+                                                 [this](const primitives::Txid& t) { return m_deps.pool.Get(t) != nullptr; }));
+    }
     bool IsUnbroadcast(const primitives::Txid& txid) const { return m_unbroadcast.count(txid) != 0; }
 
     // ---- RPC (validation strand) ----
