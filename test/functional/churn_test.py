@@ -15,8 +15,8 @@ chain a node left), and how long a restarted node takes to reach the height the 
 when it came back.
 
 At the end every node is started again and the miners mine until every payment is in a block
-(a payment still waiting after 10 s is sent again by its wallet with sendrawtransaction, as
-Core's wallet resends; the count is reported).
+(a payment still waiting after 10 s is handed to every node with sendrawtransaction: a miner
+that lost its mempool to SIGKILL is never offered it again by relay; the count is reported).
 Then: every node has one tip and one UTXO-set hash (gettxoutsetinfo); every payment ever seen
 6 blocks deep is still confirmed; no payment is lost (submitted, never confirmed); every
 wallet's balance equals the sum of its confirmed outputs; every restart came up by itself. The
@@ -164,6 +164,18 @@ def track_depth(net, st):
                 st.deep.add(tx["txid"])
 
 
+def restart(net, st, i):
+    """Starts node i again, as it is (no repair), and times its catch-up to the height the
+    network has now."""
+    target = max(sample(net, st).values(), default=0)
+    try:
+        net.start(i)
+        st.restarts += 1
+        st.pending_catchup[i] = (now(), target)
+    except RuntimeError as e:
+        st.failed_restarts.append(f"node {i}: {e}")
+
+
 def churn(net, st, rng, seconds, addresses, miner_to, log):
     end = now() + seconds
     next_kill = now() + 2
@@ -177,13 +189,7 @@ def churn(net, st, rng, seconds, addresses, miner_to, log):
         for i, when in list(restart_at.items()):
             if t >= when:
                 del restart_at[i]
-                target = max(sample(net, st).values(), default=0)
-                try:
-                    net.start(i)
-                    st.restarts += 1
-                    st.pending_catchup[i] = (now(), target)
-                except RuntimeError as e:
-                    st.failed_restarts.append(f"node {i}: {e}")
+                restart(net, st, i)
         if t >= next_kill:
             next_kill = t + rng.uniform(2.0, 4.0)
             candidates = [i for i in net.running() if i not in restart_at]
@@ -242,13 +248,7 @@ def settle(net, st, r):
     """Every node up, every payment mined, one tip everywhere. True when that was reached."""
     for i in range(NODES):
         if not net.up[i]:
-            target = max(sample(net, st).values(), default=0)
-            try:
-                net.start(i)
-                st.restarts += 1
-                st.pending_catchup[i] = (now(), target)
-            except RuntimeError as e:
-                st.failed_restarts.append(f"node {i}: {e}")
+            restart(net, st, i)
     deadline = now() + SETTLE_TIMEOUT_S
     next_rebroadcast = now() + REBROADCAST_AFTER_S
     while now() < deadline:
@@ -259,16 +259,20 @@ def settle(net, st, r):
                 if tx.get("category") == "send" and tx.get("confirmations", 0) >= 1:
                     unconfirmed.discard(tx["txid"])
         if unconfirmed and now() >= next_rebroadcast:
-            # A payment can sit in mempools that no miner shares: a miner killed with SIGKILL
-            # comes back with an empty mempool, and nodes announce a transaction only once.
-            # Its wallet sends it again, as Core's wallet does on its resend timer (every 12
-            # to 36 hours) and as a user does with sendrawtransaction.
+            # A payment can be stranded: a miner killed with SIGKILL comes back with an empty
+            # mempool, and Bitcoin's relay announces a transaction once per connection, so
+            # peers that already passed it on never offer it again — not even when the payer's
+            # wallet resends it (Core's 12-36 h timer), since the payer's peers have it. The
+            # payer hands it to every node (sendrawtransaction; a node that has it announces
+            # it again). Counted: a relay gap this test measures, not hides.
             next_rebroadcast = now() + REBROADCAST_AFTER_S
             for txid in unconfirmed:
-                w = st.submitted[txid]
-                tx = net.call(w, "gettransaction", txid)
-                if tx and net.call(w, "sendrawtransaction", tx["hex"]) is not None:
-                    st.rebroadcasts += 1
+                tx = net.call(st.submitted[txid], "gettransaction", txid)
+                if not tx:
+                    continue
+                st.rebroadcasts += 1
+                for i in net.running():
+                    net.call(i, "sendrawtransaction", tx["hex"])
         mempools = [net.call(i, "getmempoolinfo") for i in range(NODES)]
         empty = all(m is not None and m["size"] == 0 for m in mempools)
         tips = {net.call(i, "getbestblockhash") for i in range(NODES)}
