@@ -54,10 +54,21 @@ constexpr ConvertParam CONVERT[] = {
     {"estimatesmartfee", 0, "conf_target"}, {"stop", 0, "wait"},
     {"getblocktemplate", 0, "template_request"}, {"createrawtransaction", 4, "version"},
     {"createwallet", 7, "external_signer"}, {"sendtoaddress", 8, "avoid_reuse"},
+    {"getnetworkhashps", 0, "nblocks"},  {"getnetworkhashps", 1, "height"},
+    {"deriveaddresses", 1, "range"},     {"getblockstats", 1, "stats"},
+    {"gettxoutsetinfo", 2, "use_index"},
 };
 
-bool Converts(const std::string& method, int position, const std::string& name) {
-    for (const auto& c : CONVERT) {
+// Parameters bitcoin-cli sends as JSON when they parse as JSON and as a string otherwise
+// (Core's JSON_OR_STRING): a height or a block hash.
+constexpr ConvertParam JSON_OR_STRING[] = {
+    {"getblockstats", 0, "hash_or_height"},
+    {"gettxoutsetinfo", 1, "hash_or_height"},
+};
+
+template <size_t N>
+bool InTable(const ConvertParam (&table)[N], const std::string& method, int position, const std::string& name) {
+    for (const auto& c : table) {
         if (method == c.method && (position == c.position || (!name.empty() && name == c.name))) return true;
     }
     return false;
@@ -65,7 +76,11 @@ bool Converts(const std::string& method, int position, const std::string& name) 
 
 util::Result<util::Json, std::string> Convert(const std::string& method, int position, const std::string& name,
                                               const std::string& word) {
-    if (!Converts(method, position, name)) return util::Json(word);
+    if (InTable(JSON_OR_STRING, method, position, name)) {
+        auto parsed = util::ParseJson(word);
+        return parsed ? *parsed : util::Json(word);
+    }
+    if (!InTable(CONVERT, method, position, name)) return util::Json(word);
     auto parsed = util::ParseJson(word);
     if (!parsed) return util::Fail("Error parsing JSON: " + word);
     return *parsed;

@@ -30,15 +30,28 @@ void RegisterNodeOptions(config::Args& args) {
     args.AddArg("par=<n>", "Set the number of script verification threads (0 = auto, default: 0)", "Options");
     args.AddArg("maxmempool=<n>", "Keep the transaction memory pool below <n> megabytes (default: 300)", "Options");
     args.AddArg("mempoolexpiry=<n>", "Do not keep transactions in the mempool longer than <n> hours (default: 336)", "Options");
-    args.AddArg("minrelaytxfee=<amt>", "Fees (in BTC/kvB) smaller than this are considered zero fee for relaying, mining and transaction creation (default: 0.00001)", "Node relay options");
+    args.AddArg("minrelaytxfee=<amt>", "Fees (in BTC/kvB) smaller than this are considered zero fee for relaying, mining and transaction creation (default: 0.000001)", "Node relay options");
+    args.AddArg("incrementalrelayfee=<amt>", "Fee rate (in BTC/kvB) used to define cost of relay, used for mempool limiting and replacement policy (default: 0.000001)", "Node relay options");
+    args.AddArg("blockmintxfee=<amt>", "Set lowest fee rate (in BTC/kvB) for transactions to be included in block creation (default: 0.00000001)", "Block creation options");
     args.AddArg("acceptnonstdtxn", "Relay and mine \"non-standard\" transactions (test networks only; default: 0)", "Node relay options");
     args.AddArg("datacarrier", "Relay and mine data carrier transactions (default: 1)", "Node relay options");
-    args.AddArg("datacarriersize=<n>", "Maximum size of the data in a data carrier output (OP_RETURN script bytes) we relay and mine (default: 83)", "Node relay options");
+    args.AddArg("datacarriersize=<n>", "Relay and mine transactions whose data-carrying raw scriptPubKeys in aggregate are of this size or less, allowing multiple outputs (default: 100000)", "Node relay options");
     args.AddArg("permitbaremultisig", "Relay transactions creating non-P2SH multisig outputs (default: 1)", "Node relay options");
     args.AddArg("wallet=<name>", "Load the wallet <name> at start-up (a folder under <datadir>/<network>/wallets; can be given more than once)", "Wallet options", {.multi = true});
     args.AddArg("fallbackfee=<amt>", "Fee rate (in BTC/kvB) used when a send names none (default: 0.0002 on test networks, 0 = none on main)", "Wallet options");
     args.AddArg("reindex", "Rebuild chain state from the blk*.dat files on disk", "Options");
     args.AddArg("daemon", "Run in the background as a daemon (not supported: Tonari runs in the foreground)", "Options");
+    for (const char* type : {"hashblock", "hashtx", "rawblock", "rawtx", "sequence"}) {
+        args.AddArg(std::string("zmqpub") + type + "=<address>",
+                    std::string("Enable publish ") + type + " in <address> (tcp://host:port or unix:path)", "ZeroMQ notification options",
+                    {.multi = true});
+        args.AddArg(std::string("zmqpub") + type + "hwm=<n>",
+                    std::string("Set publish ") + type + " outbound message high water mark (default: 1000)",
+                    "ZeroMQ notification options");
+    }
+    args.AddArg("rest", "Accept public REST requests on the RPC port, under /rest/ (default: 0)", "RPC server options");
+    args.AddArg("testactivationheight=name@height.", "Set the activation height of 'name' (segwit, bip34, dersig, cltv, csv). (regtest-only)", "Debugging/Testing options", {.multi = true});
+    args.AddArg("vbparams=deployment:start:end[:min_activation_height]", "Use given start/end times and min_activation_height for specified version bits deployment (regtest-only)", "Debugging/Testing options", {.multi = true});
     args.AddArg("printtoconsole", "Send trace/debug info to console (default: 1)", "Debugging/Testing options");
     args.AddArg("debug=<category>", "Output debug and trace logging (default: -nodebug). Categories: net, rpc, http, validation, bench; 1 or all for every category", "Debugging/Testing options", {.multi = true});
     args.AddArg("listen", "Accept connections from outside (default: 1)", "Connection options", {.network_only = true});

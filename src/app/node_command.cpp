@@ -19,6 +19,11 @@
 #include "bitcoin/node/p2p_service.h"
 #include "bitcoin/node/rpc_mining.h"
 #include "bitcoin/node/rpc_net.h"
+#include "bitcoin/consensus/test_params.h"
+#include "bitcoin/node/rest.h"
+#include "bitcoin/node/rpc_descriptor.h"
+#include "bitcoin/node/rpc_zmq.h"
+#include "bitcoin/node/zmq_notifier.h"
 #include "bitcoin/node/rpc_rawtx.h"
 #include "bitcoin/node/rpc_wallet.h"
 #include "bitcoin/node/wallet_manager.h"
@@ -113,6 +118,19 @@ util::Result<bitcoin::node::P2pServiceOptions, std::string> P2pOptions(const con
     return o;
 }
 
+// -zmqpub<type>=<address> (repeatable) with -zmqpub<type>hwm=<n>, as Core reads them.
+util::Result<std::vector<bitcoin::node::ZmqEndpoint>, std::string> ZmqEndpoints(const config::Args& args) {
+    std::vector<bitcoin::node::ZmqEndpoint> out;
+    for (const auto& type : bitcoin::node::ZmqNotifierTypes()) {
+        auto hwm = IntOption(args, "zmq" + type + "hwm", bitcoin::node::DEFAULT_ZMQ_SNDHWM, 0, INT32_MAX);
+        if (!hwm) return util::Fail(hwm.error());
+        for (const auto& address : args.GetArgs("zmq" + type)) {
+            out.push_back({.type = type, .address = address, .hwm = static_cast<int>(*hwm)});
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 int RunNode(int argc, const char* const argv[]) {
@@ -141,7 +159,8 @@ int RunNode(int argc, const char* const argv[]) {
     auto rpc_timeout = IntOption(args, "rpcservertimeout", 30, 1, 86400);
     auto mempool = IntOption(args, "maxmempool", 300, 5, 1 << 20);
     auto expiry = IntOption(args, "mempoolexpiry", 336, 1, 1 << 20);
-    auto datacarrier_size = IntOption(args, "datacarriersize", 83, 0, 100'000);
+    auto datacarrier_size = IntOption(args, "datacarriersize", static_cast<int64_t>(bitcoin::policy::DEFAULT_MAX_DATACARRIER_BYTES), 0,
+                                      static_cast<int64_t>(bitcoin::policy::MAX_STANDARD_TX_WEIGHT));
     for (const auto* r : {&dbcache, &par, &rpc_port, &rpc_threads, &rpc_queue, &rpc_timeout, &mempool, &expiry,
                           &datacarrier_size}) {
         if (!*r) return Fail(r->error());
@@ -149,10 +168,24 @@ int RunNode(int argc, const char* const argv[]) {
     bitcoin::mempool::MempoolOptions pool_options;
     pool_options.max_bytes = static_cast<size_t>(*mempool) * 1'000'000;
     pool_options.expiry_seconds = *expiry * 3600;
+    if (auto fee = args.GetArg("incrementalrelayfee")) {
+        auto sats = bitcoin::rpc::AmountFromValue(util::Json(*fee));
+        if (!sats) return Fail("Error: Invalid amount for -incrementalrelayfee=<amount>: '" + *fee + "'");
+        pool_options.incremental_relay_fee = bitcoin::policy::FeeRate(*sats);
+    }
     if (auto fee = args.GetArg("minrelaytxfee")) {
         auto sats = bitcoin::rpc::AmountFromValue(util::Json(*fee));
         if (!sats) return Fail("Error: Invalid amount for -minrelaytxfee=<amount>: '" + *fee + "'");
         pool_options.min_relay_fee = bitcoin::policy::FeeRate(*sats);
+    } else if (pool_options.incremental_relay_fee > pool_options.min_relay_fee) {
+        // As Core: an incremental fee above the default floor raises the floor with it.
+        pool_options.min_relay_fee = pool_options.incremental_relay_fee;
+    }
+    bitcoin::policy::FeeRate block_min_fee{bitcoin::policy::DEFAULT_BLOCK_MIN_TX_FEE};
+    if (auto fee = args.GetArg("blockmintxfee")) {
+        auto sats = bitcoin::rpc::AmountFromValue(util::Json(*fee));
+        if (!sats) return Fail("Error: Invalid amount for -blockmintxfee=<amount>: '" + *fee + "'");
+        block_min_fee = bitcoin::policy::FeeRate(*sats);
     }
     pool_options.require_standard = !args.GetBoolArg("acceptnonstdtxn", false);
     if (!pool_options.require_standard && settings->network == bitcoin::encoding::Network::Main) {
@@ -181,6 +214,25 @@ int RunNode(int argc, const char* const argv[]) {
     storage.script_threads = static_cast<size_t>(*par);
     storage.reindex = args.GetBoolArg("reindex", false);
     storage.mempool = pool_options;
+    storage.block_min_fee = block_min_fee;
+    // Core's regtest-only options for test chains; refused elsewhere rather than ignored.
+    const auto activation_heights = args.GetArgs("testactivationheight");
+    const auto vbparams = args.GetArgs("vbparams");
+    if (!activation_heights.empty() || !vbparams.empty()) {
+        if (settings->network != bitcoin::encoding::Network::Regtest) {
+            return Fail("Error: -testactivationheight and -vbparams are only allowed on regtest");
+        }
+        bitcoin::consensus::ConsensusParams params = bitcoin::consensus::GetParams(settings->network);
+        for (const auto& arg : activation_heights) {
+            if (auto applied = bitcoin::consensus::ApplyTestActivationHeight(params, arg); !applied) {
+                return Fail("Error: " + applied.error());
+            }
+        }
+        for (const auto& arg : vbparams) {
+            if (auto applied = bitcoin::consensus::ApplyVbParams(params, arg); !applied) return Fail("Error: " + applied.error());
+        }
+        storage.params = std::move(params);
+    }
     auto node = NodeContext::Open(storage);
     if (!node) {
         log.Error("Error: " + node.error());
@@ -248,11 +300,30 @@ int RunNode(int argc, const char* const argv[]) {
         for (const auto& ep : p2p->ListenEndpoints()) log.Info("P2P listening on " + ep.ToString());
     }
 
+    // ZMQ notifications: sockets bound now, events published from here on.
+    auto zmq_endpoints = ZmqEndpoints(args);
+    if (!zmq_endpoints) return Fail("Error: " + zmq_endpoints.error());
+    std::unique_ptr<bitcoin::node::ZmqNotifier> zmq;
+    if (!zmq_endpoints->empty()) {
+        auto created = bitcoin::node::ZmqNotifier::Create(std::move(*zmq_endpoints));
+        if (!created) {
+            log.Error("Error: " + created.error());
+            return 1;
+        }
+        zmq = std::move(*created);
+        ctx.WithChain([&zmq](bitcoin::node::NodeStorage& s) {
+            zmq->Attach(s);
+            return 0;
+        });
+        for (const auto& e : zmq->Endpoints()) log.Info("ZMQ " + e.type + " publishing on " + e.address);
+    }
+
     bitcoin::rpc::MethodTable table;
     for (auto registered : {bitcoin::node::RegisterNetRpcs(table, ctx, p2p.get()),bitcoin::node::RegisterBlockchainRpcs(table, ctx), bitcoin::node::RegisterMiningRpcs(table, ctx),
                             bitcoin::node::RegisterControlRpcs(table, ctx), bitcoin::node::RegisterMempoolRpcs(table, ctx),
-                            bitcoin::node::RegisterRawTxRpcs(table, ctx),
-                            bitcoin::node::RegisterWalletRpcs(table, ctx, wallets)}) {
+                            bitcoin::node::RegisterRawTxRpcs(table, ctx), bitcoin::node::RegisterDescriptorRpcs(table, ctx),
+                            bitcoin::node::RegisterWalletRpcs(table, ctx, wallets),
+                            bitcoin::node::RegisterZmqRpcs(table, zmq.get())}) {
         if (!registered) return Fail("internal error registering RPC methods: " + registered.error());
     }
 
@@ -305,8 +376,24 @@ int RunNode(int argc, const char* const argv[]) {
         http_options.idle_timeout = std::chrono::seconds(*rpc_timeout);
         http_options.max_body_bytes = bitcoin::rpc::MAX_RPC_BODY_SIZE;
         const bool debug_rpc = log.Enabled("rpc");
+        const bool rest = args.GetBoolArg("rest", false);
+        if (rest) log.Info("REST interface enabled on the RPC port (/rest/)");
         auto started = netcore::HttpServer::Start(
-            http_options, [&rpc, &log, debug_rpc](const netcore::HttpRequest& req, const netcore::HttpClientInfo& client) {
+            http_options, [&rpc, &log, debug_rpc, rest, &ctx, &table](const netcore::HttpRequest& req,
+                                                                     const netcore::HttpClientInfo& client) {
+                // Core's REST interface: unauthenticated reads under /rest/ when -rest is set.
+                if (rest && req.target.starts_with("/rest/")) {
+                    netcore::HttpResponse res;
+                    if (auto answer = bitcoin::node::HandleRest(ctx, table, req.target, req.body)) {
+                        res.status = answer->status;
+                        res.content_type = std::move(answer->content_type);
+                        res.body = std::move(answer->body);
+                    } else {
+                        res.status = 404;
+                    }
+                    if (debug_rpc) log.Debug("rpc", "REST " + req.target.substr(0, 100) + " from " + client.address + ": HTTP " + std::to_string(res.status));
+                    return res;
+                }
                 bitcoin::rpc::HttpRequest in{.method = req.method, .target = req.target,
                                              .authorization = req.Header("authorization"), .body = req.body};
                 bitcoin::rpc::HttpResponse out = rpc->HandleRequest(in);
@@ -370,6 +457,12 @@ int RunNode(int argc, const char* const argv[]) {
         return 0;
     });
     if (*dashboard) DetachDashboard(**dashboard, ctx);
+    if (zmq) {
+        ctx.WithChain([&zmq](bitcoin::node::NodeStorage& s) {
+            zmq->Detach(s);
+            return 0;
+        });
+    }
     node->reset();
     log.Info("Shutdown: done");
     return status;

@@ -2,7 +2,6 @@
 // XSwiftECInv and XElligatorSwift step by step over OpenSSL BIGNUMs modulo p.
 #include "crypto/ellswift.h"
 
-#include <openssl/bn.h>
 #include <secp256k1.h>
 #include <secp256k1_ecdh.h>
 
@@ -10,6 +9,7 @@
 #include <cstring>
 #include <memory>
 
+#include "crypto/openssl_bn.h"
 #include "crypto/random.h"
 
 namespace tonari::crypto {
@@ -20,13 +20,8 @@ void Require(bool ok) {
     if (!ok) std::abort();  // OpenSSL out of memory: nothing sensible is left to do
 }
 
-struct BnFree {
-    void operator()(BIGNUM* b) const { BN_free(b); }
-};
-struct CtxFree {
-    void operator()(BN_CTX* c) const { BN_CTX_free(c); }
-};
-using Bn = std::unique_ptr<BIGNUM, BnFree>;
+using openssl::Bn;
+using openssl::BnCtx;
 
 // The field of secp256k1 coordinates, p = 2^256 - 2^32 - 977. One per call: it owns the
 // OpenSSL scratch context, so there is no shared state between threads.
@@ -115,7 +110,7 @@ private:
         return Bn(raw);
     }
 
-    std::unique_ptr<BN_CTX, CtxFree> m_ctx;
+    BnCtx m_ctx;
     Bn m_p;
     Bn m_c;
     Bn m_sqrt_exp;

@@ -1,20 +1,15 @@
-// ModExp through OpenSSL's BIGNUM. OpenSSL headers stay in this file.
+// ModExp through OpenSSL's BIGNUM. OpenSSL headers stay in crypto/.
 #include "crypto/mod_exp.h"
 
-#include <openssl/bn.h>
-
 #include <memory>
+
+#include "crypto/openssl_bn.h"
 
 namespace tonari::crypto {
 namespace {
 
-struct BnFree {
-    void operator()(BIGNUM* b) const { BN_clear_free(b); }
-};
-struct CtxFree {
-    void operator()(BN_CTX* c) const { BN_CTX_free(c); }
-};
-using Bn = std::unique_ptr<BIGNUM, BnFree>;
+using openssl::Bn;
+using openssl::BnCtx;
 
 Bn FromBytes(util::ByteSpan bytes) {
     return Bn(BN_bin2bn(bytes.data(), static_cast<int>(bytes.size()), nullptr));
@@ -27,7 +22,7 @@ util::Result<util::Bytes, std::string> ModExp(util::ByteSpan base, util::ByteSpa
     const Bn e = FromBytes(exponent);
     const Bn m = FromBytes(modulus);
     const Bn r(BN_new());
-    const std::unique_ptr<BN_CTX, CtxFree> ctx(BN_CTX_new());
+    const BnCtx ctx(BN_CTX_new());
     if (!b || !e || !m || !r || !ctx) return util::Fail(std::string("out of memory"));
     if (BN_is_zero(m.get()) || !BN_is_odd(m.get())) return util::Fail(std::string("modulus must be odd"));
     BN_set_flags(e.get(), BN_FLG_CONSTTIME);

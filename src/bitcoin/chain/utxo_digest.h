@@ -11,6 +11,10 @@
 // the way Core's RPC does. Also counted, as Core does: coins (txouts), distinct
 // transactions, total amount (nullopt if the sum overflows) and the "bogo size".
 //
+// With UtxoHashType::MuHash the same coin serialization is instead an element of Core's
+// MuHash3072 set hash (gettxoutsetinfo "muhash"), which does not depend on the order; with
+// None no hash is computed (gettxoutsetinfo "none").
+//
 // The set is read through a callback, so any source can feed it: the memory view, a
 // database cursor. A UtxoDigest is a plain value used by one thread at a time.
 #pragma once
@@ -23,13 +27,17 @@
 #include "bitcoin/primitives/amount.h"
 #include "bitcoin/primitives/hash_writer.h"
 #include "bitcoin/primitives/transaction.h"
+#include "crypto/muhash.h"
 #include "util/blob.h"
 #include "util/result.h"
 
 namespace tonari::bitcoin::chain {
 
+enum class UtxoHashType { HashSerialized, MuHash, None };
+
 struct UtxoStats {
-    util::Uint256 hash_serialized;                   // Core's hash_serialized_3
+    util::Uint256 hash_serialized;                   // Core's hash_serialized_3 (HashSerialized)
+    util::Uint256 muhash;                            // MuHash3072 digest, digest byte order (MuHash)
     uint64_t coins = 0;                              // Core's txouts
     uint64_t transactions = 0;                       // distinct txids
     std::optional<primitives::Amount> total_amount = 0;  // nullopt: the sum overflowed
@@ -43,12 +51,16 @@ enum class UtxoDigestError {
 // Incremental form: feed the coins in order, then Finalize.
 class UtxoDigest {
 public:
+    explicit UtxoDigest(UtxoHashType type = UtxoHashType::HashSerialized) : m_type(type) {}
+
     // False, and the digest is unusable, if `outpoint` does not follow the previous one.
     bool Add(const primitives::OutPoint& outpoint, const Coin& coin);
     util::Result<UtxoStats, UtxoDigestError> Finalize();
 
 private:
+    UtxoHashType m_type;
     primitives::HashWriter m_hasher;
+    crypto::MuHash3072 m_muhash;
     UtxoStats m_stats;
     std::optional<primitives::OutPoint> m_last;
     bool m_failed = false;
@@ -58,7 +70,8 @@ using CoinVisitor = std::function<void(const primitives::OutPoint&, const Coin&)
 // Calls the visitor once per coin, in outpoint order.
 using ForEachCoinFn = std::function<void(const CoinVisitor&)>;
 
-util::Result<UtxoStats, UtxoDigestError> ComputeUtxoDigest(const ForEachCoinFn& for_each_coin);
+util::Result<UtxoStats, UtxoDigestError> ComputeUtxoDigest(const ForEachCoinFn& for_each_coin,
+                                                           UtxoHashType type = UtxoHashType::HashSerialized);
 // Convenience for the memory view (already in outpoint order).
 util::Result<UtxoStats, UtxoDigestError> ComputeUtxoDigest(const MemoryCoinsView& view);
 

@@ -38,8 +38,9 @@ inline constexpr int64_t DEFAULT_DESCENDANT_SIZE_LIMIT_VB = 101'000;
 // A replacement may evict at most this many transactions (with descendants): otherwise one
 // cheap transaction could make a node drop and re-check a huge part of its pool.
 inline constexpr size_t MAX_REPLACEMENT_CANDIDATES = 100;
-// Bitcoin Core's -incrementalrelayfee: what each replacement and each eviction must add.
-inline constexpr primitives::Amount DEFAULT_INCREMENTAL_RELAY_FEE = 1000;  // sat per kvB
+// Bitcoin Core's -incrementalrelayfee: what each replacement and each eviction must add
+// (Core 30: the same as the minimum relay fee).
+inline constexpr primitives::Amount DEFAULT_INCREMENTAL_RELAY_FEE = 100;  // sat per kvB
 // Height given to coins created by pool transactions (they would be mined in the next block).
 inline constexpr uint32_t MEMPOOL_HEIGHT = 0x7fffffff;
 

@@ -92,11 +92,13 @@ TEST(MempoolAccept, EachRuleRejectsWithCoresReason) {
     // The newest coinbase: mined one block ago, 100 needed.
     const Utxo young = f.node.Coinbase(109);
     expect(f.node.Spend({young}, {young.value - 1000}), "bad-txns-premature-spend-of-coinbase");
-    // No fee, then 1 sat short of 1 sat/vB.
+    // No fee, then 1 sat short of the minimum relay fee (0.1 sat/vB, rounded up).
     expect(f.node.Spend({coin}, {coin.value}), "min relay fee not met");
     const Tx probe = f.node.Spend({coin}, {coin.value - 1000});
     const int64_t vsize = primitives::TxVirtualSize(probe);
-    expect(f.node.Spend({coin}, {coin.value - (vsize - 1)}), "min relay fee not met");
+    const Amount required = policy::FeeRate(policy::DEFAULT_MIN_RELAY_TX_FEE).GetFee(vsize);
+    ASSERT_GT(required, 1);
+    expect(f.node.Spend({coin}, {coin.value - (required - 1)}), "min relay fee not met");
     // More out than in.
     expect(f.node.Spend({coin}, {coin.value + 1}), "bad-txns-in-belowout");
     // A dust output.

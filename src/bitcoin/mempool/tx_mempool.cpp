@@ -267,6 +267,8 @@ void TxMempool::RemoveSet(const std::vector<const MempoolEntry*>& victims, Remov
     }
     for (const MempoolEntry* cv : victims) {
         auto* v = const_cast<MempoolEntry*>(cv);
+        // Core counts every removal in the mempool sequence, whatever the reason.
+        m_removal_sequence = m_next_sequence++;
         if (m_on_removed) m_on_removed(*v, reason);
         m_eviction.erase(v);
         m_by_time.erase(v);

@@ -102,7 +102,12 @@ public:
     primitives::Amount TotalFees() const { return m_total_fees; }
     // Estimated heap bytes of everything the pool holds: what -maxmempool limits.
     size_t DynamicMemoryUsage() const { return m_memory; }
+    // Core's mempool sequence: counts every addition and every removal; the next event's
+    // number (getrawmempool's mempool_sequence, ZMQ's sequence topic). An entry's `sequence`
+    // is the number of its addition.
     uint64_t Sequence() const { return m_next_sequence; }
+    // The number of the removal a RemovalListener is being told of.
+    uint64_t RemovalSequence() const { return m_removal_sequence; }
 
     // Every entry, in arrival order.
     std::vector<const MempoolEntry*> Entries() const;
@@ -180,6 +185,7 @@ private:
     primitives::Amount m_total_fees = 0;
     size_t m_memory = 0;
     uint64_t m_next_sequence = 1;
+    uint64_t m_removal_sequence = 0;
 
     double m_rolling_min_fee = 0;  // sat per kvB
     int64_t m_last_rolling_update = 0;

@@ -56,7 +56,7 @@ Selection SelectTransactions(const mempool::TxMempool& pool, const SelectionOpti
             sigops + c.package.sigop_cost >= options.max_sigops_cost) {
             failed.insert(c.entry);
             if (++consecutive_failures > MAX_CONSECUTIVE_FAILURES &&
-                weight > options.max_weight - COINBASE_RESERVED_WEIGHT) {
+                weight > options.max_weight - BLOCK_FULL_ENOUGH_WEIGHT_DELTA) {
                 break;
             }
             continue;

@@ -70,8 +70,12 @@ TEST(TxSelection, RespectsWeightAndMinimumFeeRate) {
     Fixture f;
     const Tx rich = f.Add({f.node.Coinbase(0)}, 5000);
     f.Add({f.node.Coinbase(1)}, 2000);
-    f.Add({f.node.Coinbase(2)}, 50, /*bypass=*/true);  // below 1 sat/vB: never selected
-    EXPECT_EQ(SelectTransactions(f.pool).entries.size(), 2u);
+    f.Add({f.node.Coinbase(2)}, 50, /*bypass=*/true);  // below 1 sat/vB
+    SelectionOptions one_sat;
+    one_sat.min_fee_rate = policy::FeeRate(1000);
+    EXPECT_EQ(SelectTransactions(f.pool, one_sat).entries.size(), 2u);
+    // Core 30's default -blockmintxfee (0.001 sat/vB) takes it too.
+    EXPECT_EQ(SelectTransactions(f.pool).entries.size(), 3u);
 
     SelectionOptions tight;
     tight.max_weight = COINBASE_RESERVED_WEIGHT + primitives::TxVirtualSize(rich) * 4 + 1;

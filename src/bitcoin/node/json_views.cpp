@@ -4,6 +4,7 @@
 #include <cinttypes>
 #include <cstdio>
 
+#include "bitcoin/descriptor/infer.h"
 #include "bitcoin/encoding/address.h"
 #include "bitcoin/primitives/merkle.h"
 #include "bitcoin/script/asm.h"
@@ -33,13 +34,16 @@ Json AmountToJson(Amount sats) {
 Json ScriptPubKeyToJson(util::ByteSpan script, encoding::Network network) {
     Json o = Json::MakeObject();
     o.Set("asm", script::ScriptToAsm(script, false));
+    o.Set("desc", descriptor::InferDescriptor(script, network));
     o.Set("hex", util::HexEncode(script));
     if (auto address = encoding::EncodeAddress(script, network)) o.Set("address", *address);
     o.Set("type", std::string(script::GetTxoutTypeName(script::Solver(script).type)));
     return o;
 }
 
-Json TxToJson(const primitives::Tx& tx, encoding::Network network) {
+namespace {
+
+Json TxJson(const primitives::Tx& tx, encoding::Network network, const std::vector<chain::Coin>* spent, bool prevout) {
     Json o = Json::MakeObject();
     o.Set("txid", primitives::ComputeTxid(tx).ToHex());
     o.Set("hash", primitives::ComputeWtxid(tx).ToHex());
@@ -50,7 +54,8 @@ Json TxToJson(const primitives::Tx& tx, encoding::Network network) {
     o.Set("locktime", static_cast<uint64_t>(tx.locktime));
 
     Json vin = Json::MakeArray();
-    for (const auto& in : tx.inputs) {
+    for (size_t n = 0; n < tx.inputs.size(); ++n) {
+        const auto& in = tx.inputs[n];
         Json i = Json::MakeObject();
         if (tx.IsCoinbase()) {
             i.Set("coinbase", util::HexEncode(in.script_sig));
@@ -67,6 +72,15 @@ Json TxToJson(const primitives::Tx& tx, encoding::Network network) {
             for (const auto& item : in.witness) w.PushBack(util::HexEncode(item));
             i.Set("txinwitness", std::move(w));
         }
+        if (prevout && spent && n < spent->size()) {
+            const chain::Coin& coin = (*spent)[n];
+            Json p = Json::MakeObject();
+            p.Set("generated", coin.coinbase);
+            p.Set("height", static_cast<uint64_t>(coin.height));
+            p.Set("value", AmountToJson(coin.out.value));
+            p.Set("scriptPubKey", ScriptPubKeyToJson(coin.out.script_pubkey, network));
+            i.Set("prevout", std::move(p));
+        }
         i.Set("sequence", static_cast<uint64_t>(in.sequence));
         vin.PushBack(std::move(i));
     }
@@ -81,6 +95,36 @@ Json TxToJson(const primitives::Tx& tx, encoding::Network network) {
         vout.PushBack(std::move(out));
     }
     o.Set("vout", std::move(vout));
+    if (spent && spent->size() == tx.inputs.size()) {
+        Amount in_total = 0;
+        for (const auto& coin : *spent) in_total += coin.out.value;
+        Amount out_total = 0;
+        for (const auto& out : tx.outputs) out_total += out.value;
+        o.Set("fee", AmountToJson(in_total - out_total));
+    }
+    return o;
+}
+
+}  // namespace
+
+Json TxToJson(const primitives::Tx& tx, encoding::Network network) { return TxJson(tx, network, nullptr, false); }
+
+Json BlockTxToJson(const primitives::Tx& tx, encoding::Network network, const std::vector<chain::Coin>* spent,
+                   bool prevout) {
+    Json o = TxJson(tx, network, spent, prevout);
+    o.Set("hex", util::HexEncode(primitives::SerializeTx(tx)));
+    return o;
+}
+
+Json CoinbaseTxToJson(const primitives::Tx& coinbase) {
+    Json o = Json::MakeObject();
+    o.Set("version", static_cast<uint64_t>(coinbase.version));
+    o.Set("locktime", static_cast<uint64_t>(coinbase.locktime));
+    if (coinbase.inputs.empty()) return o;
+    const auto& in = coinbase.inputs[0];
+    o.Set("sequence", static_cast<uint64_t>(in.sequence));
+    o.Set("coinbase", util::HexEncode(in.script_sig));
+    if (!in.witness.empty()) o.Set("witness", util::HexEncode(in.witness[0]));
     return o;
 }
 

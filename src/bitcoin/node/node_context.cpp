@@ -22,7 +22,8 @@ NodeContext::~NodeContext() {
     m_strand.Run([this] { m_storage.reset(); });
 }
 
-const consensus::ConsensusParams& NodeContext::Params() const { return consensus::GetParams(m_network); }
+// The storage's parameters are immutable from Open on (set before m_storage is published).
+const consensus::ConsensusParams& NodeContext::Params() const { return m_storage->Params(); }
 
 void NodeContext::RequestShutdown() {
     {

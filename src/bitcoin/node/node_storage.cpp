@@ -1,13 +1,17 @@
 // NodeStorage: wiring of RocksDB, the block files and the chainstate for one data directory.
 #include "bitcoin/node/node_storage.h"
 
+#include "bitcoin/miner/tx_selection.h"
+
 #include "bitcoin/consensus/params.h"
 
 namespace tonari::bitcoin::node {
 
 util::Result<std::unique_ptr<NodeStorage>, std::string> NodeStorage::Open(const NodeStorageOptions& options) {
-    const auto& params = consensus::GetParams(options.network);
     auto node = std::make_unique<NodeStorage>();
+    node->m_params = std::make_unique<const consensus::ConsensusParams>(
+        options.params ? *options.params : consensus::GetParams(options.network));
+    const consensus::ConsensusParams& params = *node->m_params;
     // Bitcoin Core's layout: main in the data directory itself, other networks in a folder.
     node->m_dir = options.network == encoding::Network::Main ? options.data_dir : options.data_dir / std::string(params.name);
     node->m_env = storage::Env::MakePosix();
@@ -42,6 +46,7 @@ util::Result<std::unique_ptr<NodeStorage>, std::string> NodeStorage::Open(const 
     node->m_accept = std::make_unique<mempool::MempoolAccept>(*node->m_chainstate, node->m_mempool, options.mempool,
                                                               &node->m_sig_cache);
     node->m_events.accept = node->m_accept.get();
+    node->m_selection.min_fee_rate = options.block_min_fee;
     node->m_chainstate->SetObserver(&node->m_events);
     NodeStorage* self = node.get();
     node->m_mempool.SetAddListener([self](const mempool::MempoolEntry& e) {
@@ -75,7 +80,17 @@ void NodeStorage::ChainEvents::BlockDisconnected(const primitives::Block& block,
     }
 }
 
-util::Result<chain::UtxoStats, std::string> NodeStorage::ComputeUtxoStats() {
+void NodeStorage::NoteTemplate(const primitives::Block& block) {
+    // Core counts the weight block assembly sets aside for the coinbase.
+    TemplateStats stats{.weight = static_cast<uint64_t>(miner::COINBASE_RESERVED_WEIGHT), .txs = 0};
+    for (size_t i = 1; i < block.txs.size(); ++i) {
+        stats.weight += static_cast<uint64_t>(primitives::TxWeight(block.txs[i]));
+        ++stats.txs;
+    }
+    m_last_template = stats;
+}
+
+util::Result<chain::UtxoStats, std::string> NodeStorage::ComputeUtxoStats(chain::UtxoHashType type) {
     if (auto flushed = m_chainstate->Flush(true); !flushed) return util::Fail(flushed.error().message);
     std::string read_error;
     auto stats = chain::ComputeUtxoDigest([&](const chain::CoinVisitor& visit) {
@@ -84,7 +99,7 @@ util::Result<chain::UtxoStats, std::string> NodeStorage::ComputeUtxoStats() {
             return true;
         });
         if (!walked) read_error = walked.error().message;
-    });
+    }, type);
     if (!read_error.empty()) return util::Fail(read_error + " (restart with -reindex to rebuild the chain state)");
     if (!stats) return util::Fail(std::string("the coins database is not in outpoint order"));
     return *stats;

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "bitcoin/chain/block_tree.h"
@@ -18,6 +19,7 @@
 #include "bitcoin/encoding/network.h"
 #include "bitcoin/mempool/accept.h"
 #include "bitcoin/mempool/tx_mempool.h"
+#include "bitcoin/miner/tx_selection.h"
 #include "bitcoin/script/sig_cache.h"
 #include "storage/env.h"
 #include "storage/kv.h"
@@ -36,6 +38,10 @@ struct NodeStorageOptions {
     // Benchmarks only: connect without script checks, to measure the bookkeeping alone.
     bool check_scripts = true;
     mempool::MempoolOptions mempool;
+    policy::FeeRate block_min_fee{policy::DEFAULT_BLOCK_MIN_TX_FEE};  // Core's -blockmintxfee
+    // Regtest parameters changed by -testactivationheight / -vbparams; the network's own when
+    // unset.
+    std::optional<consensus::ConsensusParams> params;
 };
 
 class NodeStorage {
@@ -45,17 +51,22 @@ public:
     static util::Result<std::unique_ptr<NodeStorage>, std::string> Open(const NodeStorageOptions& options);
 
     chain::Chainstate& Chain() { return *m_chainstate; }
+    // The consensus parameters this node validates with; immutable after Open, so any thread
+    // may read them.
+    const consensus::ConsensusParams& Params() const { return *m_params; }
     chain::CoinsDb& CoinsDatabase() { return *m_coins_db; }
     chain::DiskBlockStore& Blocks() { return *m_blocks; }
     const std::filesystem::path& NetworkDir() const { return m_dir; }
     mempool::TxMempool& Mempool() { return m_mempool; }
     mempool::MempoolAccept& MempoolGate() { return *m_accept; }
+    // What block templates take from the mempool (-blockmintxfee).
+    const miner::SelectionOptions& Selection() const { return m_selection; }
 
-    // Who hears of what happens on the strand: the wallets, the P2P relay and the dashboard's
-    // event publisher, each in its own slot, told in that order (the chainstate and the mempool
+    // Who hears of what happens on the strand: the wallets, the P2P relay, the dashboard's
+    // event publisher and the ZMQ notifier, each in its own slot, told in that order (the chainstate and the mempool
     // have one listener each, installed by Open, which fans out to these).
-    enum class ListenerSlot : size_t { Wallet, Relay, Dashboard };
-    static constexpr size_t LISTENER_SLOTS = 3;
+    enum class ListenerSlot : size_t { Wallet, Relay, Dashboard, Notify };
+    static constexpr size_t LISTENER_SLOTS = 4;
     // Every block connected or disconnected (after the mempool); nullptr: none.
     void SetChainListener(ListenerSlot slot, chain::ChainObserver* listener) { m_events.listeners[Index(slot)] = listener; }
     // Call after anything that may have moved the tip (blocks processed, invalidateblock,
@@ -92,9 +103,20 @@ public:
     bool IsUnbroadcast(const primitives::Txid& txid) const { return m_unbroadcast_contains && m_unbroadcast_contains(txid); }
     size_t UnbroadcastCount() const { return m_unbroadcast_count ? m_unbroadcast_count() : 0; }
 
+    // The last block template built (generate*, getblocktemplate), for getmininginfo's
+    // currentblockweight (Core counts the 8000 weight units reserved for the coinbase) and
+    // currentblocktx (transactions besides the coinbase).
+    struct TemplateStats {
+        uint64_t weight = 0;
+        uint64_t txs = 0;
+    };
+    void NoteTemplate(const primitives::Block& block);
+    const std::optional<TemplateStats>& LastTemplate() const { return m_last_template; }
+
     // Flushes the chainstate, then walks every coin on disk for the gettxoutsetinfo figures.
     // Errors are one-line messages (a damaged database says to -reindex).
-    util::Result<chain::UtxoStats, std::string> ComputeUtxoStats();
+    util::Result<chain::UtxoStats, std::string> ComputeUtxoStats(
+        chain::UtxoHashType type = chain::UtxoHashType::HashSerialized);
 
     // Use Open.
     NodeStorage() = default;
@@ -113,6 +135,7 @@ private:
         void BlockDisconnected(const primitives::Block& block, const chain::BlockIndex& index) override;
     };
 
+    std::unique_ptr<const consensus::ConsensusParams> m_params;  // first: everything below refers to it
     std::filesystem::path m_dir;
     std::unique_ptr<storage::Env> m_env;
     std::unique_ptr<storage::KvStore> m_kv;
@@ -132,6 +155,8 @@ private:
     std::function<void(const mempool::MempoolEntry&)> m_rebroadcast;
     std::function<bool(const primitives::Txid&)> m_unbroadcast_contains;
     std::function<size_t()> m_unbroadcast_count;
+    std::optional<TemplateStats> m_last_template;
+    miner::SelectionOptions m_selection;
 };
 
 }  // namespace tonari::bitcoin::node

@@ -6,6 +6,10 @@
 #include <set>
 
 #include "bitcoin/chain/block_index.h"
+#include "bitcoin/chain/block_verify.h"
+#include "bitcoin/chain/undo.h"
+#include "bitcoin/consensus/subsidy.h"
+#include "bitcoin/node/block_stats.h"
 #include "bitcoin/node/json_views.h"
 #include "bitcoin/node/rpc_util.h"
 #include "bitcoin/primitives/block.h"
@@ -37,6 +41,7 @@ Json HeaderJson(const chain::Chainstate& chain, const chain::BlockIndex& index) 
     o.Set("mediantime", index.GetMedianTimePast());
     o.Set("nonce", uint64_t{index.nonce});
     o.Set("bits", HexU32(index.bits));
+    o.Set("target", TargetHex(index.bits));
     o.Set("difficulty", DoubleJson(DifficultyFromBits(index.bits)));
     o.Set("chainwork", index.chain_work.ToHex());
     o.Set("nTx", uint64_t{index.tx_count});
@@ -68,30 +73,110 @@ Reply GetBlock(NodeContext& node, const rpc::Request& req) {
         auto block = storage.Blocks().ReadBlock((*index)->data_pos);
         if (!block) return util::Fail(RpcFail(RpcErrorCode::MISC_ERROR, "Block not found on disk: " + block.error().message));
         if (verbosity <= 0) return Json(util::HexEncode(primitives::SerializeBlock(*block)));
-        Json o = HeaderJson(storage.Chain(), **index);
-        const Json body = BlockToJson(*block);
-        // Core's order: header fields with size, strippedsize and weight after confirmations.
-        Json out = Json::MakeObject();
-        for (const auto& [key, value] : o.GetObject()) {
-            if (key == "nTx" || key == "previousblockhash" || key == "nextblockhash") continue;
-            out.Set(key, value);
-            if (key == "confirmations") {
-                out.Set("strippedsize", *body.Find("strippedsize"));
-                out.Set("size", *body.Find("size"));
-                out.Set("weight", *body.Find("weight"));
+        // Core's order: the header fields, then the sizes, the coinbase and the transactions.
+        Json out = HeaderJson(storage.Chain(), **index);
+        out.Set("strippedsize", static_cast<uint64_t>(primitives::SerializedSize(*block, false)));
+        out.Set("size", static_cast<uint64_t>(primitives::SerializedSize(*block, true)));
+        out.Set("weight", primitives::BlockWeight(*block));
+        if (!block->txs.empty()) out.Set("coinbase_tx", CoinbaseTxToJson(block->txs[0]));
+        // Verbosity 2 and 3 give each transaction's fee (and at 3 the coins it spent), from
+        // the block's undo data when the node has it.
+        std::optional<chain::BlockUndo> undo;
+        if (verbosity >= 2 && (*index)->prev && (*index)->HasStatus(chain::BLOCK_HAVE_UNDO)) {
+            auto read = storage.Blocks().ReadUndo((*index)->undo_pos, (*index)->prev->hash);
+            if (!read || read->txs.size() + 1 != block->txs.size()) {
+                return util::Fail(RpcFail(RpcErrorCode::INTERNAL_ERROR,
+                                          "Undo data expected but can't be read. This could be due to disk corruption "
+                                          "or a conflict with a pruning event."));
             }
+            undo = std::move(*read);
         }
         Json txs = Json::MakeArray();
-        for (const auto& tx : block->txs) {
+        for (size_t i = 0; i < block->txs.size(); ++i) {
+            const auto& tx = block->txs[i];
             if (verbosity == 1) {
                 txs.PushBack(primitives::ComputeTxid(tx).ToHex());
             } else {
-                txs.PushBack(TxToJson(tx, node.Network()));
+                const std::vector<chain::Coin>* spent = (undo && i > 0) ? &undo->txs[i - 1].spent : nullptr;
+                txs.PushBack(BlockTxToJson(tx, node.Network(), spent, verbosity >= 3));
             }
         }
         out.Set("tx", std::move(txs));
-        for (const char* key : {"nTx", "previousblockhash", "nextblockhash"}) {
-            if (const Json* value = o.Find(key)) out.Set(key, *value);
+        return out;
+    });
+}
+
+// Core's ParseHashOrHeight: a height on the active chain, or any known block's hash.
+util::Result<const chain::BlockIndex*, RpcError> BlockByHashOrHeight(NodeStorage& storage, const Json& param) {
+    const auto& active = storage.Chain().Chain();
+    if (param.IsNumber()) {
+        const auto height = param.GetInt64();
+        if (!height || *height < INT32_MIN || *height > INT32_MAX) {
+            return util::Fail(RpcFail(RpcErrorCode::MISC_ERROR, "JSON integer out of range"));
+        }
+        if (*height < 0) {
+            return util::Fail(RpcFail(RpcErrorCode::INVALID_PARAMETER,
+                                      "Target block height " + std::to_string(*height) + " is negative"));
+        }
+        if (*height > active.Height()) {
+            return util::Fail(RpcFail(RpcErrorCode::INVALID_PARAMETER, "Target block height " + std::to_string(*height) +
+                                                                           " after current tip " +
+                                                                           std::to_string(active.Height())));
+        }
+        return active[static_cast<int>(*height)];
+    }
+    auto hash = ParseBlockHash(param, "hash_or_height");
+    if (!hash) return util::Fail(hash.error());
+    return FindBlock(storage, *hash);
+}
+
+Reply GetBlockStats(NodeContext& node, const rpc::Request& req) {
+    // The filter: every stat when absent or empty; names are checked after the computation, in
+    // sorted order, as Core does.
+    std::set<std::string> selected;
+    if (req.Has("stats")) {
+        for (const Json& name : req.Arg("stats").GetArray()) {
+            if (!name.IsString()) {
+                return util::Fail(RpcFail(RpcErrorCode::TYPE_ERROR, "JSON value of type " +
+                                                                        std::string(rpc::JsonTypeName(name.type())) +
+                                                                        " is not of expected type string"));
+            }
+            selected.insert(name.GetString());
+        }
+    }
+    return node.WithChain([&](NodeStorage& storage) -> Reply {
+        auto index = BlockByHashOrHeight(storage, req.Arg("hash_or_height"));
+        if (!index) return util::Fail(index.error());
+        const chain::BlockIndex& bi = **index;
+        if (!bi.HaveData()) return util::Fail(RpcFail(RpcErrorCode::MISC_ERROR, "Block not available (not fully downloaded)"));
+        auto block = storage.Blocks().ReadBlock(bi.data_pos);
+        if (!block) return util::Fail(RpcFail(RpcErrorCode::MISC_ERROR, "Block not found on disk"));
+        std::optional<chain::BlockUndo> undo;
+        if (bi.prev) {
+            if (!bi.HasStatus(chain::BLOCK_HAVE_UNDO)) {
+                return util::Fail(RpcFail(RpcErrorCode::MISC_ERROR, "Undo data not available"));
+            }
+            auto read = storage.Blocks().ReadUndo(bi.undo_pos, bi.prev->hash);
+            if (!read || read->txs.size() + 1 != block->txs.size()) {
+                return util::Fail(RpcFail(RpcErrorCode::MISC_ERROR, "Can't read undo data from disk"));
+            }
+            undo = std::move(*read);
+        }
+        const Json all = ComputeBlockStats({.block = &*block,
+                                            .undo = undo ? &*undo : nullptr,
+                                            .height = bi.height,
+                                            .hash = bi.hash,
+                                            .time = int64_t{bi.time},
+                                            .median_time = bi.GetMedianTimePast(),
+                                            .subsidy = consensus::GetBlockSubsidy(bi.height, storage.Chain().Params()),
+                                            .outputs_never_in_utxo_set =
+                                                bi.height == 0 || chain::IsBip30Repeat(bi.height, bi.hash)});
+        if (selected.empty()) return all;
+        Json out = Json::MakeObject();
+        for (const std::string& name : selected) {
+            const Json* value = all.Find(name);
+            if (!value) return util::Fail(RpcFail(RpcErrorCode::INVALID_PARAMETER, "Invalid selected statistic '" + name + "'"));
+            out.Set(name, *value);
         }
         return out;
     });
@@ -107,6 +192,7 @@ Reply GetBlockchainInfo(NodeContext& node) {
         o.Set("headers", int64_t{chain.Tree().BestHeader().height});
         o.Set("bestblockhash", tip.hash.ToHex());
         o.Set("bits", HexU32(tip.bits));
+        o.Set("target", TargetHex(tip.bits));
         o.Set("difficulty", DoubleJson(DifficultyFromBits(tip.bits)));
         o.Set("time", int64_t{tip.time});
         o.Set("mediantime", tip.GetMedianTimePast());
@@ -120,6 +206,8 @@ Reply GetBlockchainInfo(NodeContext& node) {
         }
         o.Set("size_on_disk", size_on_disk);
         o.Set("pruned", false);
+        const auto& params = storage.Chain().Params();
+        if (params.signet_blocks) o.Set("signet_challenge", util::HexEncode(params.signet_challenge));
         o.Set("warnings", Json::MakeArray());
         return o;
     });
@@ -186,9 +274,9 @@ Reply GetTxOut(NodeContext& node, const rpc::Request& req) {
     });
 }
 
-Reply GetTxOutSetInfo(NodeContext& node) {
+Reply GetTxOutSetInfo(NodeContext& node, chain::UtxoHashType type) {
     return node.WithChain([&](NodeStorage& storage) -> Reply {
-        auto stats = storage.ComputeUtxoStats();
+        auto stats = storage.ComputeUtxoStats(type);
         if (!stats) return util::Fail(RpcFail(RpcErrorCode::INTERNAL_ERROR, "Unable to read UTXO set: " + stats.error()));
         const auto& tip = *storage.Chain().Tip();
         Json o = Json::MakeObject();
@@ -196,7 +284,8 @@ Reply GetTxOutSetInfo(NodeContext& node) {
         o.Set("bestblock", tip.hash.ToHex());
         o.Set("txouts", stats->coins);
         o.Set("bogosize", stats->bogo_size);
-        o.Set("hash_serialized_3", stats->hash_serialized.ToHex());
+        if (type == chain::UtxoHashType::HashSerialized) o.Set("hash_serialized_3", stats->hash_serialized.ToHex());
+        if (type == chain::UtxoHashType::MuHash) o.Set("muhash", stats->muhash.ToHex());
         if (stats->total_amount) o.Set("total_amount", rpc::ValueFromAmount(*stats->total_amount));
         o.Set("transactions", stats->transactions);
         uint64_t disk = 0;
@@ -277,11 +366,28 @@ util::Result<void, std::string> RegisterBlockchainRpcs(rpc::MethodTable& table, 
                         "If verbosity is 2, returns an Object with information about block <hash> and information about each transaction.",
          .params = {blockhash,
                     {.name = "verbosity", .type = ParamType::ANY, .required = false, .default_value = Json(1),
-                     .help = "0 for hex-encoded data, 1 for a JSON object, 2 for JSON object with transaction data",
+                     .help = "0 for hex-encoded data, 1 for a JSON object, 2 for JSON object with transaction data, "
+                             "and 3 for JSON object with transaction data including prevout information for inputs",
                      .type_text = "numeric"}},
          .result_help = "the block, as Bitcoin Core's getblock",
          .examples = "",
          .handler = [&node](const rpc::Request& req) { return GetBlock(node, req); }});
+    add({.name = "getblockstats",
+         .category = "Blockchain",
+         .description = "Compute per block statistics for a given window. All amounts are in satoshis.\n"
+                        "It won't work for some heights with pruning.",
+         .params = {{.name = "hash_or_height", .type = ParamType::ANY,
+                     .help = "The block hash or height of the target block", .type_text = "string or numeric"},
+                    {.name = "stats", .type = ParamType::ARRAY, .required = false, .default_hint = "all values",
+                     .help = "Values to plot (see result below)", .oneline = "[\"height\",\"time\",...]"}},
+         .result_help = "{avgfee, avgfeerate, avgtxsize, blockhash, feerate_percentiles: [p10, p25, p50, p75, p90], "
+                        "height, ins, maxfee, maxfeerate, maxtxsize, medianfee, mediantime, mediantxsize, minfee, "
+                        "minfeerate, mintxsize, outs, subsidy, swtotal_size, swtotal_weight, swtxs, time, total_out, "
+                        "total_size, total_weight, totalfee, txs, utxo_increase, utxo_size_inc, utxo_increase_actual, "
+                        "utxo_size_inc_actual}",
+         .examples = "> tonari-cli getblockstats '\"00000000c937983704a73af28acdec37b049d214adbda81d7e2a3dd146f6ed09\"' "
+                     "'[\"minfeerate\",\"avgfeerate\"]'\n> tonari-cli getblockstats 1000 '[\"minfeerate\",\"avgfeerate\"]'",
+         .handler = [&node](const rpc::Request& req) { return GetBlockStats(node, req); }});
     add({.name = "getblockchaininfo",
          .category = "Blockchain",
          .description = "Returns an object containing various state info regarding blockchain processing.",
@@ -320,15 +426,34 @@ util::Result<void, std::string> RegisterBlockchainRpcs(rpc::MethodTable& table, 
          .category = "Blockchain",
          .description = "Returns statistics about the unspent transaction output set.\nNote this call may take some time.",
          .params = {{.name = "hash_type", .type = ParamType::STRING, .required = false,
-                     .default_value = Json("hash_serialized_3"), .help = "Which UTXO set hash should be calculated. Options: 'hash_serialized_3' (the legacy algorithm)."}},
-         .result_help = "{height, bestblock, txouts, bogosize, hash_serialized_3, total_amount, transactions, disk_size}",
+                     .default_value = Json("hash_serialized_3"),
+                     .help = "Which UTXO set hash should be calculated. Options: 'hash_serialized_3' (the legacy "
+                             "algorithm), 'muhash', 'none'."},
+                    {.name = "hash_or_height", .type = ParamType::ANY, .required = false,
+                     .default_hint = "the current best block",
+                     .help = "The block hash or height of the target height (only available with coinstatsindex).",
+                     .type_text = "string or numeric"},
+                    {.name = "use_index", .type = ParamType::BOOL, .required = false, .default_value = Json(true),
+                     .help = "Use coinstatsindex, if available."}},
+         .result_help = "{height, bestblock, txouts, bogosize, hash_serialized_3 | muhash, total_amount, transactions, "
+                        "disk_size}",
          .examples = "",
          .handler = [&node](const rpc::Request& req) -> Reply {
-             const Json& type = req.Arg("hash_type");
-             if (type.GetString() != "hash_serialized_3") {
-                 return util::Fail(RpcFail(RpcErrorCode::INVALID_PARAMETER, type.GetString() + " is not a valid hash_type"));
+             const std::string& name = req.Arg("hash_type").GetString();
+             chain::UtxoHashType type = chain::UtxoHashType::HashSerialized;
+             if (name == "muhash") {
+                 type = chain::UtxoHashType::MuHash;
+             } else if (name == "none") {
+                 type = chain::UtxoHashType::None;
+             } else if (name != "hash_serialized_3") {
+                 return util::Fail(RpcFail(RpcErrorCode::INVALID_PARAMETER, "'" + name + "' is not a valid hash_type"));
              }
-             return GetTxOutSetInfo(node);
+             // Past blocks' statistics need Core's coinstatsindex, which Tonari does not keep.
+             if (req.Has("hash_or_height")) {
+                 return util::Fail(RpcFail(RpcErrorCode::INVALID_PARAMETER,
+                                           "Querying specific block heights requires coinstatsindex"));
+             }
+             return GetTxOutSetInfo(node, type);
          }});
     // invalidateblock / reconsiderblock: a user overrules the chain choice.
     auto chain_override = [&node](const rpc::Request& req, bool invalidate) -> Reply {

@@ -264,7 +264,7 @@ util::Result<void, std::string> RegisterMempoolRpcs(rpc::MethodTable& table, Nod
          .description = "Returns details on the active state of the TX memory pool.",
          .params = {},
          .result_help = "{loaded, size, bytes, usage, total_fee, maxmempool, mempoolminfee, minrelaytxfee, "
-                        "incrementalrelayfee, unbroadcastcount, fullrbf}",
+                        "incrementalrelayfee, unbroadcastcount, permitbaremultisig, maxdatacarriersize}",
          .examples = "",
          .handler = [&node](const rpc::Request&) -> Reply {
              return node.WithChain([&](NodeStorage& s) -> Reply {
@@ -281,7 +281,9 @@ util::Result<void, std::string> RegisterMempoolRpcs(rpc::MethodTable& table, Nod
                  o.Set("minrelaytxfee", FeeRateJson(options.min_relay_fee));
                  o.Set("incrementalrelayfee", FeeRateJson(options.incremental_relay_fee));
                  o.Set("unbroadcastcount", static_cast<int64_t>(s.UnbroadcastCount()));
-                 o.Set("fullrbf", true);
+                 o.Set("permitbaremultisig", options.policy.permit_bare_multisig);
+                 o.Set("maxdatacarriersize", static_cast<int64_t>(
+                                                 options.policy.accept_datacarrier ? options.policy.max_datacarrier_bytes : 0));
                  return o;
              });
          }});

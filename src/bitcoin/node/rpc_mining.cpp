@@ -7,6 +7,8 @@
 
 #include "bitcoin/encoding/address.h"
 #include "bitcoin/chain/block_verify.h"
+#include "bitcoin/chain/header_check.h"
+#include "bitcoin/rpc/amount.h"
 #include "bitcoin/consensus/block_check.h"
 #include "bitcoin/consensus/pow.h"
 #include "bitcoin/consensus/subsidy.h"
@@ -47,13 +49,15 @@ Reply GenerateBlocks(NodeContext& node, const util::Bytes& script, int64_t count
             util::Bytes extra;
             for (uint64_t v = extra_nonce; v > 0; v >>= 8) extra.push_back(static_cast<uint8_t>(v));
             primitives::Block candidate = node.WithChain([&](NodeStorage& s) {
-                const miner::Selection selection = miner::SelectTransactions(s.Mempool());
+                const miner::Selection selection = miner::SelectTransactions(s.Mempool(), s.Selection());
                 std::vector<primitives::Tx> txs;
                 txs.reserve(selection.entries.size());
                 for (const auto* e : selection.entries) txs.push_back(*e->tx);
-                return miner::CreateBlockTemplate(s.Chain(), {.payout_script = script, .txs = std::move(txs),
-                                                              .fees = selection.fees, .coinbase_extra = std::move(extra),
-                                                              .now = UnixNow()});
+                primitives::Block built = miner::CreateBlockTemplate(
+                    s.Chain(), {.payout_script = script, .txs = std::move(txs), .fees = selection.fees,
+                                .coinbase_extra = std::move(extra), .now = UnixNow()});
+                s.NoteTemplate(built);
+                return built;
             });
             const uint64_t budget = std::min<uint64_t>(static_cast<uint64_t>(max_tries), uint64_t{1} << 32);
             auto result = miner::SolveBlock(std::move(candidate), node.Params(), node.MinerPool(), budget);
@@ -134,6 +138,8 @@ Reply GenerateBlock(NodeContext& node, const rpc::Request& req) {
             }
             txs.push_back(std::move(*tx));
         }
+        // Core builds an empty template here (no mempool transactions) and fills in the given ones.
+        s.NoteTemplate(primitives::Block{});
         primitives::Block block = miner::CreateBlockTemplate(
             s.Chain(), {.payout_script = *script, .txs = std::move(txs), .fees = 0, .coinbase_extra = {}, .now = UnixNow()});
         if (auto valid = s.Chain().TestBlockValidity(block, UnixNow(), false); !valid) {
@@ -190,12 +196,13 @@ Reply GetBlockTemplate(NodeContext& node, const rpc::Request& req) {
         const auto& chain = s.Chain();
         const chain::BlockIndex& tip = *chain.Tip();
         const auto& params = chain.Params();
-        const miner::Selection selection = miner::SelectTransactions(s.Mempool());
+        const miner::Selection selection = miner::SelectTransactions(s.Mempool(), s.Selection());
         std::vector<primitives::Tx> txs;
         for (const auto* e : selection.entries) txs.push_back(*e->tx);
         // Built in full to take the witness commitment and the required bits from it.
         const primitives::Block block = miner::CreateBlockTemplate(
             chain, {.payout_script = {0x51}, .txs = txs, .fees = selection.fees, .coinbase_extra = {}, .now = UnixNow()});
+        s.NoteTemplate(block);
 
         Json o = Json::MakeObject();
         Json capabilities = Json::MakeArray();
@@ -256,6 +263,43 @@ Reply GetBlockTemplate(NodeContext& node, const rpc::Request& req) {
     });
 }
 
+// Core's GetNetworkHashPS: work done over the last `lookup` blocks (-1: since the last
+// difficulty change) divided by the time they spanned.
+util::Result<Json, RpcError> NetworkHashPs(const chain::Chainstate& chain, int64_t lookup, int64_t height) {
+    const auto& active = chain.Chain();
+    if (lookup < -1 || lookup == 0) {
+        return util::Fail(RpcFail(RpcErrorCode::INVALID_PARAMETER, "Invalid nblocks. Must be a positive number or -1."));
+    }
+    if (height < -1 || height > active.Height()) {
+        return util::Fail(RpcFail(RpcErrorCode::INVALID_PARAMETER, "Block does not exist at specified height"));
+    }
+    const chain::BlockIndex* pb = height >= 0 ? active[static_cast<int>(height)] : chain.Tip();
+    if (pb == nullptr || pb->height == 0) return Json(0);
+    if (lookup == -1) lookup = pb->height % chain.Params().DifficultyAdjustmentInterval() + 1;
+    lookup = std::min<int64_t>(lookup, pb->height);
+    const chain::BlockIndex* pb0 = pb;
+    int64_t min_time = pb->time;
+    int64_t max_time = min_time;
+    for (int64_t i = 0; i < lookup; ++i) {
+        pb0 = pb0->prev;
+        min_time = std::min<int64_t>(min_time, pb0->time);
+        max_time = std::max<int64_t>(max_time, pb0->time);
+    }
+    if (min_time == max_time) return Json(0);
+    // Core's arith_uint256::getdouble, 32 bits at a time.
+    const consensus::ArithUint256 work = pb->chain_work - pb0->chain_work;
+    double work_diff = 0;
+    double factor = 1;
+    for (int limb = 0; limb < 4; ++limb) {
+        const uint64_t v = work.Limb(limb);
+        work_diff += factor * static_cast<double>(v & 0xffffffffULL);
+        factor *= 4294967296.0;
+        work_diff += factor * static_cast<double>(v >> 32);
+        factor *= 4294967296.0;
+    }
+    return DoubleJson(work_diff / static_cast<double>(max_time - min_time));
+}
+
 }  // namespace
 
 util::Result<void, std::string> RegisterMiningRpcs(rpc::MethodTable& table, NodeContext& node) {
@@ -312,21 +356,65 @@ util::Result<void, std::string> RegisterMiningRpcs(rpc::MethodTable& table, Node
          .result_help = "null if accepted, else a string with the reject reason (\"duplicate\", \"inconclusive\", ...)",
          .examples = "",
          .handler = [&node](const rpc::Request& req) { return SubmitBlock(node, req); }});
+    add({.name = "getnetworkhashps",
+         .category = "Mining",
+         .description = "Returns the estimated network hashes per second based on the last n blocks.\n"
+                        "Pass in [blocks] to override # of blocks, -1 specifies since last difficulty change.\n"
+                        "Pass in [height] to estimate the network speed at the time when a certain block was found.",
+         .params = {{.name = "nblocks", .type = ParamType::NUMBER, .required = false, .default_value = Json(120),
+                     .help = "The number of previous blocks to calculate estimate from, or -1 for blocks since last "
+                             "difficulty change."},
+                    {.name = "height", .type = ParamType::NUMBER, .required = false, .default_value = Json(-1),
+                     .help = "To estimate at the time of the given height."}},
+         .result_help = "n    (numeric) Hashes per second estimated",
+         .examples = "",
+         .handler = [&node](const rpc::Request& req) -> Reply {
+             // Core reads both as int.
+             const auto nblocks = req.Arg("nblocks").GetInt64();
+             const auto height = req.Arg("height").GetInt64();
+             const auto in_int = [](const std::optional<int64_t>& v) { return v && *v >= INT32_MIN && *v <= INT32_MAX; };
+             if (!in_int(nblocks) || !in_int(height)) {
+                 return util::Fail(RpcFail(RpcErrorCode::MISC_ERROR, "JSON integer out of range"));
+             }
+             return node.WithChain([&](NodeStorage& s) -> Reply { return NetworkHashPs(s.Chain(), *nblocks, *height); });
+         }});
     add({.name = "getmininginfo",
          .category = "Mining",
          .description = "Returns a json object containing mining-related information.",
          .params = {},
-         .result_help = "{blocks, bits, difficulty, target, networkhashps, pooledtx, chain, warnings}",
+         .result_help = "{blocks, currentblockweight?, currentblocktx?, bits, difficulty, target, networkhashps, pooledtx, "
+                        "blockmintxfee, chain, next: {height, bits, difficulty, target}, warnings}",
          .examples = "",
          .handler = [&node](const rpc::Request&) -> Reply {
              return node.WithChain([&](NodeStorage& s) -> Reply {
                  const auto& tip = *s.Chain().Tip();
                  Json o = Json::MakeObject();
                  o.Set("blocks", int64_t{tip.height});
+                 if (const auto& last = s.LastTemplate()) {
+                     o.Set("currentblockweight", last->weight);
+                     o.Set("currentblocktx", last->txs);
+                 }
                  o.Set("bits", HexU32(tip.bits));
                  o.Set("difficulty", DoubleJson(DifficultyFromBits(tip.bits)));
+                 o.Set("target", TargetHex(tip.bits));
+                 auto hashps = NetworkHashPs(s.Chain(), 120, -1);
+                 o.Set("networkhashps", hashps ? *hashps : Json(0));
                  o.Set("pooledtx", static_cast<int64_t>(s.Mempool().Size()));
+                 o.Set("blockmintxfee", rpc::ValueFromAmount(s.Selection().min_fee_rate.SatPerKvB()));
                  o.Set("chain", std::string(s.Chain().Params().name));
+                 // The block a miner would build next: its time as a template would set it,
+                 // and the difficulty that time requires.
+                 primitives::BlockHeader next_header;
+                 next_header.time = static_cast<uint32_t>(std::max<int64_t>(tip.GetMedianTimePast() + 1, UnixNow()));
+                 const uint32_t next_bits = chain::GetNextWorkRequired(tip, next_header, s.Chain().Params());
+                 Json next = Json::MakeObject();
+                 next.Set("height", int64_t{tip.height + 1});
+                 next.Set("bits", HexU32(next_bits));
+                 next.Set("difficulty", DoubleJson(DifficultyFromBits(next_bits)));
+                 next.Set("target", TargetHex(next_bits));
+                 o.Set("next", std::move(next));
+                 const auto& params = s.Chain().Params();
+                 if (params.signet_blocks) o.Set("signet_challenge", util::HexEncode(params.signet_challenge));
                  o.Set("warnings", Json::MakeArray());
                  return o;
              });

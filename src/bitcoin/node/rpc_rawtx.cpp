@@ -9,6 +9,7 @@
 #include <string_view>
 #include <utility>
 
+#include "bitcoin/descriptor/infer.h"
 #include "bitcoin/encoding/address.h"
 #include "bitcoin/encoding/compact_size.h"
 #include "bitcoin/node/json_views.h"
@@ -268,10 +269,10 @@ Reply DecodeScript(const rpc::Request& req, encoding::Network network) {
     }
     const script::SolverResult solved = script::Solver(script);
 
-    // Core's fields, in its order: asm, desc, address, type. "desc" (the inferred output
-    // descriptor) is left out: Tonari has no descriptor support yet.
+    // Core's fields, in its order: asm, desc, address, type.
     Json r = Json::MakeObject();
     r.Set("asm", script::ScriptToAsm(script, false));
+    r.Set("desc", descriptor::InferDescriptor(script, network));
     if (solved.type != script::TxoutType::PUBKEY) {
         if (auto address = encoding::EncodeAddress(script, network)) r.Set("address", *address);
     }
@@ -290,8 +291,10 @@ Reply DecodeScript(const rpc::Request& req, encoding::Network network) {
         const auto digest = crypto::Sha256Hash(script);
         segwit_script = WitnessV0Script(digest);
     }
-    // {asm, hex, address, type} (Core also has "desc" here), then the P2SH-wrapped address.
+    // {asm, desc, hex, address, type}, then the P2SH-wrapped address. The witness script is
+    // known here, so a P2WSH of a bare key or multisig infers as wsh(...).
     Json segwit = ScriptPubKeyToJson(segwit_script, network);
+    if (segwit_script.size() == 34) segwit.Set("desc", descriptor::InferDescriptor(segwit_script, network, script));
     if (auto p2sh_segwit = encoding::EncodeAddress(P2shScript(segwit_script), network)) {
         segwit.Set("p2sh-segwit", *p2sh_segwit);
     }

@@ -440,9 +440,11 @@ TEST(RawTxRpc, DecodeScriptP2pkh) {
     EXPECT_EQ(
         r.Dump(),
         "{\"asm\":\"OP_DUP OP_HASH160 1d0f172a0ecb48aee1be1f2687d2963ae33f71a1 OP_EQUALVERIFY OP_CHECKSIG\","
+        "\"desc\":\"addr(miAby844kZiD9aRnxUUiDAoEfLu7FygGRv)#8ufuspqa\","
         "\"address\":\"miAby844kZiD9aRnxUUiDAoEfLu7FygGRv\",\"type\":\"pubkeyhash\","
         "\"p2sh\":\"2NCnK93q8f577HMrzV9YxBwc2FxkRGYuQ3h\","
         "\"segwit\":{\"asm\":\"0 1d0f172a0ecb48aee1be1f2687d2963ae33f71a1\","
+        "\"desc\":\"addr(bcrt1qr583w2swedy2acd7rung055k8t3n7udpkrxugj)#32jnc03m\","
         "\"hex\":\"00141d0f172a0ecb48aee1be1f2687d2963ae33f71a1\","
         "\"address\":\"bcrt1qr583w2swedy2acd7rung055k8t3n7udpkrxugj\",\"type\":\"witness_v0_keyhash\","
         "\"p2sh-segwit\":\"2NAYRm5tM4keE7qGmp8Pq3MzFXQnYJJc8sk\"}}");
@@ -453,6 +455,7 @@ TEST(RawTxRpc, DecodeScriptP2wpkhIsWrappedInP2shOnly) {
     const Json r = h.Ok("decodescript", "[\"00141d0f172a0ecb48aee1be1f2687d2963ae33f71a1\"]");
     EXPECT_EQ(r.Dump(),
               "{\"asm\":\"0 1d0f172a0ecb48aee1be1f2687d2963ae33f71a1\","
+              "\"desc\":\"addr(bcrt1qr583w2swedy2acd7rung055k8t3n7udpkrxugj)#32jnc03m\","
               "\"address\":\"bcrt1qr583w2swedy2acd7rung055k8t3n7udpkrxugj\",\"type\":\"witness_v0_keyhash\","
               "\"p2sh\":\"2NAYRm5tM4keE7qGmp8Pq3MzFXQnYJJc8sk\"}");
 }
@@ -470,6 +473,9 @@ TEST(RawTxRpc, DecodeScriptMultisig) {
     EXPECT_EQ(Field(segwit, "type"), "witness_v0_scripthash");
     EXPECT_EQ(Field(segwit, "address"), "bcrt1q07xgwzc73kg6leagcz82tn36p0ywz55n4f6yf7jqam9hn7shdmaq48qqr5");
     EXPECT_EQ(Field(segwit, "p2sh-segwit"), "2MtFmkPnmQrexhT1fntezb6fNpFvhVP4zqB");
+    // The witness script is known to decodescript, so the P2WSH infers as wsh(multi(...)).
+    EXPECT_EQ(Field(r, "desc"), std::string("multi(1,") + KEY1 + "," + KEY2 + ")#06dpncg5");
+    EXPECT_EQ(Field(segwit, "desc"), std::string("wsh(multi(1,") + KEY1 + "," + KEY2 + "))#jljagxkq");
 
     // An uncompressed key: P2SH is offered, segwit is not.
     const std::string msu = std::string("5121") + KEY1 + "41" + UNCOMPRESSED + "52ae";
@@ -497,16 +503,18 @@ TEST(RawTxRpc, DecodeScriptPubkeyWrapsAsP2wpkh) {
 TEST(RawTxRpc, DecodeScriptOutputsThatMustNotBeWrapped) {
     Harness h(Network::Regtest);
     const Json ret = h.Ok("decodescript", "[\"6a0568656c6c6f\"]");
-    EXPECT_EQ(ret.Dump(), "{\"asm\":\"OP_RETURN 68656c6c6f\",\"type\":\"nulldata\"}");
+    EXPECT_EQ(ret.Dump(), "{\"asm\":\"OP_RETURN 68656c6c6f\",\"desc\":\"raw(6a0568656c6c6f)#yktqjuxu\",\"type\":\"nulldata\"}");
     const Json p2sh = h.Ok("decodescript", "[\"a914ff64e66f30c1377aeefb6bd5f3f8a6327bab65f687\"]");
     EXPECT_EQ(p2sh.Dump(),
               "{\"asm\":\"OP_HASH160 ff64e66f30c1377aeefb6bd5f3f8a6327bab65f6 OP_EQUAL\","
+              "\"desc\":\"addr(2NGXdAs7tf7B7dr15d4tXifapixB2iQ8KC9)#acrcwrwa\","
               "\"address\":\"2NGXdAs7tf7B7dr15d4tXifapixB2iQ8KC9\",\"type\":\"scripthash\"}");
     const Json tr =
         h.Ok("decodescript", "[\"512079be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798\"]");
     EXPECT_EQ(Field(tr, "type"), "witness_v1_taproot");
     EXPECT_EQ(Field(tr, "address"), "bcrt1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqc8gma6");
     EXPECT_EQ(tr.Find("p2sh"), nullptr);
+    EXPECT_EQ(Field(tr, "desc"), "rawtr(79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798)#xsjqcczm");
     const Json anchor = h.Ok("decodescript", "[\"51024e73\"]");
     EXPECT_EQ(Field(anchor, "type"), "anchor");
     EXPECT_EQ(Field(anchor, "address"), "bcrt1pfeesnyr2tx");

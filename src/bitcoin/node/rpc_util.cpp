@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "bitcoin/consensus/pow.h"
 #include "util/blob.h"
 
 namespace tonari::bitcoin::node {
@@ -61,5 +62,7 @@ double DifficultyFromBits(uint32_t bits) {
     }
     return diff;
 }
+
+std::string TargetHex(uint32_t bits) { return consensus::CompactToTarget(bits).target.ToHex(); }
 
 }  // namespace tonari::bitcoin::node

@@ -43,4 +43,7 @@ private:
 // Core's GetDifficulty: how many times harder than the minimum mainnet target.
 double DifficultyFromBits(uint32_t bits);
 
+// The target nBits stands for, as the 64 hex digits Core's `target` fields print.
+std::string TargetHex(uint32_t bits);
+
 }  // namespace tonari::bitcoin::node

@@ -44,8 +44,8 @@ util::Unexpected<PolicyError> Reject(std::string_view reason, std::string detail
     return util::Fail(PolicyError{std::string(reason), std::move(detail)});
 }
 
-// The output's type when it is standard under `options`; nullopt otherwise.
-std::optional<TxoutType> StandardOutputType(util::ByteSpan script_pubkey, const PolicyOptions& options) {
+// The output's type when it is a standard template (Core's IsStandard); nullopt otherwise.
+std::optional<TxoutType> StandardOutputType(util::ByteSpan script_pubkey) {
     const script::SolverResult solved = script::Solver(script_pubkey);
     switch (solved.type) {
         case TxoutType::NONSTANDARD:
@@ -58,11 +58,6 @@ std::optional<TxoutType> StandardOutputType(util::ByteSpan script_pubkey, const 
             if (required < 1 || required > total) return std::nullopt;
             break;
         }
-        case TxoutType::NULL_DATA:
-            if (!options.accept_datacarrier || script_pubkey.size() > options.max_datacarrier_bytes) {
-                return std::nullopt;
-            }
-            break;
         default:
             // Every other template, unknown witness versions included: paying to a future
             // witness version is allowed, spending one is not (CheckInputsStandard).
@@ -173,8 +168,8 @@ bool IsDust(const TxOut& out, FeeRate dust_relay_fee) {
     return out.value < GetDustThreshold(out, dust_relay_fee);
 }
 
-bool IsStandardScriptPubKey(util::ByteSpan script_pubkey, const PolicyOptions& options) {
-    return StandardOutputType(script_pubkey, options).has_value();
+bool IsStandardScriptPubKey(util::ByteSpan script_pubkey) {
+    return StandardOutputType(script_pubkey).has_value();
 }
 
 util::Result<void, PolicyError> CheckStandardTx(const Tx& tx, const PolicyOptions& options) {
@@ -189,12 +184,14 @@ util::Result<void, PolicyError> CheckStandardTx(const Tx& tx, const PolicyOption
         if (!script::IsPushOnly(in.script_sig)) return Reject("scriptsig-not-pushonly");
     }
 
-    size_t data_outputs = 0;
+    // Core 30: any number of OP_RETURN outputs, their scripts together within the limit.
+    size_t datacarrier_bytes_left = options.accept_datacarrier ? options.max_datacarrier_bytes : 0;
     for (const auto& out : tx.outputs) {
-        const auto type = StandardOutputType(out.script_pubkey, options);
+        const auto type = StandardOutputType(out.script_pubkey);
         if (!type) return Reject("scriptpubkey");
         if (*type == TxoutType::NULL_DATA) {
-            ++data_outputs;
+            if (out.script_pubkey.size() > datacarrier_bytes_left) return Reject("datacarrier");
+            datacarrier_bytes_left -= out.script_pubkey.size();
         } else if (*type == TxoutType::MULTISIG && !options.permit_bare_multisig) {
             return Reject("bare-multisig");
         }
@@ -205,8 +202,6 @@ util::Result<void, PolicyError> CheckStandardTx(const Tx& tx, const PolicyOption
     const bool has_dust = std::any_of(tx.outputs.begin(), tx.outputs.end(),
                                       [&](const TxOut& out) { return IsDust(out, options.dust_relay_fee); });
     if (has_dust) return Reject("dust");
-
-    if (data_outputs > 1) return Reject("multi-op-return");
     return {};
 }
 

@@ -39,14 +39,17 @@ inline constexpr size_t MAX_STANDARD_P2WSH_STACK_ITEMS = 100;
 inline constexpr size_t MAX_STANDARD_P2WSH_STACK_ITEM_SIZE = 80;
 inline constexpr size_t MAX_STANDARD_P2WSH_SCRIPT_SIZE = 3600;
 inline constexpr size_t MAX_STANDARD_TAPSCRIPT_STACK_ITEM_SIZE = 80;
-// Bytes of an OP_RETURN output script relayed by default (Core's -datacarriersize before
-// v30: OP_RETURN plus an 80-byte push): keeps arbitrary data in the chain small.
-inline constexpr size_t DEFAULT_MAX_DATACARRIER_BYTES = 83;
+// Bytes of OP_RETURN output scripts, all of a transaction's together, relayed by default
+// (Core 30's -datacarriersize, MAX_OP_RETURN_RELAY): as much as a standard transaction can
+// hold, since data kept out of OP_RETURN goes into outputs every node must keep forever.
+inline constexpr size_t DEFAULT_MAX_DATACARRIER_BYTES = 100'000;
 // Fee rate below which an output is dust: worth less than the fee to spend it.
 inline constexpr primitives::Amount DUST_RELAY_TX_FEE = 3000;  // sat per 1000 vbytes
-// Least fee rate relayed or mined by default: 1 sat/vB. Relaying for free lets anyone flood
+// Least fee rate relayed by default: 0.1 sat/vB (Core 30). Relaying for free lets anyone flood
 // the network at no cost.
-inline constexpr primitives::Amount DEFAULT_MIN_RELAY_TX_FEE = 1000;  // sat per 1000 vbytes
+inline constexpr primitives::Amount DEFAULT_MIN_RELAY_TX_FEE = 100;  // sat per 1000 vbytes
+// Least fee rate a block template takes by default (Core 30's -blockmintxfee): 0.001 sat/vB.
+inline constexpr primitives::Amount DEFAULT_BLOCK_MIN_TX_FEE = 1;  // sat per 1000 vbytes
 // Weight units one sigop counts as when sizing a transaction for fees (Core's
 // -bytespersigop): a sigop-heavy transaction pays as if it were that big.
 inline constexpr int64_t DEFAULT_BYTES_PER_SIGOP = 20;
@@ -62,7 +65,7 @@ inline constexpr script::ScriptFlags STANDARD_SCRIPT_FLAGS = script::STANDARD_SC
 struct PolicyOptions {
     bool permit_bare_multisig = true;                        // Core's -permitbaremultisig
     bool accept_datacarrier = true;                          // Core's -datacarrier
-    size_t max_datacarrier_bytes = DEFAULT_MAX_DATACARRIER_BYTES;  // Core's -datacarriersize
+    size_t max_datacarrier_bytes = DEFAULT_MAX_DATACARRIER_BYTES;  // Core's -datacarriersize (all outputs)
     FeeRate dust_relay_fee{DUST_RELAY_TX_FEE};               // Core's -dustrelayfee
 };
 
@@ -85,7 +88,7 @@ bool IsDust(const primitives::TxOut& out, FeeRate dust_relay_fee);
 // null data, witness v0 keyhash/scripthash, v1 taproot, other witness versions/anchors);
 // multisig needs 1 <= m <= n <= 3. Null data is standard only within max_datacarrier_bytes
 // and when accepted at all.
-bool IsStandardScriptPubKey(util::ByteSpan script_pubkey, const PolicyOptions& options);
+bool IsStandardScriptPubKey(util::ByteSpan script_pubkey);
 
 // Core's IsStandardTx: version, weight, per-input scriptSig size and push-only, per-output
 // script type (reason "scriptpubkey", "bare-multisig"), dust ("dust"), at most one

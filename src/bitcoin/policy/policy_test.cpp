@@ -85,8 +85,9 @@ Bytes Multisig(int m, int n, bool compressed = true) {
 
 // OP_RETURN followed by one push, sized so the whole script is `script_size` bytes (>= 2).
 Bytes NullData(size_t script_size) {
-    // A direct push costs one length byte up to 75 data bytes, PUSHDATA1 two bytes after.
-    const size_t data = script_size - 1 <= 76 ? script_size - 2 : script_size - 3;
+    // A direct push costs one length byte up to 75 data bytes, PUSHDATA1 two bytes up to 255,
+    // PUSHDATA2 three bytes after.
+    const size_t data = script_size <= 77 ? script_size - 2 : script_size <= 258 ? script_size - 3 : script_size - 4;
     Bytes s = ScriptBuilder().Op(Opcode::OP_RETURN).Push(Fill(data)).Take();
     EXPECT_EQ(s.size(), script_size);
     return s;
@@ -194,56 +195,46 @@ TEST(Dust, OtherRates) {
 TEST(StandardScript, KnownTemplates) {
     for (const Bytes& s :
          {P2PKH(), P2PK(), P2SH(), P2WPKH(), P2WSH(), P2TR(), P2A(), WitnessV2(), NullData(2), Bytes{0x6a}}) {
-        EXPECT_TRUE(IsStandardScriptPubKey(s, DEFAULTS)) << s.size();
+        EXPECT_TRUE(IsStandardScriptPubKey(s)) << s.size();
     }
 }
 
 TEST(StandardScript, NonstandardScripts) {
-    EXPECT_FALSE(IsStandardScriptPubKey(Bytes{}, DEFAULTS));
-    EXPECT_FALSE(IsStandardScriptPubKey(OpTrue(), DEFAULTS));
+    EXPECT_FALSE(IsStandardScriptPubKey(Bytes{}));
+    EXPECT_FALSE(IsStandardScriptPubKey(OpTrue()));
     // A v0 program of neither 20 nor 32 bytes.
-    EXPECT_FALSE(IsStandardScriptPubKey(ScriptBuilder().Op(Opcode::OP_0).Push(Fill(25)).Take(), DEFAULTS));
+    EXPECT_FALSE(IsStandardScriptPubKey(ScriptBuilder().Op(Opcode::OP_0).Push(Fill(25)).Take()));
     // OP_RETURN followed by a non-push.
-    EXPECT_FALSE(IsStandardScriptPubKey(Bytes{0x6a, 0x76}, DEFAULTS));
+    EXPECT_FALSE(IsStandardScriptPubKey(Bytes{0x6a, 0x76}));
     // P2PKH with a trailing byte.
     Bytes p2pkh = P2PKH();
     p2pkh.push_back(0x87);
-    EXPECT_FALSE(IsStandardScriptPubKey(p2pkh, DEFAULTS));
+    EXPECT_FALSE(IsStandardScriptPubKey(p2pkh));
 }
 
 TEST(StandardScript, MultisigEdges) {
-    EXPECT_TRUE(IsStandardScriptPubKey(Multisig(1, 1), DEFAULTS));
-    EXPECT_TRUE(IsStandardScriptPubKey(Multisig(1, 3), DEFAULTS));
-    EXPECT_TRUE(IsStandardScriptPubKey(Multisig(2, 3), DEFAULTS));
-    EXPECT_TRUE(IsStandardScriptPubKey(Multisig(3, 3), DEFAULTS));
-    EXPECT_TRUE(IsStandardScriptPubKey(Multisig(2, 3, /*compressed=*/false), DEFAULTS));
+    EXPECT_TRUE(IsStandardScriptPubKey(Multisig(1, 1)));
+    EXPECT_TRUE(IsStandardScriptPubKey(Multisig(1, 3)));
+    EXPECT_TRUE(IsStandardScriptPubKey(Multisig(2, 3)));
+    EXPECT_TRUE(IsStandardScriptPubKey(Multisig(3, 3)));
+    EXPECT_TRUE(IsStandardScriptPubKey(Multisig(2, 3, /*compressed=*/false)));
     // Four or more keys: valid multisig, not relayed bare.
-    EXPECT_FALSE(IsStandardScriptPubKey(Multisig(1, 4), DEFAULTS));
-    EXPECT_FALSE(IsStandardScriptPubKey(Multisig(4, 4), DEFAULTS));
-    EXPECT_FALSE(IsStandardScriptPubKey(Multisig(1, 16), DEFAULTS));
+    EXPECT_FALSE(IsStandardScriptPubKey(Multisig(1, 4)));
+    EXPECT_FALSE(IsStandardScriptPubKey(Multisig(4, 4)));
+    EXPECT_FALSE(IsStandardScriptPubKey(Multisig(1, 16)));
     // m > n or m = 0 does not even match the template.
     EXPECT_FALSE(IsStandardScriptPubKey(
-        ScriptBuilder().PushInt(3).Push(Key(1)).Push(Key(2)).PushInt(2).Op(Opcode::OP_CHECKMULTISIG).Take(),
-        DEFAULTS));
+        ScriptBuilder().PushInt(3).Push(Key(1)).Push(Key(2)).PushInt(2).Op(Opcode::OP_CHECKMULTISIG).Take()));
     EXPECT_FALSE(IsStandardScriptPubKey(
-        ScriptBuilder().PushInt(0).Push(Key(1)).PushInt(1).Op(Opcode::OP_CHECKMULTISIG).Take(), DEFAULTS));
+        ScriptBuilder().PushInt(0).Push(Key(1)).PushInt(1).Op(Opcode::OP_CHECKMULTISIG).Take()));
 }
 
-TEST(StandardScript, NullDataSize) {
-    EXPECT_TRUE(IsStandardScriptPubKey(NullData(83), DEFAULTS));
-    EXPECT_FALSE(IsStandardScriptPubKey(NullData(84), DEFAULTS));
-    PolicyOptions small;
-    small.max_datacarrier_bytes = 40;
-    EXPECT_TRUE(IsStandardScriptPubKey(NullData(40), small));
-    EXPECT_FALSE(IsStandardScriptPubKey(NullData(41), small));
-}
-
-TEST(StandardScript, DatacarrierOff) {
-    PolicyOptions off;
-    off.accept_datacarrier = false;
-    EXPECT_FALSE(IsStandardScriptPubKey(Bytes{0x6a}, off));
-    EXPECT_FALSE(IsStandardScriptPubKey(NullData(10), off));
-    EXPECT_TRUE(IsStandardScriptPubKey(P2WPKH(), off));
+TEST(StandardScript, NullDataIsAStandardTemplateOfAnySize) {
+    // Core 30: the size limit is on a transaction's data outputs together (CheckStandardTx).
+    EXPECT_TRUE(IsStandardScriptPubKey(NullData(83)));
+    EXPECT_TRUE(IsStandardScriptPubKey(NullData(84)));
+    EXPECT_TRUE(IsStandardScriptPubKey(NullData(5000)));
+    EXPECT_FALSE(IsStandardScriptPubKey(Bytes{0x6a, 0xee}));  // not push-only after OP_RETURN
 }
 
 // ---- CheckStandardTx: one transaction per reason ------------------------------------------
@@ -307,7 +298,7 @@ TEST(CheckStandardTx, ScriptSigNotPushOnly) {
 }
 
 TEST(CheckStandardTx, ScriptPubKey) {
-    const std::vector<Bytes> bad = {OpTrue(), Multisig(1, 4), NullData(84), {0x6a, 0x76}, {}};
+    const std::vector<Bytes> bad = {OpTrue(), Multisig(1, 4), {0x6a, 0x76}, {}};
     for (const Bytes& s : bad) {
         Tx tx = StandardTx();
         tx.outputs.push_back({10'000, s});
@@ -317,16 +308,20 @@ TEST(CheckStandardTx, ScriptPubKey) {
 
 TEST(CheckStandardTx, OpReturnSizes) {
     Tx tx = StandardTx();
-    tx.outputs.push_back({0, NullData(83)});
-    EXPECT_EQ(Reason(CheckStandardTx(tx, DEFAULTS)), "ok");
-    tx.outputs[1].script_pubkey = NullData(84);
-    EXPECT_EQ(Reason(CheckStandardTx(tx, DEFAULTS)), "scriptpubkey");
+    tx.outputs.push_back({0, NullData(84)});
+    EXPECT_EQ(Reason(CheckStandardTx(tx, DEFAULTS)), "ok");  // above the pre-30 limit of 83
+    PolicyOptions small;
+    small.max_datacarrier_bytes = 40;
+    tx.outputs[1].script_pubkey = NullData(40);
+    EXPECT_EQ(Reason(CheckStandardTx(tx, small)), "ok");
+    tx.outputs[1].script_pubkey = NullData(41);
+    EXPECT_EQ(Reason(CheckStandardTx(tx, small)), "datacarrier");
 
     PolicyOptions off;
     off.accept_datacarrier = false;
     tx.outputs[1].script_pubkey = {0x6a};
     EXPECT_EQ(Reason(CheckStandardTx(tx, DEFAULTS)), "ok");
-    EXPECT_EQ(Reason(CheckStandardTx(tx, off)), "scriptpubkey");
+    EXPECT_EQ(Reason(CheckStandardTx(tx, off)), "datacarrier");
 }
 
 TEST(CheckStandardTx, BareMultisig) {
@@ -367,12 +362,17 @@ TEST(CheckStandardTx, Dust) {
     EXPECT_EQ(Reason(CheckStandardTx(tx, cheap)), "ok");
 }
 
-TEST(CheckStandardTx, MultiOpReturn) {
+TEST(CheckStandardTx, SeveralOpReturnsShareTheLimit) {
+    // Core 30: any number of data outputs, their scripts counted together.
     Tx tx = StandardTx();
     tx.outputs.push_back({0, NullData(10)});
-    EXPECT_EQ(Reason(CheckStandardTx(tx, DEFAULTS)), "ok");
     tx.outputs.push_back({0, {0x6a}});
-    EXPECT_EQ(Reason(CheckStandardTx(tx, DEFAULTS)), "multi-op-return");
+    EXPECT_EQ(Reason(CheckStandardTx(tx, DEFAULTS)), "ok");
+    PolicyOptions small;
+    small.max_datacarrier_bytes = NullData(10).size() + 1;
+    EXPECT_EQ(Reason(CheckStandardTx(tx, small)), "ok");
+    small.max_datacarrier_bytes -= 1;
+    EXPECT_EQ(Reason(CheckStandardTx(tx, small)), "datacarrier");
 }
 
 TEST(CheckStandardTx, CoreCheckOrder) {
@@ -401,12 +401,14 @@ TEST(CheckStandardTx, CoreCheckOrder) {
     tx.outputs.push_back({10'000, Multisig(1, 2)});
     EXPECT_EQ(Reason(CheckStandardTx(tx, no_bare)), "bare-multisig");
 
-    // dust before multi-op-return.
+    // datacarrier (checked output by output) before dust.
+    PolicyOptions tiny;
+    tiny.max_datacarrier_bytes = 1;
     tx = StandardTx();
-    tx.outputs.push_back({0, {0x6a}});
-    tx.outputs.push_back({0, {0x6a}});
     tx.outputs.push_back({1, P2WPKH()});
-    EXPECT_EQ(Reason(CheckStandardTx(tx, DEFAULTS)), "dust");
+    tx.outputs.push_back({0, {0x6a}});
+    tx.outputs.push_back({0, {0x6a}});
+    EXPECT_EQ(Reason(CheckStandardTx(tx, tiny)), "datacarrier");
 }
 
 // ---- CheckInputsStandard ------------------------------------------------------------------
