@@ -56,7 +56,9 @@ constexpr ConvertParam CONVERT[] = {
     {"createwallet", 7, "external_signer"}, {"sendtoaddress", 8, "avoid_reuse"},
     {"getnetworkhashps", 0, "nblocks"},  {"getnetworkhashps", 1, "height"},
     {"deriveaddresses", 1, "range"},     {"getblockstats", 1, "stats"},
-    {"gettxoutsetinfo", 2, "use_index"},
+    {"gettxoutsetinfo", 2, "use_index"}, {"setban", 2, "bantime"},
+    {"setban", 3, "absolute"},           {"disconnectnode", 1, "nodeid"},
+    {"addnode", 2, "v2transport"},
 };
 
 // Parameters bitcoin-cli sends as JSON when they parse as JSON and as a string otherwise

@@ -49,6 +49,7 @@ void RegisterNodeOptions(config::Args& args) {
                     std::string("Set publish ") + type + " outbound message high water mark (default: 1000)",
                     "ZeroMQ notification options");
     }
+    args.AddArg("assumevalid=<hex>", "If this block is in the chain assume that it and its ancestors are valid and potentially skip their script verification (0 to verify all, default: the network's, as Bitcoin Core's)", "Options");
     args.AddArg("rest", "Accept public REST requests on the RPC port, under /rest/ (default: 0)", "RPC server options");
     args.AddArg("testactivationheight=name@height.", "Set the activation height of 'name' (segwit, bip34, dersig, cltv, csv). (regtest-only)", "Debugging/Testing options", {.multi = true});
     args.AddArg("vbparams=deployment:start:end[:min_activation_height]", "Use given start/end times and min_activation_height for specified version bits deployment (regtest-only)", "Debugging/Testing options", {.multi = true});

@@ -7,29 +7,31 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <iostream>
 #include <thread>
 
 #include "app/logger.h"
 #include "app/node_args.h"
 #include "app/stop_signals.h"
+#include "bitcoin/consensus/test_params.h"
 #include "bitcoin/node/node_context.h"
-#include "bitcoin/node/rpc_blockchain.h"
-#include "bitcoin/node/rpc_mempool.h"
 #include "bitcoin/node/p2p_service.h"
+#include "bitcoin/node/rest.h"
+#include "bitcoin/node/rpc_blockchain.h"
+#include "bitcoin/node/rpc_descriptor.h"
+#include "bitcoin/node/rpc_mempool.h"
 #include "bitcoin/node/rpc_mining.h"
 #include "bitcoin/node/rpc_net.h"
-#include "bitcoin/consensus/test_params.h"
-#include "bitcoin/node/rest.h"
-#include "bitcoin/node/rpc_descriptor.h"
-#include "bitcoin/node/rpc_zmq.h"
-#include "bitcoin/node/zmq_notifier.h"
 #include "bitcoin/node/rpc_rawtx.h"
 #include "bitcoin/node/rpc_wallet.h"
+#include "bitcoin/node/rpc_zmq.h"
 #include "bitcoin/node/wallet_manager.h"
+#include "bitcoin/node/zmq_notifier.h"
 #include "bitcoin/rpc/amount.h"
 #include "bitcoin/rpc/server.h"
 #include "netcore/http_server.h"
+#include "util/hex.h"
 
 namespace tonari::app {
 namespace {
@@ -215,6 +217,18 @@ int RunNode(int argc, const char* const argv[]) {
     storage.reindex = args.GetBoolArg("reindex", false);
     storage.mempool = pool_options;
     storage.block_min_fee = block_min_fee;
+    if (auto value = args.GetArg("assumevalid")) {
+        // Core's uint256::FromUserHex: an optional 0x, then up to 64 hex digits, zero-padded.
+        std::string hex = *value;
+        if (hex.starts_with("0x") || hex.starts_with("0X")) hex = hex.substr(2);
+        const bool ok = !hex.empty() && hex.size() <= 64 &&
+                        std::all_of(hex.begin(), hex.end(), [](char c) { return util::HexDigitValue(c) >= 0; });
+        if (!ok) {
+            return Fail("Error: Invalid assumevalid block hash specified (" + *value +
+                        "), must be up to 64 hex digits (or 0 to disable)");
+        }
+        storage.assume_valid = bitcoin::primitives::BlockHash(*util::Uint256::FromHex(std::string(64 - hex.size(), '0') + hex));
+    }
     // Core's regtest-only options for test chains; refused elsewhere rather than ignored.
     const auto activation_heights = args.GetArgs("testactivationheight");
     const auto vbparams = args.GetArgs("vbparams");

@@ -13,6 +13,7 @@
 #include "bitcoin/chain/active_chain.h"
 #include "bitcoin/chain/block_index.h"
 #include "bitcoin/chain/block_tree.h"
+#include "bitcoin/chain/chainstate.h"
 #include "bitcoin/consensus/params.h"
 #include "bitcoin/consensus/pow.h"
 
@@ -480,6 +481,26 @@ TEST(BlockTree, LoadRebuildsTheSameTree) {
     std::vector<DiskBlockIndex> other_genesis = {ToDisk(tree.Genesis())};
     other_genesis[0].header = GetParams(Network::Main).genesis.header;
     EXPECT_EQ(load_error(other_genesis), TreeLoadError::GenesisMismatch);
+}
+
+}  // namespace
+}  // namespace tonari::bitcoin::chain
+
+namespace tonari::bitcoin::chain {
+namespace {
+
+// Core's GetBlockProofEquivalentTime, the measure -assumevalid uses: on regtest every block is
+// worth one target spacing (600 s), so n blocks of work are n * 600 seconds, signed.
+TEST(BlockProofEquivalentTime, CountsTargetSpacingsOfWork) {
+    BlockTree tree(Regtest());
+    BlockIndex* low = Extend(tree, &tree.Genesis(), 10, 7);
+    BlockIndex* high = Extend(tree, low, 2017, 8);
+    const auto& params = Regtest();
+    EXPECT_EQ(BlockProofEquivalentTime(*high, *low, *high, params), int64_t{2017} * 600);
+    EXPECT_EQ(BlockProofEquivalentTime(*low, *high, *high, params), -int64_t{2017} * 600);
+    EXPECT_GT(BlockProofEquivalentTime(*high, *low, *high, params), ASSUME_VALID_MIN_DEPTH_SECONDS);
+    const BlockIndex* near = high->GetAncestor(high->height - 2016);
+    EXPECT_EQ(BlockProofEquivalentTime(*high, *near, *high, params), ASSUME_VALID_MIN_DEPTH_SECONDS);
 }
 
 }  // namespace

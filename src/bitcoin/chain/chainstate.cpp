@@ -2,11 +2,13 @@
 // flushing, over the block tree, the block store and the coins cache.
 #include "bitcoin/chain/chainstate.h"
 
+#include <limits>
 #include <vector>
 
 #include "bitcoin/chain/block_verify.h"
 #include "bitcoin/chain/header_check.h"
 #include "bitcoin/consensus/block_check.h"
+#include "bitcoin/consensus/pow.h"
 
 namespace tonari::bitcoin::chain {
 namespace {
@@ -141,6 +143,33 @@ util::Result<void, ChainError> Chainstate::ProcessBlock(const primitives::Block&
     return {};
 }
 
+int64_t BlockProofEquivalentTime(const BlockIndex& to, const BlockIndex& from, const BlockIndex& tip,
+                                 const consensus::ConsensusParams& params) {
+    consensus::ArithUint256 r;
+    int64_t sign = 1;
+    if (to.chain_work > from.chain_work) {
+        r = to.chain_work - from.chain_work;
+    } else {
+        r = from.chain_work - to.chain_work;
+        sign = -1;
+    }
+    const consensus::ArithUint256 tip_proof = consensus::GetBlockProof(tip.bits);
+    if (tip_proof.IsZero()) return sign * std::numeric_limits<int64_t>::max();
+    r = r * consensus::ArithUint256(static_cast<uint64_t>(params.pow_target_spacing)) / tip_proof;
+    if (r.Bits() > 63) return sign * std::numeric_limits<int64_t>::max();
+    return sign * static_cast<int64_t>(r.Low64());
+}
+
+bool Chainstate::SkipScripts(const BlockIndex& index) const {
+    if (m_options.assume_valid.IsNull()) return false;
+    const BlockIndex* assumed = m_tree.Lookup(m_options.assume_valid);
+    if (assumed == nullptr || assumed->GetAncestor(index.height) != &index) return false;
+    const BlockIndex& best = m_tree.BestHeader();
+    if (best.GetAncestor(index.height) != &index) return false;
+    if (best.chain_work < consensus::ArithUint256::FromUint256(Params().minimum_chain_work)) return false;
+    return BlockProofEquivalentTime(best, index, best, Params()) > ASSUME_VALID_MIN_DEPTH_SECONDS;
+}
+
 util::Result<void, ChainError> Chainstate::ConnectTip(BlockIndex& index, const primitives::Block* block) {
     primitives::Block loaded;
     if (block == nullptr && m_pending_index == &index) block = m_pending_block;
@@ -151,7 +180,12 @@ util::Result<void, ChainError> Chainstate::ConnectTip(BlockIndex& index, const p
         block = &loaded;
     }
     CoinsViewCache view(static_cast<CoinsView&>(*m_coins));  // a child cache, not a copy
-    auto undo = ConnectBlock(*block, index, view, m_tree.Params(), m_options.connect);
+    ConnectOptions connect = m_options.connect;
+    if (connect.check_scripts && SkipScripts(index)) {
+        connect.check_scripts = false;
+        ++m_assumed_valid_blocks;
+    }
+    auto undo = ConnectBlock(*block, index, view, m_tree.Params(), connect);
     // A coin the database failed to read looks missing: that must not condemn the block.
     if (auto read_error = m_coins->ReadError()) return util::Fail(IoError("cannot read the coins database", *read_error));
     if (!undo) return util::Fail(ChainError::Rejected(undo.error()));

@@ -50,7 +50,21 @@ struct ChainstateOptions {
     // full), bounding the work a restart after a crash has to redo.
     uint32_t flush_every_blocks = 1000;
     ConnectOptions connect;
+    // Core's -assumevalid: scripts of this block's ancestors are not checked while they are
+    // also ancestors of the best header, that header has the network's minimum chain work,
+    // and they lie more than two weeks of proof-of-work below it. Null: check everything.
+    primitives::BlockHash assume_valid{};
 };
+
+// Core's GetBlockProofEquivalentTime: how many seconds of the network's block spacing the
+// work between `to` and `from` stands for, measured at `tip`'s difficulty (negative when
+// `from` has more work).
+int64_t BlockProofEquivalentTime(const BlockIndex& to, const BlockIndex& from, const BlockIndex& tip,
+                                 const consensus::ConsensusParams& params);
+
+// Blocks this far below the best header (in proof-of-work time) may skip their scripts under
+// -assumevalid: an attacker would need two weeks of the network's work to pass off a chain.
+inline constexpr int64_t ASSUME_VALID_MIN_DEPTH_SECONDS = 60 * 60 * 24 * 7 * 2;
 
 class Chainstate {
 public:
@@ -105,6 +119,12 @@ public:
     const BlockTree& Tree() const { return m_tree; }
     const consensus::ConsensusParams& Params() const { return m_tree.Params(); }
 
+    // Whether connecting `index` may skip its scripts under -assumevalid (see the option).
+    bool SkipScripts(const BlockIndex& index) const;
+    // Blocks connected without their scripts checked, since start (getblockchaininfo-like
+    // figures for logs and tests).
+    uint64_t AssumedValidBlocks() const { return m_assumed_valid_blocks; }
+
 private:
     util::Result<void, ChainError> ConnectTip(BlockIndex& index, const primitives::Block* block);
     util::Result<void, ChainError> DisconnectTip();
@@ -120,6 +140,7 @@ private:
     const BlockIndex* m_pending_index = nullptr;
     uint32_t m_blocks_since_flush = 0;
     ChainObserver* m_observer = nullptr;
+    uint64_t m_assumed_valid_blocks = 0;
 };
 
 }  // namespace tonari::bitcoin::chain

@@ -40,6 +40,7 @@ util::Result<std::unique_ptr<NodeStorage>, std::string> NodeStorage::Open(const 
     chain_options.connect.check_scripts = options.check_scripts;
     chain_options.connect.sig_cache = &node->m_sig_cache;
     chain_options.flush_every_blocks = options.flush_every_blocks;
+    chain_options.assume_valid = options.assume_valid ? *options.assume_valid : params.default_assume_valid;
     node->m_chainstate = std::make_unique<chain::Chainstate>(*node->m_tree, *node->m_blocks,
                                                                       *node->m_coins_db, chain_options);
     if (auto loaded = node->m_chainstate->Load(); !loaded) return util::Fail(loaded.error().message);

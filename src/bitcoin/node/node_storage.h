@@ -39,6 +39,9 @@ struct NodeStorageOptions {
     bool check_scripts = true;
     mempool::MempoolOptions mempool;
     policy::FeeRate block_min_fee{policy::DEFAULT_BLOCK_MIN_TX_FEE};  // Core's -blockmintxfee
+    // -assumevalid: the network's default when unset; a null hash (-assumevalid=0) checks every
+    // script.
+    std::optional<primitives::BlockHash> assume_valid;
     // Regtest parameters changed by -testactivationheight / -vbparams; the network's own when
     // unset.
     std::optional<consensus::ConsensusParams> params;

@@ -9,6 +9,7 @@
 #include "bitcoin/chain/block_verify.h"
 #include "bitcoin/chain/undo.h"
 #include "bitcoin/consensus/subsidy.h"
+#include "bitcoin/mempool/accept.h"
 #include "bitcoin/node/block_stats.h"
 #include "bitcoin/node/json_views.h"
 #include "bitcoin/node/rpc_util.h"
@@ -260,13 +261,30 @@ Reply GetTxOut(NodeContext& node, const rpc::Request& req) {
     if (!txid) return util::Fail(txid.error());
     const auto n = req.Arg("n").GetInt64();
     if (!n || *n < 0 || *n > UINT32_MAX) return util::Fail(RpcFail(RpcErrorCode::INVALID_PARAMETER, "Invalid n"));
+    const bool include_mempool = req.Arg("include_mempool").GetBool();
     return node.WithChain([&](NodeStorage& storage) -> Reply {
         auto& chain = storage.Chain();
-        const auto coin = chain.Coins().GetCoin({*txid, static_cast<uint32_t>(*n)});
+        const primitives::OutPoint outpoint{*txid, static_cast<uint32_t>(*n)};
+        std::optional<chain::Coin> coin;
+        if (include_mempool) {
+            // Core's view through the mempool: spent there is gone, created there counts.
+            const auto& pool = storage.Mempool();
+            if (pool.Spender(outpoint)) return Json();
+            coin = chain.Coins().GetCoin(outpoint);
+            if (!coin) {
+                if (const auto* created = pool.Output(outpoint)) coin = chain::Coin{*created, mempool::MEMPOOL_HEIGHT, false};
+            }
+        } else {
+            coin = chain.Coins().GetCoin(outpoint);
+        }
         if (!coin) return Json();
         Json o = Json::MakeObject();
         o.Set("bestblock", chain.Tip()->hash.ToHex());
-        o.Set("confirmations", int64_t{chain.Chain().Height() - static_cast<int>(coin->height) + 1});
+        if (coin->height == mempool::MEMPOOL_HEIGHT) {
+            o.Set("confirmations", int64_t{0});
+        } else {
+            o.Set("confirmations", int64_t{chain.Chain().Height() - static_cast<int>(coin->height) + 1});
+        }
         o.Set("value", rpc::ValueFromAmount(coin->out.value));
         o.Set("scriptPubKey", ScriptPubKeyToJson(coin->out.script_pubkey, node.Network()));
         o.Set("coinbase", coin->coinbase);

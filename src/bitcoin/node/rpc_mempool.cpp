@@ -4,6 +4,8 @@
 
 #include <chrono>
 
+#include "bitcoin/chain/block_index.h"
+#include "bitcoin/chain/undo.h"
 #include "bitcoin/node/json_views.h"
 #include "bitcoin/node/rpc_util.h"
 #include "bitcoin/rpc/amount.h"
@@ -184,8 +186,14 @@ Reply TestMempoolAccept(NodeContext& node, const rpc::Request& req) {
                 r.Set("fees", std::move(fees));
             } else {
                 r.Set("allowed", false);
-                r.Set("reject-reason", checked.error().reason);
-                if (!checked.error().detail.empty()) r.Set("reject-details", checked.error().ToString());
+                // As Core: missing inputs are reported as such, without details; every other
+                // refusal carries its reason and the "reason, detail" text.
+                if (checked.error().reason == "bad-txns-inputs-missingorspent") {
+                    r.Set("reject-reason", "missing-inputs");
+                } else {
+                    r.Set("reject-reason", checked.error().reason);
+                    r.Set("reject-details", checked.error().ToString());
+                }
             }
             results.PushBack(std::move(r));
         }
@@ -213,6 +221,7 @@ Reply GetRawTransaction(NodeContext& node, const rpc::Request& req) {
     }
     return node.WithChain([&](NodeStorage& s) -> Reply {
         std::optional<primitives::Tx> found;
+        std::optional<std::vector<chain::Coin>> spent;
         const chain::BlockIndex* in_block = nullptr;
         if (!block_hash) {
             if (const auto* e = s.Mempool().Get(*txid)) found = *e->tx;
@@ -227,8 +236,15 @@ Reply GetRawTransaction(NodeContext& node, const rpc::Request& req) {
             if (!in_block->HaveData()) return util::Fail(RpcFail(RpcErrorCode::MISC_ERROR, "Block not available"));
             auto block = s.Blocks().ReadBlock(in_block->data_pos);
             if (!block) return util::Fail(RpcFail(RpcErrorCode::INTERNAL_ERROR, "Block not found on disk"));
-            for (const auto& tx : block->txs) {
-                if (primitives::ComputeTxid(tx) == *txid) found = tx;
+            for (size_t i = 0; i < block->txs.size(); ++i) {
+                if (primitives::ComputeTxid(block->txs[i]) != *txid) continue;
+                found = block->txs[i];
+                // Verbosity 2: the coins it spent, from the block's undo data (as Core; none
+                // for the coinbase).
+                if (verbosity >= 2 && i > 0 && in_block->prev && in_block->HasStatus(chain::BLOCK_HAVE_UNDO)) {
+                    auto undo = s.Blocks().ReadUndo(in_block->undo_pos, in_block->prev->hash);
+                    if (undo && i - 1 < undo->txs.size()) spent = std::move(undo->txs[i - 1].spent);
+                }
             }
             if (!found) {
                 return util::Fail(RpcFail(RpcErrorCode::INVALID_ADDRESS_OR_KEY,
@@ -240,7 +256,7 @@ Reply GetRawTransaction(NodeContext& node, const rpc::Request& req) {
         if (verbosity <= 0) return Json(hex);
         Json o = Json::MakeObject();
         if (in_block != nullptr) o.Set("in_active_chain", s.Chain().Chain().Contains(in_block));
-        Json fields = TxToJson(*found, node.Network());
+        Json fields = spent ? BlockTxToJson(*found, node.Network(), &*spent, true) : TxToJson(*found, node.Network());
         for (const auto& [key, value] : fields.GetObject()) o.Set(key, value);
         o.Set("hex", hex);
         if (in_block != nullptr) {

@@ -106,6 +106,25 @@ Reply SubmitBlock(NodeContext& node, const rpc::Request& req) {
 
 // generateblock: a block of exactly the given transactions (mempool txids or raw hex), in
 // that order, paying the subsidy to `output` (as Core does, the fees are not claimed).
+// Core's submitheader: a header joins the block tree (and may become the best header) without
+// its block, as headers from a peer do.
+Reply SubmitHeader(NodeContext& node, const rpc::Request& req) {
+    const auto bytes = util::HexDecode(req.Arg("hexdata").GetString());
+    if (!bytes) return util::Fail(RpcFail(RpcErrorCode::DESERIALIZATION_ERROR, "Block header decode failed"));
+    auto header = primitives::DecodeHeader(*bytes);
+    if (!header) return util::Fail(RpcFail(RpcErrorCode::DESERIALIZATION_ERROR, "Block header decode failed"));
+    return node.WithChain([&](NodeStorage& s) -> Reply {
+        auto& tree = s.Chain().Tree();
+        if (!tree.Lookup(header->prev_block)) {
+            return util::Fail(RpcFail(RpcErrorCode::VERIFY_ERROR,
+                                      "Must submit previous header (" + header->prev_block.ToHex() + ") first"));
+        }
+        auto accepted = chain::AcceptHeader(tree, *header, UnixNow());
+        if (!accepted) return util::Fail(RpcFail(RpcErrorCode::VERIFY_ERROR, std::string(consensus::ReasonString(accepted.error()))));
+        return Json();
+    });
+}
+
 Reply GenerateBlock(NodeContext& node, const rpc::Request& req) {
     auto script = encoding::DecodeAddress(req.Arg("output").GetString(), node.Network());
     if (!script) return util::Fail(RpcFail(RpcErrorCode::INVALID_ADDRESS_OR_KEY, "Error: Invalid address or descriptor"));
@@ -378,6 +397,14 @@ util::Result<void, std::string> RegisterMiningRpcs(rpc::MethodTable& table, Node
              }
              return node.WithChain([&](NodeStorage& s) -> Reply { return NetworkHashPs(s.Chain(), *nblocks, *height); });
          }});
+    add({.name = "submitheader",
+         .category = "Mining",
+         .description = "Decode the given hexdata as a header and submit it as a candidate chain tip if valid.\n"
+                        "Throws when the header is invalid.",
+         .params = {{.name = "hexdata", .type = ParamType::HEX, .help = "the hex-encoded block header data"}},
+         .result_help = "null    (json null) None",
+         .examples = "> tonari-cli submitheader \"aabbcc\"",
+         .handler = [&node](const rpc::Request& req) { return SubmitHeader(node, req); }});
     add({.name = "getmininginfo",
          .category = "Mining",
          .description = "Returns a json object containing mining-related information.",
