@@ -76,6 +76,9 @@ def main():
             print(f"fresh node sync of 1,102 blocks from 3 peers: {time.monotonic() - start:.2f} s (including start-up)")
             r.check(wait_until(lambda: len(fresh.call("getpeerinfo")) == 3, 30), "the fresh node has its 3 peers")
             served = [p["bytesrecv"] for p in fresh.call("getpeerinfo")]
+            totals = fresh.call("getnettotals")
+            r.check(totals["totalbytesrecv"] >= sum(served) and totals["totalbytessent"] > 0 and
+                    totals["uploadtarget"]["target"] == 0, f"getnettotals counts every peer's bytes: {totals}")
             # An empty regtest block is about 250 bytes: each peer served a good share. A peer
             # descheduled past the stalling timeout on a busy machine is dropped and dialled
             # again, and its new connection's counters start from zero: then the share is

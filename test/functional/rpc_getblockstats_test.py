@@ -149,6 +149,8 @@ def body(r, opts, tmp):
         r.check(v2["target"] == REGTEST_TARGET, "getblock target")
         r.check(node.call("getblockheader", h103)["target"] == REGTEST_TARGET, "getblockheader target")
         r.check(node.call("getblockchaininfo")["target"] == REGTEST_TARGET, "getblockchaininfo target")
+        r.check(node.call("getblockchaininfo")["initialblockdownload"] is True,
+                "a tip from 2018 is more than a day old: initialblockdownload, as Core")
         r.check(all(out["scriptPubKey"]["desc"].split("#")[0].endswith(")") for tx in v2["tx"] for out in tx["vout"]),
                 "every output carries its inferred descriptor")
 
@@ -158,7 +160,16 @@ def body(r, opts, tmp):
                 info["next"]["target"] == REGTEST_TARGET and info["next"]["bits"] == "207fffff",
                 f"getmininginfo target and next block: {info}")
         r.check("currentblockweight" not in info, "no template built yet: no currentblockweight (as Core)")
-        node.call("getblocktemplate", {"rules": ["segwit"]})
+        tmpl = node.call("getblocktemplate", {"rules": ["segwit"]})
+        r.check(tmpl["capabilities"] == ["proposal"], "getblocktemplate offers proposals (BIP23)")
+        built = node.call("generateblock", node.call("decodescript", "51")["segwit"]["address"], [], False)
+        r.check(node.call("getblocktemplate", {"mode": "proposal", "data": built["hex"]}) is None,
+                "a valid proposal: null")
+        tampered = built["hex"][:72] + ("0" if built["hex"][72] != "0" else "1") + built["hex"][73:]
+        r.check(node.call("getblocktemplate", {"mode": "proposal", "data": tampered}) == "bad-txnmrklroot",
+                "a proposal with a wrong merkle root: bad-txnmrklroot")
+        r.check(node.call("getblocktemplate", {"mode": "proposal", "data": data["blocks"][103]}) == "duplicate",
+                "a block already in the chain: duplicate")
         info = node.call("getmininginfo")
         r.check(info.get("currentblockweight") == 8000 and info.get("currentblocktx") == 0,
                 f"after an empty template: weight 8000, 0 transactions, as Core: {info}")

@@ -3,7 +3,8 @@
 
 gettxout looks through the mempool by default (include_mempool): a coin a mempool transaction
 spends is gone (null), an output a mempool transaction creates is there with 0 confirmations;
-with include_mempool false the chain's view comes back. getrawtransaction verbosity 2 with the
+with include_mempool false the chain's view comes back. getblockchaininfo's
+initialblockdownload follows Core's test (a tip more than a day old). getrawtransaction verbosity 2 with the
 block hash gives the fee and each input's prevout from the block's undo data (the coinbase has
 neither), and they agree with getblock verbosity 3. testmempoolaccept reports missing inputs
 as "missing-inputs" without details, and other refusals with their reject-details.
@@ -21,8 +22,11 @@ def body(r, opts, tmp):
     node = NodeProcess(opts.tonari, os.path.join(tmp, "n"), ["-connect=0", "-listen=0"])
     try:
         node.start()
+        r.check(node.call("getblockchaininfo")["initialblockdownload"] is True,
+                "a fresh node (tip: the 2011 genesis) is in initial block download, as Core")
         address = node.call("decodescript", OP_TRUE_SCRIPT.hex())["segwit"]["address"]
         node.call("generatetoaddress", 110, address)
+        r.check(node.call("getblockchaininfo")["initialblockdownload"] is False, "with a fresh tip it is not")
         (coin, value) = mined_coins(node, 1, 1)[0]
         tx_hex, _ = spend(coin, [(value - 10_000, P2WSH_OP_TRUE)])
         txid = node.call("sendrawtransaction", tx_hex)

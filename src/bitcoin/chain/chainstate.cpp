@@ -160,6 +160,12 @@ int64_t BlockProofEquivalentTime(const BlockIndex& to, const BlockIndex& from, c
     return sign * static_cast<int64_t>(r.Low64());
 }
 
+bool IsInitialBlockDownload(const BlockIndex* tip, const consensus::ConsensusParams& params, int64_t now) {
+    if (tip == nullptr) return true;
+    if (tip->chain_work < consensus::ArithUint256::FromUint256(params.minimum_chain_work)) return true;
+    return tip->Time() < now - MAX_TIP_AGE_SECONDS;
+}
+
 bool Chainstate::SkipScripts(const BlockIndex& index) const {
     if (m_options.assume_valid.IsNull()) return false;
     const BlockIndex* assumed = m_tree.Lookup(m_options.assume_valid);

@@ -62,6 +62,13 @@ struct ChainstateOptions {
 int64_t BlockProofEquivalentTime(const BlockIndex& to, const BlockIndex& from, const BlockIndex& tip,
                                  const consensus::ConsensusParams& params);
 
+// A tip older than this (Core's -maxtipage default) means the node is still catching up.
+inline constexpr int64_t MAX_TIP_AGE_SECONDS = 24 * 60 * 60;
+
+// Core's IsInitialBlockDownload test, without its latch: no tip, less work than the network's
+// minimum, or a tip older than MAX_TIP_AGE_SECONDS at `now`.
+bool IsInitialBlockDownload(const BlockIndex* tip, const consensus::ConsensusParams& params, int64_t now);
+
 // Blocks this far below the best header (in proof-of-work time) may skip their scripts under
 // -assumevalid: an attacker would need two weeks of the network's work to pass off a chain.
 inline constexpr int64_t ASSUME_VALID_MIN_DEPTH_SECONDS = 60 * 60 * 24 * 7 * 2;

@@ -114,7 +114,9 @@ util::Result<std::unique_ptr<P2pService>, std::string> P2pService::Start(NodeCon
 
     p2p::PeerManagerOptions pm_options;
     pm_options.params = &params;
-    pm_options.local_services = wire::NODE_NETWORK | wire::NODE_WITNESS | (o.v2transport ? wire::NODE_P2P_V2 : 0);
+    // As Core: NETWORK_LIMITED (the last 288 blocks) is advertised beside NETWORK.
+    pm_options.local_services = wire::NODE_NETWORK | wire::NODE_NETWORK_LIMITED | wire::NODE_WITNESS |
+                                (o.v2transport ? wire::NODE_P2P_V2 : 0);
     pm_options.v2transport = o.v2transport;
     pm_options.user_agent = o.user_agent;
     pm_options.relay_txs = !o.blocks_only;

@@ -198,7 +198,7 @@ Reply GetBlockchainInfo(NodeContext& node) {
         o.Set("time", int64_t{tip.time});
         o.Set("mediantime", tip.GetMedianTimePast());
         o.Set("verificationprogress", 1);
-        o.Set("initialblockdownload", false);
+        o.Set("initialblockdownload", chain::IsInitialBlockDownload(chain.Tip(), chain.Params(), UnixNow()));
         o.Set("chainwork", tip.chain_work.ToHex());
         uint64_t size_on_disk = 0;
         std::error_code ec;
@@ -480,8 +480,7 @@ util::Result<void, std::string> RegisterBlockchainRpcs(rpc::MethodTable& table, 
         return node.WithChain([&](NodeStorage& s) -> Reply {
             chain::BlockIndex* index = s.Chain().Tree().Lookup(*hash);
             if (index == nullptr) return util::Fail(RpcFail(RpcErrorCode::INVALID_ADDRESS_OR_KEY, "Block not found"));
-            const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
-                                    std::chrono::system_clock::now().time_since_epoch()).count();
+            const int64_t now = UnixNow();
             auto r = invalidate ? s.Chain().InvalidateBlock(*index) : s.Chain().ReconsiderBlock(*index);
             s.ChainSettled(now);
             if (!r) return util::Fail(RpcFail(RpcErrorCode::DATABASE_ERROR, r.error().message));

@@ -27,10 +27,6 @@ constexpr primitives::Amount DEFAULT_MAX_RAW_TX_FEE_RATE = 10'000'000;  // sat p
 // testmempoolaccept checks at most this many transactions per call (Core's package limit).
 constexpr size_t MAX_TEST_ACCEPT_TXS = 25;
 
-int64_t UnixNow() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 Json FeeRateJson(policy::FeeRate rate) { return AmountToJson(rate.SatPerKvB()); }
 
 // BIP125 signalling: the transaction or any in-pool ancestor has an input sequence below

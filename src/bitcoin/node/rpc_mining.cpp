@@ -31,10 +31,6 @@ using Reply = util::Result<Json, RpcError>;
 // Core's default for generatetoaddress's maxtries.
 constexpr int64_t DEFAULT_MAX_TRIES = 1'000'000;
 
-int64_t UnixNow() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 // Mines `count` blocks paying `script` on the tip, one at a time; each is processed as if it
 // had arrived from a peer. Returns their hashes.
 Reply GenerateBlocks(NodeContext& node, const util::Bytes& script, int64_t count, int64_t max_tries) {
@@ -202,6 +198,30 @@ Reply GetBlockTemplate(NodeContext& node, const rpc::Request& req) {
             for (const Json& r : rules->GetArray()) segwit = segwit || (r.IsString() && r.GetString() == "segwit");
         }
     }
+    if (mode == "proposal") {
+        // BIP23 block proposal: would this block be valid on the tip (proof of work aside)?
+        const Json* data = request.Find("data");
+        if (data == nullptr || !data->IsString()) {
+            return util::Fail(RpcFail(RpcErrorCode::TYPE_ERROR, "Missing data String key for proposal"));
+        }
+        const auto bytes = util::HexDecode(data->GetString());
+        if (!bytes) return util::Fail(RpcFail(RpcErrorCode::DESERIALIZATION_ERROR, "Block decode failed"));
+        auto block = primitives::DecodeBlock(*bytes);
+        if (!block) return util::Fail(RpcFail(RpcErrorCode::DESERIALIZATION_ERROR, "Block decode failed"));
+        return node.WithChain([&](NodeStorage& s) -> Reply {
+            auto& chain = s.Chain();
+            if (const auto* known = chain.Tree().Lookup(block->header.ComputeHash())) {
+                if (known->HasStatus(chain::BLOCK_SCRIPTS_VALID)) return Json("duplicate");
+                if (known->IsFailed()) return Json("duplicate-invalid");
+                return Json("duplicate-inconclusive");
+            }
+            if (block->header.prev_block != chain.Tip()->hash) return Json("inconclusive-not-best-prevblk");
+            auto valid = chain.TestBlockValidity(*block, UnixNow(), false);
+            if (valid) return Json();
+            if (!valid.error().IsInvalid()) return util::Fail(RpcFail(RpcErrorCode::INTERNAL_ERROR, valid.error().message));
+            return Json(std::string(consensus::ReasonString(valid.error().invalid)));
+        });
+    }
     if (mode != "template") return util::Fail(RpcFail(RpcErrorCode::INVALID_PARAMETER, "Invalid mode"));
     if (!segwit) {
         return util::Fail(RpcFail(RpcErrorCode::INVALID_PARAMETER,
@@ -225,6 +245,7 @@ Reply GetBlockTemplate(NodeContext& node, const rpc::Request& req) {
 
         Json o = Json::MakeObject();
         Json capabilities = Json::MakeArray();
+        capabilities.PushBack("proposal");
         o.Set("capabilities", std::move(capabilities));
         o.Set("version", int64_t{block.header.version});
         Json rules = Json::MakeArray();

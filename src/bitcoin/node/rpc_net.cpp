@@ -96,6 +96,35 @@ util::Result<void, std::string> RegisterNetRpcs(rpc::MethodTable& table, NodeCon
              return Json(static_cast<uint64_t>(p2p->WithPeers([](p2p::PeerManager& pm) { return pm.ConnectionCount(); })));
          }});
 
+    add({.name = "getnettotals",
+         .category = "Network",
+         .description = "Returns information about network traffic, including bytes in, bytes out,\n"
+                        "and current system time.",
+         .result_help = "{totalbytesrecv, totalbytessent, timemillis, uploadtarget{timeframe, target, target_reached, "
+                        "serve_historical_blocks, bytes_left_in_cycle, time_left_in_cycle}}",
+         .handler = [p2p](const rpc::Request&) -> Reply {
+             if (p2p == nullptr) return util::Fail(Disabled());
+             const auto [sent, received] = p2p->WithPeers([](p2p::PeerManager& pm) {
+                 return std::pair(pm.BytesSent(), pm.BytesReceived());
+             });
+             Json o = Json::MakeObject();
+             o.Set("totalbytesrecv", received);
+             o.Set("totalbytessent", sent);
+             o.Set("timemillis", static_cast<int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                          std::chrono::system_clock::now().time_since_epoch())
+                                                          .count()));
+             // No -maxuploadtarget here: Core's answer for an unlimited upload.
+             Json target = Json::MakeObject();
+             target.Set("timeframe", int64_t{24 * 60 * 60});
+             target.Set("target", int64_t{0});
+             target.Set("target_reached", false);
+             target.Set("serve_historical_blocks", true);
+             target.Set("bytes_left_in_cycle", int64_t{0});
+             target.Set("time_left_in_cycle", int64_t{0});
+             o.Set("uploadtarget", std::move(target));
+             return o;
+         }});
+
     add({.name = "getpeerinfo",
          .category = "Network",
          .description = "Returns data about each connected network peer as a json array of objects.",

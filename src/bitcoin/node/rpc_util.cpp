@@ -1,6 +1,7 @@
 // RPC helpers: hash parameters, Core-style doubles, difficulty.
 #include "bitcoin/node/rpc_util.h"
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 
@@ -61,6 +62,10 @@ double DifficultyFromBits(uint32_t bits) {
         --shift;
     }
     return diff;
+}
+
+int64_t UnixNow() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 std::string TargetHex(uint32_t bits) { return consensus::CompactToTarget(bits).target.ToHex(); }

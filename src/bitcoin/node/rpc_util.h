@@ -43,6 +43,9 @@ private:
 // Core's GetDifficulty: how many times harder than the minimum mainnet target.
 double DifficultyFromBits(uint32_t bits);
 
+// Seconds since the epoch, the clock block times and mempool entries are measured against.
+int64_t UnixNow();
+
 // The target nBits stands for, as the 64 hex digits Core's `target` fields print.
 std::string TargetHex(uint32_t bits);
 

@@ -18,9 +18,6 @@
 namespace tonari::bitcoin::p2p {
 namespace {
 
-// A tip older than this means we are still catching up (Core's -maxtipage default).
-constexpr int64_t MAX_TIP_AGE_SECONDS = 24 * 60 * 60;
-
 // "3.4 s", for the stalling-timeout log lines.
 std::string FormatSeconds(int64_t us) {
     char buf[32];
@@ -31,10 +28,7 @@ std::string FormatSeconds(int64_t us) {
 }  // namespace
 
 bool PeerManager::IsInitialBlockDownload() const {
-    const chain::BlockIndex* tip = m_deps.chain.Tip();
-    if (tip == nullptr) return true;
-    if (tip->chain_work < consensus::ArithUint256::FromUint256(m_options.params->minimum_chain_work)) return true;
-    return tip->Time() < NowSeconds() - MAX_TIP_AGE_SECONDS;
+    return chain::IsInitialBlockDownload(m_deps.chain.Tip(), *m_options.params, NowSeconds());
 }
 
 void PeerManager::SendGetHeaders(Peer& peer, const chain::BlockIndex* from) {
@@ -62,7 +56,7 @@ void PeerManager::StartHeadersSync(Peer& peer) {
     const chain::BlockIndex& best = m_deps.chain.Tree().BestHeader();
     // While far behind, headers come from one peer at a time: asking everyone would download
     // the same hundreds of thousands of headers from each of them.
-    const bool far_behind = best.Time() < NowSeconds() - MAX_TIP_AGE_SECONDS;
+    const bool far_behind = best.Time() < NowSeconds() - chain::MAX_TIP_AGE_SECONDS;
     if (far_behind && m_headers_sync_peer != 0 && m_headers_sync_peer != peer.id) return;
     if (far_behind) m_headers_sync_peer = peer.id;
     peer.sync_started = true;
