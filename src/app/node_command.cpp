@@ -221,7 +221,8 @@ int RunNode(int argc, const char* const argv[]) {
         // Core's uint256::FromUserHex: an optional 0x, then up to 64 hex digits, zero-padded.
         std::string hex = *value;
         if (hex.starts_with("0x") || hex.starts_with("0X")) hex = hex.substr(2);
-        const bool ok = !hex.empty() && hex.size() <= 64 &&
+        if (hex.empty()) hex = "0";  // Core: an empty value is the zero hash, which disables it
+        const bool ok = hex.size() <= 64 &&
                         std::all_of(hex.begin(), hex.end(), [](char c) { return util::HexDigitValue(c) >= 0; });
         if (!ok) {
             return Fail("Error: Invalid assumevalid block hash specified (" + *value +
@@ -299,6 +300,40 @@ int RunNode(int argc, const char* const argv[]) {
         }
     }
 
+    // ZMQ notifications: sockets bound now, events published from here on (before the P2P
+    // network starts, so nothing it brings is missed). The guard detaches the notifier from the
+    // strand before it is freed on every way out of this function; the normal shutdown below
+    // detaches it while the node still exists.
+    auto zmq_endpoints = ZmqEndpoints(args);
+    if (!zmq_endpoints) return Fail("Error: " + zmq_endpoints.error());
+    std::unique_ptr<bitcoin::node::ZmqNotifier> zmq;
+    struct ZmqDetach {
+        NodeContext& ctx;
+        std::unique_ptr<bitcoin::node::ZmqNotifier>& zmq;
+        void operator()() {
+            if (!zmq) return;
+            ctx.WithChain([this](bitcoin::node::NodeStorage& s) {
+                zmq->Detach(s);
+                return 0;
+            });
+            zmq.reset();
+        }
+        ~ZmqDetach() { (*this)(); }
+    } zmq_detach{ctx, zmq};
+    if (!zmq_endpoints->empty()) {
+        auto created = bitcoin::node::ZmqNotifier::Create(std::move(*zmq_endpoints));
+        if (!created) {
+            log.Error("Error: " + created.error());
+            return 1;
+        }
+        zmq = std::move(*created);
+        ctx.WithChain([&zmq](bitcoin::node::NodeStorage& s) {
+            zmq->Attach(s);
+            return 0;
+        });
+        for (const auto& e : zmq->Endpoints()) log.Info("ZMQ " + e.type + " publishing on " + e.address);
+    }
+
     // The P2P network: listening, outbound connections, sync and relay.
     std::unique_ptr<bitcoin::node::P2pService> p2p;
     if (args.GetBoolArg("networkactive", true)) {
@@ -312,24 +347,6 @@ int RunNode(int argc, const char* const argv[]) {
         }
         p2p = std::move(*started);
         for (const auto& ep : p2p->ListenEndpoints()) log.Info("P2P listening on " + ep.ToString());
-    }
-
-    // ZMQ notifications: sockets bound now, events published from here on.
-    auto zmq_endpoints = ZmqEndpoints(args);
-    if (!zmq_endpoints) return Fail("Error: " + zmq_endpoints.error());
-    std::unique_ptr<bitcoin::node::ZmqNotifier> zmq;
-    if (!zmq_endpoints->empty()) {
-        auto created = bitcoin::node::ZmqNotifier::Create(std::move(*zmq_endpoints));
-        if (!created) {
-            log.Error("Error: " + created.error());
-            return 1;
-        }
-        zmq = std::move(*created);
-        ctx.WithChain([&zmq](bitcoin::node::NodeStorage& s) {
-            zmq->Attach(s);
-            return 0;
-        });
-        for (const auto& e : zmq->Endpoints()) log.Info("ZMQ " + e.type + " publishing on " + e.address);
     }
 
     bitcoin::rpc::MethodTable table;
@@ -471,12 +488,7 @@ int RunNode(int argc, const char* const argv[]) {
         return 0;
     });
     if (*dashboard) DetachDashboard(**dashboard, ctx);
-    if (zmq) {
-        ctx.WithChain([&zmq](bitcoin::node::NodeStorage& s) {
-            zmq->Detach(s);
-            return 0;
-        });
-    }
+    zmq_detach();
     node->reset();
     log.Info("Shutdown: done");
     return status;

@@ -157,7 +157,14 @@ def body(r, opts, tmp):
         r.check(status == 400 and data == b"Error: max outpoints exceeded (max: 15, tried: 16)\r\n",
                 f"16 outpoints: 400: {data!r}")
         status, _, data = get(node, "/rest/getutxos.bin", body=b"\x00\xfd\xff\xff")
-        r.check(status == 400 and data == b"Parse error\r\n", "a body claiming 65535 outpoints: Parse error")
+        r.check(status == 400 and data == b"Error: max outpoints exceeded (max: 15, tried: 65535)\r\n",
+                f"a body claiming 65535 outpoints is refused before it is read: {data!r}")
+        status, _, data = get(node, "/rest/getutxos.bin", body=b"\x00\x02" + b"\x00" * 40)
+        r.check(status == 400 and data == b"Parse error\r\n", "a body shorter than its count: Parse error")
+        status, _, data = get(node, "/rest/getutxos.hex", body=query.hex() + "\n")
+        r.check(status == 200, "a hex body ending in a newline is read (as Core)")
+        status, _, data = get(node, f"/rest/headers/{h5}.bin?count=%zz")
+        r.check(status == 400 and b"(1-2000): %zz" in data, f"a malformed escape stays literal, as Core: {data!r}")
         status, _, data = get(node, f"/rest/getutxos/{spent}.bin", body=query)
         r.check(status == 400 and b"Combination of URI scheme inputs and raw post data is not allowed" in data,
                 "URI and body together: 400")

@@ -166,6 +166,13 @@ bool IsInitialBlockDownload(const BlockIndex* tip, const consensus::ConsensusPar
     return tip->Time() < now - MAX_TIP_AGE_SECONDS;
 }
 
+bool Chainstate::IsInitialBlockDownload(int64_t now) {
+    if (m_left_ibd) return false;
+    if (chain::IsInitialBlockDownload(Tip(), Params(), now)) return true;
+    m_left_ibd = true;
+    return false;
+}
+
 bool Chainstate::SkipScripts(const BlockIndex& index) const {
     if (m_options.assume_valid.IsNull()) return false;
     const BlockIndex* assumed = m_tree.Lookup(m_options.assume_valid);

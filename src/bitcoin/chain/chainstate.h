@@ -126,6 +126,10 @@ public:
     const BlockTree& Tree() const { return m_tree; }
     const consensus::ConsensusParams& Params() const { return m_tree.Params(); }
 
+    // Core's IsInitialBlockDownload with its latch: once the node has caught up it stays out
+    // of initial block download, so a quiet spell (no block for a day) does not stop relay.
+    bool IsInitialBlockDownload(int64_t now);
+
     // Whether connecting `index` may skip its scripts under -assumevalid (see the option).
     bool SkipScripts(const BlockIndex& index) const;
     // Blocks connected without their scripts checked, since start (getblockchaininfo-like
@@ -148,6 +152,7 @@ private:
     uint32_t m_blocks_since_flush = 0;
     ChainObserver* m_observer = nullptr;
     uint64_t m_assumed_valid_blocks = 0;
+    bool m_left_ibd = false;
 };
 
 }  // namespace tonari::bitcoin::chain

@@ -6,6 +6,7 @@
 
 #include "bitcoin/descriptor/infer.h"
 #include "bitcoin/encoding/address.h"
+#include "bitcoin/node/rpc_util.h"
 #include "bitcoin/primitives/merkle.h"
 #include "bitcoin/script/asm.h"
 #include "bitcoin/script/solver.h"
@@ -125,6 +126,30 @@ Json CoinbaseTxToJson(const primitives::Tx& coinbase) {
     o.Set("sequence", static_cast<uint64_t>(in.sequence));
     o.Set("coinbase", util::HexEncode(in.script_sig));
     if (!in.witness.empty()) o.Set("witness", util::HexEncode(in.witness[0]));
+    return o;
+}
+
+// Core's blockheaderToJSON fields, in Core's order (nTx and the chain links included).
+Json HeaderToJson(const chain::Chainstate& chain, const chain::BlockIndex& index) {
+    Json o = Json::MakeObject();
+    const auto& active = chain.Chain();
+    const bool in_chain = active.Contains(&index);
+    o.Set("hash", index.hash.ToHex());
+    o.Set("confirmations", in_chain ? int64_t{active.Height() - index.height + 1} : int64_t{-1});
+    o.Set("height", int64_t{index.height});
+    o.Set("version", int64_t{index.version});
+    o.Set("versionHex", HexU32(static_cast<uint32_t>(index.version)));
+    o.Set("merkleroot", index.merkle_root.ToHex());
+    o.Set("time", int64_t{index.time});
+    o.Set("mediantime", index.GetMedianTimePast());
+    o.Set("nonce", uint64_t{index.nonce});
+    o.Set("bits", HexU32(index.bits));
+    o.Set("target", TargetHex(index.bits));
+    o.Set("difficulty", DoubleJson(DifficultyFromBits(index.bits)));
+    o.Set("chainwork", index.chain_work.ToHex());
+    o.Set("nTx", uint64_t{index.tx_count});
+    if (index.prev) o.Set("previousblockhash", index.prev->hash.ToHex());
+    if (in_chain && index.height < active.Height()) o.Set("nextblockhash", active[index.height + 1]->hash.ToHex());
     return o;
 }
 

@@ -8,6 +8,7 @@
 
 #include <vector>
 
+#include "bitcoin/chain/chainstate.h"
 #include "bitcoin/chain/coins.h"
 #include "bitcoin/encoding/network.h"
 #include "bitcoin/primitives/amount.h"
@@ -38,6 +39,10 @@ util::Json BlockTxToJson(const primitives::Tx& tx, encoding::Network network, co
 
 // getblock's coinbase_tx: version, locktime, sequence, coinbase (scriptSig hex) and witness.
 util::Json CoinbaseTxToJson(const primitives::Tx& coinbase);
+
+// getblockheader's fields (Core's blockheaderToJSON, in its order), as the chain sees the
+// entry now (confirmations, next block).
+util::Json HeaderToJson(const chain::Chainstate& chain, const chain::BlockIndex& index);
 
 // The fields of getblock (verbosity 1) that need no chain context.
 util::Json BlockToJson(const primitives::Block& block);

@@ -14,7 +14,6 @@
 #include "util/byte_writer.h"
 #include "util/hex.h"
 #include "util/parse.h"
-#include "util/percent.h"
 
 namespace tonari::bitcoin::node {
 namespace {
@@ -24,6 +23,8 @@ using util::Json;
 enum class Format { Undef, Binary, Hex, Json };
 
 constexpr std::string_view AVAILABLE = "output format not found (available: .bin, .hex, .json)";
+// A serialized outpoint: txid and output index.
+constexpr size_t OUTPOINT_SIZE = 32 + 4;
 
 RestResponse Error(int status, std::string message) { return {status, "text/plain", std::move(message) + "\r\n"}; }
 
@@ -51,17 +52,31 @@ Format ParseDataFormat(std::string& param, std::string_view uri_part) {
     return f;
 }
 
-// One query parameter (percent-decoded), from the part after '?'; nullopt when absent or
-// malformed.
+// Core's UrlDecode: %XX escapes decoded, everything else (a malformed escape, '+') literal.
+std::string UrlDecode(std::string_view text) {
+    std::string out;
+    for (size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '%' && i + 2 < text.size() && util::HexDigitValue(text[i + 1]) >= 0 &&
+            util::HexDigitValue(text[i + 2]) >= 0) {
+            out += static_cast<char>(util::HexDigitValue(text[i + 1]) * 16 + util::HexDigitValue(text[i + 2]));
+            i += 2;
+        } else {
+            out += text[i];
+        }
+    }
+    return out;
+}
+
+// One query parameter (Core's GetQueryParameterFromUri): the query runs from '?' to '#'.
 std::optional<std::string> QueryParameter(std::string_view target, std::string_view key) {
     const size_t q = target.find('?');
     if (q == std::string_view::npos) return std::nullopt;
-    for (const std::string_view pair : util::Split(target.substr(q + 1), '&')) {
+    std::string_view query = target.substr(q + 1);
+    query = query.substr(0, query.find('#'));
+    for (const std::string_view pair : util::Split(query, '&')) {
         const size_t eq = pair.find('=');
-        if (pair.substr(0, eq) != key) continue;
-        std::string value;
-        if (eq != std::string_view::npos && !util::PercentDecode(pair.substr(eq + 1), value)) return std::nullopt;
-        return value;
+        if (UrlDecode(pair.substr(0, eq)) != key) continue;
+        return eq == std::string_view::npos ? std::string() : UrlDecode(pair.substr(eq + 1));
     }
     return std::nullopt;
 }
@@ -93,16 +108,19 @@ RestResponse Block(NodeContext& node, const rpc::MethodTable& table, std::string
     const Format f = ParseDataFormat(hash_text, uri_part);
     const auto hash = ParseHash(hash_text);
     if (!hash) return Error(400, "Invalid hash: " + hash_text);
-    auto raw = node.WithChain([&](NodeStorage& s) -> util::Result<util::Bytes, RestResponse> {
+    const bool want_bytes = f == Format::Binary || f == Format::Hex;
+    auto block = node.WithChain([&](NodeStorage& s) -> util::Result<std::optional<primitives::Block>, RestResponse> {
         const chain::BlockIndex* index = s.Chain().Tree().Lookup(primitives::BlockHash(*hash));
         if (!index) return util::Fail(Error(404, hash_text + " not found"));
         if (!index->HaveData()) return util::Fail(Error(404, hash_text + " not available (not fully downloaded)"));
-        auto block = s.Blocks().ReadBlock(index->data_pos);
-        if (!block) return util::Fail(Error(500, "I/O error reading " + hash_text));
-        return primitives::SerializeBlock(*block);
+        if (!want_bytes) return std::optional<primitives::Block>();  // JSON: getblock reads it
+        auto read = s.Blocks().ReadBlock(index->data_pos);
+        if (!read) return util::Fail(Error(500, "I/O error reading " + hash_text));
+        return std::optional<primitives::Block>(std::move(*read));
     });
-    if (!raw) return raw.error();
-    if (f == Format::Binary || f == Format::Hex) return InFormat(f, *raw);
+    if (!block) return block.error();
+    // Serialized off the strand: the strand is the chain's one thread.
+    if (want_bytes) return InFormat(f, primitives::SerializeBlock(**block));
     if (f == Format::Json) {
         Json params = Json::MakeArray();
         params.PushBack(hash_text);
@@ -112,8 +130,7 @@ RestResponse Block(NodeContext& node, const rpc::MethodTable& table, std::string
     return Error(404, std::string(AVAILABLE));
 }
 
-RestResponse Headers(NodeContext& node, const rpc::MethodTable& table, std::string_view uri_part,
-                     std::string_view target) {
+RestResponse Headers(NodeContext& node, std::string_view uri_part, std::string_view target) {
     std::string param;
     const Format f = ParseDataFormat(param, uri_part);
     const std::vector<std::string> path = SplitSlash(param);
@@ -134,34 +151,26 @@ RestResponse Headers(NodeContext& node, const rpc::MethodTable& table, std::stri
     }
     const auto hash = ParseHash(hash_text);
     if (!hash) return Error(400, "Invalid hash: " + hash_text);
-    // The headers from `hash` along the active chain (none if it is not on it).
-    const auto headers = node.WithChain([&](NodeStorage& s) {
-        std::vector<std::pair<primitives::BlockHash, util::Bytes>> out;
+    if (f == Format::Undef) return Error(404, std::string(AVAILABLE));
+    // The headers from `hash` along the active chain (none if it is not on it), in one visit
+    // to the strand, so a reorganisation cannot split the answer.
+    const auto [bytes, json] = node.WithChain([&](NodeStorage& s) {
+        util::Bytes all;
+        Json out = Json::MakeArray();
         const auto& active = s.Chain().Chain();
         const chain::BlockIndex* index = s.Chain().Tree().Lookup(primitives::BlockHash(*hash));
-        while (index && active.Contains(index) && out.size() < *count) {
-            out.emplace_back(index->hash, primitives::SerializeHeader(index->GetHeader()));
-            index = active.Next(index);
+        for (size_t n = 0; index && active.Contains(index) && n < *count; ++n, index = active.Next(index)) {
+            if (f == Format::Json) {
+                out.PushBack(HeaderToJson(s.Chain(), *index));
+            } else {
+                const util::Bytes header = primitives::SerializeHeader(index->GetHeader());
+                all.insert(all.end(), header.begin(), header.end());
+            }
         }
-        return out;
+        return std::pair(std::move(all), std::move(out));
     });
-    if (f == Format::Binary || f == Format::Hex) {
-        util::Bytes all;
-        for (const auto& [h, bytes] : headers) all.insert(all.end(), bytes.begin(), bytes.end());
-        return InFormat(f, all);
-    }
-    if (f == Format::Json) {
-        Json out = Json::MakeArray();
-        for (const auto& [h, bytes] : headers) {
-            Json params = Json::MakeArray();
-            params.PushBack(h.ToHex());
-            auto header = table.Execute("getblockheader", params, rpc::CallContext{});
-            if (!header) return Error(500, header.error().message);
-            out.PushBack(std::move(*header));
-        }
-        return JsonAnswer(out);
-    }
-    return Error(404, std::string(AVAILABLE));
+    if (f == Format::Json) return JsonAnswer(json);
+    return InFormat(f, bytes);
 }
 
 RestResponse BlockHashByHeight(NodeContext& node, std::string_view uri_part) {
@@ -261,20 +270,30 @@ RestResponse GetUtxos(NodeContext& node, std::string_view uri_part, std::string_
         from_uri = true;
     }
     if (f == Format::Binary || f == Format::Hex) {
-        util::Bytes raw;
+        util::Bytes decoded;
+        util::ByteSpan raw(reinterpret_cast<const uint8_t*>(body.data()), body.size());
         if (f == Format::Hex) {
-            raw = util::HexDecode(body).value_or(util::Bytes{});
-        } else {
-            raw.assign(body.begin(), body.end());
+            // Core's TryParseHex skips whitespace (a body sent from a file ends in a newline).
+            std::string hex;
+            for (const char c : body) {
+                if (!std::isspace(static_cast<unsigned char>(c))) hex += c;
+            }
+            decoded = util::HexDecode(hex).value_or(util::Bytes{});
+            raw = decoded;
         }
         if (!raw.empty()) {
             if (from_uri) return Error(400, "Combination of URI scheme inputs and raw post data is not allowed");
             util::ByteReader r(raw);
             check_mempool = r.ReadU8() != 0;
             const uint64_t count = encoding::ReadCompactSize(r);
-            // Each outpoint is 36 bytes: a count the body cannot hold is refused before anything
-            // is allocated for it.
-            if (r.failed() || count > r.remaining() / 36) return Error(400, "Parse error");
+            if (r.failed()) return Error(400, "Parse error");
+            // Refused before anything is read or allocated: an unauthenticated body may claim
+            // any count.
+            if (count > MAX_GETUTXOS_OUTPOINTS) {
+                return Error(400, "Error: max outpoints exceeded (max: " + std::to_string(MAX_GETUTXOS_OUTPOINTS) +
+                                      ", tried: " + std::to_string(count) + ")");
+            }
+            if (count > r.remaining() / OUTPOINT_SIZE) return Error(400, "Parse error");
             for (uint64_t i = 0; i < count; ++i) {
                 const auto txid = util::Uint256::FromBytes(r.ReadSpan(32));
                 const uint32_t n = r.ReadU32LE();
@@ -288,7 +307,8 @@ RestResponse GetUtxos(NodeContext& node, std::string_view uri_part, std::string_
         return Error(404, std::string(AVAILABLE));
     }
     if (outpoints.size() > MAX_GETUTXOS_OUTPOINTS) {
-        return Error(400, "Error: max outpoints exceeded (max: 15, tried: " + std::to_string(outpoints.size()) + ")");
+        return Error(400, "Error: max outpoints exceeded (max: " + std::to_string(MAX_GETUTXOS_OUTPOINTS) +
+                              ", tried: " + std::to_string(outpoints.size()) + ")");
     }
 
     struct Found {
@@ -375,7 +395,7 @@ std::optional<RestResponse> HandleRest(NodeContext& node, const rpc::MethodTable
         return FromRpc(table, "getblockchaininfo", Json::MakeArray());
     }
     if (auto part = after("/rest/mempool/")) return Mempool(table, *part, target);
-    if (auto part = after("/rest/headers/")) return Headers(node, table, *part, target);
+    if (auto part = after("/rest/headers/")) return Headers(node, *part, target);
     if (auto part = after("/rest/getutxos")) return GetUtxos(node, *part, body);
     if (auto part = after("/rest/blockhashbyheight/")) return BlockHashByHeight(node, *part);
     return std::nullopt;

@@ -27,30 +27,6 @@ using rpc::RpcErrorCode;
 using util::Json;
 using Reply = util::Result<Json, RpcError>;
 
-// Core's blockheaderToJSON fields, in Core's order (nTx and the chain links included).
-Json HeaderJson(const chain::Chainstate& chain, const chain::BlockIndex& index) {
-    Json o = Json::MakeObject();
-    const auto& active = chain.Chain();
-    const bool in_chain = active.Contains(&index);
-    o.Set("hash", index.hash.ToHex());
-    o.Set("confirmations", in_chain ? int64_t{active.Height() - index.height + 1} : int64_t{-1});
-    o.Set("height", int64_t{index.height});
-    o.Set("version", int64_t{index.version});
-    o.Set("versionHex", HexU32(static_cast<uint32_t>(index.version)));
-    o.Set("merkleroot", index.merkle_root.ToHex());
-    o.Set("time", int64_t{index.time});
-    o.Set("mediantime", index.GetMedianTimePast());
-    o.Set("nonce", uint64_t{index.nonce});
-    o.Set("bits", HexU32(index.bits));
-    o.Set("target", TargetHex(index.bits));
-    o.Set("difficulty", DoubleJson(DifficultyFromBits(index.bits)));
-    o.Set("chainwork", index.chain_work.ToHex());
-    o.Set("nTx", uint64_t{index.tx_count});
-    if (index.prev) o.Set("previousblockhash", index.prev->hash.ToHex());
-    if (in_chain && index.height < active.Height()) o.Set("nextblockhash", active[index.height + 1]->hash.ToHex());
-    return o;
-}
-
 util::Result<const chain::BlockIndex*, RpcError> FindBlock(NodeStorage& storage, const primitives::BlockHash& hash) {
     const chain::BlockIndex* index = storage.Chain().Tree().Lookup(hash);
     if (!index) return util::Fail(RpcFail(RpcErrorCode::INVALID_ADDRESS_OR_KEY, "Block not found"));
@@ -75,7 +51,7 @@ Reply GetBlock(NodeContext& node, const rpc::Request& req) {
         if (!block) return util::Fail(RpcFail(RpcErrorCode::MISC_ERROR, "Block not found on disk: " + block.error().message));
         if (verbosity <= 0) return Json(util::HexEncode(primitives::SerializeBlock(*block)));
         // Core's order: the header fields, then the sizes, the coinbase and the transactions.
-        Json out = HeaderJson(storage.Chain(), **index);
+        Json out = HeaderToJson(storage.Chain(), **index);
         out.Set("strippedsize", static_cast<uint64_t>(primitives::SerializedSize(*block, false)));
         out.Set("size", static_cast<uint64_t>(primitives::SerializedSize(*block, true)));
         out.Set("weight", primitives::BlockWeight(*block));
@@ -198,7 +174,7 @@ Reply GetBlockchainInfo(NodeContext& node) {
         o.Set("time", int64_t{tip.time});
         o.Set("mediantime", tip.GetMedianTimePast());
         o.Set("verificationprogress", 1);
-        o.Set("initialblockdownload", chain::IsInitialBlockDownload(chain.Tip(), chain.Params(), UnixNow()));
+        o.Set("initialblockdownload", storage.Chain().IsInitialBlockDownload(UnixNow()));
         o.Set("chainwork", tip.chain_work.ToHex());
         uint64_t size_on_disk = 0;
         std::error_code ec;
@@ -374,7 +350,7 @@ util::Result<void, std::string> RegisterBlockchainRpcs(rpc::MethodTable& table, 
                  auto index = FindBlock(s, *hash);
                  if (!index) return util::Fail(index.error());
                  if (!verbose) return Json(util::HexEncode(primitives::SerializeHeader((*index)->GetHeader())));
-                 return HeaderJson(s.Chain(), **index);
+                 return HeaderToJson(s.Chain(), **index);
              });
          }});
     add({.name = "getblock",

@@ -86,8 +86,8 @@ Reply SubmitBlock(NodeContext& node, const rpc::Request& req) {
         auto& chain = s.Chain();
         const auto hash = block->header.ComputeHash();
         if (const auto* known = chain.Tree().Lookup(hash)) {
-            if (known->HasStatus(chain::BLOCK_SCRIPTS_VALID)) return Json("duplicate");
             if (known->IsFailed()) return Json("duplicate-invalid");
+            if (known->HasStatus(chain::BLOCK_SCRIPTS_VALID)) return Json("duplicate");
         }
         auto processed = chain.ProcessBlock(*block, UnixNow());
         s.ChainSettled(UnixNow());
@@ -111,6 +111,9 @@ Reply SubmitHeader(NodeContext& node, const rpc::Request& req) {
     if (!header) return util::Fail(RpcFail(RpcErrorCode::DESERIALIZATION_ERROR, "Block header decode failed"));
     return node.WithChain([&](NodeStorage& s) -> Reply {
         auto& tree = s.Chain().Tree();
+        if (const auto* known = tree.Lookup(header->ComputeHash()); known && known->IsFailed()) {
+            return util::Fail(RpcFail(RpcErrorCode::VERIFY_ERROR, "duplicate-invalid"));
+        }
         if (!tree.Lookup(header->prev_block)) {
             return util::Fail(RpcFail(RpcErrorCode::VERIFY_ERROR,
                                       "Must submit previous header (" + header->prev_block.ToHex() + ") first"));
@@ -211,8 +214,8 @@ Reply GetBlockTemplate(NodeContext& node, const rpc::Request& req) {
         return node.WithChain([&](NodeStorage& s) -> Reply {
             auto& chain = s.Chain();
             if (const auto* known = chain.Tree().Lookup(block->header.ComputeHash())) {
-                if (known->HasStatus(chain::BLOCK_SCRIPTS_VALID)) return Json("duplicate");
                 if (known->IsFailed()) return Json("duplicate-invalid");
+                if (known->HasStatus(chain::BLOCK_SCRIPTS_VALID)) return Json("duplicate");
                 return Json("duplicate-inconclusive");
             }
             if (block->header.prev_block != chain.Tip()->hash) return Json("inconclusive-not-best-prevblk");

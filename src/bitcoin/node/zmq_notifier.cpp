@@ -7,6 +7,7 @@
 #include <map>
 
 #include "bitcoin/node/node_storage.h"
+#include "bitcoin/node/rpc_util.h"
 
 namespace tonari::bitcoin::node {
 namespace {
@@ -41,8 +42,6 @@ struct ZmqNotifier::Impl {
     std::map<std::string, void*> sockets;  // address -> PUB socket
     std::vector<Publisher> publishers;
     bool connected_since_tip = false;
-    primitives::BlockHash last_connected{};
-    util::Bytes last_connected_block;  // serialized, kept only when rawblock is published
 
     ~Impl() {
         for (auto& [address, socket] : sockets) {
@@ -144,7 +143,19 @@ util::Result<std::unique_ptr<ZmqNotifier>, std::string> ZmqNotifier::Create(std:
 void ZmqNotifier::Attach(NodeStorage& storage) {
     using Slot = NodeStorage::ListenerSlot;
     storage.SetChainListener(Slot::Notify, this);
-    storage.SetSettledListener(Slot::Notify, [this, &storage] { TipSettled(*storage.Chain().Tip()); });
+    storage.SetSettledListener(Slot::Notify, [this, &storage] {
+        // As Core: no hashblock/rawblock while catching up.
+        if (storage.Chain().IsInitialBlockDownload(UnixNow())) {
+            m_impl->connected_since_tip = false;
+            return;
+        }
+        const chain::BlockIndex& tip = *storage.Chain().Tip();
+        std::optional<primitives::Block> block;
+        if (m_impl->Wants("pubrawblock")) {
+            if (auto read = storage.Blocks().ReadBlock(tip.data_pos)) block = std::move(*read);
+        }
+        TipSettled(tip, block ? &*block : nullptr);
+    });
     storage.SetTxAddedListener(Slot::Notify,
                                [this](const mempool::MempoolEntry& e) { TransactionAdded(*e.tx, e.sequence); });
     storage.SetTxRemovedListener(Slot::Notify, [this, &storage](const mempool::MempoolEntry& e, mempool::RemovalReason r) {
@@ -174,8 +185,6 @@ void ZmqNotifier::BlockConnected(const primitives::Block& block, const chain::Bl
     for (const auto& tx : block.txs) m_impl->Transaction(tx);
     if (m_impl->Wants("pubsequence")) m_impl->SendSequence(index.hash.get().span(), 'C', std::nullopt);
     m_impl->connected_since_tip = true;
-    m_impl->last_connected = index.hash;
-    if (m_impl->Wants("pubrawblock")) m_impl->last_connected_block = primitives::SerializeBlock(block);
 }
 
 void ZmqNotifier::BlockDisconnected(const primitives::Block& block, const chain::BlockIndex& index) {
@@ -183,16 +192,13 @@ void ZmqNotifier::BlockDisconnected(const primitives::Block& block, const chain:
     if (m_impl->Wants("pubsequence")) m_impl->SendSequence(index.hash.get().span(), 'D', std::nullopt);
 }
 
-void ZmqNotifier::TipSettled(const chain::BlockIndex& tip) {
+void ZmqNotifier::TipSettled(const chain::BlockIndex& tip, const primitives::Block* block) {
     Impl& impl = *m_impl;
     if (!impl.connected_since_tip) return;
     impl.connected_since_tip = false;
     if (impl.Wants("pubhashblock")) impl.Send("pubhashblock", "hashblock", DisplayOrder(tip.hash.get().span()));
-    if (impl.Wants("pubrawblock") && tip.hash == impl.last_connected) {
-        impl.Send("pubrawblock", "rawblock", impl.last_connected_block);
-    }
-    impl.last_connected_block.clear();
-    impl.last_connected_block.shrink_to_fit();
+    // Core drops a rawblock notifier whose block cannot be read; here it is skipped once.
+    if (impl.Wants("pubrawblock") && block) impl.Send("pubrawblock", "rawblock", primitives::SerializeBlock(*block));
 }
 
 }  // namespace tonari::bitcoin::node

@@ -9,7 +9,8 @@
 // and R, the mempool sequence number as 8 bytes little-endian.
 //
 // When: hashtx/rawtx for every transaction entering the mempool and every transaction of a
-// connected or disconnected block; hashblock/rawblock for each new tip; sequence as above.
+// connected or disconnected block; hashblock/rawblock for each new tip once out of initial
+// block download; sequence as above.
 //
 // Slow subscribers cost nothing: a PUB socket drops messages for a subscriber whose queue is
 // full (-zmqpub*hwm, default 1000 messages). libzmq's headers stay in zmq_notifier.cpp.
@@ -63,9 +64,10 @@ public:
     void TransactionRemoved(const primitives::Tx& tx, uint64_t mempool_sequence);
     void BlockConnected(const primitives::Block& block, const chain::BlockIndex& index) override;
     void BlockDisconnected(const primitives::Block& block, const chain::BlockIndex& index) override;
-    // After blocks were processed: publishes hashblock/rawblock for the tip when a block was
-    // connected since the last call (not when blocks were only disconnected, as Core).
-    void TipSettled(const chain::BlockIndex& tip);
+    // After blocks were processed: publishes hashblock and rawblock (`block`, the tip's, when
+    // rawblock is published) for the tip when a block was connected since the last call (not
+    // when blocks were only disconnected, nor during initial block download, as Core).
+    void TipSettled(const chain::BlockIndex& tip, const primitives::Block* block);
 
     struct Impl;
 

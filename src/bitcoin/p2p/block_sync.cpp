@@ -28,7 +28,7 @@ std::string FormatSeconds(int64_t us) {
 }  // namespace
 
 bool PeerManager::IsInitialBlockDownload() const {
-    return chain::IsInitialBlockDownload(m_deps.chain.Tip(), *m_options.params, NowSeconds());
+    return m_deps.chain.IsInitialBlockDownload(NowSeconds());
 }
 
 void PeerManager::SendGetHeaders(Peer& peer, const chain::BlockIndex* from) {
