@@ -7,7 +7,6 @@
 #include <utility>
 
 #include "bitcoin/consensus/limits.h"
-#include "bitcoin/encoding/compact_size.h"
 #include "bitcoin/script/script.h"
 
 namespace tonari::bitcoin::node {
@@ -21,10 +20,6 @@ constexpr uint64_t PER_UTXO_OVERHEAD = 36 + 4;
 constexpr int64_t MAX_BLOCK_SERIALIZED_SIZE = static_cast<int64_t>(consensus::MAX_BLOCK_SERIALIZED_SIZE);
 using consensus::WITNESS_SCALE_FACTOR;
 using primitives::MAX_MONEY;
-
-uint64_t TxOutSize(const primitives::TxOut& out) {
-    return 8 + encoding::CompactSizeLength(out.script_pubkey.size()) + out.script_pubkey.size();
-}
 
 template <class T>
 T TruncatedMedian(std::vector<T> values) {
@@ -83,7 +78,7 @@ Json ComputeBlockStats(const BlockStatsInput& in) {
         Amount tx_total_out = 0;
         for (const auto& out : tx.outputs) {
             tx_total_out += out.value;
-            const auto out_size = static_cast<int64_t>(TxOutSize(out) + PER_UTXO_OVERHEAD);
+            const auto out_size = static_cast<int64_t>(primitives::SerializedSize(out) + PER_UTXO_OVERHEAD);
             utxo_size_inc += out_size;
             if (in.outputs_never_in_utxo_set && (in.height == 0 || coinbase)) continue;
             if (script::IsUnspendable(out.script_pubkey)) continue;
@@ -110,7 +105,7 @@ Json ComputeBlockStats(const BlockStatsInput& in) {
         if (in.undo && i - 1 < in.undo->txs.size()) {
             for (const auto& coin : in.undo->txs[i - 1].spent) {
                 tx_total_in += coin.out.value;
-                const auto prevout_size = static_cast<int64_t>(TxOutSize(coin.out) + PER_UTXO_OVERHEAD);
+                const auto prevout_size = static_cast<int64_t>(primitives::SerializedSize(coin.out) + PER_UTXO_OVERHEAD);
                 utxo_size_inc -= prevout_size;
                 utxo_size_inc_actual -= prevout_size;
             }

@@ -6,7 +6,6 @@
 #include <optional>
 #include <string_view>
 
-#include "bitcoin/encoding/compact_size.h"
 #include "bitcoin/script/interpreter.h"
 #include "bitcoin/script/script.h"
 #include "bitcoin/script/script_error.h"
@@ -151,9 +150,7 @@ std::optional<std::string> CheckTaprootWitness(std::span<const util::Bytes> stac
 
 Amount GetDustThreshold(const TxOut& out, FeeRate dust_relay_fee) {
     if (script::IsUnspendable(out.script_pubkey)) return 0;
-    // The output as serialized: value, script length, script.
-    size_t size =
-        sizeof(Amount) + encoding::CompactSizeLength(out.script_pubkey.size()) + out.script_pubkey.size();
+    size_t size = primitives::SerializedSize(out);
     if (script::IsWitnessProgram(out.script_pubkey)) {
         // Core prices every witness output as a P2WPKH spend (a taproot key-path spend is
         // cheaper, but the threshold was kept rather than lowered).

@@ -192,6 +192,10 @@ size_t SerializedSize(const Tx& tx, bool with_witness) {
     return c.size();
 }
 
+size_t SerializedSize(const TxOut& out) {
+    return sizeof(Amount) + encoding::CompactSizeLength(out.script_pubkey.size()) + out.script_pubkey.size();
+}
+
 int64_t TxWeight(const Tx& tx) {
     const auto base = static_cast<int64_t>(SerializedSize(tx, false));
     const auto total = static_cast<int64_t>(SerializedSize(tx, true));

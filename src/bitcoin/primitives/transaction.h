@@ -71,6 +71,8 @@ Txid ComputeTxid(const Tx& tx);
 Wtxid ComputeWtxid(const Tx& tx);
 
 size_t SerializedSize(const Tx& tx, bool with_witness = true);
+// An output as serialized: value (8 bytes), CompactSize script length, script.
+size_t SerializedSize(const TxOut& out);
 int64_t TxWeight(const Tx& tx);
 int64_t TxVirtualSize(const Tx& tx);  // ceil(weight / 4)
 
