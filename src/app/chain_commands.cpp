@@ -273,7 +273,9 @@ util::Result<util::Json, std::string> Reindex(NodeStorageOptions options, std::o
         }
         return true;
     };
-    for (uint32_t f = 0; f <= files.CurrentFile(); ++f) {
+    // Only the files on disk: a pruned node has deleted its oldest (their blocks come again
+    // from peers).
+    for (const auto& [f, size] : files.FileSizes()) {
         auto report = files.ScanFile(f, [&](storage::FlatFilePos pos, util::ByteSpan bytes) {
             auto block = bitcoin::primitives::DecodeBlock(bytes);
             if (!block) return true;  // not a block (damaged record): skip it

@@ -58,7 +58,7 @@ constexpr ConvertParam CONVERT[] = {
     {"deriveaddresses", 1, "range"},     {"getblockstats", 1, "stats"},
     {"gettxoutsetinfo", 2, "use_index"}, {"setban", 2, "bantime"},
     {"setban", 3, "absolute"},           {"disconnectnode", 1, "nodeid"},
-    {"addnode", 2, "v2transport"},
+    {"addnode", 2, "v2transport"},       {"pruneblockchain", 0, "height"},
 };
 
 // Parameters bitcoin-cli sends as JSON when they parse as JSON and as a string otherwise

@@ -40,6 +40,13 @@ void RegisterNodeOptions(config::Args& args) {
     args.AddArg("wallet=<name>", "Load the wallet <name> at start-up (a folder under <datadir>/<network>/wallets; can be given more than once)", "Wallet options", {.multi = true});
     args.AddArg("fallbackfee=<amt>", "Fee rate (in BTC/kvB) used when a send names none (default: 0.0002 on test networks, 0 = none on main)", "Wallet options");
     args.AddArg("reindex", "Rebuild chain state from the blk*.dat files on disk", "Options");
+    args.AddArg("prune=<n>",
+                "Reduce storage requirements by enabling pruning (deleting) of old blocks. This allows the "
+                "pruneblockchain RPC to be called to delete specific blocks and enables automatic pruning of old "
+                "blocks if a target size in MiB is provided. Warning: Reverting this setting requires re-downloading "
+                "the entire blockchain. (default: 0 = disable pruning blocks, 1 = allow manual pruning via RPC, "
+                ">=550 = automatically prune block files to stay under the specified target size in MiB)",
+                "Options");
     args.AddArg("daemon", "Run in the background as a daemon (not supported: Tonari runs in the foreground)", "Options");
     for (const char* type : {"hashblock", "hashtx", "rawblock", "rawtx", "sequence"}) {
         args.AddArg(std::string("zmqpub") + type + "=<address>",

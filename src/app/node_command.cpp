@@ -8,12 +8,14 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <csignal>
 #include <iostream>
 #include <thread>
 
 #include "app/logger.h"
 #include "app/node_args.h"
 #include "app/stop_signals.h"
+#include "bitcoin/chain/prune.h"
 #include "bitcoin/consensus/test_params.h"
 #include "bitcoin/node/node_context.h"
 #include "bitcoin/node/p2p_service.h"
@@ -207,6 +209,9 @@ int RunNode(int argc, const char* const argv[]) {
 
     // Signals go to one thread that waits for them; every other thread inherits the mask.
     StopSignals signals;
+    // A file-size limit (ulimit -f) would otherwise kill the node mid-write; ignored, a write
+    // past it fails with EFBIG like a full disk, and the node stops with that error.
+    std::signal(SIGXFSZ, SIG_IGN);
 
     log.Info("Tonari node starting: chain " + args.ChainName() + ", data directory " + settings->net_dir.string());
     bitcoin::node::NodeStorageOptions storage;
@@ -215,6 +220,27 @@ int RunNode(int argc, const char* const argv[]) {
     storage.dbcache_mib = static_cast<size_t>(*dbcache);
     storage.script_threads = static_cast<size_t>(*par);
     storage.reindex = args.GetBoolArg("reindex", false);
+    {
+        // Core's checks and messages for -prune.
+        auto prune = args.GetIntArg("prune", 0);
+        if (!prune) return Fail(prune.error().message);
+        if (*prune < 0) return Fail("Error: Prune cannot be configured with a negative value.");
+        const int64_t min_mib = static_cast<int64_t>(bitcoin::chain::MIN_PRUNE_TARGET_BYTES >> 20);
+        if (*prune > 1 && *prune < min_mib) {
+            return Fail("Error: Prune configured below the minimum of " + std::to_string(min_mib) +
+                        " MiB.  Please use a higher number.");
+        }
+        storage.prune_mib = static_cast<uint64_t>(*prune);
+        if (*prune == 1) {
+            log.Info("Block pruning enabled.  Use RPC call pruneblockchain(height) to manually prune block and undo files.");
+        } else if (*prune > 1) {
+            log.Info("Prune configured to target " + std::to_string(*prune) + " MiB on disk for block and undo files.");
+        }
+        if (*prune != 0 && storage.reindex) {
+            log.Info("Reindexing a pruned node rebuilds the chain state from scratch; the deleted blocks are "
+                     "downloaded again from peers.");
+        }
+    }
     storage.mempool = pool_options;
     storage.block_min_fee = block_min_fee;
     if (auto value = args.GetArg("assumevalid")) {
@@ -476,8 +502,15 @@ int RunNode(int argc, const char* const argv[]) {
         log.Info("Shutdown: closing peer connections");
         p2p->Stop();
     }
-    log.Info("Shutdown: flushing the chain state");
     int status = 0;
+    const auto fatal = ctx.FatalError();
+    if (fatal) {
+        log.Error("Error: " + *fatal);
+        log.Error("Error: the node cannot go on and is stopping. The chain state on disk is consistent: free disk "
+                  "space (or fix the error above) and start the node again; it carries on from there.");
+        status = 1;
+    }
+    log.Info("Shutdown: flushing the chain state");
     if (auto flushed = ctx.Flush(); !flushed) {
         log.Error("Error: flushing the chain state failed: " + flushed.error());
         status = 1;

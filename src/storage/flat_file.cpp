@@ -64,11 +64,23 @@ StorageResult<std::unique_ptr<FlatFileSeq>> FlatFileSeq::Open(Env& env, fs::path
     auto names = env.ListDir(dir);
     if (!names) return util::Fail(names.error());
     uint32_t last = 0;
+    std::vector<uint32_t> numbers;
     for (const std::string& name : *names) {
-        if (const auto n = ParseFileNumber(name, prefix)) last = std::max(last, *n);
+        if (const auto n = ParseFileNumber(name, prefix)) {
+            numbers.push_back(*n);
+            last = std::max(last, *n);
+        }
     }
     std::unique_ptr<FlatFileSeq> seq(new FlatFileSeq(env, std::move(dir), std::move(prefix), magic, options));
     const std::lock_guard lock(seq->m_mutex);
+    for (const uint32_t n : numbers) {
+        if (n == last) continue;
+        auto file = env.OpenReadable(seq->FilePath(n));
+        if (!file) return util::Fail(file.error());
+        auto size = (*file)->Size();
+        if (!size) return util::Fail(size.error());
+        seq->m_closed_sizes[n] = *size;
+    }
     if (Status s = seq->OpenForAppend(last); !s) return util::Fail(s.error());
     return seq;
 }
@@ -89,6 +101,31 @@ Status FlatFileSeq::OpenForAppend(uint32_t file) {
     m_out = std::move(*out);
     m_file = file;
     return {};
+}
+
+std::map<uint32_t, uint64_t> FlatFileSeq::FileSizes() const {
+    const std::lock_guard lock(m_mutex);
+    std::map<uint32_t, uint64_t> out = m_closed_sizes;
+    out[m_file] = m_out->Size();
+    return out;
+}
+
+uint64_t FlatFileSeq::TotalSize() const {
+    const std::lock_guard lock(m_mutex);
+    uint64_t total = m_out->Size();
+    for (const auto& [file, size] : m_closed_sizes) total += size;
+    return total;
+}
+
+Status FlatFileSeq::RemoveFile(uint32_t file) {
+    const std::lock_guard lock(m_mutex);
+    if (file == m_file) {
+        return util::Fail(StorageError::InvalidArgument("cannot remove " + FilePath(file).string() +
+                                                        ": it is the file taking appends"));
+    }
+    if (Status s = m_env.RemoveFile(FilePath(file)); !s) return s;
+    m_closed_sizes.erase(file);
+    return m_env.SyncDir(m_dir);
 }
 
 uint32_t FlatFileSeq::CurrentFile() const {
@@ -121,7 +158,10 @@ StorageResult<FlatFilePos> FlatFileSeq::AppendLocked(util::ByteSpan data) {
             if (Status s = m_env.SyncDir(m_dir); !s) return util::Fail(s.error());
             m_dir_dirty = false;
         }
+        const uint32_t full = m_file;
+        const uint64_t full_size = m_out->Size();
         if (Status s = OpenForAppend(m_file + 1); !s) return util::Fail(s.error());
+        m_closed_sizes[full] = full_size;
     }
     const uint64_t start = m_out->Size();
     uint8_t header[HEADER_SIZE];
@@ -262,6 +302,7 @@ Status FlatFileSeq::TruncateTo(uint32_t file, uint64_t size) {
         // file.
         const uint32_t old_last = m_file;
         if (Status s = OpenForAppend(file); !s) return s;
+        m_closed_sizes.erase(m_closed_sizes.lower_bound(file), m_closed_sizes.end());
         for (uint32_t f = old_last; f > file; --f) {
             if (Status s = m_env.RemoveFile(FilePath(f)); !s) return s;
             removed = true;

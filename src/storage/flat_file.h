@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -115,6 +116,15 @@ public:
     // after a reindex scan (cut a torn tail).
     Status TruncateTo(uint32_t file, uint64_t size);
 
+    // Every file of the sequence on disk with its size (the appending one included), and their
+    // total: what pruning measures against its target.
+    std::map<uint32_t, uint64_t> FileSizes() const;
+    uint64_t TotalSize() const;
+
+    // Deletes one whole file (pruning). The file taking appends cannot be removed. Positions
+    // in it become unreadable (NotFound), so callers forget them durably first.
+    Status RemoveFile(uint32_t file);
+
     // File the next Append goes to (or after, if it does not fit) and its current size.
     uint32_t CurrentFile() const;
     uint64_t CurrentFileSize() const;
@@ -135,6 +145,7 @@ private:
     uint32_t m_file = 0;
     std::unique_ptr<WritableFile> m_out;  // open handle on m_file
     bool m_dir_dirty = false;             // a file was created since the last SyncDir
+    std::map<uint32_t, uint64_t> m_closed_sizes;  // every file but m_file, by number
 };
 
 }  // namespace tonari::storage

@@ -2,12 +2,13 @@
 // records, reopening, and every way the files can be damaged — truncated tails (inside a header
 // and inside data), bad magic, absurd lengths (refused without allocating: a probe on
 // operator new checks the largest allocation), torn appends on a full disk, power loss before
-// fsync — for Read, ScanFile and TruncateTo. Most run on MemoryEnv; one runs on the real disk.
+// fsync — for Read, ScanFile and TruncateTo; file sizes and whole-file removal for pruning. Most run on MemoryEnv; one runs on the real disk.
 #include "storage/flat_file.h"
 
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <map>
 #include <new>
 
 #include "storage/memory_env.h"
@@ -417,6 +418,34 @@ TEST(FlatFile, TruncateToDropsTailAndLaterFiles) {
     s = Scan(*seq, 0);
     EXPECT_TRUE(s.report.Clean());
     EXPECT_EQ(s.report.records, 1u);
+}
+
+TEST(FlatFile, SizesAndWholeFileRemovalForPruning) {
+    MemoryEnv env;
+    const FlatFileSeq::Options opts{.max_file_size = 100, .max_record_size = 1000};
+    std::vector<FlatFilePos> pos;
+    {
+        auto seq = OpenSeq(env, opts);
+        ASSERT_TRUE(seq);
+        for (uint8_t i = 0; i < 5; ++i) pos.push_back(*seq->Append(Record(30, i)));
+        // Two records of 38 bytes per 100-byte file: files 0 and 1 full, file 2 appending.
+        EXPECT_EQ(seq->FileSizes(), (std::map<uint32_t, uint64_t>{{0, 76}, {1, 76}, {2, 38}}));
+        EXPECT_EQ(seq->TotalSize(), 190u);
+        EXPECT_FALSE(seq->RemoveFile(2));  // the file taking appends stays
+        ASSERT_TRUE(seq->RemoveFile(0));
+        EXPECT_FALSE(*env.FileExists(DIR / "blk00000.dat"));
+        EXPECT_FALSE(seq->Read(pos[0]));
+        EXPECT_EQ(*seq->Read(pos[2]), Record(30, 2));
+        EXPECT_EQ(seq->TotalSize(), 114u);
+    }
+    // Reopened with a gap at the front: sizes come from the files, appends carry on at the end.
+    auto seq = OpenSeq(env, opts);
+    ASSERT_TRUE(seq);
+    EXPECT_EQ(seq->FileSizes(), (std::map<uint32_t, uint64_t>{{1, 76}, {2, 38}}));
+    auto p = seq->Append(Record(30, 5));
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->file, 2u);
+    EXPECT_EQ(seq->TotalSize(), 152u);
 }
 
 TEST(FlatFile, ScanStopsWhenCallbackSaysSo) {

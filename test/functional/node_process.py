@@ -7,6 +7,7 @@ import http.client
 import json
 import os
 import pathlib
+import resource
 import signal
 import socket
 import subprocess
@@ -57,8 +58,11 @@ class RpcError(Exception):
 
 
 class NodeProcess:
-    def __init__(self, tonari, datadir, extra_args=()):
+    def __init__(self, tonari, datadir, extra_args=(), file_size_limit=None):
+        """file_size_limit: bytes no file the node writes may grow past (RLIMIT_FSIZE, as
+        `ulimit -f`), to make a full disk without a filesystem of that size."""
         self.tonari = tonari
+        self.file_size_limit = file_size_limit
         self.datadir = pathlib.Path(datadir)
         self.datadir.mkdir(parents=True, exist_ok=True)
         self.rpc_port = free_port()
@@ -81,7 +85,7 @@ class NodeProcess:
         self.log = open(self.datadir / "stderr.txt", "ab")
         self.proc = subprocess.Popen([self.tonari, "node", *self.args(), f"-port={self.p2p_port}", "-printtoconsole=0",
                                       *self.extra_args, *more],
-                                     stdout=self.log, stderr=self.log)
+                                     stdout=self.log, stderr=self.log, preexec_fn=self._limits)
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -92,6 +96,10 @@ class NodeProcess:
             except (OSError, RpcError, ValueError):  # ValueError: a 401's empty body is not JSON
                 time.sleep(0.05)
         raise RuntimeError("node did not answer RPC in time")
+
+    def _limits(self):
+        if self.file_size_limit is not None:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (self.file_size_limit, self.file_size_limit))
 
     def stderr(self):
         p = self.datadir / "stderr.txt"

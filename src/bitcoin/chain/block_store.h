@@ -6,6 +6,7 @@
 // them as fatal for the chainstate. Not thread-safe: the validation strand owns the store.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,6 +20,17 @@ namespace tonari::bitcoin::chain {
 
 struct StoreError {
     std::string message;
+};
+
+// The two file sequences a store keeps (blkNNNNN.dat and revNNNNN.dat); pruning deletes
+// whole files of either.
+enum class BlockFileKind { Blocks, Undo };
+
+struct BlockFileInfo {
+    BlockFileKind kind = BlockFileKind::Blocks;
+    int32_t file = 0;
+    uint64_t size = 0;
+    bool appending = false;  // the file new records go to: never deleted
 };
 
 class BlockStore {
@@ -38,6 +50,15 @@ public:
     // Block index persistence: entries added or changed, and all of them at startup.
     virtual util::Result<void, StoreError> WriteIndex(const std::vector<DiskBlockIndex>& entries) = 0;
     virtual util::Result<std::vector<DiskBlockIndex>, StoreError> LoadIndex() const = 0;
+
+    // Files on disk, for pruning; a store without files (memory) has none and prunes nothing.
+    virtual std::vector<BlockFileInfo> Files() const { return {}; }
+    virtual uint64_t FilesSize() const { return 0; }
+    // Deletes one file. Every position in it must already be forgotten durably (the index
+    // written without it): a record read from a removed file fails.
+    virtual util::Result<void, StoreError> RemoveFile(BlockFileKind /*kind*/, int32_t /*file*/) {
+        return util::Fail(StoreError{"this block store keeps no files"});
+    }
 };
 
 // Keeps everything in memory (serialized, so reads exercise the same decoding as disk).

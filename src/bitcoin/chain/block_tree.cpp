@@ -126,6 +126,12 @@ void BlockTree::ReceivedBlockData(BlockIndex& index, uint32_t tx_count, DiskPos 
     m_dirty.insert(&index);
     if (index.HaveData()) return;
     index.status |= BLOCK_HAVE_DATA;
+    if (index.tx_count != 0 && index.HaveChainData()) {
+        // Pruned once and fetched again: its chain is still complete, so it is a candidate
+        // again (its sequence id stays, it was first seen long ago).
+        if (!index.IsFailed()) m_candidates.insert(&index);
+        return;
+    }
     index.tx_count = tx_count;
     // Not a candidate yet (it had no data), so re-stamping cannot disturb the candidate order.
     index.sequence_id = m_next_sequence++;
@@ -157,6 +163,28 @@ void BlockTree::LinkChainData(BlockIndex& first) {
 void BlockTree::SetUndoPos(BlockIndex& index, DiskPos pos) {
     index.undo_pos = pos;
     index.status |= BLOCK_HAVE_UNDO;
+    m_dirty.insert(&index);
+}
+
+void BlockTree::PrunedBlockData(BlockIndex& index) {
+    if (!index.HaveData()) return;
+    index.status &= ~BLOCK_HAVE_DATA;
+    index.data_pos = DiskPos{};
+    m_dirty.insert(&index);
+    m_candidates.erase(&index);
+    auto [begin, end] = m_unlinked.equal_range(index.prev);
+    for (auto it = begin; it != end; ++it) {
+        if (it->second == &index) {
+            m_unlinked.erase(it);
+            break;
+        }
+    }
+}
+
+void BlockTree::PrunedUndoData(BlockIndex& index) {
+    if (!index.HasStatus(BLOCK_HAVE_UNDO)) return;
+    index.status &= ~BLOCK_HAVE_UNDO;
+    index.undo_pos = DiskPos{};
     m_dirty.insert(&index);
 }
 
@@ -228,12 +256,13 @@ util::Result<void, TreeLoadError> BlockTree::Load(std::span<const DiskBlockIndex
     }
 
     // In height order, so every parent's chain_tx_count is final before its children's.
+    // A block whose data was received once counts (tx_count is kept when pruning deletes the
+    // data), so a pruned node's chain stays complete below its tip.
     for (BlockIndex* e : loaded) {
-        const bool chain_has_data =
-            e->HaveData() && e->tx_count > 0 && (e->prev == nullptr || e->prev->HaveChainData());
+        const bool chain_has_data = e->tx_count > 0 && (e->prev == nullptr || e->prev->HaveChainData());
         if (chain_has_data) {
             e->chain_tx_count = (e->prev != nullptr ? e->prev->chain_tx_count : 0) + e->tx_count;
-            if (!e->IsFailed()) {
+            if (!e->IsFailed() && e->HaveData()) {
                 m_candidates.insert(e);
                 if (e->prev != nullptr && BetterChain(*e, *e->prev)) m_candidates.erase(e->prev);
             }

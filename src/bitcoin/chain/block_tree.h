@@ -86,6 +86,15 @@ public:
     // updates data_pos. tx_count must be non-zero.
     void ReceivedBlockData(BlockIndex& index, uint32_t tx_count, DiskPos pos);
     void SetUndoPos(BlockIndex& index, DiskPos pos);
+    // Pruning deleted the file holding the entry's block (or its undo record). The entry
+    // keeps tx_count and chain_tx_count (its chain was complete once, so blocks built on it
+    // still connect) but loses HAVE_DATA (HAVE_UNDO) and the position, and stops being a tip
+    // candidate: its data would have to be fetched again first.
+    void PrunedBlockData(BlockIndex& index);
+    void PrunedUndoData(BlockIndex& index);
+    // The chainstate cannot reach this candidate (the way there needs pruned data): forget it
+    // as a candidate until its data arrives again.
+    void DropCandidate(BlockIndex& index) { m_candidates.erase(&index); }
     // Adds validity bits (BLOCK_TRANSACTIONS_VALID, BLOCK_SCRIPTS_VALID).
     void RaiseStatus(BlockIndex& index, uint32_t bits);
 
@@ -98,9 +107,16 @@ public:
     std::vector<const BlockIndex*> TakeDirty();
     // Every entry, in no particular order.
     std::vector<const BlockIndex*> AllEntries() const;
+    // Calls fn on every entry, in no particular order; fn may change the entry only through
+    // this tree's methods.
+    template <typename Fn>
+    void ForEachEntry(Fn&& fn) {
+        for (auto& [hash, entry] : m_entries) fn(*entry);
+    }
 
     // Rebuilds the tree from stored records (any order) into a tree that holds only the
-    // genesis: relinks parents, recomputes work, skip pointers, chain_tx_count, candidates and
+    // genesis: relinks parents, recomputes work, skip pointers, chain_tx_count (from tx_count,
+    // so pruned ancestors still count), candidates (entries with data) and
     // the best header, and flags FAILED_CHILD below any stored FAILED entry. Sequence ids follow
     // height, then record order. Nothing loaded is dirty. On error the tree is left unusable.
     util::Result<void, TreeLoadError> Load(std::span<const DiskBlockIndex> records);

@@ -2,7 +2,9 @@
 // flushing, over the block tree, the block store and the coins cache.
 #include "bitcoin/chain/chainstate.h"
 
+#include <algorithm>
 #include <limits>
+#include <set>
 #include <vector>
 
 #include "bitcoin/chain/block_verify.h"
@@ -24,6 +26,12 @@ bool IsMutated(consensus::BlockError e) {
 
 ChainError IoError(const std::string& what, const std::string& detail) {
     return ChainError::Io(what + ": " + detail + " (restart with -reindex to rebuild the chain state)");
+}
+
+// A write that failed (a full disk): what is on disk is still consistent, so a restart once
+// the cause is fixed carries on; no rebuild is needed.
+ChainError WriteError(const std::string& what, const std::string& detail) {
+    return ChainError::Io(what + ": " + detail);
 }
 
 }  // namespace
@@ -54,7 +62,7 @@ util::Result<void, ChainError> Chainstate::Load() {
         BlockIndex& genesis = m_tree.Genesis();
         if (!genesis.HaveData()) {
             auto pos = m_store.WriteBlock(m_tree.Params().genesis);
-            if (!pos) return util::Fail(IoError("cannot store the genesis block", pos.error().message));
+            if (!pos) return util::Fail(WriteError("cannot store the genesis block", pos.error().message));
             m_tree.ReceivedBlockData(genesis, static_cast<uint32_t>(m_tree.Params().genesis.txs.size()), *pos);
         }
         if (auto r = ConnectTip(genesis, &m_tree.Params().genesis); !r) return r;
@@ -65,6 +73,16 @@ util::Result<void, ChainError> Chainstate::Load() {
                                       "which the block index does not hold"));
         }
         m_chain.SetTip(tip);
+        if (!IsPruneMode()) {
+            // Core's rule: blocks deleted by pruning cannot come back without a new download.
+            for (const BlockIndex* p = tip; p != nullptr && p->height > 0; p = p->prev) {
+                if (p->tx_count != 0 && !p->HaveData()) {
+                    return util::Fail(ChainError::Io(
+                        "You need to rebuild the database using -reindex to go back to unpruned mode.  This will "
+                        "redownload the entire blockchain"));
+                }
+            }
+        }
     }
     return ActivateBestChain();
 }
@@ -91,7 +109,7 @@ util::Result<BlockIndex*, ChainError> Chainstate::AcceptBlock(const primitives::
         pos = *stored_at;
     } else {
         auto written = m_store.WriteBlock(block);
-        if (!written) return util::Fail(IoError("cannot store block " + index->hash.ToHex(), written.error().message));
+        if (!written) return util::Fail(WriteError("cannot store block " + index->hash.ToHex(), written.error().message));
         pos = *written;
     }
     m_tree.ReceivedBlockData(*index, static_cast<uint32_t>(block.txs.size()), pos);
@@ -106,6 +124,11 @@ util::Result<void, ChainError> Chainstate::ActivateBestChain() {
         if (tip != nullptr && !BetterChain(*best, *tip)) break;
 
         const BlockIndex* fork = LastCommonAncestor(best, tip);
+        if (!Reachable(*best, fork)) {
+            // A fork deeper than the pruned node keeps: not a tip it can move to.
+            m_tree.DropCandidate(*best);
+            continue;
+        }
         while (m_chain.Tip() != fork) {
             if (auto r = DisconnectTip(); !r) return r;
         }
@@ -204,7 +227,7 @@ util::Result<void, ChainError> Chainstate::ConnectTip(BlockIndex& index, const p
     if (!undo) return util::Fail(ChainError::Rejected(undo.error()));
     if (index.prev != nullptr) {
         auto pos = m_store.WriteUndo(*undo, index.prev->hash);
-        if (!pos) return util::Fail(IoError("cannot store undo data", pos.error().message));
+        if (!pos) return util::Fail(WriteError("cannot store undo data", pos.error().message));
         m_tree.SetUndoPos(index, *pos);
     }
     m_tree.RaiseStatus(index, BLOCK_TRANSACTIONS_VALID | BLOCK_SCRIPTS_VALID);
@@ -282,22 +305,109 @@ util::Result<void, ChainError> Chainstate::ReconsiderBlock(BlockIndex& index) {
     return ActivateBestChain();
 }
 
+bool Chainstate::Reachable(const BlockIndex& best, const BlockIndex* fork) const {
+    for (const BlockIndex* p = m_chain.Tip(); p != nullptr && p != fork; p = p->prev) {
+        if (!p->HaveData() || !p->HasStatus(BLOCK_HAVE_UNDO)) return false;
+    }
+    for (const BlockIndex* p = &best; p != nullptr && p != fork; p = p->prev) {
+        if (!p->HaveData()) return false;
+    }
+    return true;
+}
+
 util::Result<void, ChainError> Chainstate::Flush(bool force) {
+    if (auto pruned = MaybePrune(); !pruned) return pruned;
     const bool periodic = m_options.flush_every_blocks != 0 && m_blocks_since_flush >= m_options.flush_every_blocks;
     if (!force && !periodic && m_coins->DynamicMemoryUsage() <= m_options.coins_cache_bytes) return {};
+    return WriteOut();
+}
+
+util::Result<void, ChainError> Chainstate::WriteOut() {
     m_blocks_since_flush = 0;
     // Order matters for crash safety: data before the index that points at it, the index
     // before the coins whose best block it must contain.
-    if (auto synced = m_store.Flush(); !synced) return util::Fail(IoError("cannot sync block files", synced.error().message));
+    if (auto synced = m_store.Flush(); !synced) return util::Fail(WriteError("cannot sync block files", synced.error().message));
     std::vector<DiskBlockIndex> entries;
     for (const BlockIndex* e : m_tree.TakeDirty()) entries.push_back(ToDisk(*e));
     if (!entries.empty()) {
         if (auto written = m_store.WriteIndex(entries); !written) {
-            return util::Fail(IoError("cannot write the block index", written.error().message));
+            return util::Fail(WriteError("cannot write the block index", written.error().message));
         }
     }
     if (auto flushed = m_coins->Flush(); !flushed) {
-        return util::Fail(IoError("cannot write the coins database", flushed.error().message));
+        return util::Fail(WriteError("cannot write the coins database", flushed.error().message));
+    }
+    return {};
+}
+
+std::optional<int> Chainstate::PruneHeight() const {
+    const BlockIndex* tip = m_chain.Tip();
+    if (tip == nullptr || tip->height < 1) return std::nullopt;
+    const auto complete = [](const BlockIndex& e) { return e.HaveData() && e.HasStatus(BLOCK_HAVE_UNDO); };
+    if (!complete(*tip)) return tip->height;
+    // The genesis has no undo record and is never pruned: the walk stops at height 1.
+    const BlockIndex* first = tip;
+    while (first->height > 1 && complete(*first->prev)) first = first->prev;
+    if (first->height == 1) return std::nullopt;
+    return first->prev->height;
+}
+
+util::Result<void, ChainError> Chainstate::PruneManual(int height) {
+    const BlockIndex* tip = m_chain.Tip();
+    if (tip == nullptr) return {};
+    return PruneFiles(std::min(height, tip->height - MIN_BLOCKS_TO_KEEP), std::nullopt);
+}
+
+util::Result<void, ChainError> Chainstate::MaybePrune() {
+    const PruneOptions& prune = m_options.prune;
+    const BlockIndex* tip = m_chain.Tip();
+    if (!prune.enabled || prune.target_bytes == 0 || tip == nullptr) return {};
+    if (tip->height <= prune.prune_after_height) return {};
+    if (m_store.FilesSize() + PRUNE_BUFFER_BYTES < prune.target_bytes) return {};
+    if (tip->height < m_prune_retry_height && m_store.Files().size() == m_prune_retry_files) return {};
+    return PruneFiles(tip->height - MIN_BLOCKS_TO_KEEP, prune.target_bytes);
+}
+
+util::Result<void, ChainError> Chainstate::PruneFiles(int last_prunable_height, std::optional<uint64_t> target) {
+    const std::vector<BlockFileInfo> files = m_store.Files();
+    FileLastHeights heights;
+    const auto note = [&heights](BlockFileKind kind, DiskPos pos, int height) {
+        auto [it, inserted] = heights.try_emplace({kind, pos.file}, height);
+        if (!inserted) it->second = std::max(it->second, height);
+    };
+    for (const BlockIndex* e : m_tree.AllEntries()) {
+        if (e->HaveData()) note(BlockFileKind::Blocks, e->data_pos, e->height);
+        if (e->HasStatus(BLOCK_HAVE_UNDO)) note(BlockFileKind::Undo, e->undo_pos, e->height);
+    }
+    const std::vector<BlockFileInfo> chosen = ChooseFilesToPrune(files, heights, last_prunable_height, target);
+
+    // Until one of the files kept becomes prunable or a new file starts, another scan would
+    // choose the same nothing.
+    m_prune_retry_files = files.size();
+    m_prune_retry_height = std::numeric_limits<int>::max();
+    for (const auto& f : files) {
+        const auto it = heights.find({f.kind, f.file});
+        if (f.appending || it == heights.end() || it->second <= last_prunable_height) continue;
+        m_prune_retry_height = std::min(m_prune_retry_height, it->second + MIN_BLOCKS_TO_KEEP);
+    }
+    if (chosen.empty()) return {};
+
+    std::set<BlockFileKey> doomed;
+    for (const auto& f : chosen) doomed.insert({f.kind, f.file});
+    m_tree.ForEachEntry([&](BlockIndex& e) {
+        if (e.HaveData() && doomed.contains({BlockFileKind::Blocks, e.data_pos.file})) m_tree.PrunedBlockData(e);
+        if (e.HasStatus(BLOCK_HAVE_UNDO) && doomed.contains({BlockFileKind::Undo, e.undo_pos.file})) {
+            m_tree.PrunedUndoData(e);
+        }
+    });
+    // The index must stop pointing into the files, and the coins must be past every block in
+    // them, before the files go: a crash in between leaves files nothing refers to, which the
+    // next prune deletes.
+    if (auto written = WriteOut(); !written) return written;
+    for (const auto& f : chosen) {
+        if (auto removed = m_store.RemoveFile(f.kind, f.file); !removed) {
+            return util::Fail(ChainError::Io("cannot delete a pruned block file: " + removed.error().message));
+        }
     }
     return {};
 }

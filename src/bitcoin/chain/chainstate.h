@@ -16,6 +16,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "bitcoin/chain/active_chain.h"
@@ -24,6 +25,7 @@
 #include "bitcoin/chain/chain_observer.h"
 #include "bitcoin/chain/coins.h"
 #include "bitcoin/chain/connect_block.h"
+#include "bitcoin/chain/prune.h"
 #include "bitcoin/consensus/validation_error.h"
 #include "bitcoin/primitives/block.h"
 #include "util/result.h"
@@ -54,6 +56,9 @@ struct ChainstateOptions {
     // also ancestors of the best header, that header has the network's minimum chain work,
     // and they lie more than two weeks of proof-of-work below it. Null: check everything.
     primitives::BlockHash assume_valid{};
+    // Core's -prune (prune.h): delete old block and undo files, automatically under a size
+    // target or when asked (PruneManual).
+    PruneOptions prune{};
 };
 
 // Core's GetBlockProofEquivalentTime: how many seconds of the network's block spacing the
@@ -130,6 +135,23 @@ public:
     // of initial block download, so a quiet spell (no block for a day) does not stop relay.
     bool IsInitialBlockDownload(int64_t now);
 
+    // --- pruning (prune.h) ---
+    bool IsPruneMode() const { return m_options.prune.enabled; }
+    const PruneOptions& Pruning() const { return m_options.prune; }
+    // Core's IsBlockPruned: the block's data was received once and pruning has deleted it.
+    bool IsBlockPruned(const BlockIndex& index) const {
+        return IsPruneMode() && index.tx_count != 0 && !index.HaveData();
+    }
+    // Core's GetPruneHeight: the height of the last active-chain block missing its data or
+    // undo record below an unbroken run of complete blocks up to the tip; nullopt when nothing
+    // is missing.
+    std::optional<int> PruneHeight() const;
+    // pruneblockchain: deletes every file whose records all lie at or below `height`, capped
+    // at MIN_BLOCKS_TO_KEEP below the tip. Only in prune mode (callers check).
+    util::Result<void, ChainError> PruneManual(int height);
+    // Bytes the block and undo files take on disk.
+    uint64_t BlockFilesSize() const { return m_store.FilesSize(); }
+
     // Whether connecting `index` may skip its scripts under -assumevalid (see the option).
     bool SkipScripts(const BlockIndex& index) const;
     // Blocks connected without their scripts checked, since start (getblockchaininfo-like
@@ -138,6 +160,14 @@ public:
 
 private:
     util::Result<void, ChainError> ConnectTip(BlockIndex& index, const primitives::Block* block);
+    // Block data, index and coins, in that order (see Durability above).
+    util::Result<void, ChainError> WriteOut();
+    // Automatic pruning, when the files have grown past the target.
+    util::Result<void, ChainError> MaybePrune();
+    util::Result<void, ChainError> PruneFiles(int last_prunable_height, std::optional<uint64_t> target);
+    // Whether the tip can move to `best`: every block to disconnect still has its data and
+    // undo record, every block to connect its data (pruning may have deleted them).
+    bool Reachable(const BlockIndex& best, const BlockIndex* fork) const;
     util::Result<void, ChainError> DisconnectTip();
 
     BlockTree& m_tree;
@@ -153,6 +183,10 @@ private:
     ChainObserver* m_observer = nullptr;
     uint64_t m_assumed_valid_blocks = 0;
     bool m_left_ibd = false;
+    // After an automatic prune that could not get under the target: no new scan before the
+    // tip reaches this height or the number of files changes.
+    int m_prune_retry_height = 0;
+    size_t m_prune_retry_files = 0;
 };
 
 }  // namespace tonari::bitcoin::chain

@@ -118,10 +118,13 @@ util::Result<void, CoinsIoError> CoinsDb::ForEachCoin(
 util::Result<std::unique_ptr<DiskBlockStore>, StoreError> DiskBlockStore::Open(storage::Env& env,
                                                                               const std::filesystem::path& blocks_dir,
                                                                               storage::KvStore& kv,
-                                                                              storage::FileMagic magic) {
-    auto blocks = storage::FlatFileSeq::Open(env, blocks_dir, "blk", magic);
+                                                                              storage::FileMagic magic,
+                                                                              uint64_t max_file_size) {
+    storage::FlatFileSeq::Options options;
+    options.max_file_size = max_file_size;
+    auto blocks = storage::FlatFileSeq::Open(env, blocks_dir, "blk", magic, options);
     if (!blocks) return util::Fail(FromStorage(blocks.error()));
-    auto undo = storage::FlatFileSeq::Open(env, blocks_dir, "rev", magic);
+    auto undo = storage::FlatFileSeq::Open(env, blocks_dir, "rev", magic, options);
     if (!undo) return util::Fail(FromStorage(undo.error()));
     return std::make_unique<DiskBlockStore>(std::move(*blocks), std::move(*undo), kv);
 }
@@ -181,6 +184,29 @@ util::Result<std::vector<DiskBlockIndex>, StoreError> DiskBlockStore::LoadIndex(
     }
     if (auto status = it->GetStatus(); !status) return util::Fail(FromStorage(status.error()));
     return out;
+}
+
+std::vector<BlockFileInfo> DiskBlockStore::Files() const {
+    std::vector<BlockFileInfo> out;
+    for (const auto& [seq, kind] : {std::pair{m_blocks.get(), BlockFileKind::Blocks},
+                                    std::pair{m_undo.get(), BlockFileKind::Undo}}) {
+        const uint32_t appending = seq->CurrentFile();
+        for (const auto& [file, size] : seq->FileSizes()) {
+            out.push_back({.kind = kind, .file = static_cast<int32_t>(file), .size = size, .appending = file == appending});
+        }
+    }
+    return out;
+}
+
+uint64_t DiskBlockStore::FilesSize() const { return m_blocks->TotalSize() + m_undo->TotalSize(); }
+
+util::Result<void, StoreError> DiskBlockStore::RemoveFile(BlockFileKind kind, int32_t file) {
+    if (file < 0) return util::Fail(StoreError{"no such block file"});
+    storage::FlatFileSeq& seq = kind == BlockFileKind::Blocks ? *m_blocks : *m_undo;
+    if (auto removed = seq.RemoveFile(static_cast<uint32_t>(file)); !removed) {
+        return util::Fail(FromStorage(removed.error()));
+    }
+    return {};
 }
 
 }  // namespace tonari::bitcoin::chain

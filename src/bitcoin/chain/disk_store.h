@@ -48,10 +48,11 @@ private:
 class DiskBlockStore final : public BlockStore {
 public:
     // Opens (creating) the blk/rev sequences under `blocks_dir`.
-    static util::Result<std::unique_ptr<DiskBlockStore>, StoreError> Open(storage::Env& env,
-                                                                          const std::filesystem::path& blocks_dir,
-                                                                          storage::KvStore& kv,
-                                                                          storage::FileMagic magic);
+    // `max_file_size` is the blk/rev file size (Core's 128 MiB; tests use small files to
+    // exercise pruning).
+    static util::Result<std::unique_ptr<DiskBlockStore>, StoreError> Open(
+        storage::Env& env, const std::filesystem::path& blocks_dir, storage::KvStore& kv, storage::FileMagic magic,
+        uint64_t max_file_size = storage::FlatFileSeq::MAX_FILE_SIZE);
 
     util::Result<DiskPos, StoreError> WriteBlock(const primitives::Block& block) override;
     util::Result<primitives::Block, StoreError> ReadBlock(DiskPos pos) const override;
@@ -60,6 +61,9 @@ public:
     util::Result<void, StoreError> Flush() override;
     util::Result<void, StoreError> WriteIndex(const std::vector<DiskBlockIndex>& entries) override;
     util::Result<std::vector<DiskBlockIndex>, StoreError> LoadIndex() const override;
+    std::vector<BlockFileInfo> Files() const override;
+    uint64_t FilesSize() const override;
+    util::Result<void, StoreError> RemoveFile(BlockFileKind kind, int32_t file) override;
 
     // The block files, for -reindex scans.
     const storage::FlatFileSeq& Blocks() const { return *m_blocks; }

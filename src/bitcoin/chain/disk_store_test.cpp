@@ -6,6 +6,7 @@
 #include "bitcoin/chain/block_assembler.h"
 #include "bitcoin/chain/chainstate.h"
 #include "bitcoin/chain/disk_store.h"
+#include "bitcoin/chain/disk_test_node.h"
 #include "bitcoin/chain/test_node.h"
 #include "bitcoin/chain/utxo_digest.h"
 #include "storage/test_temp_dir.h"
@@ -36,28 +37,7 @@ util::Result<UtxoStats, UtxoDigestError> Digest(const CoinsDb& db) {
     });
 }
 
-// One node's storage, opened on a directory.
-struct DiskNode {
-    std::unique_ptr<storage::Env> env = storage::Env::MakePosix();
-    std::unique_ptr<storage::KvStore> kv;
-    std::unique_ptr<DiskBlockStore> store;
-    std::unique_ptr<CoinsDb> coins;
-    BlockTree tree{Regtest()};
-    std::unique_ptr<Chainstate> chain;
-
-    explicit DiskNode(const std::filesystem::path& dir) {
-        auto opened = storage::KvStore::OpenRocksDb(dir / "chainstate", {});
-        EXPECT_TRUE(opened);
-        kv = std::move(*opened);
-        auto s = DiskBlockStore::Open(*env, dir / "blocks", *kv, Regtest().message_start);
-        EXPECT_TRUE(s);
-        store = std::move(*s);
-        coins = std::make_unique<CoinsDb>(*kv);
-        chain = std::make_unique<Chainstate>(tree, *store, *coins, ChainstateOptions{});
-        auto loaded = chain->Load();
-        EXPECT_TRUE(loaded) << (loaded ? "" : loaded.error().message);
-    }
-};
+using fixture::DiskNode;
 
 TEST(DiskChainstate, RegtestBlocksSurviveReopenWithTheSameDigest) {
     storage::test::TestTempDir dir;
@@ -77,16 +57,19 @@ TEST(DiskChainstate, RegtestBlocksSurviveReopenWithTheSameDigest) {
 
     {
         DiskNode node(dir.path());
+        ASSERT_TRUE(node.loaded) << node.loaded.error().message;
         for (size_t i = 0; i < 150; ++i) ASSERT_TRUE(node.chain->ProcessBlock(blocks[i], NOW)) << i;
         ASSERT_TRUE(node.chain->Flush(true));
     }
     {
         DiskNode node(dir.path());
+        ASSERT_TRUE(node.loaded) << node.loaded.error().message;
         ASSERT_EQ(node.chain->Chain().Height(), 150);
         for (size_t i = 150; i < blocks.size(); ++i) ASSERT_TRUE(node.chain->ProcessBlock(blocks[i], NOW)) << i;
         ASSERT_TRUE(node.chain->Flush(true));
     }
     DiskNode node(dir.path());
+    ASSERT_TRUE(node.loaded) << node.loaded.error().message;
     EXPECT_EQ(node.chain->Chain().Height(), 206);
     EXPECT_EQ(node.chain->Tip()->hash, mem.Tip()->hash);
     const auto got = Digest(*node.coins);
@@ -102,12 +85,14 @@ TEST(DiskChainstate, UnflushedBlocksAreReconnectedAfterRestart) {
     const auto blocks = RegtestBlocks();
     {
         DiskNode node(dir.path());
+        ASSERT_TRUE(node.loaded) << node.loaded.error().message;
         for (size_t i = 0; i < 120; ++i) ASSERT_TRUE(node.chain->ProcessBlock(blocks[i], NOW));
         ASSERT_TRUE(node.chain->Flush(true));
         // Blocks 121..130 are stored and connected in memory only: no flush before "the crash".
         for (size_t i = 120; i < 130; ++i) ASSERT_TRUE(node.chain->ProcessBlock(blocks[i], NOW));
     }
     DiskNode node(dir.path());
+    ASSERT_TRUE(node.loaded) << node.loaded.error().message;
     // The coins are at 120; the blocks after it are not in the flushed index, so they are
     // simply received again.
     EXPECT_EQ(node.chain->Chain().Height(), 120);

@@ -33,6 +33,19 @@ void NodeContext::RequestShutdown() {
     m_shutdown_cv.notify_all();
 }
 
+void NodeContext::AbortNode(const std::string& message) {
+    {
+        std::lock_guard lock(m_shutdown_mutex);
+        if (!m_fatal_error) m_fatal_error = message;
+    }
+    RequestShutdown();
+}
+
+std::optional<std::string> NodeContext::FatalError() const {
+    std::lock_guard lock(m_shutdown_mutex);
+    return m_fatal_error;
+}
+
 void NodeContext::WaitForShutdown() {
     std::unique_lock lock(m_shutdown_mutex);
     m_shutdown_cv.wait(lock, [this] { return m_shutdown.load(); });

@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "bitcoin/node/node_storage.h"
@@ -46,6 +47,10 @@ public:
 
     void RequestShutdown();
     bool ShutdownRequested() const { return m_shutdown; }
+    // Core's AbortNode: the node cannot go on (its storage failed: a full disk, an I/O error).
+    // Keeps the first message and requests the shutdown; the node exits with it and status 1.
+    void AbortNode(const std::string& message);
+    std::optional<std::string> FatalError() const;
     void WaitForShutdown();
 
     // Flushes the chainstate to disk (on the strand); the error text when that fails.
@@ -58,8 +63,9 @@ private:
     int64_t m_start_time;
     util::WorkerPool m_miner_pool;
     std::atomic<bool> m_shutdown{false};
-    std::mutex m_shutdown_mutex;
+    mutable std::mutex m_shutdown_mutex;
     std::condition_variable m_shutdown_cv;
+    std::optional<std::string> m_fatal_error;  // guarded by m_shutdown_mutex
     std::unique_ptr<NodeStorage> m_storage;  // lives and dies on the strand
     util::SerialExecutor m_strand;           // last: destroyed first, after its queue drains
 };

@@ -7,6 +7,10 @@
 
 namespace tonari::bitcoin::node {
 
+int PruneAfterHeight(encoding::Network network) {
+    return network == encoding::Network::Main ? 100'000 : 1'000;
+}
+
 util::Result<std::unique_ptr<NodeStorage>, std::string> NodeStorage::Open(const NodeStorageOptions& options) {
     auto node = std::make_unique<NodeStorage>();
     node->m_params = std::make_unique<const consensus::ConsensusParams>(
@@ -41,6 +45,9 @@ util::Result<std::unique_ptr<NodeStorage>, std::string> NodeStorage::Open(const 
     chain_options.connect.sig_cache = &node->m_sig_cache;
     chain_options.flush_every_blocks = options.flush_every_blocks;
     chain_options.assume_valid = options.assume_valid ? *options.assume_valid : params.default_assume_valid;
+    chain_options.prune.enabled = options.prune_mib != 0;
+    chain_options.prune.target_bytes = options.prune_mib > 1 ? options.prune_mib << 20 : 0;
+    chain_options.prune.prune_after_height = PruneAfterHeight(options.network);
     node->m_chainstate = std::make_unique<chain::Chainstate>(*node->m_tree, *node->m_blocks,
                                                                       *node->m_coins_db, chain_options);
     if (auto loaded = node->m_chainstate->Load(); !loaded) return util::Fail(loaded.error().message);

@@ -45,7 +45,13 @@ struct NodeStorageOptions {
     // Regtest parameters changed by -testactivationheight / -vbparams; the network's own when
     // unset.
     std::optional<consensus::ConsensusParams> params;
+    // Core's -prune in MiB: 0 off, 1 manual (pruneblockchain), 550 or more automatic. The
+    // caller checks the value.
+    uint64_t prune_mib = 0;
 };
+
+// Core's PruneAfterHeight: automatic pruning waits for a chain this long.
+int PruneAfterHeight(encoding::Network network);
 
 class NodeStorage {
 public:

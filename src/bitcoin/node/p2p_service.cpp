@@ -114,8 +114,10 @@ util::Result<std::unique_ptr<P2pService>, std::string> P2pService::Start(NodeCon
 
     p2p::PeerManagerOptions pm_options;
     pm_options.params = &params;
-    // As Core: NETWORK_LIMITED (the last 288 blocks) is advertised beside NETWORK.
-    pm_options.local_services = wire::NODE_NETWORK | wire::NODE_NETWORK_LIMITED | wire::NODE_WITNESS |
+    // As Core: NETWORK_LIMITED (the last 288 blocks) is advertised beside NETWORK, and alone
+    // by a pruned node, which cannot serve the whole chain.
+    const bool pruned = node.WithChain([](NodeStorage& st) { return st.Chain().IsPruneMode(); });
+    pm_options.local_services = (pruned ? 0 : wire::NODE_NETWORK) | wire::NODE_NETWORK_LIMITED | wire::NODE_WITNESS |
                                 (o.v2transport ? wire::NODE_P2P_V2 : 0);
     pm_options.v2transport = o.v2transport;
     pm_options.user_agent = o.user_agent;
@@ -157,6 +159,8 @@ util::Result<std::unique_ptr<P2pService>, std::string> P2pService::Start(NodeCon
                                   s.m_options.watch};
         s.m_peers = std::make_unique<p2p::PeerManager>(std::move(deps), pm_options);
         p2p::PeerManager* pm = s.m_peers.get();
+        NodeContext* ctx = &s.m_node;
+        pm->SetFatalHandler([ctx](const std::string& message) { ctx->AbortNode(message); });
         st.SetSettledListener(NodeStorage::ListenerSlot::Relay, [pm] { pm->TipChanged(); });
         st.SetTxAddedListener(NodeStorage::ListenerSlot::Relay, [pm](const mempool::MempoolEntry& e) { pm->TxAdded(e); });
         st.SetRebroadcastListener([pm](const mempool::MempoolEntry& e) { pm->Rebroadcast(e); });

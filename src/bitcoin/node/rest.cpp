@@ -112,6 +112,7 @@ RestResponse Block(NodeContext& node, const rpc::MethodTable& table, std::string
     auto block = node.WithChain([&](NodeStorage& s) -> util::Result<std::optional<primitives::Block>, RestResponse> {
         const chain::BlockIndex* index = s.Chain().Tree().Lookup(primitives::BlockHash(*hash));
         if (!index) return util::Fail(Error(404, hash_text + " not found"));
+        if (s.Chain().IsBlockPruned(*index)) return util::Fail(Error(404, hash_text + " not available (pruned data)"));
         if (!index->HaveData()) return util::Fail(Error(404, hash_text + " not available (not fully downloaded)"));
         if (!want_bytes) return std::optional<primitives::Block>();  // JSON: getblock reads it
         auto read = s.Blocks().ReadBlock(index->data_pos);

@@ -7,6 +7,7 @@
 
 #include "bitcoin/chain/block_index.h"
 #include "bitcoin/chain/block_verify.h"
+#include "bitcoin/chain/prune.h"
 #include "bitcoin/chain/undo.h"
 #include "bitcoin/consensus/subsidy.h"
 #include "bitcoin/mempool/accept.h"
@@ -46,7 +47,7 @@ Reply GetBlock(NodeContext& node, const rpc::Request& req) {
     return node.WithChain([&](NodeStorage& storage) -> Reply {
         auto index = FindBlock(storage, *hash);
         if (!index) return util::Fail(index.error());
-        if (!(*index)->HaveData()) return util::Fail(RpcFail(RpcErrorCode::MISC_ERROR, "Block not available (not fully downloaded)"));
+        if (auto missing = CheckBlockDataAvailable(storage.Chain(), **index, false)) return util::Fail(*missing);
         auto block = storage.Blocks().ReadBlock((*index)->data_pos);
         if (!block) return util::Fail(RpcFail(RpcErrorCode::MISC_ERROR, "Block not found on disk: " + block.error().message));
         if (verbosity <= 0) return Json(util::HexEncode(primitives::SerializeBlock(*block)));
@@ -107,6 +108,55 @@ util::Result<const chain::BlockIndex*, RpcError> BlockByHashOrHeight(NodeStorage
     return FindBlock(storage, *hash);
 }
 
+// Core's pruneblockchain: a height, or a time (above a billion) naming the first block whose
+// chain reached it, less Core's two-hour window for blocks with early timestamps.
+Reply PruneBlockchain(NodeContext& node, const rpc::Request& req) {
+    const auto param = req.Arg("height").GetInt64();
+    if (!param || *param > INT32_MAX || *param < INT32_MIN) {
+        return util::Fail(RpcFail(RpcErrorCode::MISC_ERROR, "JSON integer out of range"));
+    }
+    return node.WithChain([&](NodeStorage& storage) -> Reply {
+        chain::Chainstate& chainstate = storage.Chain();
+        if (!chainstate.IsPruneMode()) {
+            return util::Fail(RpcFail(RpcErrorCode::MISC_ERROR, "Cannot prune blocks because node is not in prune mode."));
+        }
+        int64_t height = *param;
+        if (height < 0) return util::Fail(RpcFail(RpcErrorCode::INVALID_PARAMETER, "Negative block height."));
+        const auto& active = chainstate.Chain();
+        if (height > 1'000'000'000) {
+            constexpr int64_t TIMESTAMP_WINDOW = 2 * 60 * 60;
+            int64_t max_time = 0;
+            std::optional<int> found;
+            for (int h = 0; h <= active.Height(); ++h) {
+                max_time = std::max(max_time, active[h]->Time());
+                if (max_time >= height - TIMESTAMP_WINDOW) {
+                    found = h;
+                    break;
+                }
+            }
+            if (!found) {
+                return util::Fail(RpcFail(RpcErrorCode::INVALID_PARAMETER,
+                                          "Could not find block with at least the specified timestamp."));
+            }
+            height = *found;
+        }
+        const int chain_height = active.Height();
+        if (chain_height < chainstate.Pruning().prune_after_height) {
+            return util::Fail(RpcFail(RpcErrorCode::MISC_ERROR, "Blockchain is too short for pruning."));
+        }
+        if (height > chain_height) {
+            return util::Fail(
+                RpcFail(RpcErrorCode::INVALID_PARAMETER, "Blockchain is shorter than the attempted prune height."));
+        }
+        height = std::min<int64_t>(height, chain_height - chain::MIN_BLOCKS_TO_KEEP);
+        if (auto pruned = chainstate.PruneManual(static_cast<int>(height)); !pruned) {
+            return util::Fail(RpcFail(RpcErrorCode::MISC_ERROR, pruned.error().message));
+        }
+        const auto last = chainstate.PruneHeight();
+        return Json(int64_t{last ? *last : -1});
+    });
+}
+
 Reply GetBlockStats(NodeContext& node, const rpc::Request& req) {
     // The filter: every stat when absent or empty; names are checked after the computation, in
     // sorted order, as Core does.
@@ -125,14 +175,12 @@ Reply GetBlockStats(NodeContext& node, const rpc::Request& req) {
         auto index = BlockByHashOrHeight(storage, req.Arg("hash_or_height"));
         if (!index) return util::Fail(index.error());
         const chain::BlockIndex& bi = **index;
-        if (!bi.HaveData()) return util::Fail(RpcFail(RpcErrorCode::MISC_ERROR, "Block not available (not fully downloaded)"));
+        if (auto missing = CheckBlockDataAvailable(storage.Chain(), bi, false)) return util::Fail(*missing);
         auto block = storage.Blocks().ReadBlock(bi.data_pos);
         if (!block) return util::Fail(RpcFail(RpcErrorCode::MISC_ERROR, "Block not found on disk"));
         std::optional<chain::BlockUndo> undo;
         if (bi.prev) {
-            if (!bi.HasStatus(chain::BLOCK_HAVE_UNDO)) {
-                return util::Fail(RpcFail(RpcErrorCode::MISC_ERROR, "Undo data not available"));
-            }
+            if (auto missing = CheckBlockDataAvailable(storage.Chain(), bi, true)) return util::Fail(*missing);
             auto read = storage.Blocks().ReadUndo(bi.undo_pos, bi.prev->hash);
             if (!read || read->txs.size() + 1 != block->txs.size()) {
                 return util::Fail(RpcFail(RpcErrorCode::MISC_ERROR, "Can't read undo data from disk"));
@@ -176,13 +224,17 @@ Reply GetBlockchainInfo(NodeContext& node) {
         o.Set("verificationprogress", 1);
         o.Set("initialblockdownload", storage.Chain().IsInitialBlockDownload(UnixNow()));
         o.Set("chainwork", tip.chain_work.ToHex());
-        uint64_t size_on_disk = 0;
-        std::error_code ec;
-        for (const auto& entry : std::filesystem::directory_iterator(storage.NetworkDir() / "blocks", ec)) {
-            if (entry.is_regular_file(ec)) size_on_disk += entry.file_size(ec);
+        const chain::Chainstate& chainstate = storage.Chain();
+        o.Set("size_on_disk", chainstate.BlockFilesSize());
+        o.Set("pruned", chainstate.IsPruneMode());
+        if (chainstate.IsPruneMode()) {
+            // Core: the first block kept, all below it pruned.
+            const auto prune_height = chainstate.PruneHeight();
+            o.Set("pruneheight", prune_height ? int64_t{*prune_height} + 1 : int64_t{0});
+            const uint64_t target = chainstate.Pruning().target_bytes;
+            o.Set("automatic_pruning", target != 0);
+            if (target != 0) o.Set("prune_target_size", target);
         }
-        o.Set("size_on_disk", size_on_disk);
-        o.Set("pruned", false);
         const auto& params = storage.Chain().Params();
         if (params.signet_blocks) o.Set("signet_challenge", util::HexEncode(params.signet_challenge));
         o.Set("warnings", Json::MakeArray());
@@ -382,12 +434,24 @@ util::Result<void, std::string> RegisterBlockchainRpcs(rpc::MethodTable& table, 
          .examples = "> tonari-cli getblockstats '\"00000000c937983704a73af28acdec37b049d214adbda81d7e2a3dd146f6ed09\"' "
                      "'[\"minfeerate\",\"avgfeerate\"]'\n> tonari-cli getblockstats 1000 '[\"minfeerate\",\"avgfeerate\"]'",
          .handler = [&node](const rpc::Request& req) { return GetBlockStats(node, req); }});
+    add({.name = "pruneblockchain",
+         .category = "Blockchain",
+         .description = "Attempts to delete block and undo data up to a specified height or timestamp, if eligible "
+                        "for pruning.\nRequires `-prune` to be enabled at startup. Local deletion is irreversible.",
+         .params = {{.name = "height", .type = ParamType::NUMBER,
+                     .help = "The block height to prune up to. May be set to a discrete height, or to a UNIX epoch "
+                             "time\nto prune blocks whose block time is at least 2 hours older than the provided "
+                             "timestamp."}},
+         .result_help = "n    (numeric) Height of the last block pruned",
+         .examples = "> tonari-cli pruneblockchain 1000",
+         .handler = [&node](const rpc::Request& req) { return PruneBlockchain(node, req); }});
     add({.name = "getblockchaininfo",
          .category = "Blockchain",
          .description = "Returns an object containing various state info regarding blockchain processing.",
          .params = {},
          .result_help = "{...}    chain, blocks, headers, bestblockhash, bits, difficulty, time, mediantime, "
-                        "verificationprogress, initialblockdownload, chainwork, size_on_disk, pruned, warnings",
+                        "verificationprogress, initialblockdownload, chainwork, size_on_disk, pruned, "
+                        "pruneheight, automatic_pruning, prune_target_size (in prune mode), warnings",
          .examples = "",
          .handler = [&node](const rpc::Request&) { return GetBlockchainInfo(node); }});
     add({.name = "getchaintips",

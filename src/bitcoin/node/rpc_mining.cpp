@@ -68,6 +68,7 @@ Reply GenerateBlocks(NodeContext& node, const util::Bytes& script, int64_t count
             return r;
         });
         if (!processed) {
+            if (!processed.error().IsInvalid()) node.AbortNode("cannot store a mined block: " + processed.error().message);
             return util::Fail(RpcFail(RpcErrorCode::INTERNAL_ERROR, "ProcessNewBlock, block not accepted: " + processed.error().message));
         }
         hashes.PushBack(block.header.ComputeHash().ToHex());
@@ -93,6 +94,7 @@ Reply SubmitBlock(NodeContext& node, const rpc::Request& req) {
         s.ChainSettled(UnixNow());
         if (processed) return Json();
         if (!processed.error().IsInvalid()) {
+            node.AbortNode("cannot store a submitted block: " + processed.error().message);
             return util::Fail(RpcFail(RpcErrorCode::INTERNAL_ERROR, processed.error().message));
         }
         if (processed.error().invalid.reason == consensus::BlockError::PrevBlockNotFound) return Json("inconclusive");
@@ -181,6 +183,7 @@ Reply GenerateBlock(NodeContext& node, const rpc::Request& req) {
         return r;
     });
     if (!processed) {
+        if (!processed.error().IsInvalid()) node.AbortNode("cannot store a mined block: " + processed.error().message);
         return util::Fail(RpcFail(RpcErrorCode::INTERNAL_ERROR, "ProcessNewBlock, block not accepted: " + processed.error().message));
     }
     return o;

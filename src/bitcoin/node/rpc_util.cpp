@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "bitcoin/chain/chainstate.h"
 #include "bitcoin/consensus/pow.h"
 #include "util/blob.h"
 
@@ -69,5 +70,19 @@ int64_t UnixNow() {
 }
 
 std::string TargetHex(uint32_t bits) { return consensus::CompactToTarget(bits).target.ToHex(); }
+
+std::optional<rpc::RpcError> CheckBlockDataAvailable(const chain::Chainstate& chainstate,
+                                                     const chain::BlockIndex& index, bool undo) {
+    const bool stored = undo ? index.HasStatus(chain::BLOCK_HAVE_UNDO) : index.HaveData();
+    if (stored) return std::nullopt;
+    // Undo records are pruned on their own files: one is gone when its block was connected
+    // (which wrote it) and a pruning node no longer has it.
+    const bool undo_pruned = undo && chainstate.IsPruneMode() && index.HasStatus(chain::BLOCK_SCRIPTS_VALID);
+    if (chainstate.IsBlockPruned(index) || undo_pruned) {
+        return RpcFail(rpc::RpcErrorCode::MISC_ERROR, std::string(undo ? "Undo data" : "Block") + " not available (pruned data)");
+    }
+    if (undo) return RpcFail(rpc::RpcErrorCode::MISC_ERROR, "Undo data not available");
+    return RpcFail(rpc::RpcErrorCode::MISC_ERROR, "Block not available (not fully downloaded)");
+}
 
 }  // namespace tonari::bitcoin::node

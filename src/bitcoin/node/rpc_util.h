@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "bitcoin/primitives/ids.h"
@@ -11,6 +12,11 @@
 #include "util/json.h"
 #include "util/result.h"
 
+namespace tonari::bitcoin::chain {
+class Chainstate;
+struct BlockIndex;
+}  // namespace tonari::bitcoin::chain
+
 namespace tonari::bitcoin::node {
 
 inline rpc::RpcError RpcFail(rpc::RpcErrorCode code, std::string message) { return {code, std::move(message)}; }
@@ -18,6 +24,11 @@ inline rpc::RpcError RpcFail(rpc::RpcErrorCode code, std::string message) { retu
 // A 64-digit hex hash parameter; Core's ParseHashV errors on anything else.
 util::Result<primitives::BlockHash, rpc::RpcError> ParseBlockHash(const util::Json& value, std::string_view name);
 util::Result<primitives::Txid, rpc::RpcError> ParseTxid(const util::Json& value, std::string_view name);
+
+// Core's CheckBlockDataAvailability: nullopt when the block (its undo record, with `undo`) is
+// stored, otherwise Core's error: pruned, or never fully downloaded.
+std::optional<rpc::RpcError> CheckBlockDataAvailable(const chain::Chainstate& chainstate,
+                                                     const chain::BlockIndex& index, bool undo);
 
 // A double the way Bitcoin Core's JSON writer prints it (16 significant digits).
 util::Json DoubleJson(double v);

@@ -173,6 +173,10 @@ util::Result<void, std::string> WalletManager::CatchUp(NodeStorage& storage, wal
     auto read = [&storage](const chain::BlockIndex& index) -> util::Result<primitives::Block, std::string> {
         const std::string where =
             "block " + index.hash.ToHex() + " at height " + std::to_string(index.height);
+        if (storage.Chain().IsBlockPruned(index)) {
+            return util::Fail("Prune: last wallet synchronisation goes beyond pruned data. You need to -reindex "
+                              "(download the whole blockchain again in case of pruned node)");
+        }
         if (!index.HaveData()) return util::Fail(where + " is not stored");
         auto block = storage.Blocks().ReadBlock(index.data_pos);
         if (!block) return util::Fail("cannot read " + where + ": " + block.error().message);

@@ -349,6 +349,7 @@ void PeerManager::ProcessNewBlock(Peer& peer, std::shared_ptr<const primitives::
         const chain::ChainError& e = processed.error();
         if (e.kind == chain::ChainError::Kind::Io) {
             Log("error storing block " + hash.ToHex() + ": " + e.message);
+            if (m_fatal) m_fatal(e.message);
         } else if (!via_compact && !(before != nullptr && before->IsFailed() && peer.IsInbound())) {
             // (An inbound peer sending a block we already found invalid may just be behind:
             // Core's BLOCK_CACHED_INVALID rule punishes only outbound peers for that.)
@@ -405,6 +406,14 @@ void PeerManager::MarkBlockInFlight(Peer& peer, const primitives::BlockHash& has
 void PeerManager::ServeBlock(Peer& peer, const primitives::BlockHash& hash, bool witness,
                              std::vector<wire::Inv>& not_found) {
     const chain::BlockIndex* index = m_deps.chain.Tree().Lookup(hash);
+    // A node that serves only recent blocks (BIP159, a pruned node) hangs up on a peer asking
+    // for older ones, as Core does: that peer mistook it for a full archive.
+    const chain::BlockIndex* tip = m_deps.chain.Tip();
+    if (index != nullptr && (m_options.local_services & wire::NODE_NETWORK) == 0 && tip != nullptr &&
+        tip->height - index->height > NODE_NETWORK_LIMITED_MIN_BLOCKS + NODE_NETWORK_LIMITED_RACE_BLOCKS) {
+        Disconnect(peer, "asked for block " + hash.ToHex() + " below the NODE_NETWORK_LIMITED window");
+        return;
+    }
     if (index == nullptr || !index->HaveData() || index->IsFailed()) {
         not_found.push_back({witness ? wire::MSG_WITNESS_BLOCK : wire::MSG_BLOCK, hash.get()});
         return;

@@ -98,6 +98,11 @@ inline constexpr int MAX_CMPCTBLOCK_DEPTH = 5;
 // getblocktxn is served only this close to the tip; deeper requests get the full block, so a
 // peer cannot make us index into arbitrary old blocks transaction by transaction.
 inline constexpr int MAX_BLOCKTXN_DEPTH = 10;
+// BIP159: a NODE_NETWORK_LIMITED node serves at least the last 288 blocks; Core hangs up on
+// a peer asking for older ones (plus two blocks of slack for a tip that just moved), so a
+// peer cannot treat a pruned node as an archive.
+inline constexpr int NODE_NETWORK_LIMITED_MIN_BLOCKS = 288;
+inline constexpr int NODE_NETWORK_LIMITED_RACE_BLOCKS = 2;
 // Inbound connections netcore accepts past the inbound limit, so the protocol layer can
 // choose an existing peer to evict rather than always turning the newcomer away; beyond it
 // netcore closes at accept, so a connection flood cannot pile up sockets.
@@ -211,6 +216,9 @@ public:
 
     // The network must be set before any event arrives; it must outlive this object's use.
     void SetNetwork(netcore::PeerNetwork* network) { m_net = network; }
+    // Told when the chain's storage fails under a block from a peer (a full disk): the node
+    // cannot go on and should stop (Core's AbortNode). Empty: only logged.
+    void SetFatalHandler(std::function<void(const std::string&)> fatal) { m_fatal = std::move(fatal); }
 
     // ---- network events (validation strand) ----
     void OnConnected(const netcore::ConnectionInfo& info, uint64_t tag);
@@ -376,6 +384,7 @@ private:
     PeerManagerDeps m_deps;
     PeerManagerOptions m_options;
     netcore::PeerNetwork* m_net = nullptr;
+    std::function<void(const std::string&)> m_fatal;
     std::map<PeerId, std::unique_ptr<Peer>> m_peers;
     std::mt19937_64 m_rng;
     uint64_t m_local_nonce = 0;  // our version nonce: detects connections to ourselves
