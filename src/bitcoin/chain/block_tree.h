@@ -105,6 +105,8 @@ public:
 
     // Entries added or changed since the last call (for writing the block index out).
     std::vector<const BlockIndex*> TakeDirty();
+    // Puts taken entries back (their write failed), so the next TakeDirty returns them again.
+    void RestoreDirty(std::span<const BlockIndex* const> entries) { m_dirty.insert(entries.begin(), entries.end()); }
     // Every entry, in no particular order.
     std::vector<const BlockIndex*> AllEntries() const;
     // Calls fn on every entry, in no particular order; fn may change the entry only through

@@ -327,10 +327,14 @@ util::Result<void, ChainError> Chainstate::WriteOut() {
     // Order matters for crash safety: data before the index that points at it, the index
     // before the coins whose best block it must contain.
     if (auto synced = m_store.Flush(); !synced) return util::Fail(WriteError("cannot sync block files", synced.error().message));
+    const std::vector<const BlockIndex*> dirty = m_tree.TakeDirty();
     std::vector<DiskBlockIndex> entries;
-    for (const BlockIndex* e : m_tree.TakeDirty()) entries.push_back(ToDisk(*e));
+    for (const BlockIndex* e : dirty) entries.push_back(ToDisk(*e));
     if (!entries.empty()) {
         if (auto written = m_store.WriteIndex(entries); !written) {
+            // Still to be written: a later prune must not mistake files these entries left for
+            // files nothing on disk refers to.
+            m_tree.RestoreDirty(dirty);
             return util::Fail(WriteError("cannot write the block index", written.error().message));
         }
     }
@@ -392,6 +396,10 @@ util::Result<void, ChainError> Chainstate::PruneFiles(int last_prunable_height, 
     }
     if (chosen.empty()) return {};
 
+    // The coins go to disk at the tip first: were the index below written with the marks and
+    // the coins not (a crash in between), a restart would come up at an older best block with
+    // the blocks it must connect next marked pruned.
+    if (auto written = WriteOut(); !written) return written;
     std::set<BlockFileKey> doomed;
     for (const auto& f : chosen) doomed.insert({f.kind, f.file});
     m_tree.ForEachEntry([&](BlockIndex& e) {

@@ -111,14 +111,14 @@ util::Result<const chain::BlockIndex*, RpcError> BlockByHashOrHeight(NodeStorage
 // Core's pruneblockchain: a height, or a time (above a billion) naming the first block whose
 // chain reached it, less Core's two-hour window for blocks with early timestamps.
 Reply PruneBlockchain(NodeContext& node, const rpc::Request& req) {
-    const auto param = req.Arg("height").GetInt64();
-    if (!param || *param > INT32_MAX || *param < INT32_MIN) {
-        return util::Fail(RpcFail(RpcErrorCode::MISC_ERROR, "JSON integer out of range"));
-    }
     return node.WithChain([&](NodeStorage& storage) -> Reply {
         chain::Chainstate& chainstate = storage.Chain();
         if (!chainstate.IsPruneMode()) {
             return util::Fail(RpcFail(RpcErrorCode::MISC_ERROR, "Cannot prune blocks because node is not in prune mode."));
+        }
+        const auto param = req.Arg("height").GetInt64();
+        if (!param || *param > INT32_MAX || *param < INT32_MIN) {
+            return util::Fail(RpcFail(RpcErrorCode::MISC_ERROR, "JSON integer out of range"));
         }
         int64_t height = *param;
         if (height < 0) return util::Fail(RpcFail(RpcErrorCode::INVALID_PARAMETER, "Negative block height."));
@@ -150,6 +150,7 @@ Reply PruneBlockchain(NodeContext& node, const rpc::Request& req) {
         }
         height = std::min<int64_t>(height, chain_height - chain::MIN_BLOCKS_TO_KEEP);
         if (auto pruned = chainstate.PruneManual(static_cast<int>(height)); !pruned) {
+            node.AbortNode("pruning failed: " + pruned.error().message);
             return util::Fail(RpcFail(RpcErrorCode::MISC_ERROR, pruned.error().message));
         }
         const auto last = chainstate.PruneHeight();

@@ -249,16 +249,25 @@ void PeerManager::FindBlocksToDownload(Peer& peer, size_t count, std::vector<con
             continue;
         }
         if (index->height > window_end) return;  // window full: whoever holds its start stalls us
+        // A NODE_NETWORK_LIMITED peer (BIP159, a pruned node) keeps only its last 288 blocks:
+        // ask it for nothing deeper (with Core's two blocks of slack for a tip that moves).
+        const bool limited_peer = (peer.services & wire::NODE_NETWORK) == 0;
+        if (limited_peer &&
+            best->height - index->height >= NODE_NETWORK_LIMITED_MIN_BLOCKS - NODE_NETWORK_LIMITED_RACE_BLOCKS) {
+            continue;
+        }
         out.push_back(index);
         if (out.size() >= count) return;
     }
 }
 
 void PeerManager::RequestBlocks(Peer& peer) {
-    if (!peer.HandshakeDone() || (peer.services & wire::NODE_WITNESS) == 0 ||
-        (peer.services & wire::NODE_NETWORK) == 0) {
-        return;
-    }
+    if (!peer.HandshakeDone() || (peer.services & wire::NODE_WITNESS) == 0) return;
+    // Full nodes serve every block; pruned ones (NETWORK_LIMITED) only recent ones, which is
+    // of use once we are caught up (Core's rule).
+    const bool full = (peer.services & wire::NODE_NETWORK) != 0;
+    const bool limited = (peer.services & wire::NODE_NETWORK_LIMITED) != 0;
+    if (!full && !(limited && !IsInitialBlockDownload())) return;
     if (peer.blocks_in_flight.size() >= MAX_BLOCKS_IN_TRANSIT_PER_PEER) return;
     std::vector<const chain::BlockIndex*> wanted;
     PeerId staller = 0;
@@ -408,8 +417,10 @@ void PeerManager::ServeBlock(Peer& peer, const primitives::BlockHash& hash, bool
     const chain::BlockIndex* index = m_deps.chain.Tree().Lookup(hash);
     // A node that serves only recent blocks (BIP159, a pruned node) hangs up on a peer asking
     // for older ones, as Core does: that peer mistook it for a full archive.
+    // (Only for blocks of the active chain: any other is simply not found.)
     const chain::BlockIndex* tip = m_deps.chain.Tip();
     if (index != nullptr && (m_options.local_services & wire::NODE_NETWORK) == 0 && tip != nullptr &&
+        m_deps.chain.Chain().Contains(index) &&
         tip->height - index->height > NODE_NETWORK_LIMITED_MIN_BLOCKS + NODE_NETWORK_LIMITED_RACE_BLOCKS) {
         Disconnect(peer, "asked for block " + hash.ToHex() + " below the NODE_NETWORK_LIMITED window");
         return;

@@ -523,6 +523,17 @@ void PeerManager::OpenConnections(int64_t now) {
         m_seeds_left.clear();
     }
     const int64_t now_s = now / 1'000'000;
+    // Core's rule against eclipse attacks: one automatic outbound peer per network group (/16
+    // of IPv4, /32 of IPv6), so that whoever floods our table with addresses from a few ranges
+    // gets at most one slot per range. Local addresses are exempt where they are allowed
+    // (regtest networks on one machine all share loopback).
+    std::set<std::vector<uint8_t>> outbound_groups;
+    for (const auto& [id, p] : m_peers) {
+        if (p->type == ConnectionType::OutboundFullRelay || p->type == ConnectionType::BlockRelayOnly) {
+            outbound_groups.insert(NetGroup(p->remote.address));
+        }
+    }
+    for (const std::string& text : m_connecting_addrs) outbound_groups.insert(NetGroup(text));
     for (const auto type : {ConnectionType::OutboundFullRelay, ConnectionType::BlockRelayOnly}) {
         const int target = type == ConnectionType::OutboundFullRelay ? m_options.max_outbound_full_relay
                                                                      : m_options.max_block_relay_only;
@@ -537,6 +548,9 @@ void PeerManager::OpenConnections(int64_t now) {
                                   return kv.second->remote.ToString() == text;
                               });
             if (busy || m_deps.bans.IsBanned(text.substr(0, text.rfind(':')), now_s)) continue;
+            const bool exempt = m_options.allow_local_addresses && entry->address.IsLocal();
+            std::vector<uint8_t> group = NetGroup(text);
+            if (!exempt && outbound_groups.count(group) != 0) continue;
             auto ep = netcore::PeerEndpoint{};
             ep.port = entry->address.port;
             ep.address = text.substr(0, text.rfind(':'));
@@ -548,6 +562,7 @@ void PeerManager::OpenConnections(int64_t now) {
             const uint64_t tag = m_next_tag++ | (v2 ? TAG_TRY_V2 : 0);
             m_pending_connects[tag] = type;
             m_connecting_addrs.insert(text);
+            if (!exempt) outbound_groups.insert(std::move(group));
             m_net->Connect(ep, tag);
             break;
         }
