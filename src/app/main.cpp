@@ -8,6 +8,7 @@
 #include "app/chain_commands.h"
 #include "app/cli_command.h"
 #include "app/node_command.h"
+#include "app/sim_command.h"
 #include "app/torrent_command.h"
 #include "app/demo.h"
 #include "app/util_commands.h"
@@ -143,6 +144,20 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     chain_generate->add_option("--seed", gen_seed, "Same seed, same chain")->capture_default_str();
 
+    // --- tonari sim: thousands of nodes in one process ----------------------------------------
+    CLI::App* sim_cmd = app.add_subcommand(
+        "sim", "Simulate a network of real Tonari nodes (peer logic, mempool, chainstate) in simulated time");
+    tonari::app::SimCommandOptions sim_options;
+    uint64_t sim_seed = 0;
+    int sim_nodes = 0;
+    int64_t sim_minutes = 0;
+    sim_cmd->add_option("--scenario", sim_options.scenario, "Built-in scenario: ci-100, mainnet-1000, churn")
+        ->capture_default_str();
+    sim_cmd->add_option("--seed", sim_seed, "Same seed, same run (default: the scenario's)");
+    sim_cmd->add_option("--nodes", sim_nodes, "Number of nodes (default: the scenario's)");
+    sim_cmd->add_option("--minutes", sim_minutes, "Simulated minutes after the warm-up (default: the scenario's)");
+    sim_cmd->add_option("--json", sim_options.json_file, "Write the JSON report here instead of stdout");
+
     std::string data_dir = "test/data";
     // Listed for --help only: main() hands these to their own parsers before CLI11 runs.
     app.add_subcommand("node", "Run a full node with a JSON-RPC server (Bitcoin Core options; tonari node -help)");
@@ -174,6 +189,12 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (*demo) return tonari::app::RunDemo(data_dir, std::cout);
+    if (*sim_cmd) {
+        if (sim_cmd->count("--seed") != 0) sim_options.seed = sim_seed;
+        if (sim_cmd->count("--nodes") != 0) sim_options.nodes = sim_nodes;
+        if (sim_cmd->count("--minutes") != 0) sim_options.minutes = sim_minutes;
+        return tonari::app::RunSimCommand(sim_options, std::cout, std::cerr);
+    }
     if (*chain_cmd) {
         tonari::bitcoin::node::NodeStorageOptions options;
         options.data_dir = datadir;

@@ -70,13 +70,14 @@ const char* ToString(ConnectionType type) {
 }
 
 PeerManager::PeerManager(PeerManagerDeps deps, PeerManagerOptions options)
-    : m_deps(std::move(deps)), m_options(std::move(options)), m_rng(SecureRandom64()),
-      m_orphans(mempool::DEFAULT_MAX_ORPHANS, std::random_device{}()),
+    : m_deps(std::move(deps)), m_options(std::move(options)),
+      m_rng(m_options.rng_seed ? *m_options.rng_seed : SecureRandom64()),
+      m_orphans(mempool::DEFAULT_MAX_ORPHANS, m_options.rng_seed ? m_rng() : std::random_device{}()),
       m_seeder(ShuffledSeeds(m_options.network_seeds, m_rng), m_options.dns_seed, m_options.fixed_seeds,
                m_options.automatic_outbound, !m_options.manual.empty() || !m_options.seeds.empty(), m_deps.now_us()) {
     m_local_nonce = Random64();
-    m_netgroup_k0 = SecureRandom64();
-    m_netgroup_k1 = SecureRandom64();
+    m_netgroup_k0 = m_options.rng_seed ? Random64() : SecureRandom64();
+    m_netgroup_k1 = m_options.rng_seed ? Random64() : SecureRandom64();
     for (const auto& ep : m_options.manual) m_manual.push_back({ep, std::nullopt, false, 0, 0, false, m_options.v2transport});
     m_seeds_left = m_options.seeds;
     m_last_announced_tip = m_deps.chain.Tip();

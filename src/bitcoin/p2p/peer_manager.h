@@ -138,6 +138,10 @@ struct PeerManagerOptions {
     // (local_services should then include NODE_P2P_V2 too; the stream handshake itself is
     // the network's, chosen by the tag's TAG_TRY_V2 bit).
     bool v2transport = false;
+    // Seed of every choice the manager makes at random (nonces, trickle delays, keys of its
+    // eviction netgroups): set only by the simulator, whose runs must repeat exactly; unset,
+    // the operating system's randomness, which a peer cannot predict.
+    std::optional<uint64_t> rng_seed{};
 };
 
 // Set in the PeerNetwork tag of an outbound dial that should try BIP324 first. The stream

@@ -1,0 +1,78 @@
+// `tonari sim`: a scenario run with a progress line (simulated time and the speed against
+// real time), a terminal summary and the JSON report.
+#include "app/sim_command.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+
+#include "app/progress_line.h"
+#include "sim/scenario.h"
+
+namespace tonari::app {
+namespace {
+
+std::string Fixed(double v, int digits) {
+    char buf[64];
+    std::snprintf(buf, sizeof(buf), "%.*f", digits, v);
+    return buf;
+}
+
+}  // namespace
+
+int RunSimCommand(const SimCommandOptions& options, std::ostream& out, std::ostream& err) {
+    auto scenario = sim::BuiltinScenario(options.scenario);
+    if (!scenario) {
+        err << "Error: unknown scenario '" << options.scenario << "' (built in:";
+        for (const auto& name : sim::BuiltinScenarioNames()) err << " " << name;
+        err << ")\n";
+        return 1;
+    }
+    if (options.seed) scenario->seed = *options.seed;
+    if (options.nodes) scenario->nodes = *options.nodes;
+    if (options.minutes) scenario->duration_s = *options.minutes * 60;
+
+    ProgressLine progress(err, isatty(STDERR_FILENO) != 0);
+    const auto wall_start = std::chrono::steady_clock::now();
+    const int64_t total_s = scenario->warmup_s + scenario->duration_s;
+    const sim::Report report = sim::RunScenario(*scenario, [&](int64_t simulated_s) {
+        const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+        progress.Update("sim " + scenario->name + ": " + std::to_string(simulated_s) + " / " + std::to_string(total_s) +
+                        " s simulated, " + Fixed(wall > 0 ? static_cast<double>(simulated_s) / wall : 0, 0) +
+                        "x real time");
+    });
+    progress.Finish("sim " + scenario->name + ": done in " + Fixed(report.wall_s, 1) + " s (" +
+                    Fixed(report.speed_factor, 0) + "x real time, " + Fixed(report.events_per_s / 1e6, 2) +
+                    "M events/s)");
+
+    const auto& p = report.block_propagation;
+    out << "scenario " << report.scenario << " (seed " << report.seed << "): " << report.nodes << " nodes, "
+        << report.simulated_s << " s simulated\n"
+        << "blocks mined " << report.blocks_mined << ", stale " << report.stale_blocks << "\n"
+        << "block propagation (s): p10 " << Fixed(p.p10, 3) << "  p50 " << Fixed(p.p50, 3) << "  p90 " << Fixed(p.p90, 3)
+        << "  p95 " << Fixed(p.p95, 3) << "  p99 " << Fixed(p.p99, 3) << "\n"
+        << "time to reach 50% / 90% of nodes (median over blocks): " << Fixed(report.time_to_50pct_s, 3) << " s / "
+        << Fixed(report.time_to_90pct_s, 3) << " s\n";
+    if (report.time_to_50pct_churning_s > 0) {
+        out << "time to 50%: stable nodes " << Fixed(report.time_to_50pct_stable_s, 3) << " s, churning nodes "
+            << Fixed(report.time_to_50pct_churning_s, 3) << " s\n";
+    }
+    out << "bytes sent per node " << FormatBytes(static_cast<double>(report.bytes_per_node)) << ", converged "
+        << (report.converged ? "yes" : "no") << "\n";
+    const std::string json = report.ToJson().Dump(2);
+    if (options.json_file.empty()) {
+        out << json << "\n";
+    } else {
+        std::ofstream f(options.json_file);
+        f << json << "\n";
+        if (!f) {
+            err << "Error: cannot write " << options.json_file << "\n";
+            return 1;
+        }
+    }
+    return 0;
+}
+
+}  // namespace tonari::app

@@ -1,0 +1,23 @@
+// `tonari sim`: runs a simulation scenario (src/sim) and prints a summary; the JSON report to
+// a file or stdout.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+
+namespace tonari::app {
+
+struct SimCommandOptions {
+    std::string scenario = "ci-100";
+    std::optional<uint64_t> seed;
+    std::optional<int> nodes;
+    std::optional<int64_t> minutes;
+    std::string json_file;  // empty: the report goes to stdout after the summary
+};
+
+// Exit status: 0 on success, 1 for an unknown scenario or an unwritable report file.
+int RunSimCommand(const SimCommandOptions& options, std::ostream& out, std::ostream& err);
+
+}  // namespace tonari::app

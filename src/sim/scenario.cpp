@@ -1,0 +1,273 @@
+// Running a scenario: building the network, the mining process and churn, and the report.
+#include "sim/scenario.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <memory>
+#include <random>
+
+#include "bitcoin/consensus/params.h"
+#include "bitcoin/wire/protocol.h"
+#include "sim/sim_network.h"
+#include "sim/sim_node.h"
+#include "sim/simulation.h"
+
+namespace tonari::sim {
+namespace {
+
+// Simulated time starts here (2023-11-14): block timestamps must look current, or every node
+// would think itself in initial block download.
+constexpr int64_t START_US = int64_t{1'700'000'000} * 1'000'000;
+// Addresses each node starts with, as a DNS seed answer would give them.
+constexpr size_t SEED_ADDRESSES = 64;
+// How long a churning node stays away before it comes back.
+constexpr int64_t CHURN_DOWN_MIN_S = 30;
+constexpr int64_t CHURN_DOWN_MAX_S = 300;
+
+// One /16 per node (Core's outbound rule takes one peer per group, as on the real internet
+// where nodes are spread over many ranges).
+std::string NodeAddress(int i) { return std::to_string(11 + i / 200) + "." + std::to_string(i % 200) + ".0.1"; }
+
+Region PickRegion(const RegionModel& model, std::mt19937_64& rng) {
+    double u = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+    for (size_t r = 0; r < REGION_COUNT; ++r) {
+        u -= model.node_share[r];
+        if (u < 0) return static_cast<Region>(r);
+    }
+    return Region::Europe;
+}
+
+double Quantile(std::vector<double> v, double q) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    const double pos = q * static_cast<double>(v.size() - 1);
+    const auto lo = static_cast<size_t>(std::floor(pos));
+    const auto hi = std::min(lo + 1, v.size() - 1);
+    return v[lo] + (v[hi] - v[lo]) * (pos - static_cast<double>(lo));
+}
+
+// Time until `share` of `count` nodes had the block, from the sorted delays of those that did;
+// nullopt when too few ever did.
+std::optional<double> TimeToShare(const std::vector<double>& sorted, size_t count, double share) {
+    const auto need = static_cast<size_t>(std::ceil(share * static_cast<double>(count)));
+    if (need == 0 || sorted.size() < need) return std::nullopt;
+    return sorted[need - 1];
+}
+
+}  // namespace
+
+// The built-in scenarios: a quick one for tests, the size the issue measures against real
+// time, and churn.
+struct Builtin {
+    const char* name;
+    int nodes;
+    double reachable_share;
+    int64_t block_interval_s;
+    int64_t duration_s;
+    double churn_per_hour;
+};
+constexpr Builtin BUILTINS[] = {
+    {"ci-100", 100, 0.3, 30, 600, 0},
+    {"mainnet-1000", 1000, 0.15, 600, 3600, 0},
+    {"churn", 100, 0.3, 30, 900, 2.0},
+};
+
+std::vector<std::string> BuiltinScenarioNames() {
+    std::vector<std::string> out;
+    for (const Builtin& b : BUILTINS) out.emplace_back(b.name);
+    return out;
+}
+
+std::optional<Scenario> BuiltinScenario(const std::string& name) {
+    for (const Builtin& b : BUILTINS) {
+        if (name != b.name) continue;
+        Scenario s;
+        s.name = name;
+        s.nodes = b.nodes;
+        s.reachable_share = b.reachable_share;
+        s.block_interval_s = b.block_interval_s;
+        s.duration_s = b.duration_s;
+        s.churn_per_hour = b.churn_per_hour;
+        return s;
+    }
+    return std::nullopt;
+}
+
+Report RunScenario(const Scenario& sc, const std::function<void(int64_t)>& progress) {
+    const auto wall_start = std::chrono::steady_clock::now();
+    const auto& params = bitcoin::consensus::GetParams(bitcoin::encoding::Network::Regtest);
+    Simulation sim(START_US);
+    std::mt19937_64 rng(sc.seed);
+    SimNetwork net(sim, {.model = sc.model, .jitter = sc.jitter, .seed = rng(), .port = params.default_port});
+
+    const int n = std::max(2, sc.nodes);
+    const int reachable = std::max(1, static_cast<int>(std::lround(sc.reachable_share * n)));
+    std::vector<std::unique_ptr<SimNode>> nodes;
+    std::vector<int> reachable_nodes;
+    for (int i = 0; i < n; ++i) {
+        const bool accepts = i < reachable;
+        net.AddNode(NodeAddress(i), PickRegion(*sc.model, rng), accepts);
+        if (accepts) reachable_nodes.push_back(i);
+        nodes.push_back(std::make_unique<SimNode>(sim, net, static_cast<size_t>(i),
+                                                  SimNodeOptions{.params = &params,
+                                                                 .outbound_full_relay = sc.outbound_full_relay,
+                                                                 .block_relay_only = sc.block_relay_only,
+                                                                 .seed = rng()}));
+    }
+    for (int i = 0; i < n; ++i) {
+        std::vector<int> pool = reachable_nodes;
+        std::shuffle(pool.begin(), pool.end(), rng);
+        std::vector<bitcoin::wire::AddrEntry> entries;
+        for (int r : pool) {
+            if (r == i) continue;
+            if (entries.size() >= SEED_ADDRESSES) break;
+            entries.push_back({static_cast<uint32_t>(START_US / 1'000'000 - 3600),
+                               bitcoin::wire::NODE_NETWORK | bitcoin::wire::NODE_WITNESS,
+                               *bitcoin::wire::NetAddress::Parse(NodeAddress(r), params.default_port)});
+        }
+        nodes[static_cast<size_t>(i)]->AddAddresses(entries);
+        nodes[static_cast<size_t>(i)]->Start();
+    }
+
+    // Mining: a Poisson process of blocks, each found by a miner chosen by hash power (equal).
+    const int miners = std::clamp(sc.miners, 1, reachable);
+    struct Mined {
+        bitcoin::primitives::BlockHash hash;
+        int64_t at_us;
+        int miner;
+    };
+    std::vector<Mined> mined;
+    const int64_t end_us = START_US + (sc.warmup_s + sc.duration_s) * 1'000'000;
+    std::exponential_distribution<double> interval(1.0 / static_cast<double>(sc.block_interval_s));
+    std::function<void()> mine_next;
+    mine_next = [&] {
+        const int miner = static_cast<int>(rng() % static_cast<uint64_t>(miners));
+        if (nodes[static_cast<size_t>(miner)]->Running()) {
+            const auto hash = nodes[static_cast<size_t>(miner)]->MineBlock(static_cast<uint32_t>(mined.size()));
+            mined.push_back({hash, sim.Now(), miner});
+            sim.Trace(mined.size());
+        }
+        const auto gap = static_cast<int64_t>(interval(rng) * 1e6);
+        if (sim.Now() + gap < end_us) sim.After(gap, mine_next);
+    };
+    sim.At(START_US + sc.warmup_s * 1'000'000 + static_cast<int64_t>(interval(rng) * 1e6), mine_next);
+
+    // Churn: non-mining nodes leave and come back.
+    std::vector<bool> churned(static_cast<size_t>(n), false);
+    std::vector<std::function<void()>> leave(static_cast<size_t>(n));
+    if (sc.churn_per_hour > 0) {
+        std::exponential_distribution<double> uptime(sc.churn_per_hour / 3600.0);
+        for (int i = miners; i < n; ++i) {
+            const auto idx = static_cast<size_t>(i);
+            leave[idx] = [&, idx] {
+                nodes[idx]->Stop();
+                churned[idx] = true;
+                const int64_t down = CHURN_DOWN_MIN_S + static_cast<int64_t>(rng() % (CHURN_DOWN_MAX_S - CHURN_DOWN_MIN_S));
+                sim.After(down * 1'000'000, [&, idx] {
+                    nodes[idx]->Start();
+                    const auto up = static_cast<int64_t>(uptime(rng) * 1e6);
+                    if (sim.Now() + up < end_us) sim.After(up, leave[idx]);
+                });
+            };
+            sim.At(START_US + sc.warmup_s * 1'000'000 + static_cast<int64_t>(uptime(rng) * 1e6), leave[idx]);
+        }
+    }
+
+    for (int64_t t = START_US; t < end_us;) {
+        t = std::min(end_us, t + 60 * 1'000'000);
+        sim.RunUntil(t);
+        if (progress) progress((t - START_US) / 1'000'000);
+    }
+
+    Report report;
+    report.scenario = sc.name;
+    report.seed = sc.seed;
+    report.nodes = n;
+    report.blocks_mined = static_cast<int>(mined.size());
+    const auto& reference = nodes[0]->Chain();
+    std::vector<double> all_delays;
+    std::vector<double> t50, t90, t50_stable, t50_churning;
+    size_t stable_count = 0;
+    for (int i = 0; i < n; ++i) stable_count += churned[static_cast<size_t>(i)] ? 0 : 1;
+    const size_t churning_count = static_cast<size_t>(n) - stable_count;
+    for (const Mined& m : mined) {
+        const auto* index = reference.Tree().Lookup(m.hash);
+        if (index == nullptr || !reference.Chain().Contains(index)) {
+            ++report.stale_blocks;
+            continue;
+        }
+        std::vector<double> delays, stable, churning;
+        for (int i = 0; i < n; ++i) {
+            const auto& seen = nodes[static_cast<size_t>(i)]->FirstConnected();
+            const auto it = seen.find(m.hash);
+            if (it == seen.end()) continue;
+            const double d = static_cast<double>(it->second - m.at_us) / 1e6;
+            if (i != m.miner) all_delays.push_back(d);
+            delays.push_back(d);
+            (churned[static_cast<size_t>(i)] ? churning : stable).push_back(d);
+        }
+        std::sort(delays.begin(), delays.end());
+        std::sort(stable.begin(), stable.end());
+        std::sort(churning.begin(), churning.end());
+        if (auto v = TimeToShare(delays, static_cast<size_t>(n), 0.5)) t50.push_back(*v);
+        if (auto v = TimeToShare(delays, static_cast<size_t>(n), 0.9)) t90.push_back(*v);
+        if (auto v = TimeToShare(stable, stable_count, 0.5)) t50_stable.push_back(*v);
+        if (auto v = TimeToShare(churning, churning_count, 0.5)) t50_churning.push_back(*v);
+    }
+    report.block_propagation = {Quantile(all_delays, 0.10), Quantile(all_delays, 0.50), Quantile(all_delays, 0.90),
+                                Quantile(all_delays, 0.95), Quantile(all_delays, 0.99)};
+    report.time_to_50pct_s = Quantile(t50, 0.5);
+    report.time_to_90pct_s = Quantile(t90, 0.5);
+    report.time_to_50pct_stable_s = Quantile(t50_stable, 0.5);
+    report.time_to_50pct_churning_s = Quantile(t50_churning, 0.5);
+    uint64_t bytes = 0;
+    for (int i = 0; i < n; ++i) bytes += net.Traffic(static_cast<size_t>(i)).bytes_sent;
+    report.bytes_per_node = bytes / static_cast<uint64_t>(n);
+    report.converged = true;
+    for (const auto& node : nodes) {
+        if (node->Running() && node->Chain().Tip() != nullptr && node->Chain().Tip()->hash != reference.Tip()->hash) {
+            report.converged = false;
+        }
+    }
+    report.simulated_s = (end_us - START_US) / 1'000'000;
+    report.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+    report.speed_factor = report.wall_s > 0 ? static_cast<double>(report.simulated_s) / report.wall_s : 0;
+    report.events = sim.EventsRun();
+    report.events_per_s = report.wall_s > 0 ? static_cast<double>(report.events) / report.wall_s : 0;
+    report.trace_hash = sim.TraceHash();
+    return report;
+}
+
+util::Json Report::ToJson() const {
+    util::Json o = util::Json::MakeObject();
+    o.Set("scenario", scenario);
+    o.Set("seed", seed);
+    o.Set("nodes", int64_t{nodes});
+    o.Set("blocks_mined", int64_t{blocks_mined});
+    o.Set("stale_blocks", int64_t{stale_blocks});
+    util::Json p = util::Json::MakeObject();
+    p.Set("p10", block_propagation.p10);
+    p.Set("p50", block_propagation.p50);
+    p.Set("p90", block_propagation.p90);
+    p.Set("p95", block_propagation.p95);
+    p.Set("p99", block_propagation.p99);
+    o.Set("block_propagation_s", std::move(p));
+    o.Set("time_to_50pct_nodes_s", time_to_50pct_s);
+    o.Set("time_to_90pct_nodes_s", time_to_90pct_s);
+    o.Set("time_to_50pct_stable_s", time_to_50pct_stable_s);
+    o.Set("time_to_50pct_churning_s", time_to_50pct_churning_s);
+    o.Set("bytes_sent_per_node", bytes_per_node);
+    o.Set("converged", converged);
+    o.Set("simulated_s", simulated_s);
+    o.Set("wall_s", wall_s);
+    o.Set("speed_factor", speed_factor);
+    o.Set("events", events);
+    o.Set("events_per_s", events_per_s);
+    char hex[17];
+    std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(trace_hash));
+    o.Set("trace_hash", std::string(hex));
+    return o;
+}
+
+}  // namespace tonari::sim

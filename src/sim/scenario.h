@@ -1,0 +1,69 @@
+// Scenarios: what a simulation run sets up — how many nodes, how many accept inbound
+// connections, their outbound slots, the region model, the miners and their block interval,
+// how long to run, churn, and the seed everything random is derived from — and what it
+// reports: block propagation (when each node first had each block on its chain), stale blocks,
+// traffic, and the simulator's own speed.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/regions.h"
+#include "util/json.h"
+
+namespace tonari::sim {
+
+struct Scenario {
+    std::string name;
+    int nodes = 100;
+    double reachable_share = 0.3;  // the rest are behind NAT: outbound connections only
+    int outbound_full_relay = 8;
+    int block_relay_only = 2;
+    const RegionModel* model = &Model2019();
+    double jitter = 0.1;
+    int miners = 5;                      // the first reachable nodes mine, with equal hash power
+    int64_t block_interval_s = 600;      // mean time between blocks (exponential)
+    int64_t duration_s = 3600;           // simulated time after the warm-up
+    int64_t warmup_s = 60;               // time to connect before the first block
+    double churn_per_hour = 0;           // share of non-mining nodes that leave and come back each hour
+    uint64_t seed = 1;
+};
+
+// The built-in scenarios by name (ci-100, mainnet-1000); nullopt for an unknown one.
+std::optional<Scenario> BuiltinScenario(const std::string& name);
+std::vector<std::string> BuiltinScenarioNames();
+
+struct Percentiles {
+    double p10 = 0, p50 = 0, p90 = 0, p95 = 0, p99 = 0;  // seconds
+};
+
+struct Report {
+    std::string scenario;
+    uint64_t seed = 0;
+    int nodes = 0;
+    int blocks_mined = 0;
+    int stale_blocks = 0;               // mined but not on the final best chain of node 0
+    Percentiles block_propagation;       // time from mining to each node's chain, all blocks pooled
+    double time_to_50pct_s = 0;          // median over blocks of the time to reach half the nodes
+    double time_to_90pct_s = 0;
+    double time_to_50pct_stable_s = 0;   // the same, nodes that never left
+    double time_to_50pct_churning_s = 0; // the same, nodes that left and came back
+    uint64_t bytes_per_node = 0;         // mean bytes sent
+    int64_t simulated_s = 0;
+    double wall_s = 0;
+    double speed_factor = 0;             // simulated seconds per wall second
+    uint64_t events = 0;
+    double events_per_s = 0;
+    uint64_t trace_hash = 0;
+    bool converged = false;              // every running node on one tip at the end
+
+    util::Json ToJson() const;
+};
+
+// Runs the scenario. `progress` (may be empty) is told the simulated time now and then.
+Report RunScenario(const Scenario& scenario, const std::function<void(int64_t simulated_s)>& progress = {});
+
+}  // namespace tonari::sim

@@ -1,0 +1,187 @@
+// The simulated network: connections, message timing and node removal.
+#include "sim/sim_network.h"
+
+#include <algorithm>
+
+namespace tonari::sim {
+
+constexpr size_t FRAME_HEADER_SIZE = 24;  // the P2P frame header PeerManager's frames start with
+
+class SimNetwork::NodeView final : public netcore::PeerNetwork {
+public:
+    NodeView(SimNetwork& net, size_t node) : m_net(net), m_node(node) {}
+    std::vector<netcore::PeerEndpoint> ListenEndpoints() const override {
+        const Node& n = m_net.m_nodes[m_node];
+        if (!n.reachable) return {};
+        return {{n.address, m_net.m_options.port}};
+    }
+    void Connect(const netcore::PeerEndpoint& remote, uint64_t tag) override { m_net.Connect(m_node, remote, tag); }
+    void Resolve(const std::string& host, uint16_t, ResolveHandler done) override {
+        m_net.m_sim.After(0, [done = std::move(done), host] { done({}, "no DNS in the simulation (" + host + ")"); });
+    }
+    bool Send(netcore::ConnectionId id, util::Bytes frame) override { return m_net.Send(m_node, id, std::move(frame)); }
+    void FrameDone(netcore::ConnectionId, size_t) override {}
+    void Disconnect(netcore::ConnectionId id, const std::string& reason) override { m_net.Disconnect(m_node, id, reason); }
+    std::optional<netcore::ConnectionStats> Stats(netcore::ConnectionId) const override { return std::nullopt; }
+    netcore::PeerNetworkStats NetworkStats() const override { return {}; }
+    void Stop() override {}
+
+private:
+    SimNetwork& m_net;
+    size_t m_node;
+};
+
+SimNetwork::SimNetwork(Simulation& sim, SimNetworkOptions options)
+    : m_sim(sim), m_options(options), m_rng(options.seed) {}
+
+SimNetwork::~SimNetwork() = default;
+
+size_t SimNetwork::AddNode(std::string address, Region region, bool reachable) {
+    const size_t index = m_nodes.size();
+    m_by_address[address] = index;
+    Node n;
+    n.address = std::move(address);
+    n.region = region;
+    n.reachable = reachable;
+    n.view = std::make_unique<NodeView>(*this, index);
+    m_nodes.push_back(std::move(n));
+    return index;
+}
+
+netcore::PeerNetwork& SimNetwork::Network(size_t node) { return *m_nodes[node].view; }
+
+int64_t SimNetwork::LatencyUs(size_t from, size_t to) const {
+    const auto a = static_cast<size_t>(m_nodes[from].region);
+    const auto b = static_cast<size_t>(m_nodes[to].region);
+    return int64_t{m_options.model->latency_ms[a][b]} * 1000;
+}
+
+int64_t SimNetwork::Jittered(int64_t latency_us) {
+    if (m_options.jitter <= 0) return latency_us;
+    const double u = std::uniform_real_distribution<double>(-1.0, 1.0)(m_rng);
+    return std::max<int64_t>(0, latency_us + static_cast<int64_t>(static_cast<double>(latency_us) * m_options.jitter * u));
+}
+
+void SimNetwork::Connect(size_t node, const netcore::PeerEndpoint& remote, uint64_t tag) {
+    const auto it = m_by_address.find(remote.address);
+    const bool ok = it != m_by_address.end() && it->second != node && m_nodes[it->second].alive &&
+                    m_nodes[it->second].reachable && remote.port == m_options.port;
+    if (!ok) {
+        // Nobody answers: the dial fails after about a round trip (a refusal or a timeout).
+        const int64_t rtt = it != m_by_address.end() ? 2 * LatencyUs(node, it->second) : 200'000;
+        m_sim.After(rtt, [this, node, remote, tag] {
+            if (m_nodes[node].events) m_nodes[node].events->OnConnectFailed(remote, tag, "connection refused");
+        });
+        return;
+    }
+    const size_t target = it->second;
+    const int64_t one_way = Jittered(LatencyUs(node, target));
+    const netcore::ConnectionId dialer_id = m_next_conn++;
+    const netcore::ConnectionId listener_id = m_next_conn++;
+    m_conns[dialer_id] = Conn{node, target, listener_id, 0, true};
+    m_conns[listener_id] = Conn{target, node, dialer_id, 0, true};
+    const uint16_t ephemeral = static_cast<uint16_t>(40000 + dialer_id % 20000);
+    // The listener accepts when the dialer's SYN arrives; the dialer is connected a round trip
+    // after it dialed.
+    m_sim.After(one_way, [this, target, listener_id, node, ephemeral] {
+        auto c = m_conns.find(listener_id);
+        if (c == m_conns.end() || !c->second.open || !m_nodes[target].alive) return;
+        netcore::ConnectionInfo info;
+        info.id = listener_id;
+        info.inbound = true;
+        info.remote = {m_nodes[node].address, ephemeral};
+        info.local = {m_nodes[target].address, m_options.port};
+        m_nodes[target].events->OnConnected(info, 0);
+    });
+    m_sim.After(2 * one_way, [this, node, target, dialer_id, remote, tag, ephemeral] {
+        auto c = m_conns.find(dialer_id);
+        if (c == m_conns.end() || !c->second.open || !m_nodes[node].alive || !m_nodes[target].alive) {
+            // The dialer always hears how its dial ended, or its slot would stay taken.
+            if (c != m_conns.end()) c->second.open = false;
+            if (m_nodes[node].events) m_nodes[node].events->OnConnectFailed(remote, tag, "connection lost while opening");
+            return;
+        }
+        netcore::ConnectionInfo info;
+        info.id = dialer_id;
+        info.inbound = false;
+        info.remote = remote;
+        info.local = {m_nodes[node].address, ephemeral};
+        m_nodes[node].events->OnConnected(info, tag);
+    });
+}
+
+bool SimNetwork::Send(size_t node, netcore::ConnectionId id, util::Bytes frame) {
+    auto it = m_conns.find(id);
+    if (it == m_conns.end() || !it->second.open || it->second.node != node || frame.size() < FRAME_HEADER_SIZE) {
+        return false;
+    }
+    Conn& conn = it->second;
+    Node& from = m_nodes[node];
+    Node& to = m_nodes[conn.peer_node];
+    const auto a = static_cast<size_t>(from.region);
+    const auto b = static_cast<size_t>(to.region);
+    const auto bits = static_cast<double>(frame.size()) * 8.0;
+    // Serialization on the sender's upload, the flight, then the receiver's download.
+    const int64_t up_start = std::max(m_sim.Now(), from.upload_free_us);
+    from.upload_free_us = up_start + static_cast<int64_t>(bits * 1e6 / static_cast<double>(m_options.model->upload_bps[a][b]));
+    const int64_t arrive = from.upload_free_us + Jittered(LatencyUs(node, conn.peer_node));
+    const int64_t down_start = std::max(arrive, to.download_free_us);
+    to.download_free_us =
+        down_start + static_cast<int64_t>(bits * 1e6 / static_cast<double>(m_options.model->download_bps[b][a]));
+    const int64_t delivered = std::max(to.download_free_us, conn.last_arrival_us);
+    conn.last_arrival_us = delivered;
+    from.traffic.bytes_sent += frame.size();
+    from.traffic.messages_sent += 1;
+    const netcore::ConnectionId peer_id = conn.peer_id;
+    const size_t peer_node = conn.peer_node;
+    m_sim.At(delivered, [this, peer_id, peer_node, frame = std::move(frame)]() mutable {
+        auto c = m_conns.find(peer_id);
+        if (c == m_conns.end() || !c->second.open || !m_nodes[peer_node].alive) return;
+        m_nodes[peer_node].traffic.bytes_received += frame.size();
+        util::Bytes header(frame.begin(), frame.begin() + FRAME_HEADER_SIZE);
+        frame.erase(frame.begin(), frame.begin() + FRAME_HEADER_SIZE);
+        m_nodes[peer_node].events->OnFrame(peer_id, std::move(header), std::move(frame));
+    });
+    return true;
+}
+
+void SimNetwork::Close(netcore::ConnectionId id, const std::string& reason, int64_t delay_us) {
+    auto it = m_conns.find(id);
+    if (it == m_conns.end() || !it->second.open) return;
+    it->second.open = false;
+    const size_t node = it->second.node;
+    m_sim.After(delay_us, [this, id, node, reason] {
+        m_conns.erase(id);
+        if (m_nodes[node].alive && m_nodes[node].events) m_nodes[node].events->OnDisconnected(id, reason);
+    });
+}
+
+void SimNetwork::Disconnect(size_t node, netcore::ConnectionId id, const std::string& reason) {
+    auto it = m_conns.find(id);
+    if (it == m_conns.end() || it->second.node != node) return;
+    const netcore::ConnectionId peer_id = it->second.peer_id;
+    const int64_t latency = LatencyUs(node, it->second.peer_node);
+    Close(id, reason, 0);
+    Close(peer_id, "closed by peer", latency);
+}
+
+void SimNetwork::RemoveNode(size_t node) {
+    Node& n = m_nodes[node];
+    if (!n.alive) return;
+    // The node's own ends close at once (it forgets its peers, as a restarted process does);
+    // each peer learns a latency later.
+    std::vector<std::pair<netcore::ConnectionId, Conn>> own;
+    for (auto& [id, conn] : m_conns) {
+        if (conn.node == node && conn.open) own.emplace_back(id, conn);
+    }
+    for (auto& [id, conn] : own) {
+        m_conns[id].open = false;
+        if (n.events) n.events->OnDisconnected(id, "node stopped");
+        Close(conn.peer_id, "peer gone", LatencyUs(node, conn.peer_node));
+    }
+    n.alive = false;
+}
+
+void SimNetwork::ReviveNode(size_t node) { m_nodes[node].alive = true; }
+
+}  // namespace tonari::sim

@@ -1,0 +1,101 @@
+// SimNetwork: the simulated internet under the simulated nodes. Each node gets a
+// netcore::PeerNetwork of its own (the interface its PeerManager already speaks), so the real
+// peer logic runs unchanged. Messages travel whole: each waits for the sender's upload link
+// and then the receiver's download link (bandwidths by region, so a 1 MB block takes its
+// serialization time), plus the one-way latency between their regions with a deterministic
+// jitter; a connection's messages arrive in order. Opening a connection costs one round trip
+// (the listener sees it after one latency, the dialer after two); dialing an unreachable node
+// (behind NAT, or gone) fails after a round trip. A node removed from the network loses its
+// links: each peer is told after one latency.
+//
+// Every delivery is an event of the Simulation, never a call into a node from inside another
+// node's call, as the real node's strand would have it. Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "netcore/peer_network.h"
+#include "sim/regions.h"
+#include "sim/simulation.h"
+
+namespace tonari::sim {
+
+struct SimNetworkOptions {
+    const RegionModel* model = &Model2019();
+    // Each message's latency is the regions' mean times (1 ± jitter·u), u uniform in [-1, 1).
+    double jitter = 0.1;
+    uint64_t seed = 1;
+    uint16_t port = 8333;  // every node listens on this port
+};
+
+struct NodeTraffic {
+    uint64_t bytes_sent = 0;
+    uint64_t bytes_received = 0;
+    uint64_t messages_sent = 0;
+};
+
+class SimNetwork {
+public:
+    SimNetwork(Simulation& sim, SimNetworkOptions options);
+    ~SimNetwork();
+    SimNetwork(const SimNetwork&) = delete;
+    SimNetwork& operator=(const SimNetwork&) = delete;
+
+    // A node with an IP address (text), a region, and whether it accepts inbound connections
+    // (false: behind NAT). Returns its index. Its events go to `events` (set before it acts).
+    size_t AddNode(std::string address, Region region, bool reachable);
+    void SetEvents(size_t node, netcore::PeerNetworkEvents* events) { m_nodes[node].events = events; }
+    netcore::PeerNetwork& Network(size_t node);
+    // The node leaves: its links drop, dials to it fail; no event reaches it any more.
+    void RemoveNode(size_t node);
+    // The node is back (a restart): reachable for dials again, its events delivered.
+    void ReviveNode(size_t node);
+    bool Alive(size_t node) const { return m_nodes[node].alive; }
+
+    const NodeTraffic& Traffic(size_t node) const { return m_nodes[node].traffic; }
+    int64_t LatencyUs(size_t from, size_t to) const;
+    size_t NodeCount() const { return m_nodes.size(); }
+
+private:
+    class NodeView;
+    friend class NodeView;
+    struct Node {
+        std::string address;
+        Region region;
+        bool reachable = true;
+        bool alive = true;
+        netcore::PeerNetworkEvents* events = nullptr;
+        std::unique_ptr<NodeView> view;
+        int64_t upload_free_us = 0;    // when its upload link is next idle
+        int64_t download_free_us = 0;
+        NodeTraffic traffic;
+    };
+    struct Conn {
+        size_t node = 0;                 // the end this id belongs to
+        size_t peer_node = 0;
+        netcore::ConnectionId peer_id = 0;
+        int64_t last_arrival_us = 0;     // in-order delivery on this connection
+        bool open = true;
+    };
+
+    void Connect(size_t node, const netcore::PeerEndpoint& remote, uint64_t tag);
+    bool Send(size_t node, netcore::ConnectionId id, util::Bytes frame);
+    void Disconnect(size_t node, netcore::ConnectionId id, const std::string& reason);
+    int64_t Jittered(int64_t latency_us);
+    void Close(netcore::ConnectionId id, const std::string& reason, int64_t delay_us);
+
+    Simulation& m_sim;
+    SimNetworkOptions m_options;
+    std::mt19937_64 m_rng;
+    std::vector<Node> m_nodes;
+    std::map<std::string, size_t> m_by_address;
+    std::map<netcore::ConnectionId, Conn> m_conns;
+    netcore::ConnectionId m_next_conn = 1;
+};
+
+}  // namespace tonari::sim
