@@ -55,9 +55,10 @@ int RunSimCommand(const SimCommandOptions& options, std::ostream& out, std::ostr
         << "  p95 " << Fixed(p.p95, 3) << "  p99 " << Fixed(p.p99, 3) << "\n"
         << "time to reach 50% / 90% of nodes (median over blocks): " << Fixed(report.time_to_50pct_s, 3) << " s / "
         << Fixed(report.time_to_90pct_s, 3) << " s\n";
-    if (report.time_to_50pct_churning_s > 0) {
-        out << "time to 50%: stable nodes " << Fixed(report.time_to_50pct_stable_s, 3) << " s, churning nodes "
-            << Fixed(report.time_to_50pct_churning_s, 3) << " s\n";
+    if (report.returned_samples > 0) {
+        out << "median block delay: nodes that never left " << Fixed(report.median_delay_stable_s, 3)
+            << " s, nodes back within the last 2 min " << Fixed(report.median_delay_returned_s, 3) << " s ("
+            << report.returned_samples << " samples)\n";
     }
     out << "bytes sent per node " << FormatBytes(static_cast<double>(report.bytes_per_node)) << ", converged "
         << (report.converged ? "yes" : "no") << "\n";

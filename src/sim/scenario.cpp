@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <random>
 
@@ -24,6 +25,11 @@ constexpr size_t SEED_ADDRESSES = 64;
 // How long a churning node stays away before it comes back.
 constexpr int64_t CHURN_DOWN_MIN_S = 30;
 constexpr int64_t CHURN_DOWN_MAX_S = 300;
+// No block is mined and no node leaves in the last minute of a run.
+constexpr int64_t QUIET_END_S = 60;
+// A node that came back this recently is still finding its peers: the churn figures set its
+// block delays against those of nodes that never left.
+constexpr int64_t RECENT_RETURN_S = 120;
 
 // One /16 per node (Core's outbound rule takes one peer per group, as on the real internet
 // where nodes are spread over many ranges).
@@ -139,7 +145,11 @@ Report RunScenario(const Scenario& sc, const std::function<void(int64_t)>& progr
     };
     std::vector<Mined> mined;
     const int64_t end_us = START_US + (sc.warmup_s + sc.duration_s) * 1'000'000;
+    // Mining and churn stop this long before the end, so that the last block and the last
+    // returning node have time to settle before convergence is judged.
+    const int64_t quiet_from_us = end_us - QUIET_END_S * 1'000'000;
     std::exponential_distribution<double> interval(1.0 / static_cast<double>(sc.block_interval_s));
+    std::exponential_distribution<double> uptime(sc.churn_per_hour > 0 ? sc.churn_per_hour / 3600.0 : 1.0);
     std::function<void()> mine_next;
     mine_next = [&] {
         const int miner = static_cast<int>(rng() % static_cast<uint64_t>(miners));
@@ -149,28 +159,30 @@ Report RunScenario(const Scenario& sc, const std::function<void(int64_t)>& progr
             sim.Trace(mined.size());
         }
         const auto gap = static_cast<int64_t>(interval(rng) * 1e6);
-        if (sim.Now() + gap < end_us) sim.After(gap, mine_next);
+        if (sim.Now() + gap < quiet_from_us) sim.After(gap, mine_next);
     };
     sim.At(START_US + sc.warmup_s * 1'000'000 + static_cast<int64_t>(interval(rng) * 1e6), mine_next);
 
-    // Churn: non-mining nodes leave and come back.
-    std::vector<bool> churned(static_cast<size_t>(n), false);
+    // Churn: non-mining nodes leave and come back; when each was away is kept for the figures.
+    std::vector<std::vector<std::pair<int64_t, int64_t>>> away(static_cast<size_t>(n));
     std::vector<std::function<void()>> leave(static_cast<size_t>(n));
+    const int64_t last_leave_us = quiet_from_us - CHURN_DOWN_MAX_S * 1'000'000;
     if (sc.churn_per_hour > 0) {
-        std::exponential_distribution<double> uptime(sc.churn_per_hour / 3600.0);
         for (int i = miners; i < n; ++i) {
             const auto idx = static_cast<size_t>(i);
             leave[idx] = [&, idx] {
                 nodes[idx]->Stop();
-                churned[idx] = true;
+                away[idx].emplace_back(sim.Now(), std::numeric_limits<int64_t>::max());
                 const int64_t down = CHURN_DOWN_MIN_S + static_cast<int64_t>(rng() % (CHURN_DOWN_MAX_S - CHURN_DOWN_MIN_S));
                 sim.After(down * 1'000'000, [&, idx] {
                     nodes[idx]->Start();
+                    away[idx].back().second = sim.Now();
                     const auto up = static_cast<int64_t>(uptime(rng) * 1e6);
-                    if (sim.Now() + up < end_us) sim.After(up, leave[idx]);
+                    if (sim.Now() + up < last_leave_us) sim.After(up, leave[idx]);
                 });
             };
-            sim.At(START_US + sc.warmup_s * 1'000'000 + static_cast<int64_t>(uptime(rng) * 1e6), leave[idx]);
+            const auto first = START_US + sc.warmup_s * 1'000'000 + static_cast<int64_t>(uptime(rng) * 1e6);
+            if (first < last_leave_us) sim.At(first, leave[idx]);
         }
     }
 
@@ -186,41 +198,57 @@ Report RunScenario(const Scenario& sc, const std::function<void(int64_t)>& progr
     report.nodes = n;
     report.blocks_mined = static_cast<int>(mined.size());
     const auto& reference = nodes[0]->Chain();
-    std::vector<double> all_delays;
-    std::vector<double> t50, t90, t50_stable, t50_churning;
-    size_t stable_count = 0;
-    for (int i = 0; i < n; ++i) stable_count += churned[static_cast<size_t>(i)] ? 0 : 1;
-    const size_t churning_count = static_cast<size_t>(n) - stable_count;
+    const auto away_at = [&away](size_t node, int64_t t) {
+        return std::any_of(away[node].begin(), away[node].end(),
+                           [t](const auto& span) { return span.first <= t && t < span.second; });
+    };
+    // Figures count the nodes that could have had each block: not its miner, not one that was
+    // away when it was found. For churn, a node that came back less than RECENT_RETURN_S
+    // before a block (still finding its peers) is set against nodes that never left; miners
+    // are in neither group.
+    const auto returned_recently = [&away](size_t node, int64_t t) {
+        return std::any_of(away[node].begin(), away[node].end(), [t](const auto& span) {
+            return span.second <= t && t - span.second < RECENT_RETURN_S * 1'000'000;
+        });
+    };
+    std::vector<double> all_delays, stable_delays, returned_delays;
+    std::vector<double> t50, t90;
     for (const Mined& m : mined) {
         const auto* index = reference.Tree().Lookup(m.hash);
         if (index == nullptr || !reference.Chain().Contains(index)) {
             ++report.stale_blocks;
             continue;
         }
-        std::vector<double> delays, stable, churning;
+        std::vector<double> delays;
+        size_t eligible = 0;
         for (int i = 0; i < n; ++i) {
-            const auto& seen = nodes[static_cast<size_t>(i)]->FirstConnected();
+            const auto idx = static_cast<size_t>(i);
+            if (i == m.miner || away_at(idx, m.at_us)) continue;
+            ++eligible;
+            const auto& seen = nodes[idx]->FirstConnected();
             const auto it = seen.find(m.hash);
             if (it == seen.end()) continue;
             const double d = static_cast<double>(it->second - m.at_us) / 1e6;
-            if (i != m.miner) all_delays.push_back(d);
+            all_delays.push_back(d);
             delays.push_back(d);
-            (churned[static_cast<size_t>(i)] ? churning : stable).push_back(d);
+            if (i < miners) continue;
+            if (away[idx].empty()) {
+                stable_delays.push_back(d);
+            } else if (returned_recently(idx, m.at_us)) {
+                returned_delays.push_back(d);
+            }
         }
         std::sort(delays.begin(), delays.end());
-        std::sort(stable.begin(), stable.end());
-        std::sort(churning.begin(), churning.end());
-        if (auto v = TimeToShare(delays, static_cast<size_t>(n), 0.5)) t50.push_back(*v);
-        if (auto v = TimeToShare(delays, static_cast<size_t>(n), 0.9)) t90.push_back(*v);
-        if (auto v = TimeToShare(stable, stable_count, 0.5)) t50_stable.push_back(*v);
-        if (auto v = TimeToShare(churning, churning_count, 0.5)) t50_churning.push_back(*v);
+        if (auto v = TimeToShare(delays, eligible, 0.5)) t50.push_back(*v);
+        if (auto v = TimeToShare(delays, eligible, 0.9)) t90.push_back(*v);
     }
     report.block_propagation = {Quantile(all_delays, 0.10), Quantile(all_delays, 0.50), Quantile(all_delays, 0.90),
                                 Quantile(all_delays, 0.95), Quantile(all_delays, 0.99)};
     report.time_to_50pct_s = Quantile(t50, 0.5);
     report.time_to_90pct_s = Quantile(t90, 0.5);
-    report.time_to_50pct_stable_s = Quantile(t50_stable, 0.5);
-    report.time_to_50pct_churning_s = Quantile(t50_churning, 0.5);
+    report.median_delay_stable_s = Quantile(stable_delays, 0.5);
+    report.median_delay_returned_s = Quantile(returned_delays, 0.5);
+    report.returned_samples = returned_delays.size();
     uint64_t bytes = 0;
     for (int i = 0; i < n; ++i) bytes += net.Traffic(static_cast<size_t>(i)).bytes_sent;
     report.bytes_per_node = bytes / static_cast<uint64_t>(n);
@@ -255,8 +283,9 @@ util::Json Report::ToJson() const {
     o.Set("block_propagation_s", std::move(p));
     o.Set("time_to_50pct_nodes_s", time_to_50pct_s);
     o.Set("time_to_90pct_nodes_s", time_to_90pct_s);
-    o.Set("time_to_50pct_stable_s", time_to_50pct_stable_s);
-    o.Set("time_to_50pct_churning_s", time_to_50pct_churning_s);
+    o.Set("median_delay_stable_s", median_delay_stable_s);
+    o.Set("median_delay_returned_s", median_delay_returned_s);
+    o.Set("returned_samples", static_cast<uint64_t>(returned_samples));
     o.Set("bytes_sent_per_node", bytes_per_node);
     o.Set("converged", converged);
     o.Set("simulated_s", simulated_s);

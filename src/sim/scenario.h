@@ -49,8 +49,9 @@ struct Report {
     Percentiles block_propagation;       // time from mining to each node's chain, all blocks pooled
     double time_to_50pct_s = 0;          // median over blocks of the time to reach half the nodes
     double time_to_90pct_s = 0;
-    double time_to_50pct_stable_s = 0;   // the same, nodes that never left
-    double time_to_50pct_churning_s = 0; // the same, nodes that left and came back
+    double median_delay_stable_s = 0;    // median block delay of non-mining nodes that never left
+    double median_delay_returned_s = 0;  // ... of nodes back from an absence within the last 2 min
+    size_t returned_samples = 0;         // (block, node) pairs behind the second figure
     uint64_t bytes_per_node = 0;         // mean bytes sent
     int64_t simulated_s = 0;
     double wall_s = 0;

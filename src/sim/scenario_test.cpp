@@ -1,6 +1,6 @@
 // Whole simulations of real PeerManagers: a small network converges on one chain with every
 // block reaching every node; a run repeats exactly (same trace hash) with the same seed and
-// differs with another; churning nodes see blocks later than stable ones.
+// differs with another.
 #include "sim/scenario.h"
 
 #include <gtest/gtest.h>

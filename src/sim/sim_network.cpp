@@ -85,7 +85,7 @@ void SimNetwork::Connect(size_t node, const netcore::PeerEndpoint& remote, uint6
     // after it dialed.
     m_sim.After(one_way, [this, target, listener_id, node, ephemeral] {
         auto c = m_conns.find(listener_id);
-        if (c == m_conns.end() || !c->second.open || !m_nodes[target].alive) return;
+        if (c == m_conns.end() || !c->second.open || !m_nodes[target].alive || !m_nodes[target].events) return;
         netcore::ConnectionInfo info;
         info.id = listener_id;
         info.inbound = true;
@@ -106,7 +106,7 @@ void SimNetwork::Connect(size_t node, const netcore::PeerEndpoint& remote, uint6
         info.inbound = false;
         info.remote = remote;
         info.local = {m_nodes[node].address, ephemeral};
-        m_nodes[node].events->OnConnected(info, tag);
+        if (m_nodes[node].events) m_nodes[node].events->OnConnected(info, tag);
     });
 }
 
@@ -117,30 +117,35 @@ bool SimNetwork::Send(size_t node, netcore::ConnectionId id, util::Bytes frame) 
     }
     Conn& conn = it->second;
     Node& from = m_nodes[node];
-    Node& to = m_nodes[conn.peer_node];
     const auto a = static_cast<size_t>(from.region);
-    const auto b = static_cast<size_t>(to.region);
+    const auto b = static_cast<size_t>(m_nodes[conn.peer_node].region);
     const auto bits = static_cast<double>(frame.size()) * 8.0;
-    // Serialization on the sender's upload, the flight, then the receiver's download.
+    // Serialization on the sender's upload, then the flight; the receiver's download link is
+    // taken when the message arrives (in arrival order, not send order).
     const int64_t up_start = std::max(m_sim.Now(), from.upload_free_us);
     from.upload_free_us = up_start + static_cast<int64_t>(bits * 1e6 / static_cast<double>(m_options.model->upload_bps[a][b]));
     const int64_t arrive = from.upload_free_us + Jittered(LatencyUs(node, conn.peer_node));
-    const int64_t down_start = std::max(arrive, to.download_free_us);
-    to.download_free_us =
-        down_start + static_cast<int64_t>(bits * 1e6 / static_cast<double>(m_options.model->download_bps[b][a]));
-    const int64_t delivered = std::max(to.download_free_us, conn.last_arrival_us);
-    conn.last_arrival_us = delivered;
+    const auto download_us = static_cast<int64_t>(bits * 1e6 / static_cast<double>(m_options.model->download_bps[b][a]));
     from.traffic.bytes_sent += frame.size();
     from.traffic.messages_sent += 1;
     const netcore::ConnectionId peer_id = conn.peer_id;
     const size_t peer_node = conn.peer_node;
-    m_sim.At(delivered, [this, peer_id, peer_node, frame = std::move(frame)]() mutable {
+    m_sim.At(arrive, [this, peer_id, peer_node, download_us, frame = std::move(frame)]() mutable {
         auto c = m_conns.find(peer_id);
         if (c == m_conns.end() || !c->second.open || !m_nodes[peer_node].alive) return;
-        m_nodes[peer_node].traffic.bytes_received += frame.size();
-        util::Bytes header(frame.begin(), frame.begin() + FRAME_HEADER_SIZE);
-        frame.erase(frame.begin(), frame.begin() + FRAME_HEADER_SIZE);
-        m_nodes[peer_node].events->OnFrame(peer_id, std::move(header), std::move(frame));
+        Node& receiver = m_nodes[peer_node];
+        receiver.download_free_us = std::max(m_sim.Now(), receiver.download_free_us) + download_us;
+        // A connection delivers in order: never before the message sent ahead of this one.
+        const int64_t delivered = std::max(receiver.download_free_us, c->second.last_arrival_us);
+        c->second.last_arrival_us = delivered;
+        m_sim.At(delivered, [this, peer_id, peer_node, frame = std::move(frame)]() mutable {
+            auto d = m_conns.find(peer_id);
+            if (d == m_conns.end() || !d->second.open || !m_nodes[peer_node].alive || !m_nodes[peer_node].events) return;
+            m_nodes[peer_node].traffic.bytes_received += frame.size();
+            util::Bytes header(frame.begin(), frame.begin() + FRAME_HEADER_SIZE);
+            frame.erase(frame.begin(), frame.begin() + FRAME_HEADER_SIZE);
+            m_nodes[peer_node].events->OnFrame(peer_id, std::move(header), std::move(frame));
+        });
     });
     return true;
 }
@@ -151,7 +156,8 @@ void SimNetwork::Close(netcore::ConnectionId id, const std::string& reason, int6
     it->second.open = false;
     const size_t node = it->second.node;
     m_sim.After(delay_us, [this, id, node, reason] {
-        m_conns.erase(id);
+        // Already reported when its node stopped (RemoveNode): nothing more to tell.
+        if (m_conns.erase(id) == 0) return;
         if (m_nodes[node].alive && m_nodes[node].events) m_nodes[node].events->OnDisconnected(id, reason);
     });
 }
@@ -170,14 +176,16 @@ void SimNetwork::RemoveNode(size_t node) {
     if (!n.alive) return;
     // The node's own ends close at once (it forgets its peers, as a restarted process does);
     // each peer learns a latency later.
+    // Every end of the node's, open or already closing (a close whose news was still on its
+    // way): each is reported now and forgotten, so no peer outlives the restart.
     std::vector<std::pair<netcore::ConnectionId, Conn>> own;
-    for (auto& [id, conn] : m_conns) {
-        if (conn.node == node && conn.open) own.emplace_back(id, conn);
+    for (const auto& [id, conn] : m_conns) {
+        if (conn.node == node) own.emplace_back(id, conn);
     }
-    for (auto& [id, conn] : own) {
-        m_conns[id].open = false;
+    for (const auto& [id, conn] : own) {
+        m_conns.erase(id);
         if (n.events) n.events->OnDisconnected(id, "node stopped");
-        Close(conn.peer_id, "peer gone", LatencyUs(node, conn.peer_node));
+        if (conn.open) Close(conn.peer_id, "peer gone", LatencyUs(node, conn.peer_node));
     }
     n.alive = false;
 }

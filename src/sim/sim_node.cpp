@@ -51,6 +51,7 @@ SimNode::SimNode(Simulation& sim, SimNetwork& net, size_t index, const SimNodeOp
 SimNode::~SimNode() {
     m_chain.SetObserver(nullptr);
     m_sim.Cancel(m_tick);
+    m_net.SetEvents(m_index, nullptr);
 }
 
 void SimNode::Start() {

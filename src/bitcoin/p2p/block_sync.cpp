@@ -142,7 +142,7 @@ void PeerManager::ProcessHeaders(Peer& peer, const std::vector<primitives::Block
                 // Each peer gets its own presync (a new one replaces an old one): one peer
                 // cannot hold the others' syncs. The salt must be unpredictable to the peer.
                 peer.presync = std::make_unique<HeadersPresync>(peer.id, *prev, threshold, *m_options.params,
-                                                                NowSeconds(), SecureRandom64(), SecureRandom64());
+                                                                NowSeconds(), KeyRandom64(), KeyRandom64());
                 return ProcessHeaders(peer, headers, more_may_follow);
             }
         }

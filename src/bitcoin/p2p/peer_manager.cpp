@@ -76,8 +76,8 @@ PeerManager::PeerManager(PeerManagerDeps deps, PeerManagerOptions options)
       m_seeder(ShuffledSeeds(m_options.network_seeds, m_rng), m_options.dns_seed, m_options.fixed_seeds,
                m_options.automatic_outbound, !m_options.manual.empty() || !m_options.seeds.empty(), m_deps.now_us()) {
     m_local_nonce = Random64();
-    m_netgroup_k0 = m_options.rng_seed ? Random64() : SecureRandom64();
-    m_netgroup_k1 = m_options.rng_seed ? Random64() : SecureRandom64();
+    m_netgroup_k0 = KeyRandom64();
+    m_netgroup_k1 = KeyRandom64();
     for (const auto& ep : m_options.manual) m_manual.push_back({ep, std::nullopt, false, 0, 0, false, m_options.v2transport});
     m_seeds_left = m_options.seeds;
     m_last_announced_tip = m_deps.chain.Tip();

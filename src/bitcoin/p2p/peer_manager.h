@@ -297,6 +297,8 @@ private:
     // From the operating system's generator: for salts a peer must not predict (m_rng's
     // outputs are visible in nonces and would reveal its state).
     static uint64_t SecureRandom64();
+    // SecureRandom64, or the seeded generator in a simulation (rng_seed), whose runs repeat.
+    uint64_t KeyRandom64() { return m_options.rng_seed ? Random64() : SecureRandom64(); }
     void Dispatch(Peer& peer, const std::string& command, util::ByteSpan payload);
     void SendVersion(Peer& peer);
     void OnVersion(Peer& peer, util::ByteSpan payload);
