@@ -53,6 +53,8 @@ int RunSimCommand(const SimCommandOptions& options, std::ostream& out, std::ostr
         << "blocks mined " << report.blocks_mined << ", stale " << report.stale_blocks << "\n"
         << "block propagation (s): p10 " << Fixed(p.p10, 3) << "  p50 " << Fixed(p.p50, 3) << "  p90 " << Fixed(p.p90, 3)
         << "  p95 " << Fixed(p.p95, 3) << "  p99 " << Fixed(p.p99, 3) << "\n"
+        << "  from the first node to have it: p50 " << Fixed(report.since_first.p50, 3) << "  p90 "
+        << Fixed(report.since_first.p90, 3) << "\n"
         << "time to reach 50% / 90% of nodes (median over blocks): " << Fixed(report.time_to_50pct_s, 3) << " s / "
         << Fixed(report.time_to_90pct_s, 3) << " s\n";
     if (report.returned_samples > 0) {

@@ -29,10 +29,13 @@ struct Scenario {
     int64_t duration_s = 3600;           // simulated time after the warm-up
     int64_t warmup_s = 60;               // time to connect before the first block
     double churn_per_hour = 0;           // share of non-mining nodes that leave and come back each hour
+    uint32_t block_bytes = 0;            // each block padded to about this size (0: coinbase only)
+    int32_t protocol_version = 70016;    // 70002: the 2014 network (blocks by inv, no compact blocks)
     uint64_t seed = 1;
 };
 
-// The built-in scenarios by name (ci-100, mainnet-1000); nullopt for an unknown one.
+// The built-in scenarios by name (ci-100, mainnet-1000, churn, legacy-2014); nullopt for an
+// unknown one.
 std::optional<Scenario> BuiltinScenario(const std::string& name);
 std::vector<std::string> BuiltinScenarioNames();
 
@@ -47,6 +50,7 @@ struct Report {
     int blocks_mined = 0;
     int stale_blocks = 0;               // mined but not on the final best chain of node 0
     Percentiles block_propagation;       // time from mining to each node's chain, all blocks pooled
+    Percentiles since_first;             // the same from the first node (not the miner) to have it
     double time_to_50pct_s = 0;          // median over blocks of the time to reach half the nodes
     double time_to_90pct_s = 0;
     double median_delay_stable_s = 0;    // median block delay of non-mining nodes that never left

@@ -3,6 +3,7 @@
 #include "sim/sim_node.h"
 
 #include "bitcoin/chain/block_assembler.h"
+#include "bitcoin/primitives/merkle.h"
 #include "bitcoin/wire/protocol.h"
 
 namespace tonari::sim {
@@ -43,6 +44,7 @@ SimNode::SimNode(Simulation& sim, SimNetwork& net, size_t index, const SimNodeOp
     pm.dns_seed = false;
     pm.fixed_seeds = false;
     pm.rng_seed = options.seed;
+    pm.protocol_version = options.protocol_version;
     m_peers = std::make_unique<bitcoin::p2p::PeerManager>(std::move(deps), pm);
     m_peers->SetNetwork(&m_net.Network(index));
     m_net.SetEvents(index, this);
@@ -88,7 +90,16 @@ bitcoin::primitives::BlockHash SimNode::MineBlock(uint32_t salt) {
     t.payout_script = util::Bytes{0x51};
     t.coinbase_extra = {static_cast<uint8_t>(salt), static_cast<uint8_t>(salt >> 8), static_cast<uint8_t>(salt >> 16),
                         static_cast<uint8_t>(m_index), static_cast<uint8_t>(m_index >> 8)};
-    auto solved = bitcoin::chain::SolveBlock(bitcoin::chain::AssembleBlock(t, *m_options.params), *m_options.params);
+    bitcoin::primitives::Block block = bitcoin::chain::AssembleBlock(t, *m_options.params);
+    if (m_options.block_bytes > 0) {
+        // Stands in for the transactions of a full block: an unspendable output of zero bytes
+        // (OP_0s after OP_RETURN: nothing to count as sigops), which costs the same to send.
+        util::Bytes padding(m_options.block_bytes, 0x00);
+        padding[0] = 0x6a;
+        block.txs[0].outputs.push_back({0, std::move(padding)});
+        block.header.merkle_root = bitcoin::primitives::BlockMerkleRoot(block).root;
+    }
+    auto solved = bitcoin::chain::SolveBlock(std::move(block), *m_options.params);
     const bitcoin::primitives::BlockHash hash = solved->header.ComputeHash();
     (void)m_chain.ProcessBlock(*solved, m_sim.Now() / 1'000'000);
     m_accept.ChainSettled(m_sim.Now() / 1'000'000);

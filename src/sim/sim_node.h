@@ -18,6 +18,7 @@
 #include "bitcoin/mempool/tx_mempool.h"
 #include "bitcoin/p2p/ban_list.h"
 #include "bitcoin/p2p/peer_manager.h"
+#include "bitcoin/wire/protocol.h"
 #include "sim/sim_network.h"
 #include "sim/simulation.h"
 
@@ -31,6 +32,8 @@ struct SimNodeOptions {
     int outbound_full_relay = bitcoin::p2p::MAX_OUTBOUND_FULL_RELAY;
     int block_relay_only = bitcoin::p2p::MAX_BLOCK_RELAY_ONLY;
     uint64_t seed = 0;  // this node's randomness (derived from the scenario's seed)
+    int32_t protocol_version = bitcoin::wire::PROTOCOL_VERSION;
+    uint32_t block_bytes = 0;  // blocks it mines are padded to about this size
 };
 
 class SimNode final : public netcore::PeerNetworkEvents, public bitcoin::chain::ChainObserver {

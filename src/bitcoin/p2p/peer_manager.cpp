@@ -363,7 +363,7 @@ void PeerManager::Dispatch(Peer& peer, const std::string& command, util::ByteSpa
 
 void PeerManager::SendVersion(Peer& peer) {
     wire::VersionMsg v;
-    v.version = wire::PROTOCOL_VERSION;
+    v.version = m_options.protocol_version;
     v.services = m_options.local_services;
     v.timestamp = NowSeconds();
     if (peer.address) v.addr_recv = *peer.address;

@@ -35,6 +35,7 @@
 #include "bitcoin/p2p/seeds.h"
 #include "bitcoin/wire/frame.h"
 #include "bitcoin/wire/inventory.h"
+#include "bitcoin/wire/protocol.h"
 #include "netcore/peer_network.h"
 
 namespace tonari::bitcoin::p2p {
@@ -142,6 +143,9 @@ struct PeerManagerOptions {
     // eviction netgroups): set only by the simulator, whose runs must repeat exactly; unset,
     // the operating system's randomness, which a peer cannot predict.
     std::optional<uint64_t> rng_seed{};
+    // The protocol version we advertise. Only the simulator lowers it, to model the network of
+    // 2014 (70002: no sendheaders, compact blocks or feefilter, so blocks go by inv and getdata).
+    int32_t protocol_version = wire::PROTOCOL_VERSION;
 };
 
 // Set in the PeerNetwork tag of an outbound dial that should try BIP324 first. The stream
