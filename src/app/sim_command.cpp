@@ -9,7 +9,7 @@
 #include <fstream>
 
 #include "app/progress_line.h"
-#include "sim/scenario.h"
+#include "bitcoin/sim/scenario.h"
 
 namespace tonari::app {
 namespace {
@@ -23,10 +23,10 @@ std::string Fixed(double v, int digits) {
 }  // namespace
 
 int RunSimCommand(const SimCommandOptions& options, std::ostream& out, std::ostream& err) {
-    auto scenario = sim::BuiltinScenario(options.scenario);
+    auto scenario = bitcoin::sim::BuiltinScenario(options.scenario);
     if (!scenario) {
         err << "Error: unknown scenario '" << options.scenario << "' (built in:";
-        for (const auto& name : sim::BuiltinScenarioNames()) err << " " << name;
+        for (const auto& name : bitcoin::sim::BuiltinScenarioNames()) err << " " << name;
         err << ")\n";
         return 1;
     }
@@ -37,7 +37,7 @@ int RunSimCommand(const SimCommandOptions& options, std::ostream& out, std::ostr
     ProgressLine progress(err, isatty(STDERR_FILENO) != 0);
     const auto wall_start = std::chrono::steady_clock::now();
     const int64_t total_s = scenario->warmup_s + scenario->duration_s;
-    const sim::Report report = sim::RunScenario(*scenario, [&](int64_t simulated_s) {
+    const bitcoin::sim::Report report = bitcoin::sim::RunScenario(*scenario, [&](int64_t simulated_s) {
         const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
         progress.Update("sim " + scenario->name + ": " + std::to_string(simulated_s) + " / " + std::to_string(total_s) +
                         " s simulated, " + Fixed(wall > 0 ? static_cast<double>(simulated_s) / wall : 0, 0) +

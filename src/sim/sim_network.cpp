@@ -5,8 +5,6 @@
 
 namespace tonari::sim {
 
-constexpr size_t FRAME_HEADER_SIZE = 24;  // the P2P frame header PeerManager's frames start with
-
 class SimNetwork::NodeView final : public netcore::PeerNetwork {
 public:
     NodeView(SimNetwork& net, size_t node) : m_net(net), m_node(node) {}
@@ -112,7 +110,7 @@ void SimNetwork::Connect(size_t node, const netcore::PeerEndpoint& remote, uint6
 
 bool SimNetwork::Send(size_t node, netcore::ConnectionId id, util::Bytes frame) {
     auto it = m_conns.find(id);
-    if (it == m_conns.end() || !it->second.open || it->second.node != node || frame.size() < FRAME_HEADER_SIZE) {
+    if (it == m_conns.end() || !it->second.open || it->second.node != node || frame.size() < m_options.frame_header_bytes) {
         return false;
     }
     Conn& conn = it->second;
@@ -142,8 +140,9 @@ bool SimNetwork::Send(size_t node, netcore::ConnectionId id, util::Bytes frame) 
             auto d = m_conns.find(peer_id);
             if (d == m_conns.end() || !d->second.open || !m_nodes[peer_node].alive || !m_nodes[peer_node].events) return;
             m_nodes[peer_node].traffic.bytes_received += frame.size();
-            util::Bytes header(frame.begin(), frame.begin() + FRAME_HEADER_SIZE);
-            frame.erase(frame.begin(), frame.begin() + FRAME_HEADER_SIZE);
+            const auto split = static_cast<std::ptrdiff_t>(m_options.frame_header_bytes);
+            util::Bytes header(frame.begin(), frame.begin() + split);
+            frame.erase(frame.begin(), frame.begin() + split);
             m_nodes[peer_node].events->OnFrame(peer_id, std::move(header), std::move(frame));
         });
     });

@@ -31,6 +31,9 @@ struct SimNetworkOptions {
     double jitter = 0.1;
     uint64_t seed = 1;
     uint16_t port = 8333;  // every node listens on this port
+    // How a frame handed to Send splits into header and payload for OnFrame: the system's
+    // framing (24 bytes for Bitcoin's P2P messages).
+    size_t frame_header_bytes = 24;
 };
 
 struct NodeTraffic {

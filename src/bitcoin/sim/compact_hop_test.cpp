@@ -6,12 +6,13 @@
 #include <gtest/gtest.h>
 
 #include "bitcoin/consensus/params.h"
+#include "bitcoin/wire/frame.h"
 #include "bitcoin/wire/protocol.h"
 #include "sim/sim_network.h"
-#include "sim/sim_node.h"
+#include "bitcoin/sim/sim_node.h"
 #include "sim/simulation.h"
 
-namespace tonari::sim {
+namespace tonari::bitcoin::sim {
 namespace {
 
 constexpr int LATENCY_MS = 50;
@@ -29,7 +30,8 @@ TEST(CompactHop, HighBandwidthCompactBlockCostsHalfARoundTrip) {
     const auto& params = bitcoin::consensus::GetParams(bitcoin::encoding::Network::Regtest);
     const RegionModel model = FlatModel();
     Simulation sim(int64_t{1'700'000'000} * 1'000'000);
-    SimNetwork net(sim, {.model = &model, .jitter = 0, .seed = 1, .port = params.default_port});
+    SimNetwork net(sim, {.model = &model, .jitter = 0, .seed = 1, .port = params.default_port,
+                         .frame_header_bytes = bitcoin::wire::FRAME_HEADER_SIZE});
     net.AddNode("11.0.0.1", Region::NorthAmerica, true);
     net.AddNode("11.1.0.1", Region::NorthAmerica, false);
     SimNode miner(sim, net, 0, {.params = &params, .seed = 11});
@@ -61,4 +63,4 @@ TEST(CompactHop, HighBandwidthCompactBlockCostsHalfARoundTrip) {
 }
 
 }  // namespace
-}  // namespace tonari::sim
+}  // namespace tonari::bitcoin::sim

@@ -14,7 +14,12 @@
 #include "sim/regions.h"
 #include "util/json.h"
 
-namespace tonari::sim {
+namespace tonari::bitcoin::sim {
+
+// The simulator's floor, used by name here.
+using ::tonari::sim::Model2015;
+using ::tonari::sim::Model2019;
+using ::tonari::sim::RegionModel;
 
 struct Scenario {
     std::string name;
@@ -71,4 +76,4 @@ struct Report {
 // Runs the scenario. `progress` (may be empty) is told the simulated time now and then.
 Report RunScenario(const Scenario& scenario, const std::function<void(int64_t simulated_s)>& progress = {});
 
-}  // namespace tonari::sim
+}  // namespace tonari::bitcoin::sim

@@ -2,11 +2,11 @@
 // block reaching every node; a run repeats exactly (same trace hash) with the same seed and
 // differs with another; the 2014 network (inv and getdata, 2015 bandwidth) is slower than
 // today's (compact blocks).
-#include "sim/scenario.h"
+#include "bitcoin/sim/scenario.h"
 
 #include <gtest/gtest.h>
 
-namespace tonari::sim {
+namespace tonari::bitcoin::sim {
 namespace {
 
 Scenario Small(uint64_t seed) {
@@ -61,4 +61,4 @@ TEST(Scenario, TheNetworkOf2014IsSlowerThanTodays) {
 }
 
 }  // namespace
-}  // namespace tonari::sim
+}  // namespace tonari::bitcoin::sim

@@ -1,12 +1,12 @@
 // A simulated node: the real peer, mempool and chain logic wired to the simulated network and
 // clock.
-#include "sim/sim_node.h"
+#include "bitcoin/sim/sim_node.h"
 
 #include "bitcoin/chain/block_assembler.h"
 #include "bitcoin/primitives/merkle.h"
 #include "bitcoin/wire/protocol.h"
 
-namespace tonari::sim {
+namespace tonari::bitcoin::sim {
 
 SimNode::SimNode(Simulation& sim, SimNetwork& net, size_t index, const SimNodeOptions& options)
     : m_sim(sim),
@@ -131,4 +131,4 @@ void SimNode::BlockDisconnected(const bitcoin::primitives::Block& block, const b
     m_accept.BlockDisconnected(block);
 }
 
-}  // namespace tonari::sim
+}  // namespace tonari::bitcoin::sim

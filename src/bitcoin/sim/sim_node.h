@@ -22,7 +22,15 @@
 #include "sim/sim_network.h"
 #include "sim/simulation.h"
 
-namespace tonari::sim {
+namespace tonari::bitcoin::sim {
+
+// The simulator's floor, used by name here.
+using ::tonari::sim::EventId;
+using ::tonari::sim::Region;
+using ::tonari::sim::RegionModel;
+using ::tonari::sim::SimNetwork;
+using ::tonari::sim::SimNetworkOptions;
+using ::tonari::sim::Simulation;
 
 // How often the node's PeerManager::Tick runs (the real node's timer period).
 inline constexpr int64_t TICK_INTERVAL_US = 100'000;
@@ -92,4 +100,4 @@ private:
     bool m_running = false;
 };
 
-}  // namespace tonari::sim
+}  // namespace tonari::bitcoin::sim

@@ -1,5 +1,5 @@
 // Running a scenario: building the network, the mining process and churn, and the report.
-#include "sim/scenario.h"
+#include "bitcoin/sim/scenario.h"
 
 #include <algorithm>
 #include <chrono>
@@ -9,12 +9,13 @@
 #include <random>
 
 #include "bitcoin/consensus/params.h"
+#include "bitcoin/wire/frame.h"
 #include "bitcoin/wire/protocol.h"
 #include "sim/sim_network.h"
-#include "sim/sim_node.h"
+#include "bitcoin/sim/sim_node.h"
 #include "sim/simulation.h"
 
-namespace tonari::sim {
+namespace tonari::bitcoin::sim {
 namespace {
 
 // Simulated time starts here (2023-11-14): block timestamps must look current, or every node
@@ -37,7 +38,7 @@ std::string NodeAddress(int i) { return std::to_string(11 + i / 200) + "." + std
 
 Region PickRegion(const RegionModel& model, std::mt19937_64& rng) {
     double u = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
-    for (size_t r = 0; r < REGION_COUNT; ++r) {
+    for (size_t r = 0; r < ::tonari::sim::REGION_COUNT; ++r) {
         u -= model.node_share[r];
         if (u < 0) return static_cast<Region>(r);
     }
@@ -115,7 +116,8 @@ Report RunScenario(const Scenario& sc, const std::function<void(int64_t)>& progr
     const auto& params = bitcoin::consensus::GetParams(bitcoin::encoding::Network::Regtest);
     Simulation sim(START_US);
     std::mt19937_64 rng(sc.seed);
-    SimNetwork net(sim, {.model = sc.model, .jitter = sc.jitter, .seed = rng(), .port = params.default_port});
+    SimNetwork net(sim, {.model = sc.model, .jitter = sc.jitter, .seed = rng(), .port = params.default_port,
+                         .frame_header_bytes = bitcoin::wire::FRAME_HEADER_SIZE});
 
     const int n = std::max(2, sc.nodes);
     const int reachable = std::max(1, static_cast<int>(std::lround(sc.reachable_share * n)));
@@ -324,4 +326,4 @@ util::Json Report::ToJson() const {
     return o;
 }
 
-}  // namespace tonari::sim
+}  // namespace tonari::bitcoin::sim
