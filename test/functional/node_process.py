@@ -3,6 +3,7 @@ port, JSON-RPC calls with the cookie, and a stop that always ends the process.
 """
 import base64
 import decimal
+import fcntl
 import http.client
 import json
 import os
@@ -11,6 +12,7 @@ import resource
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 
 START_TIMEOUT_S = 60
@@ -44,10 +46,30 @@ def wait_while_progressing(pred, progress, idle_timeout, limit=900, step=0.1):
     return pred()
 
 
+# Ports handed out by free_port, claimed machine-wide: ctest runs tests side by side, and a
+# port one test found free could otherwise be found free by another before either node binds
+# it (a node then answers another test's RPC with P2P bytes). A claim is an flock on a file
+# named after the port, held as long as this test process lives, so it ends with the process
+# however that ends; a port whose file another live test has locked is skipped.
+_PORT_CLAIM_DIR = os.path.join(tempfile.gettempdir(), "tonari-test-ports")
+_port_claims = []  # open files whose locks are this process's claims
+
+
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    os.makedirs(_PORT_CLAIM_DIR, exist_ok=True)
+    for _ in range(1000):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        f = open(os.path.join(_PORT_CLAIM_DIR, str(port)), "a")
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            f.close()
+            continue  # another test holds it
+        _port_claims.append(f)
+        return port
+    raise RuntimeError("no free port that another test has not claimed")
 
 
 class RpcError(Exception):
@@ -93,7 +115,8 @@ class NodeProcess:
             try:
                 self.call("getblockcount")
                 return
-            except (OSError, RpcError, ValueError):  # ValueError: a 401's empty body is not JSON
+            except (OSError, RpcError, ValueError, http.client.HTTPException):
+                # ValueError: a 401's empty body is not JSON; HTTPException: not an HTTP answer
                 time.sleep(0.05)
         raise RuntimeError("node did not answer RPC in time")
 
