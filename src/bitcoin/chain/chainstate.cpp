@@ -379,10 +379,10 @@ util::Result<void, ChainError> Chainstate::PruneFiles(int last_prunable_height, 
         auto [it, inserted] = heights.try_emplace({kind, pos.file}, height);
         if (!inserted) it->second = std::max(it->second, height);
     };
-    for (const BlockIndex* e : m_tree.AllEntries()) {
-        if (e->HaveData()) note(BlockFileKind::Blocks, e->data_pos, e->height);
-        if (e->HasStatus(BLOCK_HAVE_UNDO)) note(BlockFileKind::Undo, e->undo_pos, e->height);
-    }
+    m_tree.ForEachEntry([&note](const BlockIndex& e) {
+        if (e.HaveData()) note(BlockFileKind::Blocks, e.data_pos, e.height);
+        if (e.HasStatus(BLOCK_HAVE_UNDO)) note(BlockFileKind::Undo, e.undo_pos, e.height);
+    });
     const std::vector<BlockFileInfo> chosen = ChooseFilesToPrune(files, heights, last_prunable_height, target);
 
     // Until one of the files kept becomes prunable or a new file starts, another scan would

@@ -29,7 +29,6 @@ using ::tonari::sim::EventId;
 using ::tonari::sim::Region;
 using ::tonari::sim::RegionModel;
 using ::tonari::sim::SimNetwork;
-using ::tonari::sim::SimNetworkOptions;
 using ::tonari::sim::Simulation;
 
 // How often the node's PeerManager::Tick runs (the real node's timer period).
