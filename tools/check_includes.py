@@ -67,6 +67,9 @@ LAYERS = {
                        "torrent/picker", "torrent/storage", "torrent/peer", "torrent/tracker", "torrent/mse",
                        "torrent/dht", "torrent/lsd", "torrent/session"],
     "torrent/create": ["util", "crypto", "storage", "torrent/bencode", "torrent/metainfo", "torrent/storage"],
+    "tox/wire": ["util", "crypto", "netcore"],
+    "tox/dht": ["util", "crypto", "netcore", "tox/wire"],
+    "tox/profile": ["util", "crypto", "storage", "netcore", "tox/wire"],
     "app": ["*"],
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "app/chain_commands.h"
+#include "app/chat_command.h"
 #include "app/cli_command.h"
 #include "app/node_command.h"
 #include "app/sim_command.h"
@@ -38,9 +39,10 @@ int main(int argc, char** argv) {
     if (argc >= 2 && std::string_view(argv[1]) == "node") return tonari::app::RunNode(argc - 1, argv + 1);
     if (argc >= 2 && std::string_view(argv[1]) == "cli") return tonari::app::RunCli(argc - 1, argv + 1);
     if (argc >= 2 && std::string_view(argv[1]) == "torrent") return tonari::app::RunTorrent(argc - 1, argv + 1);
+    if (argc >= 2 && std::string_view(argv[1]) == "chat") return tonari::app::RunChat(argc - 1, argv + 1);
     CLI::App app{
         "Tonari: a peer-to-peer node. The Bitcoin side speaks the real protocol; regtest is the\n"
-        "default network. The file-sharing side speaks BitTorrent."};
+        "default network. The file-sharing side speaks BitTorrent; the messaging side, Tox."};
     app.set_version_flag("--version", std::string("tonari ") + VERSION);
     app.require_subcommand(1);
 
@@ -163,6 +165,7 @@ int main(int argc, char** argv) {
     app.add_subcommand("node", "Run a full node with a JSON-RPC server (Bitcoin Core options; tonari node -help)");
     app.add_subcommand("cli", "Send one RPC command to a running node, like bitcoin-cli (tonari cli -help)");
     app.add_subcommand("torrent", "BitTorrent: make, inspect, download and seed torrents (tonari torrent --help)");
+    app.add_subcommand("chat", "Tox messaging: your Tox ID, a DHT bootstrap node (tonari chat --help)");
     CLI::App* demo = app.add_subcommand("demo", "Show what Tonari can do so far, on real Bitcoin data");
     demo->add_option("--data", data_dir, "Folder with the bundled vector files")->capture_default_str();
 

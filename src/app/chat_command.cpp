@@ -1,0 +1,219 @@
+// The chat commands: `id` prints the Tox ID of a profile (making the profile on first use);
+// `bootstrap` runs a Tox DHT node with a stable key that others start from, as tox-bootstrapd
+// does, printing what it knows as it changes (JSON lines with --json, for scripts and tests).
+#include "app/chat_command.h"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <iostream>
+#include <set>
+
+#include "app/stop_signals.h"
+#include "tox/dht/dht_service.h"
+#include "tox/profile/profile_file.h"
+#include "util/hex.h"
+#include "util/json.h"
+
+namespace tonari::app {
+namespace {
+
+std::string HomeTonari() {
+    const char* home = std::getenv("HOME");
+    return std::string(home ? home : ".") + "/.tonari";
+}
+
+std::string KeyHex(const tox::wire::PublicKey& key) {
+    std::string hex = util::HexEncode(key.span());
+    for (auto& c : hex) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return hex;
+}
+
+int RunId(const std::string& profile_path, bool json) {
+    auto loaded = tox::profile::LoadOrCreateProfile(profile_path);
+    if (!loaded) {
+        std::cerr << "error: " << loaded.error() << "\n";
+        return 1;
+    }
+    if (loaded->created) std::cerr << "made a new profile: " << profile_path << "\n";
+    const std::string id = loaded->profile.Id().ToString();
+    if (json) {
+        util::Json out = util::Json::MakeObject();
+        out.Set("tox_id", id);
+        out.Set("public_key", KeyHex(loaded->profile.keys.public_key));
+        out.Set("name", loaded->profile.name);
+        out.Set("profile", profile_path);
+        std::cout << out.Dump() << "\n";
+    } else {
+        std::cout << id << "\n";
+    }
+    return 0;
+}
+
+struct BootstrapCommandOptions {
+    std::string bind = "0.0.0.0";
+    uint16_t port = 33445;
+    std::string keys_file;
+    std::vector<std::string> bootstrap;
+    std::vector<std::string> find;
+    std::string motd = "tonari";
+    bool json = false;
+};
+
+util::Json StatusJson(const tox::dht::DhtStats& s, const std::vector<tox::wire::NodeInfo>& known) {
+    util::Json out = util::Json::MakeObject();
+    out.Set("event", "status");
+    out.Set("close_nodes", static_cast<uint64_t>(s.close_nodes));
+    out.Set("good_close_nodes", static_cast<uint64_t>(s.good_close_nodes));
+    util::Json keys = util::Json::MakeArray();
+    for (const auto& n : known) keys.PushBack(KeyHex(n.public_key));
+    out.Set("known", std::move(keys));
+    out.Set("packets_in", s.packets_in);
+    out.Set("packets_out", s.packets_out);
+    out.Set("malformed", s.malformed);
+    out.Set("undecryptable", s.undecryptable);
+    out.Set("unsolicited", s.unsolicited);
+    out.Set("forwarded", s.forwarded);
+    out.Set("rate_limited", s.rate_limited);
+    return out;
+}
+
+int RunBootstrap(const BootstrapCommandOptions& o) {
+    StopSignals signals;
+    tox::dht::DhtServiceOptions d;
+    const std::string keys_file = o.keys_file.empty() ? HomeTonari() + "/chat-bootstrap.keys" : o.keys_file;
+    auto keys = tox::profile::LoadOrCreateKeyFile(keys_file);
+    if (!keys) {
+        std::cerr << "error: " << keys.error() << "\n";
+        return 1;
+    }
+    d.keys = *keys;
+    d.bind = {o.bind, o.port};
+    for (const auto& b : o.bootstrap) {
+        auto node = tox::dht::ParseBootstrapNode(b);
+        if (!node) {
+            std::cerr << "error: --bootstrap: " << node.error() << "\n";
+            return 1;
+        }
+        d.bootstrap.push_back(*node);
+    }
+    std::vector<tox::wire::PublicKey> find;
+    for (const auto& f : o.find) {
+        auto key = util::HexDecode(f);
+        if (!key || key->size() != crypto::BOX_KEY_SIZE) {
+            std::cerr << "error: --find takes a DHT public key (64 hex digits), not '" << f << "'\n";
+            return 1;
+        }
+        find.push_back(*tox::wire::PublicKey::FromBytes(*key));
+    }
+    d.serve_bootstrap_info = true;
+    d.info_version = 1;
+    d.motd = o.motd;
+    const bool json = o.json;
+    d.log = [json](const std::string& line) {
+        if (!json) std::cerr << line << std::endl;
+    };
+    auto service = tox::dht::DhtService::Start(std::move(d));
+    if (!service) {
+        std::cerr << "error: " << service.error() << "\n";
+        return 1;
+    }
+    auto& dht = **service;
+    dht.WithNode([&](tox::dht::DhtNode& node, int64_t) {
+        for (const auto& k : find) node.AddSearch(k);
+    });
+    const auto local = dht.LocalEndpoint();
+    if (json) {
+        util::Json ready = util::Json::MakeObject();
+        ready.Set("event", "ready");
+        ready.Set("public_key", KeyHex(dht.SelfKey()));
+        ready.Set("port", static_cast<uint64_t>(local.port));
+        std::cout << ready.Dump() << std::endl;
+    } else {
+        std::cout << "Public Key: " << KeyHex(dht.SelfKey()) << "\n"
+                  << "tox bootstrap node: udp " << local.ToString() << " ("
+                  << (o.bootstrap.empty() ? std::string("no bootstrap nodes: others start from it")
+                                          : "bootstrapping from " + std::to_string(o.bootstrap.size()) + " nodes")
+                  << ")" << std::endl;
+    }
+    std::string last_status;
+    std::set<std::string> reported_found;
+    const auto interval = std::chrono::milliseconds(json ? 500 : 2000);
+    while (signals.WaitFor(interval) == 0) {
+        const auto stats = dht.Stats();
+        const auto known = dht.KnownNodes();
+        std::vector<std::pair<std::string, std::string>> found;
+        dht.WithNode([&](tox::dht::DhtNode& node, int64_t) {
+            for (const auto& k : find) {
+                if (auto at = node.Found(k)) found.emplace_back(KeyHex(k), at->endpoint.ToString());
+            }
+        });
+        for (const auto& [key, at] : found) {
+            if (!reported_found.insert(key).second) continue;
+            if (json) {
+                util::Json ev = util::Json::MakeObject();
+                ev.Set("event", "found");
+                ev.Set("public_key", key);
+                ev.Set("address", at);
+                std::cout << ev.Dump() << std::endl;
+            } else {
+                std::cout << "tox dht: found " << key << " at " << at << std::endl;
+            }
+        }
+        // Printed when something moved other than the packet counters.
+        util::Json status = StatusJson(stats, known);
+        const std::string summary = std::to_string(stats.close_nodes) + "/" + std::to_string(stats.good_close_nodes) +
+                                    "/" + std::to_string(known.size()) + "/" + std::to_string(stats.malformed) + "/" +
+                                    std::to_string(stats.undecryptable);
+        if (summary == last_status) continue;
+        last_status = summary;
+        if (json) {
+            std::cout << status.Dump() << std::endl;
+        } else {
+            std::cout << "tox dht: " << stats.close_nodes << " nodes in the close list (" << stats.good_close_nodes
+                      << " answering); " << stats.packets_in << " packets in, " << stats.packets_out << " out; "
+                      << stats.malformed << " malformed, " << stats.undecryptable << " failed decryption" << std::endl;
+        }
+    }
+    dht.Stop();
+    if (!json) std::cout << "tox bootstrap node: stopped" << std::endl;
+    return 0;
+}
+
+}  // namespace
+
+int RunChat(int argc, char** argv) {
+    CLI::App app{"tonari chat: Tox messaging (serverless, end-to-end encrypted; interoperates with toxcore clients)"};
+    app.name("tonari chat");
+    app.require_subcommand(1);
+
+    std::string profile = HomeTonari() + "/chat.tox";
+    bool id_json = false;
+    CLI::App* id = app.add_subcommand("id", "Print your Tox ID (makes the profile on first use)");
+    id->add_option("--profile", profile, "The profile, in the Tox save format (toxic's and qTox's unencrypted "
+                                         "profiles load as they are)")
+        ->capture_default_str();
+    id->add_flag("--json", id_json, "Print JSON: the ID, the public key, the name");
+
+    BootstrapCommandOptions b;
+    CLI::App* boot = app.add_subcommand(
+        "bootstrap", "Run a Tox DHT bootstrap node with a stable key (what tox-bootstrapd does); Ctrl-C stops it");
+    boot->add_option("--port", b.port, "UDP port")->capture_default_str();
+    boot->add_option("--bind", b.bind, "Local address (0.0.0.0 for IPv4, :: for IPv6)")->capture_default_str();
+    boot->add_option("--keys", b.keys_file, "Key file, made on first use (tox-bootstrapd's format; default: "
+                                            "~/.tonari/chat-bootstrap.keys)");
+    boot->add_option("--bootstrap", b.bootstrap, "Another node to join, HOST:PORT:KEY (repeatable)");
+    boot->add_option("--motd", b.motd, "Message of the day, sent to who asks for bootstrap info")->capture_default_str();
+    boot->add_option("--find", b.find, "Also look for this DHT key and report where it is (repeatable)");
+    boot->add_flag("--json", b.json, "Write events as JSON lines (ready, status, found)");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+    if (id->parsed()) return RunId(profile, id_json);
+    return RunBootstrap(b);
+}
+
+}  // namespace tonari::app

@@ -1,0 +1,491 @@
+// The DHT node logic.
+#include "tox/dht/dht_node.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "netcore/address_scope.h"
+#include "netcore/udp_socket.h"
+#include "util/byte_writer.h"
+#include "util/hex.h"
+
+namespace tonari::tox::dht {
+namespace {
+
+std::string Short(const PublicKey& key) { return util::HexEncode(key.span()).substr(0, 8); }
+
+netcore::TokenBucket::Clock::time_point AsTime(int64_t now_us) {
+    return netcore::TokenBucket::Clock::time_point(std::chrono::microseconds(now_us));
+}
+
+bool SameEndpoint(const netcore::PeerEndpoint& a, const netcore::PeerEndpoint& b) {
+    return a.address == b.address && a.port == b.port;
+}
+
+}  // namespace
+
+DhtNode::DhtNode(crypto::BoxKeyPair keys, SendFn send, uint64_t seed, LogFn log)
+    : m_keys(keys),
+      m_send(std::move(send)),
+      m_log(log ? std::move(log) : [](const std::string&) {}),
+      m_rng(seed),
+      m_close(keys.public_key, BUCKET_SIZE) {
+    for (size_t i = 0; i < RANDOM_SEARCHES; ++i) {
+        PublicKey key;
+        for (size_t b = 0; b < PublicKey::SIZE; b += 8) {
+            const uint64_t r = m_rng();
+            std::memcpy(key.data() + b, &r, 8);
+        }
+        m_random_searches.push_back(key);
+        AddSearch(key);
+    }
+}
+
+void DhtNode::Bootstrap(const NodeInfo& node, int64_t now_us) {
+    if (node.public_key == SelfKey()) return;
+    if (std::find(m_bootstrap.begin(), m_bootstrap.end(), node) == m_bootstrap.end()) m_bootstrap.push_back(node);
+    SendNodesRequest(node, SelfKey(), now_us);
+}
+
+void DhtNode::Send(const netcore::PeerEndpoint& to, util::Bytes datagram) {
+    ++m_stats.packets_out;
+    m_send(to, std::move(datagram));
+}
+
+bool DhtNode::Admit(const netcore::PeerEndpoint& from, int64_t now_us) {
+    auto source = std::make_pair(from.address, from.port);
+    auto it = m_sources.find(source);
+    if (it == m_sources.end()) {
+        if (m_sources.size() >= MAX_TRACKED_SOURCES) {
+            m_sources.erase(m_source_order.front());
+            m_source_order.pop_front();
+        }
+        it = m_sources.emplace(source, netcore::TokenBucket(PACKETS_PER_SOURCE_PER_S, PACKETS_PER_SOURCE_BURST)).first;
+        m_source_order.push_back(std::move(source));
+    }
+    if (it->second.TryTake(1, AsTime(now_us))) return true;
+    ++m_stats.rate_limited;
+    return false;
+}
+
+std::optional<crypto::BoxSharedKey> DhtNode::SharedKey(const PublicKey& key) {
+    if (auto it = m_shared.find(key); it != m_shared.end()) return it->second;
+    if (!m_new_keys.TryTake(1, AsTime(m_now_us))) {
+        ++m_stats.rate_limited;
+        return std::nullopt;
+    }
+    auto shared = crypto::BoxSharedKeyOf(m_keys.secret_key, key);
+    if (!shared) return std::nullopt;
+    if (m_shared.size() >= MAX_SHARED_KEYS) {
+        m_shared.erase(m_shared_order.front());
+        m_shared_order.pop_front();
+    }
+    m_shared.emplace(key, *shared);
+    m_shared_order.push_back(key);
+    return shared;
+}
+
+std::optional<util::Bytes> DhtNode::Open(const wire::DhtPacketView& p) {
+    if (p.sender == SelfKey()) {
+        ++m_stats.malformed;  // our own packet reflected back at us
+        return std::nullopt;
+    }
+    auto key = SharedKey(p.sender);
+    if (!key) return std::nullopt;  // counted by the limit, or a key of small order
+    auto plain = crypto::BoxOpen(*key, p.nonce, p.sealed);
+    if (!plain) ++m_stats.undecryptable;
+    return plain;
+}
+
+void DhtNode::OnPacket(const netcore::PeerEndpoint& from, util::ByteSpan datagram, int64_t now_us) {
+    ++m_stats.packets_in;
+    m_now_us = std::max(m_now_us, now_us);
+    if (!Admit(from, now_us)) return;
+    if (datagram.empty()) {
+        ++m_stats.malformed;
+        return;
+    }
+    const auto kind = static_cast<wire::PacketKind>(datagram[0]);
+    switch (kind) {
+        case wire::PacketKind::PING_REQUEST:
+        case wire::PacketKind::PING_RESPONSE:
+        case wire::PacketKind::NODES_REQUEST:
+        case wire::PacketKind::NODES_RESPONSE: {
+            auto p = wire::ParseDhtPacket(datagram);
+            if (!p) {
+                ++m_stats.malformed;
+                return;
+            }
+            if (kind == wire::PacketKind::PING_REQUEST || kind == wire::PacketKind::PING_RESPONSE) {
+                HandlePing(from, *p, now_us);
+            }
+            if (kind == wire::PacketKind::NODES_REQUEST) HandleNodesRequest(from, *p, now_us);
+            if (kind == wire::PacketKind::NODES_RESPONSE) HandleNodesResponse(from, *p, now_us);
+            return;
+        }
+        case wire::PacketKind::DHT_REQUEST:
+            HandleDhtRequest(from, datagram, now_us);
+            return;
+        case wire::PacketKind::BOOTSTRAP_INFO:
+            HandleBootstrapInfo(from, datagram);
+            return;
+        default:
+            break;
+    }
+    if (auto it = m_handlers.find(kind); it != m_handlers.end()) {
+        it->second(from, datagram, now_us);
+        return;
+    }
+    ++m_stats.unhandled;
+}
+
+std::optional<util::Bytes> DhtNode::OpenSized(const wire::DhtPacketView& p, size_t min_plain, size_t max_plain) {
+    // c-toxcore sends exactly these sizes; anything else is not the packet it claims to be,
+    // and is refused before it costs a decryption.
+    const size_t plain_size = p.sealed.size() - crypto::BOX_MAC_SIZE;
+    if (plain_size < min_plain || plain_size > max_plain) {
+        ++m_stats.malformed;
+        return std::nullopt;
+    }
+    return Open(p);
+}
+
+void DhtNode::HandlePing(const netcore::PeerEndpoint& from, const wire::DhtPacketView& p, int64_t now_us) {
+    auto plain = OpenSized(p, wire::PING_PLAIN_SIZE, wire::PING_PLAIN_SIZE);
+    if (!plain) return;
+    auto ping = wire::DecodePing(*plain);
+    // The type byte inside the box must match the kind outside it, or a request could be
+    // bounced back to its sender as a response.
+    if (!ping || ping->response != (p.kind == wire::PacketKind::PING_RESPONSE)) {
+        ++m_stats.malformed;
+        return;
+    }
+    const NodeInfo sender{.tcp = false, .endpoint = from, .public_key = p.sender};
+    if (ping->response) {
+        if (TakePending(ping->request_id, RequestKind::PING, p.sender, from, now_us)) AddAnswered(sender, now_us);
+        return;
+    }
+    Send(from, wire::SealDhtPacket(wire::PacketKind::PING_RESPONSE, SelfKey(), *SharedKey(p.sender),
+                                   wire::EncodePing({.response = true, .request_id = ping->request_id})));
+    ConsiderPing(sender, now_us);
+}
+
+void DhtNode::HandleNodesRequest(const netcore::PeerEndpoint& from, const wire::DhtPacketView& p, int64_t now_us) {
+    auto plain = OpenSized(p, wire::NODES_REQUEST_PLAIN_SIZE, wire::NODES_REQUEST_PLAIN_SIZE);
+    if (!plain) return;
+    auto request = wire::DecodeNodesRequest(*plain);
+    if (!request) {
+        ++m_stats.malformed;
+        return;
+    }
+    wire::NodesResponsePayload reply;
+    reply.request_id = request->request_id;
+    // Addresses on our local networks go only to askers on them: a stranger on the internet
+    // learns nothing about the LAN behind us.
+    for (auto& n : ClosestNodes(request->target, wire::MAX_SENT_NODES + 1, netcore::IsLocalAddress(from.address))) {
+        if (n.public_key != p.sender && reply.nodes.size() < wire::MAX_SENT_NODES) reply.nodes.push_back(std::move(n));
+    }
+    Send(from, wire::SealDhtPacket(wire::PacketKind::NODES_RESPONSE, SelfKey(), *SharedKey(p.sender),
+                                   wire::EncodeNodesResponse(reply)));
+    ConsiderPing({.tcp = false, .endpoint = from, .public_key = p.sender}, now_us);
+}
+
+void DhtNode::HandleNodesResponse(const netcore::PeerEndpoint& from, const wire::DhtPacketView& p, int64_t now_us) {
+    auto plain = OpenSized(p, 1 + wire::REQUEST_ID_SIZE, wire::MAX_NODES_RESPONSE_PLAIN_SIZE);
+    if (!plain) return;
+    auto response = wire::DecodeNodesResponse(*plain);
+    if (!response) {
+        ++m_stats.malformed;
+        return;
+    }
+    if (!TakePending(response->request_id, RequestKind::NODES, p.sender, from, now_us)) return;
+    AddAnswered({.tcp = false, .endpoint = from, .public_key = p.sender}, now_us);
+    for (const auto& n : response->nodes) {
+        // The DHT runs over UDP only; TCP entries here are junk.
+        if (n.tcp || n.public_key == SelfKey()) continue;
+        if (!m_close.Contains(n.public_key) && m_close.Viable(n.public_key, now_us)) {
+            SendNodesRequest(n, SelfKey(), now_us);
+        }
+        for (auto& [key, search] : m_searches) {
+            if (!search.list.Contains(n.public_key) && search.list.Viable(n.public_key, now_us, true)) {
+                SendNodesRequest(n, key, now_us);
+            } else if (n.public_key == key && !search.found) {
+                // The node itself, as someone saw it: ask it directly to prove it is there.
+                SendNodesRequest(n, key, now_us);
+            }
+        }
+    }
+}
+
+void DhtNode::HandleDhtRequest(const netcore::PeerEndpoint& from, util::ByteSpan datagram, int64_t now_us) {
+    // [kind][receiver key][a DHT packet body: sender key, nonce, sealed]
+    constexpr size_t MIN_SIZE = 1 + crypto::BOX_KEY_SIZE + wire::DHT_HEADER_SIZE - 1 + crypto::BOX_MAC_SIZE + 1;
+    if (datagram.size() < MIN_SIZE || datagram.size() > netcore::MAX_UDP_PACKET) {
+        ++m_stats.malformed;
+        return;
+    }
+    const auto receiver = *PublicKey::FromBytes(datagram.subspan(1, crypto::BOX_KEY_SIZE));
+    if (receiver != SelfKey()) {
+        // Forwarded unaltered, only to a good member of our close list: we are no open relay.
+        bool sent = false;
+        m_close.ForEach([&](const Client& c) {
+            if (!sent && c.node.public_key == receiver && c.Good(now_us)) {
+                Send(c.node.endpoint, util::Bytes(datagram.begin(), datagram.end()));
+                ++m_stats.forwarded;
+                sent = true;
+            }
+        });
+        if (!sent) ++m_stats.unhandled;
+        return;
+    }
+    // Re-read the rest as a DHT packet: its kind byte is irrelevant here.
+    util::Bytes body;
+    body.reserve(datagram.size() - crypto::BOX_KEY_SIZE);
+    body.push_back(datagram[0]);
+    body.insert(body.end(), datagram.begin() + 1 + crypto::BOX_KEY_SIZE, datagram.end());
+    auto p = wire::ParseDhtPacket(body);
+    if (!p) {
+        ++m_stats.malformed;
+        return;
+    }
+    auto plain = Open(*p);
+    if (!plain || plain->empty()) return;
+    if (m_dht_request_handler) {
+        m_dht_request_handler(from, p->sender, *plain, now_us);
+    } else {
+        ++m_stats.unhandled;
+    }
+}
+
+bool DhtNode::SendDhtRequest(const PublicKey& to, util::ByteSpan plain) {
+    auto key = SharedKey(to);
+    if (!key) return false;
+    auto it = m_searches.find(to);
+    if (it == m_searches.end()) return false;
+    const util::Bytes inner = wire::SealDhtPacket(wire::PacketKind::DHT_REQUEST, SelfKey(), *key, plain);
+    util::ByteWriter out;
+    out.WriteU8(static_cast<uint8_t>(wire::PacketKind::DHT_REQUEST));
+    out.WriteBytes(to.span());
+    out.WriteBytes(util::ByteSpan(inner).subspan(1));
+    const util::Bytes packet = out.Take();
+    size_t sent = 0;
+    for (const auto& c : it->second.list.Clients()) {
+        if (sent == wire::MAX_SENT_NODES) break;
+        Send(c.node.endpoint, packet);
+        ++sent;
+    }
+    return sent > 0;
+}
+
+void DhtNode::HandleBootstrapInfo(const netcore::PeerEndpoint& from, util::ByteSpan datagram) {
+    if (!m_serve_info || datagram.size() != BOOTSTRAP_INFO_REQUEST_SIZE) {
+        ++m_stats.malformed;
+        return;
+    }
+    util::ByteWriter out;
+    out.WriteU8(static_cast<uint8_t>(wire::PacketKind::BOOTSTRAP_INFO));
+    out.WriteU32BE(m_info_version);
+    out.WriteBytes(util::ByteSpan(reinterpret_cast<const uint8_t*>(m_motd.data()), m_motd.size()));
+    Send(from, out.Take());
+}
+
+void DhtNode::SetBootstrapInfo(uint32_t version, std::string motd) {
+    m_info_version = version;
+    m_motd = std::move(motd);
+    if (m_motd.size() > MAX_MOTD_SIZE) m_motd.resize(MAX_MOTD_SIZE);
+    m_serve_info = true;
+}
+
+void DhtNode::SetHandler(wire::PacketKind kind, PacketHandler handler) { m_handlers[kind] = std::move(handler); }
+
+bool DhtNode::TakePending(uint64_t id, RequestKind kind, const PublicKey& from_key, const netcore::PeerEndpoint& from,
+                          int64_t now_us) {
+    auto it = m_pending.find(id);
+    if (it == m_pending.end() || it->second.kind != kind || it->second.to != from_key ||
+        !SameEndpoint(it->second.endpoint, from) || now_us - it->second.sent_us > REQUEST_TIMEOUT_US) {
+        ++m_stats.unsolicited;
+        return false;
+    }
+    m_pending.erase(it);  // a second reply to the same request is unsolicited
+    return true;
+}
+
+uint64_t DhtNode::NewRequest(RequestKind kind, const NodeInfo& node, int64_t now_us) {
+    if (m_pending.size() >= MAX_PENDING_REQUESTS) {
+        ++m_stats.requests_skipped;
+        return 0;
+    }
+    uint64_t id = 0;
+    do {
+        id = m_rng();
+    } while (id == 0 || m_pending.count(id) != 0);
+    m_pending.emplace(id, Pending{kind, node.public_key, node.endpoint, now_us});
+    return id;
+}
+
+void DhtNode::SendPing(const NodeInfo& node, int64_t now_us) {
+    auto key = SharedKey(node.public_key);
+    if (!key) return;
+    const uint64_t id = NewRequest(RequestKind::PING, node, now_us);
+    if (id == 0) return;
+    Send(node.endpoint, wire::SealDhtPacket(wire::PacketKind::PING_REQUEST, SelfKey(), *key,
+                                            wire::EncodePing({.response = false, .request_id = id})));
+}
+
+void DhtNode::SendNodesRequest(const NodeInfo& node, const PublicKey& target, int64_t now_us) {
+    auto key = SharedKey(node.public_key);
+    if (!key) return;
+    const uint64_t id = NewRequest(RequestKind::NODES, node, now_us);
+    if (id == 0) return;
+    Send(node.endpoint, wire::SealDhtPacket(wire::PacketKind::NODES_REQUEST, SelfKey(), *key,
+                                            wire::EncodeNodesRequest({.target = target, .request_id = id})));
+}
+
+void DhtNode::AddAnswered(const NodeInfo& node, int64_t now_us) {
+    const bool was_known = m_close.Contains(node.public_key);
+    if (m_close.Add(node, now_us) && !was_known) {
+        m_log("tox dht: " + Short(node.public_key) + " at " + node.endpoint.ToString() + " joined the close list (" +
+              std::to_string(m_close.Size()) + " nodes)");
+    }
+    m_to_ping.erase(node.public_key);
+    for (auto& [key, search] : m_searches) {
+        if (node.public_key == key) {
+            if (!search.found) m_log("tox dht: found " + Short(key) + " at " + node.endpoint.ToString());
+            search.found = node;
+            continue;
+        }
+        search.list.Add(node, now_us, true);
+    }
+}
+
+void DhtNode::ConsiderPing(const NodeInfo& node, int64_t now_us) {
+    if (m_close.Contains(node.public_key) || !m_close.Viable(node.public_key, now_us)) return;
+    m_to_ping[node.public_key] = node;
+    if (m_to_ping.size() <= MAX_TO_PING) return;
+    auto furthest = m_to_ping.begin();
+    for (auto it = m_to_ping.begin(); it != m_to_ping.end(); ++it) {
+        if (Closer(SelfKey(), furthest->first, it->first)) furthest = it;
+    }
+    m_to_ping.erase(furthest);
+}
+
+void DhtNode::AskRandom(const std::vector<const Client*>& members, const PublicKey& target, int64_t now_us) {
+    if (members.empty()) return;
+    const Client* pick = members[std::uniform_int_distribution<size_t>(0, members.size() - 1)(m_rng)];
+    SendNodesRequest(pick->node, target, now_us);
+}
+
+void DhtNode::Tick(int64_t now_us) {
+    m_now_us = std::max(m_now_us, now_us);
+    std::erase_if(m_pending, [&](const auto& e) { return now_us - e.second.sent_us > REQUEST_TIMEOUT_US; });
+
+    m_close.DropDead(now_us);
+    for (auto& [key, search] : m_searches) search.list.DropDead(now_us);
+
+    // Checks: every member once a minute, the bad ones too (one last chance before they go).
+    m_close.ForEach([&](Client& c) {
+        if (now_us - c.last_check_us >= CHECK_INTERVAL_US) {
+            c.last_check_us = now_us;
+            SendNodesRequest(c.node, SelfKey(), now_us);
+        }
+    });
+    for (auto& [key, search] : m_searches) {
+        for (auto& c : search.list.MutableClients()) {
+            if (now_us - c.last_check_us >= CHECK_INTERVAL_US) {
+                c.last_check_us = now_us;
+                SendNodesRequest(c.node, key, now_us);
+            }
+        }
+    }
+
+    // A random good member of each list, for closer nodes: in a burst when the list is new.
+    std::vector<const Client*> good;
+    m_close.ForEach([&](const Client& c) {
+        if (c.Good(now_us)) good.push_back(&c);
+    });
+    const int64_t close_interval = m_close_burst > 0 ? BURST_SPACING_US : RANDOM_REQUEST_INTERVAL_US;
+    if (!good.empty() && now_us - m_close_last_random_us >= close_interval) {
+        m_close_last_random_us = now_us;
+        if (m_close_burst > 0) --m_close_burst;
+        AskRandom(good, SelfKey(), now_us);
+    }
+    for (auto& [key, search] : m_searches) {
+        std::vector<const Client*> members;
+        for (const auto& c : search.list.Clients()) {
+            if (c.Good(now_us)) members.push_back(&c);
+        }
+        const int64_t interval = search.burst > 0 ? BURST_SPACING_US : RANDOM_REQUEST_INTERVAL_US;
+        if (!members.empty() && now_us - search.last_random_us >= interval) {
+            search.last_random_us = now_us;
+            if (search.burst > 0) --search.burst;
+            AskRandom(members, key, now_us);
+        }
+    }
+
+    // With nobody good left, start over from the bootstrap nodes.
+    if (good.empty() && !m_bootstrap.empty() && now_us - m_last_bootstrap_us >= BOOTSTRAP_INTERVAL_US) {
+        m_last_bootstrap_us = now_us;
+        m_close_burst = FIRST_REQUESTS_BURST;
+        for (const auto& b : m_bootstrap) SendNodesRequest(b, SelfKey(), now_us);
+    }
+
+    if (now_us - m_last_to_ping_us >= TO_PING_INTERVAL_US) {
+        m_last_to_ping_us = now_us;
+        for (const auto& [key, node] : m_to_ping) SendPing(node, now_us);
+        m_to_ping.clear();
+    }
+}
+
+bool DhtNode::AddSearch(const PublicKey& key) {
+    if (m_searches.count(key) != 0) return true;
+    if (m_searches.size() >= MAX_SEARCHES || key == SelfKey()) return false;
+    Search search{ClientList(key, SEARCH_LIST_SIZE), std::nullopt, 0, FIRST_REQUESTS_BURST};
+    // Seeded from what we already know, so the search starts near its target.
+    for (const auto& n : ClosestNodes(key, SEARCH_LIST_SIZE, true)) search.list.Add(n, m_now_us, true);
+    m_searches.emplace(key, std::move(search));
+    return true;
+}
+
+void DhtNode::RemoveSearch(const PublicKey& key) { m_searches.erase(key); }
+
+std::optional<NodeInfo> DhtNode::Found(const PublicKey& key) const {
+    auto it = m_searches.find(key);
+    return it == m_searches.end() ? std::nullopt : it->second.found;
+}
+
+std::vector<NodeInfo> DhtNode::ClosestNodes(const PublicKey& target, size_t count, bool include_local) const {
+    // Only good nodes, each once; taken from every list because a search list may hold nodes
+    // closer to the target than anything in our close list.
+    std::vector<NodeInfo> all;
+    auto consider = [&](const Client& c) {
+        if (!c.Good(m_now_us)) return;
+        if (!include_local && netcore::IsLocalAddress(c.node.endpoint.address)) return;
+        if (std::any_of(all.begin(), all.end(), [&](const NodeInfo& n) { return n.public_key == c.node.public_key; })) {
+            return;
+        }
+        all.push_back(c.node);
+    };
+    m_close.ForEach(consider);
+    for (const auto& [key, search] : m_searches) {
+        for (const auto& c : search.list.Clients()) consider(c);
+    }
+    std::sort(all.begin(), all.end(),
+              [&](const NodeInfo& a, const NodeInfo& b) { return Closer(target, a.public_key, b.public_key); });
+    if (all.size() > count) all.resize(count);
+    return all;
+}
+
+std::vector<NodeInfo> DhtNode::KnownNodes() const { return ClosestNodes(SelfKey(), 4 * BUCKET_SIZE, true); }
+
+DhtStats DhtNode::Stats() const {
+    DhtStats s = m_stats;
+    s.close_nodes = m_close.Size();
+    m_close.ForEach([&](const Client& c) {
+        if (c.Good(m_now_us)) ++s.good_close_nodes;
+    });
+    s.searches = m_searches.size() - m_random_searches.size();
+    s.pending_requests = m_pending.size();
+    return s;
+}
+
+}  // namespace tonari::tox::dht

@@ -1,0 +1,56 @@
+// DhtService: a DhtNode on a real UDP socket. Packets arrive on the socket's io thread, a
+// ticker runs the node's timers every 50 ms, bootstrap hosts are resolved by name, and the
+// good nodes it knew can be read for saving. Thread-safe.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tox/dht/dht_node.h"
+#include "util/result.h"
+
+namespace tonari::tox::dht {
+
+// A bootstrap node as people write it: HOST:PORT:KEY (the key as 64 hex digits).
+struct BootstrapNode {
+    std::string host;
+    uint16_t port = 0;
+    PublicKey public_key;
+};
+util::Result<BootstrapNode, std::string> ParseBootstrapNode(const std::string& text);
+
+struct DhtServiceOptions {
+    netcore::PeerEndpoint bind{"0.0.0.0", 0};
+    crypto::BoxKeyPair keys;  // a bootstrap node keeps one; a client makes a fresh one per run
+    std::vector<BootstrapNode> bootstrap;
+    std::vector<NodeInfo> saved_nodes;  // from the last run: bootstrapped from as well
+    bool serve_bootstrap_info = false;
+    uint32_t info_version = 0;
+    std::string motd;
+    LogFn log;
+};
+
+class DhtService {
+public:
+    static util::Result<std::unique_ptr<DhtService>, std::string> Start(DhtServiceOptions options);
+    ~DhtService();
+
+    netcore::PeerEndpoint LocalEndpoint() const;
+    PublicKey SelfKey() const;
+    DhtStats Stats() const;
+    std::vector<NodeInfo> KnownNodes() const;
+    // Runs `f` on the node under the service's lock (for the layers above, and tests).
+    void WithNode(const std::function<void(DhtNode&, int64_t now_us)>& f);
+    // Stops the ticker and the socket. Idempotent; the destructor calls it.
+    void Stop();
+
+    class Impl;
+
+private:
+    explicit DhtService(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace tonari::tox::dht

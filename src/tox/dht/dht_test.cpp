@@ -1,0 +1,268 @@
+// The DHT node logic over an in-process network with a simulated clock: a network forms from
+// one bootstrap node, searches find their targets, and hostile input changes nothing.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <deque>
+#include <map>
+
+#include "tox/dht/dht_node.h"
+
+namespace tonari::tox::dht {
+namespace {
+
+// Delivers datagrams between nodes by address, in order, one step at a time.
+class TestNet {
+public:
+    struct Datagram {
+        netcore::PeerEndpoint from, to;
+        util::Bytes data;
+    };
+
+    DhtNode& Add() {
+        const uint16_t port = static_cast<uint16_t>(10000 + m_nodes.size());
+        const netcore::PeerEndpoint self{"127.0.0.1", port};
+        // Keys from a seeded generator: the whole run is a pure function of the test.
+        crypto::BoxKeyPair keys;
+        for (size_t b = 0; b < crypto::BOX_KEY_SIZE; b += 8) {
+            const uint64_t r = m_key_rng();
+            std::memcpy(keys.secret_key.data() + b, &r, 8);
+        }
+        keys.public_key = crypto::BoxPublicKeyOf(keys.secret_key);
+        auto node = std::make_unique<DhtNode>(
+            keys,
+            [this, self](const netcore::PeerEndpoint& to, util::Bytes d) {
+                m_queue.push_back({self, to, std::move(d)});
+                ++sent;
+            },
+            port);
+        m_endpoints.push_back(self);
+        m_nodes.push_back(std::move(node));
+        return *m_nodes.back();
+    }
+    NodeInfo Info(size_t i) const { return {.tcp = false, .endpoint = m_endpoints[i], .public_key = m_nodes[i]->SelfKey()}; }
+    DhtNode& operator[](size_t i) { return *m_nodes[i]; }
+    size_t size() const { return m_nodes.size(); }
+
+    // Runs `seconds` of simulated time: deliveries, then a tick for every node every 50 ms.
+    void Run(double seconds) {
+        const int64_t end = now + static_cast<int64_t>(seconds * 1e6);
+        while (now < end) {
+            while (!m_queue.empty()) {
+                Datagram d = std::move(m_queue.front());
+                m_queue.pop_front();
+                if (inspect) inspect(d);
+                for (size_t i = 0; i < m_nodes.size(); ++i) {
+                    if (m_endpoints[i] == d.to && !down.count(i)) m_nodes[i]->OnPacket(d.from, d.data, now);
+                }
+            }
+            now += 50'000;
+            for (size_t i = 0; i < m_nodes.size(); ++i) {
+                if (!down.count(i)) m_nodes[i]->Tick(now);
+            }
+        }
+    }
+    void Inject(const netcore::PeerEndpoint& from, size_t to, util::Bytes data) {
+        m_queue.push_back({from, m_endpoints[to], std::move(data)});
+    }
+
+    int64_t now = 1'000'000;
+    uint64_t sent = 0;
+    std::set<size_t> down;
+    std::function<void(const Datagram&)> inspect;
+
+private:
+    std::vector<std::unique_ptr<DhtNode>> m_nodes;
+    std::vector<netcore::PeerEndpoint> m_endpoints;
+    std::deque<Datagram> m_queue;
+    std::mt19937_64 m_key_rng{2026};
+};
+
+PublicKey KeyWithFirstByte(uint8_t b) {
+    PublicKey k;
+    k.data()[0] = b;
+    return k;
+}
+
+TEST(ClientList, BucketIndexAndDistanceFollowTheSpec) {
+    const PublicKey base = KeyWithFirstByte(0x80);
+    EXPECT_EQ(BucketIndex(base, KeyWithFirstByte(0x40)), 0);
+    EXPECT_EQ(BucketIndex(base, KeyWithFirstByte(0xc0)), 1);
+    PublicKey last = base;
+    last.data()[31] ^= 1;
+    EXPECT_EQ(BucketIndex(base, last), 255);
+    EXPECT_FALSE(BucketIndex(base, base));
+    EXPECT_TRUE(Closer(base, KeyWithFirstByte(0x81), KeyWithFirstByte(0x00)));
+    EXPECT_FALSE(Closer(base, KeyWithFirstByte(0x00), KeyWithFirstByte(0x81)));
+}
+
+TEST(ClientList, KeepsTheClosestSortedAndPrefersOverwritingBadNodes) {
+    const PublicKey base = KeyWithFirstByte(0x00);
+    ClientList list(base, 3);
+    auto node = [](uint8_t b) { return NodeInfo{.tcp = false, .endpoint = {"127.0.0.1", 1}, .public_key = KeyWithFirstByte(b)}; };
+    EXPECT_TRUE(list.Add(node(0x40), 0, true));
+    EXPECT_TRUE(list.Add(node(0x10), 0, true));
+    EXPECT_TRUE(list.Add(node(0x80), 0, true));
+    EXPECT_EQ(list.Clients().front().node.public_key, KeyWithFirstByte(0x10));
+    EXPECT_EQ(list.Clients().back().node.public_key, KeyWithFirstByte(0x80));
+    // Full: a further node does not get in; a closer one takes the furthest place.
+    EXPECT_FALSE(list.Add(node(0xf0), 1, true));
+    EXPECT_TRUE(list.Add(node(0x20), 1, true));
+    EXPECT_FALSE(list.Contains(KeyWithFirstByte(0x80)));
+    // Once members have gone silent, anyone may overwrite them.
+    const int64_t later = BAD_NODE_TIMEOUT_US + 10;
+    EXPECT_TRUE(list.Viable(KeyWithFirstByte(0xf0), later, false));
+    EXPECT_TRUE(list.Add(node(0xf0), later, false));
+    EXPECT_EQ(list.Clients().size(), 3u);
+    list.DropDead(KILL_NODE_TIMEOUT_US + 5);
+    EXPECT_EQ(list.Clients().size(), 1u);
+    EXPECT_FALSE(list.Add(node(0x00), later, true));  // never the base itself
+}
+
+TEST(DhtNode, ThirtyNodesFromOneBootstrapNodeFillTheirCloseLists) {
+    TestNet net;
+    for (int i = 0; i < 30; ++i) net.Add();
+    for (size_t i = 1; i < net.size(); ++i) net[i].Bootstrap(net.Info(0), net.now);
+    net.Run(90);
+    for (size_t i = 0; i < net.size(); ++i) {
+        const auto s = net[i].Stats();
+        EXPECT_GE(s.good_close_nodes, 8u) << "node " << i;
+        EXPECT_EQ(s.malformed, 0u);
+        EXPECT_EQ(s.undecryptable, 0u);
+    }
+    // Each node knows the nodes closest to it among all 30: the DHT's self-organisation.
+    for (size_t i = 0; i < net.size(); ++i) {
+        std::vector<PublicKey> others;
+        for (size_t j = 0; j < net.size(); ++j) {
+            if (j != i) others.push_back(net[j].SelfKey());
+        }
+        std::sort(others.begin(), others.end(),
+                  [&](const PublicKey& a, const PublicKey& b) { return Closer(net[i].SelfKey(), a, b); });
+        for (size_t c = 0; c < 2; ++c) EXPECT_TRUE(net[i].InCloseList(others[c])) << "node " << i << " closest " << c;
+    }
+}
+
+TEST(DhtNode, SearchFindsTheTargetAndDhtRequestsReachItThroughItsNeighbours) {
+    TestNet net;
+    for (int i = 0; i < 20; ++i) net.Add();
+    for (size_t i = 1; i < net.size(); ++i) net[i].Bootstrap(net.Info(0), net.now);
+    net.Run(60);
+    ASSERT_TRUE(net[3].AddSearch(net[17].SelfKey()));
+    net.Run(10);
+    auto found = net[3].Found(net[17].SelfKey());
+    ASSERT_TRUE(found);
+    EXPECT_EQ(found->endpoint, net.Info(17).endpoint);
+
+    util::Bytes got;
+    PublicKey from;
+    net[17].SetDhtRequestHandler([&](const netcore::PeerEndpoint&, const PublicKey& sender, util::ByteSpan plain, int64_t) {
+        from = sender;
+        got.assign(plain.begin(), plain.end());
+    });
+    const util::Bytes nat_ping = {0xfe, 0x00, 1, 2, 3, 4, 5, 6, 7, 8};
+    ASSERT_TRUE(net[3].SendDhtRequest(net[17].SelfKey(), nat_ping));
+    net.Run(1);
+    EXPECT_EQ(got, nat_ping);
+    EXPECT_EQ(from, net[3].SelfKey());
+    uint64_t forwarded = 0;
+    for (size_t i = 0; i < net.size(); ++i) forwarded += net[i].Stats().forwarded;
+    EXPECT_GE(forwarded, 1u);
+}
+
+TEST(DhtNode, DeadNodesLeaveTheCloseListsAndTheRestCarryOn) {
+    TestNet net;
+    for (int i = 0; i < 12; ++i) net.Add();
+    for (size_t i = 1; i < net.size(); ++i) net[i].Bootstrap(net.Info(0), net.now);
+    net.Run(20);
+    size_t knowing = 0;
+    for (size_t i = 0; i < net.size(); ++i) knowing += net[i].InCloseList(net[5].SelfKey()) ? 1 : 0;
+    ASSERT_GE(knowing, 3u);
+    const uint64_t before = net.sent;
+    net.down.insert(5);
+    net.Run(200);
+    for (size_t i = 0; i < net.size(); ++i) {
+        if (i == 5) continue;
+        EXPECT_FALSE(net[i].InCloseList(net[5].SelfKey())) << "node " << i;
+        EXPECT_GE(net[i].Stats().good_close_nodes, 6u) << "node " << i;
+    }
+    // Idle upkeep is cheap: about a packet per node per second, not a storm of retries.
+    EXPECT_LT(net.sent - before, 11u * 200 * 2);
+}
+
+TEST(DhtNode, ForgedRepliedAndRepliedTwiceResponsesAreIgnored) {
+    TestNet net;
+    for (int i = 0; i < 3; ++i) net.Add();
+    std::vector<TestNet::Datagram> responses;
+    net.inspect = [&](const TestNet::Datagram& d) {
+        if (!d.data.empty() && d.data[0] == 0x04 && d.to == net.Info(1).endpoint) responses.push_back(d);
+    };
+    net[1].Bootstrap(net.Info(0), net.now);
+    net.Run(1);
+    ASSERT_FALSE(responses.empty());
+    const auto before = net[1].Stats();
+    // A reply replayed: its request id was spent.
+    net.Inject(responses[0].from, 1, responses[0].data);
+    // A reply sent from an address the request did not go to.
+    net.Inject({"127.0.0.9", 9}, 1, responses[0].data);
+    // A nodes response from a stranger, sealed correctly but answering nothing.
+    const auto stranger = crypto::BoxGenerateKeyPair();
+    const auto key = *crypto::BoxSharedKeyOf(stranger.secret_key, net[1].SelfKey());
+    wire::NodesResponsePayload fake;
+    fake.request_id = 42;
+    fake.nodes.push_back(net.Info(2));
+    net.Inject({"127.0.0.8", 8}, 1,
+               wire::SealDhtPacket(wire::PacketKind::NODES_RESPONSE, stranger.public_key, key, EncodeNodesResponse(fake)));
+    net.Run(0.1);
+    const auto after = net[1].Stats();
+    EXPECT_EQ(after.unsolicited, before.unsolicited + 3);
+    EXPECT_FALSE(net[1].InCloseList(stranger.public_key));
+}
+
+TEST(DhtNode, GarbageAndFloodsStayBounded) {
+    TestNet net;
+    for (int i = 0; i < 2; ++i) net.Add();
+    net[1].Bootstrap(net.Info(0), net.now);
+    net.Run(1);
+    // Every packet kind at every interesting length, random bytes, each from its own address:
+    // every one is refused and counted, none is answered.
+    std::mt19937 rng(7);
+    uint16_t port = 20000;
+    size_t junk = 0;
+    size_t replies_to_junk = 0;
+    net.inspect = [&](const TestNet::Datagram& d) { replies_to_junk += d.to.address == "127.0.0.7" ? 1 : 0; };
+    for (int kind = 0; kind < 256; kind += 1) {
+        for (size_t len : {1u, 2u, 57u, 72u, 73u, 82u, 113u, 200u, 600u}) {
+            util::Bytes d(len);
+            for (auto& b : d) b = static_cast<uint8_t>(rng());
+            d[0] = static_cast<uint8_t>(kind);
+            net.Inject({"127.0.0.7", port++}, 0, d);
+            ++junk;
+        }
+    }
+    net.Run(0.04);
+    auto s = net[0].Stats();
+    EXPECT_EQ(s.malformed + s.undecryptable + s.unhandled, junk);
+    EXPECT_EQ(replies_to_junk, 0u);
+    // One address sending fast is cut off past its burst.
+    for (int i = 0; i < 1000; ++i) net.Inject({"127.0.0.6", 6}, 0, util::Bytes{0x00, 1, 2});
+    net.Run(0.04);
+    EXPECT_EQ(net[0].Stats().rate_limited, 1000 - static_cast<uint64_t>(PACKETS_PER_SOURCE_BURST));
+    // A flood of pings from 10,000 fresh keys: answered, but the to-ping queue, the pending
+    // requests and the shared-key cache stay within their caps.
+    for (int i = 0; i < 10'000; ++i) {
+        const auto k = crypto::BoxGenerateKeyPair();
+        const auto shared = *crypto::BoxSharedKeyOf(k.secret_key, net[0].SelfKey());
+        net.Inject({"127.0.1." + std::to_string(i % 250 + 1), static_cast<uint16_t>(1000 + i)}, 0,
+                   wire::SealDhtPacket(wire::PacketKind::PING_REQUEST, k.public_key, shared,
+                                       wire::EncodePing({.response = false, .request_id = static_cast<uint64_t>(i)})));
+    }
+    net.Run(3);
+    s = net[0].Stats();
+    EXPECT_LE(s.pending_requests, MAX_PENDING_REQUESTS);
+    EXPECT_LE(s.close_nodes, 256 * BUCKET_SIZE);
+    // The honest peer is still known and answering.
+    EXPECT_TRUE(net[0].InCloseList(net[1].SelfKey()));
+}
+
+}  // namespace
+}  // namespace tonari::tox::dht

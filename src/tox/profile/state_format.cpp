@@ -1,0 +1,171 @@
+// The Tox save format.
+#include "tox/profile/state_format.h"
+
+#include <algorithm>
+
+#include "crypto/random.h"
+#include "util/byte_reader.h"
+#include "util/byte_writer.h"
+
+namespace tonari::tox::profile {
+namespace {
+
+constexpr uint32_t STATE_MAGIC = 0x15ED1B1F;
+constexpr uint16_t SECTION_COOKIE = 0x01CE;
+constexpr uint32_t DHT_MAGIC = 0x0159000D;
+constexpr uint16_t DHT_SECTION_COOKIE = 0x11CE;
+constexpr uint16_t DHT_NODES_TYPE = 0x04;
+constexpr size_t NOSPAM_KEYS_SIZE = 4 + 2 * crypto::BOX_KEY_SIZE;
+
+void WriteSection(util::ByteWriter& out, uint16_t type, util::ByteSpan data) {
+    out.WriteU32LE(static_cast<uint32_t>(data.size()));
+    out.WriteU16LE(type);
+    out.WriteU16LE(SECTION_COOKIE);
+    out.WriteBytes(data);
+}
+
+util::Bytes PackNodes(const std::vector<wire::NodeInfo>& nodes) {
+    util::ByteWriter out;
+    for (const auto& n : nodes) wire::PackNode(n, out);
+    return out.Take();
+}
+
+// The DHT section: a magic, then sub-sections; only the nodes one is defined.
+util::Result<std::vector<wire::NodeInfo>, std::string> DecodeDhtSection(util::ByteSpan data) {
+    util::ByteReader in(data);
+    if (in.ReadU32LE() != DHT_MAGIC || in.failed()) return util::Fail(std::string("DHT section without its magic"));
+    std::vector<wire::NodeInfo> nodes;
+    while (!in.empty()) {
+        const uint32_t length = in.ReadU32LE();
+        const uint16_t type = in.ReadU16LE();
+        const uint16_t cookie = in.ReadU16LE();
+        const util::ByteSpan body = in.ReadSpan(length);
+        if (in.failed() || cookie != DHT_SECTION_COOKIE) return util::Fail(std::string("DHT section is damaged"));
+        if (type != DHT_NODES_TYPE) continue;
+        auto list = wire::UnpackNodeList(body, MAX_SAVED_NODES - nodes.size());
+        if (!list) return util::Fail("DHT nodes: " + list.error());
+        nodes.insert(nodes.end(), list->begin(), list->end());
+    }
+    return nodes;
+}
+
+}  // namespace
+
+Profile NewProfile() {
+    Profile p;
+    p.keys = crypto::BoxGenerateKeyPair();
+    crypto::RandomBytes(p.nospam);
+    return p;
+}
+
+util::Bytes EncodeState(const Profile& profile) {
+    util::ByteWriter out;
+    out.WriteU32LE(0);
+    out.WriteU32LE(STATE_MAGIC);
+    // Sections in c-toxcore's order: by type, kept ones in their place.
+    std::vector<std::pair<uint16_t, util::Bytes>> sections;
+    {
+        util::ByteWriter keys;
+        keys.WriteBytes(profile.nospam);
+        keys.WriteBytes(profile.keys.public_key.span());
+        keys.WriteBytes(profile.keys.secret_key.span());
+        sections.emplace_back(static_cast<uint16_t>(SectionType::NOSPAM_KEYS), keys.Take());
+    }
+    {
+        util::ByteWriter dht;
+        dht.WriteU32LE(DHT_MAGIC);
+        const util::Bytes nodes = PackNodes(profile.dht_nodes);
+        dht.WriteU32LE(static_cast<uint32_t>(nodes.size()));
+        dht.WriteU16LE(DHT_NODES_TYPE);
+        dht.WriteU16LE(DHT_SECTION_COOKIE);
+        dht.WriteBytes(nodes);
+        sections.emplace_back(static_cast<uint16_t>(SectionType::DHT), dht.Take());
+    }
+    sections.emplace_back(static_cast<uint16_t>(SectionType::NAME), util::Bytes(profile.name.begin(), profile.name.end()));
+    sections.emplace_back(static_cast<uint16_t>(SectionType::STATUS_MESSAGE),
+                          util::Bytes(profile.status_message.begin(), profile.status_message.end()));
+    sections.emplace_back(static_cast<uint16_t>(SectionType::STATUS), util::Bytes{profile.user_status});
+    sections.emplace_back(static_cast<uint16_t>(SectionType::TCP_RELAYS), PackNodes(profile.tcp_relays));
+    sections.emplace_back(static_cast<uint16_t>(SectionType::PATH_NODES), PackNodes(profile.path_nodes));
+    for (const auto& k : profile.kept) sections.emplace_back(k.type, k.data);
+    std::stable_sort(sections.begin(), sections.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [type, data] : sections) WriteSection(out, type, data);
+    WriteSection(out, static_cast<uint16_t>(SectionType::END), {});
+    return out.Take();
+}
+
+util::Result<Profile, std::string> DecodeState(util::ByteSpan data) {
+    if (data.size() > MAX_STATE_SIZE) return util::Fail(std::string("a profile larger than 16 MiB is not a Tox profile"));
+    util::ByteReader in(data);
+    const uint32_t zero = in.ReadU32LE();
+    const uint32_t magic = in.ReadU32LE();
+    if (in.failed() || zero != 0 || magic != STATE_MAGIC) {
+        return util::Fail(std::string("not a Tox profile (no save-file magic; an encrypted profile must be "
+                                      "decrypted by the client that made it first)"));
+    }
+    Profile p;
+    bool have_keys = false;
+    while (!in.empty()) {
+        const size_t at = in.position();
+        const uint32_t length = in.ReadU32LE();
+        const uint16_t type = in.ReadU16LE();
+        const uint16_t cookie = in.ReadU16LE();
+        if (in.failed() || cookie != SECTION_COOKIE) {
+            return util::Fail("damaged section header at byte " + std::to_string(at));
+        }
+        const util::ByteSpan body = in.ReadSpan(length);
+        if (in.failed()) {
+            return util::Fail("section at byte " + std::to_string(at) + " runs past the end of the file");
+        }
+        const auto where = " (section at byte " + std::to_string(at) + ")";
+        switch (static_cast<SectionType>(type)) {
+            case SectionType::NOSPAM_KEYS: {
+                if (body.size() != NOSPAM_KEYS_SIZE) return util::Fail("keys section of the wrong size" + where);
+                std::copy_n(body.begin(), 4, p.nospam.begin());
+                p.keys.public_key = *crypto::BoxPublicKey::FromBytes(body.subspan(4, crypto::BOX_KEY_SIZE));
+                p.keys.secret_key = *crypto::BoxSecretKey::FromBytes(body.subspan(4 + crypto::BOX_KEY_SIZE));
+                if (crypto::BoxPublicKeyOf(p.keys.secret_key) != p.keys.public_key) {
+                    return util::Fail("the profile's public key does not belong to its secret key" + where);
+                }
+                have_keys = true;
+                break;
+            }
+            case SectionType::DHT: {
+                auto nodes = DecodeDhtSection(body);
+                if (!nodes) return util::Fail(nodes.error() + where);
+                p.dht_nodes = std::move(*nodes);
+                break;
+            }
+            case SectionType::NAME:
+                if (body.size() > MAX_NAME_SIZE) return util::Fail("name longer than 128 bytes" + where);
+                p.name.assign(body.begin(), body.end());
+                break;
+            case SectionType::STATUS_MESSAGE:
+                if (body.size() > MAX_STATUS_MESSAGE_SIZE) return util::Fail("status message longer than 1007 bytes" + where);
+                p.status_message.assign(body.begin(), body.end());
+                break;
+            case SectionType::STATUS:
+                if (body.size() != 1) return util::Fail("status section of the wrong size" + where);
+                p.user_status = body[0];
+                break;
+            case SectionType::TCP_RELAYS:
+            case SectionType::PATH_NODES: {
+                auto nodes = wire::UnpackNodeList(body, MAX_SAVED_NODES);
+                if (!nodes) return util::Fail(nodes.error() + where);
+                (type == static_cast<uint16_t>(SectionType::TCP_RELAYS) ? p.tcp_relays : p.path_nodes) = std::move(*nodes);
+                break;
+            }
+            case SectionType::END:
+                if (!have_keys) return util::Fail(std::string("the profile has no keys section"));
+                return p;
+            default:
+                p.kept.push_back({type, util::Bytes(body.begin(), body.end())});
+                break;
+        }
+    }
+    // c-toxcore writes an EOF section, but reads a file without one; so do we.
+    if (!have_keys) return util::Fail(std::string("the profile has no keys section"));
+    return p;
+}
+
+}  // namespace tonari::tox::profile

@@ -1,0 +1,65 @@
+// The Tox save format (spec "State Format"), so that a profile made by toxic or qTox loads here
+// with the same Tox ID and one saved here loads there: a magic header, then sections of
+// [length u32][type u16][0x01CE u16][data], little-endian, ending with an EOF section. The
+// sections this version interprets are read into fields; every other one (friends,
+// conferences, groups) is kept byte for byte and written back in its place, so a round trip
+// through tonari loses nothing.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "tox/profile/tox_id.h"
+#include "tox/wire/node_info.h"
+
+namespace tonari::tox::profile {
+
+// A save file larger than this is not a profile (c-toxcore's own for 1,000 friends is ~2 MiB):
+// refused before it is read into memory.
+inline constexpr size_t MAX_STATE_SIZE = 16 << 20;
+// Nodes kept per saved list; more is padding from a broken or hostile file.
+inline constexpr size_t MAX_SAVED_NODES = 1024;
+// c-toxcore's limits on what a user sets.
+inline constexpr size_t MAX_NAME_SIZE = 128;
+inline constexpr size_t MAX_STATUS_MESSAGE_SIZE = 1007;
+
+enum class SectionType : uint16_t {
+    NOSPAM_KEYS = 0x01,
+    DHT = 0x02,
+    FRIENDS = 0x03,
+    NAME = 0x04,
+    STATUS_MESSAGE = 0x05,
+    STATUS = 0x06,
+    TCP_RELAYS = 0x0a,
+    PATH_NODES = 0x0b,
+    END = 0xff,
+};
+
+struct KeptSection {
+    uint16_t type = 0;
+    util::Bytes data;
+    bool operator==(const KeptSection&) const = default;
+};
+
+struct Profile {
+    Nospam nospam{};
+    crypto::BoxKeyPair keys;
+    std::string name;
+    std::string status_message;
+    uint8_t user_status = 0;  // 0 online, 1 away, 2 busy
+    std::vector<wire::NodeInfo> dht_nodes;
+    std::vector<wire::NodeInfo> tcp_relays;
+    std::vector<wire::NodeInfo> path_nodes;
+    std::vector<KeptSection> kept;
+
+    ToxId Id() const { return {keys.public_key, nospam}; }
+};
+
+// Fresh long-term keys and a random nospam.
+Profile NewProfile();
+util::Bytes EncodeState(const Profile& profile);
+// Errors say what is wrong and where (byte offset). A file without the keys section is refused:
+// there is no identity to load.
+util::Result<Profile, std::string> DecodeState(util::ByteSpan data);
+
+}  // namespace tonari::tox::profile

@@ -1,0 +1,168 @@
+"""The processes the Tox interop tests run: c-toxcore's tox-bootstrapd (Debian's toxcore-utils)
+with a config of its own on a free port, and `tonari chat bootstrap --json`, whose JSON lines are
+read on a thread as they come. Each ends with stop(), which always ends the process."""
+import json
+import os
+import pathlib
+import shutil
+import socket
+import subprocess
+import threading
+import time
+
+import sys
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "functional"))
+from node_process import free_port  # noqa: E402
+
+START_TIMEOUT_S = 20
+
+
+def tox_bootstrapd_path():
+    """The daemon's path; a missing daemon is a failure, never a skip."""
+    path = shutil.which("tox-bootstrapd")
+    if not path:
+        raise RuntimeError("tox-bootstrapd is not installed (Debian package toxcore-utils; scripts/install-deps)")
+    return path
+
+
+def stop_process(proc):
+    """SIGTERM, then SIGKILL after 10 s; the exit code (None if it never started)."""
+    if proc is None:
+        return None
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return proc.returncode
+
+
+class ToxBootstrapd:
+    """c-toxcore's bootstrap daemon in the foreground, IPv6 and LAN discovery off."""
+
+    def __init__(self, folder, bootstrap_nodes=(), motd="c-toxcore under test"):
+        self.folder = pathlib.Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.port = free_port()
+        self.motd = motd
+        nodes = ", ".join(
+            f'{{ address = "{host}"; port = {port}; public_key = "{key}"; }}' for host, port, key in bootstrap_nodes)
+        (self.folder / "tox-bootstrapd.conf").write_text(
+            f'port = {self.port}\n'
+            f'keys_file_path = "{self.folder / "keys"}"\n'
+            f'pid_file_path = "{self.folder / "pid"}"\n'
+            'enable_ipv6 = false\nenable_ipv4_fallback = true\nenable_lan_discovery = false\n'
+            'enable_tcp_relay = false\ntcp_relay_ports = []\n'
+            f'enable_motd = true\nmotd = "{motd}"\n'
+            f'bootstrap_nodes = ({nodes})\n')
+        self.log_path = self.folder / "tox-bootstrapd.log"
+        self.proc = None
+        self.public_key = None
+
+    def start(self):
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(
+            [tox_bootstrapd_path(), f"--config={self.folder / 'tox-bootstrapd.conf'}", "--foreground",
+             "--log-backend=stdout"], stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline and self.proc.poll() is None:
+            for line in self.log_path.read_text().splitlines():
+                if line.startswith("Public Key: "):
+                    self.public_key = line.split(": ", 1)[1].strip()
+                    return self
+            time.sleep(0.05)
+        raise RuntimeError("tox-bootstrapd did not start:\n" + self.log_path.read_text())
+
+    def node(self):
+        return ("127.0.0.1", self.port, self.public_key)
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self):
+        code = stop_process(self.proc)
+        if self.proc:
+            self.log.close()
+        return code
+
+
+class ChatBootstrap:
+    """`tonari chat bootstrap --json`: its events in order, the latest status at hand."""
+
+    def __init__(self, tonari, folder, bootstrap_nodes=(), find=(), motd="tonari under test"):
+        self.folder = pathlib.Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.port = free_port()
+        self.args = [tonari, "chat", "bootstrap", "--json", "--port", str(self.port), "--bind", "127.0.0.1",
+                     "--keys", str(self.folder / "bootstrap.keys"), "--motd", motd]
+        for host, port, key in bootstrap_nodes:
+            self.args += ["--bootstrap", f"{host}:{port}:{key}"]
+        for key in find:
+            self.args += ["--find", key]
+        self.events = []
+        self.lock = threading.Lock()
+        self.proc = None
+        self.public_key = None
+
+    def start(self):
+        self.stderr = open(self.folder / "stderr.log", "w")
+        self.proc = subprocess.Popen(self.args, stdout=subprocess.PIPE, stderr=self.stderr, text=True,
+                                     env={**os.environ, "HOME": str(self.folder)})
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            ready = self.first("ready")
+            if ready:
+                self.public_key = ready["public_key"]
+                return self
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        raise RuntimeError("tonari chat bootstrap did not start: " + (self.folder / "stderr.log").read_text())
+
+    def _read(self):
+        for line in self.proc.stdout:
+            try:
+                event = json.loads(line)
+            except ValueError:
+                continue
+            with self.lock:
+                self.events.append(event)
+
+    def first(self, kind):
+        with self.lock:
+            return next((e for e in self.events if e.get("event") == kind), None)
+
+    def status(self):
+        with self.lock:
+            return next((e for e in reversed(self.events) if e.get("event") == "status"), {})
+
+    def knows(self, key):
+        return key in self.status().get("known", [])
+
+    def node(self):
+        return ("127.0.0.1", self.port, self.public_key)
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self):
+        code = stop_process(self.proc)
+        if self.proc:
+            self.stderr.close()
+        return code
+
+
+def bootstrap_info(port, timeout=2.0):
+    """Asks a node on loopback for its bootstrap info (a 78-byte 0xf0 packet): (version, motd)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.settimeout(timeout)
+        s.sendto(b"\xf0" + bytes(77), ("127.0.0.1", port))
+        data, _ = s.recvfrom(2048)
+    if len(data) < 5 or data[0] != 0xF0:
+        raise RuntimeError(f"not a bootstrap info reply: {data[:16].hex()}")
+    return int.from_bytes(data[1:5], "big"), data[5:].rstrip(b"\0").decode("utf-8", "replace")
