@@ -1,4 +1,5 @@
 // The chat commands: `id` prints the Tox ID of a profile (making the profile on first use);
+// `profile` shows it (friends included) and changes the name or status message;
 // `bootstrap` runs a Tox DHT node with a stable key that others start from, as tox-bootstrapd
 // does, printing what it knows as it changes (JSON lines with --json, for scripts and tests).
 #include "app/chat_command.h"
@@ -7,6 +8,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <set>
 
 #include "app/stop_signals.h"
@@ -42,11 +44,81 @@ int RunId(const std::string& profile_path, bool json) {
         out.Set("tox_id", id);
         out.Set("public_key", KeyHex(loaded->profile.keys.public_key));
         out.Set("name", loaded->profile.name);
+        out.Set("friends", static_cast<uint64_t>(loaded->profile.friends.size()));
         out.Set("profile", profile_path);
         std::cout << out.Dump() << "\n";
     } else {
         std::cout << id << "\n";
     }
+    return 0;
+}
+
+const char* FriendStatusName(uint8_t status) {
+    switch (status) {
+        case 1: return "added";
+        case 2: return "request sent";
+        case 3: return "confirmed";
+        case 4: return "online";
+        default: return "none";
+    }
+}
+
+// Shows a profile, after changing what was asked (saved atomically first).
+int RunProfile(const std::string& profile_path, const std::optional<std::string>& name,
+               const std::optional<std::string>& status_message, bool json) {
+    auto loaded = tox::profile::LoadOrCreateProfile(profile_path);
+    if (!loaded) {
+        std::cerr << "error: " << loaded.error() << "\n";
+        return 1;
+    }
+    auto& p = loaded->profile;
+    if (name && name->size() > tox::profile::MAX_NAME_SIZE) {
+        std::cerr << "error: a name is at most " << tox::profile::MAX_NAME_SIZE << " bytes\n";
+        return 1;
+    }
+    if (status_message && status_message->size() > tox::profile::MAX_STATUS_MESSAGE_SIZE) {
+        std::cerr << "error: a status message is at most " << tox::profile::MAX_STATUS_MESSAGE_SIZE << " bytes\n";
+        return 1;
+    }
+    if (name || status_message) {
+        if (name) p.name = *name;
+        if (status_message) p.status_message = *status_message;
+        if (auto saved = tox::profile::SaveProfile(profile_path, p); !saved) {
+            std::cerr << "error: " << saved.error() << "\n";
+            return 1;
+        }
+    }
+    if (json) {
+        util::Json out = util::Json::MakeObject();
+        out.Set("tox_id", p.Id().ToString());
+        out.Set("name", p.name);
+        out.Set("status_message", p.status_message);
+        util::Json friends = util::Json::MakeArray();
+        for (const auto& f : p.friends) {
+            util::Json j = util::Json::MakeObject();
+            j.Set("public_key", KeyHex(f.public_key));
+            j.Set("status", FriendStatusName(f.status));
+            j.Set("name", f.name);
+            j.Set("status_message", f.status_message);
+            j.Set("request_message", f.request_message);
+            friends.PushBack(std::move(j));
+        }
+        out.Set("friends", std::move(friends));
+        out.Set("dht_nodes", static_cast<uint64_t>(p.dht_nodes.size()));
+        std::cout << out.Dump() << "\n";
+        return 0;
+    }
+    std::cout << "Tox ID:         " << p.Id().ToString() << "\n"
+              << "name:           " << p.name << "\n"
+              << "status message: " << p.status_message << "\n"
+              << "friends:        " << p.friends.size() << "\n";
+    for (size_t i = 0; i < p.friends.size(); ++i) {
+        const auto& f = p.friends[i];
+        std::cout << "  " << i << "  " << KeyHex(f.public_key).substr(0, 16) << "…  "
+                  << (f.name.empty() ? std::string("(no name yet)") : f.name) << "  [" << FriendStatusName(f.status)
+                  << "]\n";
+    }
+    std::cout << "known DHT nodes: " << p.dht_nodes.size() << "\n";
     return 0;
 }
 
@@ -195,6 +267,14 @@ int RunChat(int argc, char** argv) {
         ->capture_default_str();
     id->add_flag("--json", id_json, "Print JSON: the ID, the public key, the name");
 
+    std::optional<std::string> new_name, new_status;
+    bool profile_json = false;
+    CLI::App* prof = app.add_subcommand("profile", "Show your profile (ID, name, status, friends); change the name or status");
+    prof->add_option("--profile", profile, "The profile (Tox save format)")->capture_default_str();
+    prof->add_option("--name", new_name, "Set your name (at most 128 bytes)");
+    prof->add_option("--status-message", new_status, "Set your status message (at most 1007 bytes)");
+    prof->add_flag("--json", profile_json, "Print JSON, friends included");
+
     BootstrapCommandOptions b;
     CLI::App* boot = app.add_subcommand(
         "bootstrap", "Run a Tox DHT bootstrap node with a stable key (what tox-bootstrapd does); Ctrl-C stops it");
@@ -213,6 +293,7 @@ int RunChat(int argc, char** argv) {
         return app.exit(e);
     }
     if (id->parsed()) return RunId(profile, id_json);
+    if (prof->parsed()) return RunProfile(profile, new_name, new_status, profile_json);
     return RunBootstrap(b);
 }
 

@@ -1,4 +1,4 @@
-// `tonari chat …`: the Tox messaging commands (id, bootstrap). argv[0] is "chat". Returns the
+// `tonari chat …`: the Tox messaging commands (id, profile, bootstrap). argv[0] is "chat". Returns the
 // process exit code.
 #pragma once
 

@@ -165,7 +165,7 @@ int main(int argc, char** argv) {
     app.add_subcommand("node", "Run a full node with a JSON-RPC server (Bitcoin Core options; tonari node -help)");
     app.add_subcommand("cli", "Send one RPC command to a running node, like bitcoin-cli (tonari cli -help)");
     app.add_subcommand("torrent", "BitTorrent: make, inspect, download and seed torrents (tonari torrent --help)");
-    app.add_subcommand("chat", "Tox messaging: your Tox ID, a DHT bootstrap node (tonari chat --help)");
+    app.add_subcommand("chat", "Tox messaging: your Tox ID and profile, a DHT bootstrap node (tonari chat --help)");
     CLI::App* demo = app.add_subcommand("demo", "Show what Tonari can do so far, on real Bitcoin data");
     demo->add_option("--data", data_dir, "Folder with the bundled vector files")->capture_default_str();
 

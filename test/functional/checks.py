@@ -64,14 +64,17 @@ def memory_mb(pid, field):
     return 0.0
 
 
-def run_test(body, prefix):
-    """Runs body(r, opts, tmp) as a functional test: parses --tonari and --data, gives it a
+def run_test(body, prefix, extra_options=()):
+    """Runs body(r, opts, tmp) as a functional test: parses --tonari and --data (and any
+    `extra_options`, e.g. "--toxdriver", as optional strings), gives it a
     Checks and a scratch directory (removed afterwards), counts a crash of the test itself as a
     failure rather than a traceback, and prints the time taken and the totals. `body` ends the
     processes it started (in a `finally`). Returns the exit code."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--tonari", required=True)
     ap.add_argument("--data", required=False)
+    for option in extra_options:
+        ap.add_argument(option, required=False)
     opts = ap.parse_args()
     r = Checks(opts.tonari)
     started = time.monotonic()

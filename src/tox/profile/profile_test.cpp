@@ -70,8 +70,20 @@ TEST(StateFormat, RoundTripKeepsEveryFieldAndUnknownSections) {
     p.user_status = 2;
     p.dht_nodes.push_back({.tcp = false, .endpoint = {"192.0.2.1", 33445}, .public_key = crypto::BoxGenerateKeyPair().public_key});
     p.tcp_relays.push_back({.tcp = true, .endpoint = {"2001:db8::1", 443}, .public_key = crypto::BoxGenerateKeyPair().public_key});
-    p.kept.push_back({0x03, util::Bytes(2216, 7)});  // a friend record, kept as it came
-    p.kept.push_back({0x14, util::Bytes{1, 2, 3}});
+    SavedFriend f;
+    f.status = 3;
+    f.public_key = crypto::BoxGenerateKeyPair().public_key;
+    f.request_message = "hi, it's alice";
+    f.name = "bob";
+    f.status_message = std::string(MAX_STATUS_MESSAGE_SIZE, 'x');
+    f.user_status = 1;
+    f.request_nospam = {1, 2, 3, 4};
+    f.last_seen = 1'790'000'000;
+    p.friends.push_back(f);
+    f.status = 1;
+    f.name.clear();
+    p.friends.push_back(f);
+    p.kept.push_back({0x14, util::Bytes{1, 2, 3}});  // a conference, kept as it came
     const util::Bytes encoded = EncodeState(p);
     // The header: four zero bytes, then the magic little-endian.
     EXPECT_EQ(util::Bytes(encoded.begin(), encoded.begin() + 8), (util::Bytes{0, 0, 0, 0, 0x1f, 0x1b, 0xed, 0x15}));
@@ -84,8 +96,46 @@ TEST(StateFormat, RoundTripKeepsEveryFieldAndUnknownSections) {
     EXPECT_EQ(back->user_status, 2);
     EXPECT_EQ(back->dht_nodes, p.dht_nodes);
     EXPECT_EQ(back->tcp_relays, p.tcp_relays);
+    EXPECT_EQ(back->friends, p.friends);
     EXPECT_EQ(back->kept, p.kept);
     EXPECT_EQ(EncodeState(*back), encoded);
+}
+
+TEST(StateFormat, FriendRecordsAreC_ToxcoresFixedLayout) {
+    Profile p = NewProfile();
+    SavedFriend f;
+    f.status = 2;
+    f.public_key.data()[0] = 0xab;
+    f.request_message = "hello";
+    f.name = "carol";
+    f.last_seen = 0x0102030405060708;
+    p.friends.push_back(f);
+    const util::Bytes encoded = EncodeState(p);
+    // Find the friends section: [length][type 3][0x01CE].
+    size_t at = 8;
+    while (at + 8 <= encoded.size() && !(encoded[at + 4] == 3 && encoded[at + 5] == 0)) {
+        at += 8 + (encoded[at] | encoded[at + 1] << 8 | encoded[at + 2] << 16);
+    }
+    ASSERT_LT(at + 8, encoded.size());
+    const size_t length = encoded[at] | encoded[at + 1] << 8;
+    EXPECT_EQ(length, SAVED_FRIEND_SIZE);
+    const uint8_t* r = encoded.data() + at + 8;
+    EXPECT_EQ(r[0], 2);
+    EXPECT_EQ(r[1], 0xab);
+    EXPECT_EQ(std::string(reinterpret_cast<const char*>(r + 33), 5), "hello");
+    EXPECT_EQ(r[33 + 1024 + 1], 0);  // request size, big-endian
+    EXPECT_EQ(r[33 + 1024 + 2], 5);
+    EXPECT_EQ(std::string(reinterpret_cast<const char*>(r + 1060), 5), "carol");
+    EXPECT_EQ(r[1060 + 128 + 1], 5);
+    EXPECT_EQ(r[SAVED_FRIEND_SIZE - 8], 0x01);  // last seen, big-endian
+    EXPECT_EQ(r[SAVED_FRIEND_SIZE - 1], 0x08);
+
+    util::Bytes cut = encoded;
+    cut[at] = static_cast<uint8_t>((SAVED_FRIEND_SIZE - 1) & 0xff);
+    EXPECT_FALSE(DecodeState(cut));  // not whole records (and the sections after it misalign)
+    util::Bytes lying = encoded;
+    lying[at + 8 + 33 + 1024 + 1] = 0x05;  // request size 0x0505, past its 1,024-byte field
+    EXPECT_FALSE(DecodeState(lying));
 }
 
 TEST(StateFormat, DamagedFilesAreRefusedWithAReason) {

@@ -49,6 +49,74 @@ util::Result<std::vector<wire::NodeInfo>, std::string> DecodeDhtSection(util::By
     return nodes;
 }
 
+// A string field of fixed size in a friend record, with its big-endian length elsewhere.
+util::Result<std::string, std::string> FixedString(util::ByteSpan field, uint16_t length) {
+    if (length > field.size()) return util::Fail(std::string("friend record with a length past its field"));
+    return std::string(field.begin(), field.begin() + length);
+}
+
+void WriteFixed(util::ByteWriter& out, const std::string& s, size_t field) {
+    const size_t n = std::min(s.size(), field);
+    out.WriteBytes(util::ByteSpan(reinterpret_cast<const uint8_t*>(s.data()), n));
+    for (size_t i = n; i < field; ++i) out.WriteU8(0);
+}
+
+util::Result<std::vector<SavedFriend>, std::string> DecodeFriends(util::ByteSpan data) {
+    if (data.size() % SAVED_FRIEND_SIZE != 0) return util::Fail(std::string("friends section is not whole records"));
+    if (data.size() / SAVED_FRIEND_SIZE > MAX_SAVED_FRIENDS) return util::Fail(std::string("too many friends"));
+    std::vector<SavedFriend> friends;
+    for (size_t at = 0; at < data.size(); at += SAVED_FRIEND_SIZE) {
+        util::ByteReader in(data.subspan(at, SAVED_FRIEND_SIZE));
+        SavedFriend f;
+        f.status = in.ReadU8();
+        f.public_key = *crypto::BoxPublicKey::FromBytes(in.ReadSpan(crypto::BOX_KEY_SIZE));
+        const auto request = in.ReadSpan(MAX_FRIEND_REQUEST_SIZE);
+        in.ReadU8();  // padding
+        const uint16_t request_size = in.ReadU16BE();
+        const auto name = in.ReadSpan(MAX_NAME_SIZE);
+        const uint16_t name_size = in.ReadU16BE();
+        const auto status = in.ReadSpan(MAX_STATUS_MESSAGE_SIZE);
+        in.ReadU8();  // padding
+        const uint16_t status_size = in.ReadU16BE();
+        f.user_status = in.ReadU8();
+        in.ReadSpan(3);  // padding
+        const auto nospam = in.ReadSpan(4);
+        f.last_seen = in.ReadU64BE();
+        if (in.failed()) return util::Fail(std::string("friend record cut short"));
+        std::copy(nospam.begin(), nospam.end(), f.request_nospam.begin());
+        auto r = FixedString(request, request_size);
+        auto n = FixedString(name, name_size);
+        auto m = FixedString(status, status_size);
+        if (!r || !n || !m) return util::Fail("friend " + std::to_string(friends.size()) + ": a length past its field");
+        f.request_message = std::move(*r);
+        f.name = std::move(*n);
+        f.status_message = std::move(*m);
+        friends.push_back(std::move(f));
+    }
+    return friends;
+}
+
+util::Bytes EncodeFriends(const std::vector<SavedFriend>& friends) {
+    util::ByteWriter out;
+    for (const auto& f : friends) {
+        out.WriteU8(f.status);
+        out.WriteBytes(f.public_key.span());
+        WriteFixed(out, f.request_message, MAX_FRIEND_REQUEST_SIZE);
+        out.WriteU8(0);
+        out.WriteU16BE(static_cast<uint16_t>(std::min(f.request_message.size(), MAX_FRIEND_REQUEST_SIZE)));
+        WriteFixed(out, f.name, MAX_NAME_SIZE);
+        out.WriteU16BE(static_cast<uint16_t>(std::min(f.name.size(), MAX_NAME_SIZE)));
+        WriteFixed(out, f.status_message, MAX_STATUS_MESSAGE_SIZE);
+        out.WriteU8(0);
+        out.WriteU16BE(static_cast<uint16_t>(std::min(f.status_message.size(), MAX_STATUS_MESSAGE_SIZE)));
+        out.WriteU8(f.user_status);
+        out.WriteBytes(util::Bytes(3, 0));
+        out.WriteBytes(f.request_nospam);
+        out.WriteU64BE(f.last_seen);
+    }
+    return out.Take();
+}
+
 }  // namespace
 
 Profile NewProfile() {
@@ -81,6 +149,7 @@ util::Bytes EncodeState(const Profile& profile) {
         dht.WriteBytes(nodes);
         sections.emplace_back(static_cast<uint16_t>(SectionType::DHT), dht.Take());
     }
+    sections.emplace_back(static_cast<uint16_t>(SectionType::FRIENDS), EncodeFriends(profile.friends));
     sections.emplace_back(static_cast<uint16_t>(SectionType::NAME), util::Bytes(profile.name.begin(), profile.name.end()));
     sections.emplace_back(static_cast<uint16_t>(SectionType::STATUS_MESSAGE),
                           util::Bytes(profile.status_message.begin(), profile.status_message.end()));
@@ -134,6 +203,12 @@ util::Result<Profile, std::string> DecodeState(util::ByteSpan data) {
                 auto nodes = DecodeDhtSection(body);
                 if (!nodes) return util::Fail(nodes.error() + where);
                 p.dht_nodes = std::move(*nodes);
+                break;
+            }
+            case SectionType::FRIENDS: {
+                auto friends = DecodeFriends(body);
+                if (!friends) return util::Fail(friends.error() + where);
+                p.friends = std::move(*friends);
                 break;
             }
             case SectionType::NAME:

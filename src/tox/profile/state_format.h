@@ -1,8 +1,8 @@
 // The Tox save format (spec "State Format"), so that a profile made by toxic or qTox loads here
 // with the same Tox ID and one saved here loads there: a magic header, then sections of
 // [length u32][type u16][0x01CE u16][data], little-endian, ending with an EOF section. The
-// sections this version interprets are read into fields; every other one (friends,
-// conferences, groups) is kept byte for byte and written back in its place, so a round trip
+// sections this version interprets are read into fields; every other one (conferences,
+// groups) is kept byte for byte and written back in its place, so a round trip
 // through tonari loses nothing.
 #pragma once
 
@@ -35,6 +35,26 @@ enum class SectionType : uint16_t {
     END = 0xff,
 };
 
+// A friend record as c-toxcore saves it: fixed-size fields, 2,216 bytes, sizes big-endian.
+inline constexpr size_t SAVED_FRIEND_SIZE = 2216;
+inline constexpr size_t MAX_FRIEND_REQUEST_SIZE = 1024;
+// c-toxcore keeps one friend list entry per record; beyond this a file is not a real profile.
+inline constexpr size_t MAX_SAVED_FRIENDS = 4096;
+
+struct SavedFriend {
+    // 1 added, 2 request sent, 3 confirmed, 4 online (saved as 3 by c-toxcore).
+    uint8_t status = 0;
+    crypto::BoxPublicKey public_key;
+    std::string request_message;  // what we sent with our friend request
+    std::string name;
+    std::string status_message;
+    uint8_t user_status = 0;
+    Nospam request_nospam{};  // the nospam of the ID our request went to
+    uint64_t last_seen = 0;   // Unix time
+
+    bool operator==(const SavedFriend&) const = default;
+};
+
 struct KeptSection {
     uint16_t type = 0;
     util::Bytes data;
@@ -50,6 +70,7 @@ struct Profile {
     std::vector<wire::NodeInfo> dht_nodes;
     std::vector<wire::NodeInfo> tcp_relays;
     std::vector<wire::NodeInfo> path_nodes;
+    std::vector<SavedFriend> friends;
     std::vector<KeptSection> kept;
 
     ToxId Id() const { return {keys.public_key, nospam}; }

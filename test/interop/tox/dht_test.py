@@ -88,4 +88,4 @@ def body(r, opts, tmp):
 
 
 if __name__ == "__main__":
-    sys.exit(run_test(body, "tonari-tox-dht-"))
+    sys.exit(run_test(body, "tonari-tox-dht-", extra_options=["--toxdriver"]))

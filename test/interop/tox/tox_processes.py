@@ -1,6 +1,7 @@
 """The processes the Tox interop tests run: c-toxcore's tox-bootstrapd (Debian's toxcore-utils)
-with a config of its own on a free port, and `tonari chat bootstrap --json`, whose JSON lines are
-read on a thread as they come. Each ends with stop(), which always ends the process."""
+with a config of its own on a free port, `tonari chat bootstrap --json`, and the c-toxcore test
+program (toxdriver.c), whose JSON lines are read on a thread as they come. Each ends with
+stop(), which always ends the process."""
 import json
 import os
 import pathlib
@@ -89,40 +90,19 @@ class ToxBootstrapd:
         return code
 
 
-class ChatBootstrap:
-    """`tonari chat bootstrap --json`: its events in order, the latest status at hand."""
+class JsonLinesProcess:
+    """A child that writes one JSON event per line: read on a thread as they come."""
 
-    def __init__(self, tonari, folder, bootstrap_nodes=(), find=(), motd="tonari under test"):
-        self.folder = pathlib.Path(folder)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.port = free_port()
-        self.args = [tonari, "chat", "bootstrap", "--json", "--port", str(self.port), "--bind", "127.0.0.1",
-                     "--keys", str(self.folder / "bootstrap.keys"), "--motd", motd]
-        for host, port, key in bootstrap_nodes:
-            self.args += ["--bootstrap", f"{host}:{port}:{key}"]
-        for key in find:
-            self.args += ["--find", key]
+    def __init__(self):
         self.events = []
         self.lock = threading.Lock()
         self.proc = None
-        self.public_key = None
+        self.stderr = None
 
-    def start(self):
+    def _spawn(self, args, stdin=None, env=None):
         self.stderr = open(self.folder / "stderr.log", "w")
-        self.proc = subprocess.Popen(self.args, stdout=subprocess.PIPE, stderr=self.stderr, text=True,
-                                     env={**os.environ, "HOME": str(self.folder)})
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while time.monotonic() < deadline:
-            ready = self.first("ready")
-            if ready:
-                self.public_key = ready["public_key"]
-                return self
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.05)
-        raise RuntimeError("tonari chat bootstrap did not start: " + (self.folder / "stderr.log").read_text())
+        self.proc = subprocess.Popen(args, stdin=stdin, stdout=subprocess.PIPE, stderr=self.stderr, text=True, env=env)
+        threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self):
         for line in self.proc.stdout:
@@ -133,9 +113,55 @@ class ChatBootstrap:
             with self.lock:
                 self.events.append(event)
 
-    def first(self, kind):
+    def _wait_ready(self, what):
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline and self.proc.poll() is None:
+            ready = self.first("ready")
+            if ready:
+                return ready
+            time.sleep(0.05)
+        raise RuntimeError(f"{what} did not start: " + (self.folder / "stderr.log").read_text())
+
+    def first(self, kind, **match):
         with self.lock:
-            return next((e for e in self.events if e.get("event") == kind), None)
+            return next((e for e in self.events
+                         if e.get("event") == kind and all(e.get(k) == v for k, v in match.items())), None)
+
+    def all(self, kind):
+        with self.lock:
+            return [e for e in self.events if e.get("event") == kind]
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self):
+        code = stop_process(self.proc)
+        if self.stderr:
+            self.stderr.close()
+            self.stderr = None
+        return code
+
+
+class ChatBootstrap(JsonLinesProcess):
+    """`tonari chat bootstrap --json`: its events in order, the latest status at hand."""
+
+    def __init__(self, tonari, folder, bootstrap_nodes=(), find=(), motd="tonari under test"):
+        super().__init__()
+        self.folder = pathlib.Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.port = free_port()
+        self.args = [tonari, "chat", "bootstrap", "--json", "--port", str(self.port), "--bind", "127.0.0.1",
+                     "--keys", str(self.folder / "bootstrap.keys"), "--motd", motd]
+        for host, port, key in bootstrap_nodes:
+            self.args += ["--bootstrap", f"{host}:{port}:{key}"]
+        for key in find:
+            self.args += ["--find", key]
+        self.public_key = None
+
+    def start(self):
+        self._spawn(self.args, env={**os.environ, "HOME": str(self.folder)})
+        self.public_key = self._wait_ready("tonari chat bootstrap")["public_key"]
+        return self
 
     def status(self):
         with self.lock:
@@ -147,15 +173,6 @@ class ChatBootstrap:
     def node(self):
         return ("127.0.0.1", self.port, self.public_key)
 
-    def alive(self):
-        return self.proc is not None and self.proc.poll() is None
-
-    def stop(self):
-        code = stop_process(self.proc)
-        if self.proc:
-            self.stderr.close()
-        return code
-
 
 def bootstrap_info(port, timeout=2.0):
     """Asks a node on loopback for its bootstrap info (a 78-byte 0xf0 packet): (version, motd)."""
@@ -166,3 +183,35 @@ def bootstrap_info(port, timeout=2.0):
     if len(data) < 5 or data[0] != 0xF0:
         raise RuntimeError(f"not a bootstrap info reply: {data[:16].hex()}")
     return int.from_bytes(data[1:5], "big"), data[5:].rstrip(b"\0").decode("utf-8", "replace")
+
+
+class ToxDriver(JsonLinesProcess):
+    """The c-toxcore test program (toxdriver.c): commands in, events out, as JSON lines."""
+
+    def __init__(self, driver, folder, profile=None, args=()):
+        super().__init__()
+        if not driver or not os.path.exists(driver):
+            raise RuntimeError(f"the c-toxcore test program is missing ({driver}); it is built with tonari")
+        self.folder = pathlib.Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.profile = pathlib.Path(profile) if profile else self.folder / "profile.tox"
+        self.args = [driver, "--profile", str(self.profile), "--downloads", str(self.folder), *args]
+
+    def start(self):
+        self._spawn(self.args, stdin=subprocess.PIPE)
+        self._wait_ready("toxdriver")
+        return self
+
+    def send(self, **command):
+        self.proc.stdin.write(json.dumps(command) + "\n")
+        self.proc.stdin.flush()
+
+    def quit(self, timeout=20):
+        """Asks it to save and leave; the exit code."""
+        if self.proc.poll() is None:
+            self.send(cmd="quit")
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                pass
+        return self.stop()
