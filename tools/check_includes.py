@@ -69,6 +69,7 @@ LAYERS = {
     "torrent/create": ["util", "crypto", "storage", "torrent/bencode", "torrent/metainfo", "torrent/storage"],
     "tox/wire": ["util", "crypto", "netcore"],
     "tox/dht": ["util", "crypto", "netcore", "tox/wire"],
+    "tox/onion": ["util", "crypto", "netcore", "tox/wire", "tox/dht"],
     "tox/profile": ["util", "crypto", "storage", "netcore", "tox/wire"],
     "app": ["*"],
 }

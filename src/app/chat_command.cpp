@@ -13,6 +13,7 @@
 
 #include "app/stop_signals.h"
 #include "tox/dht/dht_service.h"
+#include "tox/onion/onion_server.h"
 #include "tox/profile/profile_file.h"
 #include "util/hex.h"
 #include "util/json.h"
@@ -132,7 +133,13 @@ struct BootstrapCommandOptions {
     bool json = false;
 };
 
-util::Json StatusJson(const tox::dht::DhtStats& s, const std::vector<tox::wire::NodeInfo>& known) {
+struct OnionNumbers {
+    uint64_t relayed = 0;
+    size_t announced = 0;
+    uint64_t data_forwarded = 0;
+};
+
+util::Json StatusJson(const tox::dht::DhtStats& s, const std::vector<tox::wire::NodeInfo>& known, const OnionNumbers& o) {
     util::Json out = util::Json::MakeObject();
     out.Set("event", "status");
     out.Set("close_nodes", static_cast<uint64_t>(s.close_nodes));
@@ -147,6 +154,9 @@ util::Json StatusJson(const tox::dht::DhtStats& s, const std::vector<tox::wire::
     out.Set("unsolicited", s.unsolicited);
     out.Set("forwarded", s.forwarded);
     out.Set("rate_limited", s.rate_limited);
+    out.Set("onion_relayed", o.relayed);
+    out.Set("onion_announced", static_cast<uint64_t>(o.announced));
+    out.Set("onion_data_forwarded", o.data_forwarded);
     return out;
 }
 
@@ -178,6 +188,12 @@ int RunBootstrap(const BootstrapCommandOptions& o) {
         }
         find.push_back(*tox::wire::PublicKey::FromBytes(*key));
     }
+    // A full member of the network: it relays onion paths and keeps announcements.
+    std::shared_ptr<tox::onion::OnionServer> onion;
+    d.extensions.push_back([&onion](tox::dht::DhtNode& node) {
+        onion = std::make_shared<tox::onion::OnionServer>(node);
+        return std::shared_ptr<void>(onion);
+    });
     d.serve_bootstrap_info = true;
     d.info_version = 1;
     d.motd = o.motd;
@@ -215,10 +231,14 @@ int RunBootstrap(const BootstrapCommandOptions& o) {
         const auto stats = dht.Stats();
         const auto known = dht.KnownNodes();
         std::vector<std::pair<std::string, std::string>> found;
-        dht.WithNode([&](tox::dht::DhtNode& node, int64_t) {
+        OnionNumbers onion_numbers;
+        dht.WithNode([&](tox::dht::DhtNode& node, int64_t now) {
             for (const auto& k : find) {
                 if (auto at = node.Found(k)) found.emplace_back(KeyHex(k), at->endpoint.ToString());
             }
+            const auto& relay = onion->RelayStats();
+            const auto announce = onion->AnnounceStats(now);
+            onion_numbers = {relay.requests_forwarded + relay.responses_forwarded, announce.entries, announce.data_forwarded};
         });
         for (const auto& [key, at] : found) {
             if (!reported_found.insert(key).second) continue;
@@ -233,10 +253,11 @@ int RunBootstrap(const BootstrapCommandOptions& o) {
             }
         }
         // Printed when something moved other than the packet counters.
-        util::Json status = StatusJson(stats, known);
+        util::Json status = StatusJson(stats, known, onion_numbers);
         const std::string summary = std::to_string(stats.close_nodes) + "/" + std::to_string(stats.good_close_nodes) +
                                     "/" + std::to_string(known.size()) + "/" + std::to_string(stats.malformed) + "/" +
-                                    std::to_string(stats.undecryptable);
+                                    std::to_string(stats.undecryptable) + "/" + std::to_string(onion_numbers.announced) + "/" +
+                                    std::to_string(onion_numbers.relayed / 100) + "/" + std::to_string(onion_numbers.data_forwarded);
         if (summary == last_status) continue;
         last_status = summary;
         if (json) {
@@ -244,7 +265,10 @@ int RunBootstrap(const BootstrapCommandOptions& o) {
         } else {
             std::cout << "tox dht: " << stats.close_nodes << " nodes in the close list (" << stats.good_close_nodes
                       << " answering); " << stats.packets_in << " packets in, " << stats.packets_out << " out; "
-                      << stats.malformed << " malformed, " << stats.undecryptable << " failed decryption" << std::endl;
+                      << stats.malformed << " malformed, " << stats.undecryptable << " failed decryption; onion: "
+                      << onion_numbers.relayed << " relayed, " << onion_numbers.announced << " announced here, "
+                      << onion_numbers.data_forwarded
+                      << " data packets passed on" << std::endl;
         }
     }
     dht.Stop();

@@ -55,6 +55,7 @@ public:
             m_options.keys, [this](const netcore::PeerEndpoint& to, util::Bytes d) { SendLocked(to, std::move(d)); },
             crypto::RandomU64(), m_options.log);
         if (m_options.serve_bootstrap_info) m_node->SetBootstrapInfo(m_options.info_version, m_options.motd);
+        for (const auto& make : m_options.extensions) m_extensions.push_back(make(*m_node));
     }
 
     util::Result<void, std::string> Open() {
@@ -119,6 +120,7 @@ public:
     mutable std::mutex m_mutex;
     std::condition_variable m_wake;
     std::unique_ptr<DhtNode> m_node;
+    std::vector<std::shared_ptr<void>> m_extensions;  // after m_node: destroyed before it
     std::unique_ptr<netcore::UdpSocket> m_socket;
     std::thread m_ticker;
     bool m_stopping = false;

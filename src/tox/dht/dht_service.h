@@ -30,6 +30,9 @@ struct DhtServiceOptions {
     uint32_t info_version = 0;
     std::string motd;
     LogFn log;
+    // Layers that attach to the node (the onion server): each is made once the node exists,
+    // runs under the service's lock, and is destroyed before the node.
+    std::vector<std::function<std::shared_ptr<void>(DhtNode&)>> extensions;
 };
 
 class DhtService {
