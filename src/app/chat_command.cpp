@@ -11,6 +11,7 @@
 #include <optional>
 #include <set>
 
+#include "app/chat_run_command.h"
 #include "app/stop_signals.h"
 #include "tox/dht/dht_service.h"
 #include "tox/onion/onion_server.h"
@@ -171,14 +172,12 @@ int RunBootstrap(const BootstrapCommandOptions& o) {
     }
     d.keys = *keys;
     d.bind = {o.bind, o.port};
-    for (const auto& b : o.bootstrap) {
-        auto node = tox::dht::ParseBootstrapNode(b);
-        if (!node) {
-            std::cerr << "error: --bootstrap: " << node.error() << "\n";
-            return 1;
-        }
-        d.bootstrap.push_back(*node);
+    auto bootstrap = tox::dht::ParseBootstrapNodes(o.bootstrap);
+    if (!bootstrap) {
+        std::cerr << "error: --bootstrap: " << bootstrap.error() << "\n";
+        return 1;
     }
+    d.bootstrap = std::move(*bootstrap);
     std::vector<tox::wire::PublicKey> find;
     for (const auto& f : o.find) {
         auto key = util::HexDecode(f);
@@ -299,6 +298,16 @@ int RunChat(int argc, char** argv) {
     prof->add_option("--status-message", new_status, "Set your status message (at most 1007 bytes)");
     prof->add_flag("--json", profile_json, "Print JSON, friends included");
 
+    ChatRunOptions run_options;
+    CLI::App* run = app.add_subcommand("run", "The chat client: friend requests in and out (messages and files come next)");
+    run->add_option("--profile", profile, "The profile (Tox save format)")->capture_default_str();
+    run->add_option("--bootstrap", run_options.bootstrap,
+                    "A node to start from, HOST:PORT:KEY (repeatable; default: the public Tox bootstrap nodes)");
+    run->add_option("--udp-port", run_options.udp_port, "UDP port (default: the first free of 33445-33545)");
+    run->add_option("--bind", run_options.bind, "Local address")->capture_default_str();
+    run->add_option("--name", run_options.name, "Set your name");
+    run->add_flag("--json", run_options.json, "Read commands and write events as JSON lines, for scripts and tests");
+
     BootstrapCommandOptions b;
     CLI::App* boot = app.add_subcommand(
         "bootstrap", "Run a Tox DHT bootstrap node with a stable key (what tox-bootstrapd does); Ctrl-C stops it");
@@ -318,6 +327,10 @@ int RunChat(int argc, char** argv) {
     }
     if (id->parsed()) return RunId(profile, id_json);
     if (prof->parsed()) return RunProfile(profile, new_name, new_status, profile_json);
+    if (run->parsed()) {
+        run_options.profile = profile;
+        return RunChatClient(run_options);
+    }
     return RunBootstrap(b);
 }
 

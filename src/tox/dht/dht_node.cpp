@@ -3,9 +3,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <set>
 
 #include "netcore/address_scope.h"
-#include "netcore/udp_socket.h"
 #include "util/byte_writer.h"
 #include "util/hex.h"
 
@@ -53,7 +53,7 @@ void DhtNode::Send(const netcore::PeerEndpoint& to, util::Bytes datagram) {
 }
 
 bool DhtNode::Admit(const netcore::PeerEndpoint& from, int64_t now_us) {
-    auto source = std::make_pair(from.address, from.port);
+    auto source = std::make_pair(from.address, netcore::IsLocalAddress(from.address) ? from.port : uint16_t{0});
     auto it = m_sources.find(source);
     if (it == m_sources.end()) {
         if (m_sources.size() >= MAX_TRACKED_SOURCES) {
@@ -68,20 +68,31 @@ bool DhtNode::Admit(const netcore::PeerEndpoint& from, int64_t now_us) {
     return false;
 }
 
+bool DhtNode::Known(const PublicKey& key) const {
+    if (m_close.Contains(key)) return true;
+    for (const auto& [target, search] : m_searches) {
+        if (target == key || search.list.Contains(key)) return true;
+    }
+    return std::any_of(m_pending.begin(), m_pending.end(), [&](const auto& e) { return e.second.to == key; });
+}
+
 std::optional<crypto::BoxSharedKey> DhtNode::SharedKey(const PublicKey& key) {
-    if (auto it = m_shared.find(key); it != m_shared.end()) return it->second;
-    if (!m_new_keys.TryTake(1, AsTime(m_now_us))) {
+    if (auto it = m_shared.find(key); it != m_shared.end()) {
+        m_shared_lru.splice(m_shared_lru.end(), m_shared_lru, it->second);
+        return it->second->second;
+    }
+    if (!m_new_keys.TryTake(1, AsTime(m_now_us)) && !Known(key)) {
         ++m_stats.rate_limited;
         return std::nullopt;
     }
     auto shared = crypto::BoxSharedKeyOf(m_keys.secret_key, key);
     if (!shared) return std::nullopt;
     if (m_shared.size() >= MAX_SHARED_KEYS) {
-        m_shared.erase(m_shared_order.front());
-        m_shared_order.pop_front();
+        m_shared.erase(m_shared_lru.front().first);
+        m_shared_lru.pop_front();
     }
-    m_shared.emplace(key, *shared);
-    m_shared_order.push_back(key);
+    m_shared_lru.emplace_back(key, *shared);
+    m_shared.emplace(key, std::prev(m_shared_lru.end()));
     return shared;
 }
 
@@ -198,21 +209,33 @@ void DhtNode::HandleNodesResponse(const netcore::PeerEndpoint& from, const wire:
         ++m_stats.malformed;
         return;
     }
+    // The DHT runs over UDP only: c-toxcore refuses a response naming TCP entries outright.
+    if (std::any_of(response->nodes.begin(), response->nodes.end(), [](const NodeInfo& n) { return n.tcp; })) {
+        ++m_stats.malformed;
+        return;
+    }
     if (!TakePending(response->request_id, RequestKind::NODES, p.sender, from, now_us)) return;
     AddAnswered({.tcp = false, .endpoint = from, .public_key = p.sender}, now_us);
+    // One request per node named, to the first list it would join: a reply cannot make us send
+    // more than MAX_REQUESTS_PER_RESPONSE. Local addresses only from a local responder.
+    const bool local_ok = netcore::IsLocalAddress(from.address);
+    size_t asked = 0;
     for (const auto& n : response->nodes) {
-        // The DHT runs over UDP only; TCP entries here are junk.
-        if (n.tcp || n.public_key == SelfKey()) continue;
-        if (!m_close.Contains(n.public_key) && m_close.Viable(n.public_key, now_us)) {
-            SendNodesRequest(n, SelfKey(), now_us);
-        }
+        if (asked == MAX_REQUESTS_PER_RESPONSE) break;
+        if (n.public_key == SelfKey() || (!local_ok && netcore::IsLocalAddress(n.endpoint.address))) continue;
+        std::optional<PublicKey> target;
+        if (!m_close.Contains(n.public_key) && m_close.Viable(n.public_key, now_us)) target = SelfKey();
         for (auto& [key, search] : m_searches) {
-            if (!search.list.Contains(n.public_key) && search.list.Viable(n.public_key, now_us, true)) {
-                SendNodesRequest(n, key, now_us);
-            } else if (n.public_key == key && !search.found) {
-                // The node itself, as someone saw it: ask it directly to prove it is there.
-                SendNodesRequest(n, key, now_us);
+            if (target) break;
+            if (n.public_key == key && !search.found) {
+                target = key;  // the node itself, as someone saw it: ask it to prove it is there
+            } else if (!search.list.Contains(n.public_key) && search.list.Viable(n.public_key, now_us, true)) {
+                target = key;
             }
+        }
+        if (target) {
+            SendNodesRequest(n, *target, now_us);
+            ++asked;
         }
     }
 }
@@ -220,7 +243,7 @@ void DhtNode::HandleNodesResponse(const netcore::PeerEndpoint& from, const wire:
 void DhtNode::HandleDhtRequest(const netcore::PeerEndpoint& from, util::ByteSpan datagram, int64_t now_us) {
     // [kind][receiver key][a DHT packet body: sender key, nonce, sealed]
     constexpr size_t MIN_SIZE = 1 + crypto::BOX_KEY_SIZE + wire::DHT_HEADER_SIZE - 1 + crypto::BOX_MAC_SIZE + 1;
-    if (datagram.size() < MIN_SIZE || datagram.size() > netcore::MAX_UDP_PACKET) {
+    if (datagram.size() < MIN_SIZE || datagram.size() > MAX_DHT_REQUEST_FORWARD) {
         ++m_stats.malformed;
         return;
     }
@@ -236,6 +259,10 @@ void DhtNode::HandleDhtRequest(const netcore::PeerEndpoint& from, util::ByteSpan
             }
         });
         if (!sent) ++m_stats.unhandled;
+        return;
+    }
+    if (datagram.size() > MAX_DHT_REQUEST_LOCAL) {
+        ++m_stats.malformed;
         return;
     }
     // Re-read the rest as a DHT packet: its kind byte is irrelevant here.
@@ -271,6 +298,7 @@ bool DhtNode::SendDhtRequest(const PublicKey& to, util::ByteSpan plain) {
     size_t sent = 0;
     for (const auto& c : it->second.list.Clients()) {
         if (sent == wire::MAX_SENT_NODES) break;
+        if (!c.Good(m_now_us)) continue;
         Send(c.node.endpoint, packet);
         ++sent;
     }
@@ -352,6 +380,7 @@ void DhtNode::AddAnswered(const NodeInfo& node, int64_t now_us) {
         if (node.public_key == key) {
             if (!search.found) m_log("tox dht: found " + Short(key) + " at " + node.endpoint.ToString());
             search.found = node;
+            search.found_us = now_us;
             continue;
         }
         search.list.Add(node, now_us, true);
@@ -380,7 +409,11 @@ void DhtNode::Tick(int64_t now_us) {
     std::erase_if(m_pending, [&](const auto& e) { return now_us - e.second.sent_us > REQUEST_TIMEOUT_US; });
 
     m_close.DropDead(now_us);
-    for (auto& [key, search] : m_searches) search.list.DropDead(now_us);
+    for (auto& [key, search] : m_searches) {
+        search.list.DropDead(now_us);
+        // A found node that stopped answering is lost again (it went offline or moved).
+        if (search.found && now_us - search.found_us >= BAD_NODE_TIMEOUT_US) search.found.reset();
+    }
 
     // Checks: every member once a minute, the bad ones too (one last chance before they go).
     m_close.ForEach([&](Client& c) {
@@ -434,6 +467,7 @@ void DhtNode::Tick(int64_t now_us) {
         for (const auto& [key, node] : m_to_ping) SendPing(node, now_us);
         m_to_ping.clear();
     }
+    for (const auto& ticker : m_tickers) ticker(now_us);
 }
 
 bool DhtNode::AddSearch(const PublicKey& key) {
@@ -457,13 +491,11 @@ std::vector<NodeInfo> DhtNode::ClosestNodes(const PublicKey& target, size_t coun
     // Only good nodes, each once; taken from every list because a search list may hold nodes
     // closer to the target than anything in our close list.
     std::vector<NodeInfo> all;
+    std::set<PublicKey> seen;
     auto consider = [&](const Client& c) {
         if (!c.Good(m_now_us)) return;
         if (!include_local && netcore::IsLocalAddress(c.node.endpoint.address)) return;
-        if (std::any_of(all.begin(), all.end(), [&](const NodeInfo& n) { return n.public_key == c.node.public_key; })) {
-            return;
-        }
-        all.push_back(c.node);
+        if (seen.insert(c.node.public_key).second) all.push_back(c.node);
     };
     m_close.ForEach(consider);
     for (const auto& [key, search] : m_searches) {

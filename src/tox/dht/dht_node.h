@@ -8,6 +8,7 @@
 
 #include <array>
 #include <deque>
+#include <list>
 #include <functional>
 #include <map>
 #include <optional>
@@ -37,6 +38,12 @@ inline constexpr int64_t BURST_SPACING_US = 500'000;
 // Pings to nodes that asked us something, to learn them: at most this many per interval,
 // closest first (c-toxcore: 32 every 2 s). Bounds what a flood of strangers makes us send.
 inline constexpr size_t MAX_TO_PING = 32;
+// Nodes named in one nodes response that we ask in turn: at most one request each, so a reply
+// cannot make us send more than this (c-toxcore bounds it with its to-bootstrap lists).
+inline constexpr size_t MAX_REQUESTS_PER_RESPONSE = 4;
+// DHT request packets (0x20): c-toxcore forwards at most 1,040 bytes and reads at most 1,024.
+inline constexpr size_t MAX_DHT_REQUEST_FORWARD = 1040;
+inline constexpr size_t MAX_DHT_REQUEST_LOCAL = 1024;
 inline constexpr int64_t TO_PING_INTERVAL_US = 2'000'000;
 // Requests awaiting a reply. A peer that never answers cannot make this grow past the cap:
 // new requests are skipped until old ones time out.
@@ -44,15 +51,18 @@ inline constexpr size_t MAX_PENDING_REQUESTS = 2048;
 // Shared keys cached per peer key. Every packet from an unknown key costs one Curve25519
 // multiplication; the cache bounds the memory a flood of fresh keys can take.
 inline constexpr size_t MAX_SHARED_KEYS = 4096;
-// Packets taken from one address (IP and port) per second, with a burst. An address that
-// floods us burns our CPU on decryption, or, spoofed, turns us into a reflector toward its
-// victim; honest DHT traffic between two nodes is a few packets a second.
+// Packets taken from one source per second, with a burst: an IP on the internet (one host
+// rotating ports is still one source), an IP and port on a local network (where many nodes of
+// one machine share an address). A source that floods us burns our CPU on decryption, or,
+// spoofed, turns us into a reflector toward its victim; honest DHT traffic between two nodes
+// is a few packets a second.
 inline constexpr double PACKETS_PER_SOURCE_PER_S = 50;
 inline constexpr double PACKETS_PER_SOURCE_BURST = 100;
 // Addresses whose rate is tracked; the oldest is forgotten first.
 inline constexpr size_t MAX_TRACKED_SOURCES = 10'000;
 // Shared keys computed for keys not cached, per second, with a burst: a flood that signs every
-// packet with a fresh key makes each one cost a Curve25519 multiplication.
+// packet with a fresh key makes each one cost a Curve25519 multiplication. Keys of nodes in our
+// lists or awaiting our answer are always computed, so a flood cannot cut us off from them.
 inline constexpr double NEW_KEYS_PER_S = 2'000;
 inline constexpr double NEW_KEYS_BURST = 4'000;
 // Keys searched for at once (friends, and the random searches that spread knowledge).
@@ -92,6 +102,10 @@ public:
     DhtNode(crypto::BoxKeyPair keys, SendFn send, uint64_t seed, LogFn log = {});
 
     const PublicKey& SelfKey() const { return m_keys.public_key; }
+    // The node's DHT key pair: the first layer of our own onion paths is sealed with it.
+    const crypto::BoxKeyPair& Keys() const { return m_keys; }
+    // Work the layers above do on the node's clock: run at the end of every Tick.
+    void AddTicker(std::function<void(int64_t now_us)> ticker) { m_tickers.push_back(std::move(ticker)); }
     // A node to start from: asked for nodes close to us now and whenever the close list has no
     // good node. Remembered for the node's life.
     void Bootstrap(const NodeInfo& node, int64_t now_us);
@@ -135,6 +149,7 @@ private:
     struct Search {
         ClientList list;
         std::optional<NodeInfo> found;
+        int64_t found_us = 0;  // when it last answered us
         int64_t last_random_us = 0;
         int burst = FIRST_REQUESTS_BURST;
     };
@@ -172,14 +187,17 @@ private:
     std::map<PublicKey, NodeInfo> m_to_ping;  // closest MAX_TO_PING by distance to us
     int64_t m_last_to_ping_us = 0;
     bool Admit(const netcore::PeerEndpoint& from, int64_t now_us);
+    bool Known(const PublicKey& key) const;
 
     std::map<std::pair<std::string, uint16_t>, netcore::TokenBucket> m_sources;
     std::deque<std::pair<std::string, uint16_t>> m_source_order;
     netcore::TokenBucket m_new_keys{NEW_KEYS_PER_S, NEW_KEYS_BURST};
-    std::map<PublicKey, crypto::BoxSharedKey> m_shared;
-    std::deque<PublicKey> m_shared_order;
+    // Least recently used first; a hit moves a key to the back.
+    std::list<std::pair<PublicKey, crypto::BoxSharedKey>> m_shared_lru;
+    std::map<PublicKey, std::list<std::pair<PublicKey, crypto::BoxSharedKey>>::iterator> m_shared;
     std::map<wire::PacketKind, PacketHandler> m_handlers;
     DhtRequestHandler m_dht_request_handler;
+    std::vector<std::function<void(int64_t)>> m_tickers;
     uint32_t m_info_version = 0;
     std::string m_motd;
     bool m_serve_info = false;

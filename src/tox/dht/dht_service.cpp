@@ -47,6 +47,16 @@ util::Result<BootstrapNode, std::string> ParseBootstrapNode(const std::string& t
     return node;
 }
 
+util::Result<std::vector<BootstrapNode>, std::string> ParseBootstrapNodes(const std::vector<std::string>& texts) {
+    std::vector<BootstrapNode> nodes;
+    for (const auto& t : texts) {
+        auto node = ParseBootstrapNode(t);
+        if (!node) return util::Fail(node.error());
+        nodes.push_back(std::move(*node));
+    }
+    return nodes;
+}
+
 class DhtService::Impl {
 public:
     explicit Impl(DhtServiceOptions options) : m_options(std::move(options)) {

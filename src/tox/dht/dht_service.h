@@ -20,6 +20,8 @@ struct BootstrapNode {
     PublicKey public_key;
 };
 util::Result<BootstrapNode, std::string> ParseBootstrapNode(const std::string& text);
+// Every one of a list (from repeated options); the first bad one is the error.
+util::Result<std::vector<BootstrapNode>, std::string> ParseBootstrapNodes(const std::vector<std::string>& texts);
 
 struct DhtServiceOptions {
     netcore::PeerEndpoint bind{"0.0.0.0", 0};

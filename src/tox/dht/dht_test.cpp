@@ -6,6 +6,7 @@
 
 #include "tox/dht/dht_node.h"
 #include "tox/dht/dht_test_network.h"
+#include "util/byte_writer.h"
 
 namespace tonari::tox::dht {
 namespace {
@@ -150,6 +151,59 @@ TEST(DhtNode, ForgedRepliedAndRepliedTwiceResponsesAreIgnored) {
     const auto after = net[1].Stats();
     EXPECT_EQ(after.unsolicited, before.unsolicited + 3);
     EXPECT_FALSE(net[1].InCloseList(stranger.public_key));
+}
+
+// Node 0 is played by hand: node 1's request to it is answered with a forged (but correctly
+// sealed) response naming nodes of the test's choosing.
+struct HandPlayed {
+    TestNet net;
+    std::vector<TestNet::Datagram> to_zero;
+    size_t to_named = 0;
+
+    HandPlayed() {
+        for (int i = 0; i < 2; ++i) net.Add();
+        net.down.insert(0);
+        net.inspect = [this](const TestNet::Datagram& d) {
+            if (d.to == net.Info(0).endpoint && !d.data.empty() && d.data[0] == 0x02) to_zero.push_back(d);
+            if (d.to.address == "127.0.9.9") ++to_named;
+        };
+        net[1].Bootstrap(net.Info(0), net.now);
+        net.Run(0.01);
+    }
+    // Answers node 1's first request to node 0 with `nodes`.
+    void Answer(const std::vector<NodeInfo>& nodes) {
+        const auto shared = *crypto::BoxSharedKeyOf(net.key_pairs[0].secret_key, net[1].SelfKey());
+        auto view = *wire::ParseDhtPacket(to_zero.at(0).data);
+        auto request = *wire::DecodeNodesRequest(*crypto::BoxOpen(shared, view.nonce, view.sealed));
+        util::ByteWriter plain;
+        plain.WriteU8(static_cast<uint8_t>(nodes.size()));
+        for (const auto& n : nodes) wire::PackNode(n, plain);
+        plain.WriteU64LE(request.request_id);
+        net.Inject(net.Info(0).endpoint, 1,
+                   wire::SealDhtPacket(wire::PacketKind::NODES_RESPONSE, net[0].SelfKey(), shared, plain.data()));
+        net.Run(0.01);
+    }
+};
+
+TEST(DhtNode, ANodesResponseMakesAtMostOneRequestPerNodeNamed) {
+    HandPlayed h;
+    // Four nodes, each of which would fit the close list and both random searches.
+    std::vector<NodeInfo> named;
+    for (int i = 0; i < 4; ++i) {
+        named.push_back({.tcp = false, .endpoint = {"127.0.9.9", static_cast<uint16_t>(100 + i)},
+                         .public_key = crypto::BoxGenerateKeyPair().public_key});
+    }
+    h.Answer(named);
+    EXPECT_TRUE(h.net[1].InCloseList(h.net[0].SelfKey()));
+    EXPECT_EQ(h.to_named, MAX_REQUESTS_PER_RESPONSE);
+}
+
+TEST(DhtNode, ANodesResponseNamingTcpRelaysIsRefusedWhole) {
+    HandPlayed h;
+    h.Answer({{.tcp = true, .endpoint = {"127.0.9.9", 443}, .public_key = crypto::BoxGenerateKeyPair().public_key}});
+    EXPECT_FALSE(h.net[1].InCloseList(h.net[0].SelfKey()));
+    EXPECT_EQ(h.to_named, 0u);
+    EXPECT_GE(h.net[1].Stats().malformed, 1u);
 }
 
 TEST(DhtNode, GarbageAndFloodsStayBounded) {

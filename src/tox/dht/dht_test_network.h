@@ -32,6 +32,7 @@ public:
             std::memcpy(keys.secret_key.data() + b, &r, 8);
         }
         keys.public_key = crypto::BoxPublicKeyOf(keys.secret_key);
+        key_pairs.push_back(keys);
         auto node = std::make_unique<DhtNode>(
             keys,
             [this, self](const netcore::PeerEndpoint& to, util::Bytes d) {
@@ -69,6 +70,7 @@ public:
         m_queue.push_back({from, m_endpoints[to], std::move(data)});
     }
 
+    std::vector<crypto::BoxKeyPair> key_pairs;  // by node, for tests that play a node by hand
     int64_t now = 1'000'000;
     uint64_t sent = 0;
     std::set<size_t> down;

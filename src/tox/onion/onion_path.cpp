@@ -51,7 +51,7 @@ std::optional<util::Bytes> MakeOnionRequest(const OnionPath& path, const netcore
     return out.Take();
 }
 
-util::Bytes MakeAnnounceRequest(const crypto::BoxKeyPair& keys, const crypto::BoxPublicKey& node_key,
+std::optional<util::Bytes> MakeAnnounceRequest(const crypto::BoxKeyPair& keys, const crypto::BoxPublicKey& node_key,
                                 const AnnounceRequest& request) {
     util::ByteWriter plain;
     plain.WriteBytes(request.ping_id);
@@ -60,11 +60,12 @@ util::Bytes MakeAnnounceRequest(const crypto::BoxKeyPair& keys, const crypto::Bo
     plain.WriteU64LE(request.sendback);
     const crypto::BoxNonce nonce = crypto::BoxRandomNonce();
     const auto shared = crypto::BoxSharedKeyOf(keys.secret_key, node_key);
+    if (!shared) return std::nullopt;
     util::ByteWriter out;
     out.WriteU8(0x83);
     out.WriteBytes(nonce.span());
     out.WriteBytes(keys.public_key.span());
-    out.WriteBytes(crypto::BoxSeal(shared.value_or(crypto::BoxSharedKey{}), nonce, plain.data()));
+    out.WriteBytes(crypto::BoxSeal(*shared, nonce, plain.data()));
     return out.Take();
 }
 
@@ -93,16 +94,17 @@ util::Result<AnnounceResponse, std::string> OpenAnnounceResponse(util::ByteSpan 
     return r;
 }
 
-util::Bytes MakeDataRequest(const crypto::BoxPublicKey& destination, const crypto::BoxPublicKey& data_key,
+std::optional<util::Bytes> MakeDataRequest(const crypto::BoxPublicKey& destination, const crypto::BoxPublicKey& data_key,
                             const crypto::BoxNonce& nonce, util::ByteSpan payload) {
     const crypto::BoxKeyPair temporary = crypto::BoxGenerateKeyPair();
     const auto shared = crypto::BoxSharedKeyOf(temporary.secret_key, data_key);
+    if (!shared) return std::nullopt;
     util::ByteWriter out;
     out.WriteU8(0x85);
     out.WriteBytes(destination.span());
     out.WriteBytes(nonce.span());
     out.WriteBytes(temporary.public_key.span());
-    out.WriteBytes(crypto::BoxSeal(shared.value_or(crypto::BoxSharedKey{}), nonce, payload));
+    out.WriteBytes(crypto::BoxSeal(*shared, nonce, payload));
     return out.Take();
 }
 

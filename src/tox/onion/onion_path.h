@@ -32,8 +32,9 @@ struct AnnounceRequest {
     uint64_t sendback = 0;
 };
 // The 0x83 packet, sealed from `keys` (our long-term keys to announce, a temporary pair to
-// search) to the destination node's DHT key.
-util::Bytes MakeAnnounceRequest(const crypto::BoxKeyPair& keys, const crypto::BoxPublicKey& node_key,
+// search) to the destination node's DHT key; none for a key of small order (nothing is ever
+// sealed with a key anyone could compute).
+std::optional<util::Bytes> MakeAnnounceRequest(const crypto::BoxKeyPair& keys, const crypto::BoxPublicKey& node_key,
                                 const AnnounceRequest& request);
 
 struct AnnounceResponse {
@@ -48,8 +49,8 @@ std::optional<uint64_t> AnnounceResponseSendback(util::ByteSpan datagram);
 util::Result<AnnounceResponse, std::string> OpenAnnounceResponse(util::ByteSpan datagram, const crypto::BoxSharedKey& key);
 
 // The 0x85 packet: `payload` sealed with a fresh key pair to the data key the destination
-// announced, under `nonce`.
-util::Bytes MakeDataRequest(const crypto::BoxPublicKey& destination, const crypto::BoxPublicKey& data_key,
+// announced, under `nonce`; none for a data key of small order.
+std::optional<util::Bytes> MakeDataRequest(const crypto::BoxPublicKey& destination, const crypto::BoxPublicKey& data_key,
                             const crypto::BoxNonce& nonce, util::ByteSpan payload);
 
 }  // namespace tonari::tox::onion

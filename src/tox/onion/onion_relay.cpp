@@ -9,10 +9,10 @@ namespace {
 
 using wire::PacketKind;
 
-// What may travel to the end of a path, and back from it: announce and data requests and their
-// responses (0x87/0x88 are the newer announce packets with extra data).
-bool IsEndRequest(uint8_t kind) { return kind == 0x83 || kind == 0x85 || kind == 0x87; }
-bool IsEndResponse(uint8_t kind) { return kind == 0x84 || kind == 0x86 || kind == 0x88; }
+// What may travel to the end of a path, and back from it, as c-toxcore 0.2.18 allows: announce
+// and data requests and their responses.
+bool IsEndRequest(uint8_t kind) { return kind == 0x83 || kind == 0x85; }
+bool IsEndResponse(uint8_t kind) { return kind == 0x84 || kind == 0x86; }
 
 // The sendback each request layer carries in: none for the first hop.
 constexpr size_t IncomingReturn(int layer) { return layer == 0 ? 0 : layer == 1 ? RETURN_1 : RETURN_2; }

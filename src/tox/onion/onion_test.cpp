@@ -68,7 +68,7 @@ TEST(Onion, AnnounceSearchAndDataTravelThreeHopsEachWay) {
 
     // First contact: not stored; a ping id comes back through C, B and A.
     AnnounceRequest request{.ping_id = {}, .searched = alice.public_key, .data_key = alice_data.public_key, .sendback = 7};
-    o.Send(OnionNet::ALICE, path, D, MakeAnnounceRequest(alice, d_key, request));
+    o.Send(OnionNet::ALICE, path, D, MakeAnnounceRequest(alice, d_key, request).value());
     ASSERT_EQ(o.received[OnionNet::ALICE].size(), 1u);
     const auto shared = *crypto::BoxSharedKeyOf(alice.secret_key, d_key);
     auto first = OpenAnnounceResponse(o.received[OnionNet::ALICE][0], shared);
@@ -81,7 +81,7 @@ TEST(Onion, AnnounceSearchAndDataTravelThreeHopsEachWay) {
     // With the ping id, by the same path: announced.
     request.ping_id = first->ping_id_or_key;
     request.sendback = 8;
-    o.Send(OnionNet::ALICE, path, D, MakeAnnounceRequest(alice, d_key, request));
+    o.Send(OnionNet::ALICE, path, D, MakeAnnounceRequest(alice, d_key, request).value());
     ASSERT_EQ(o.received[OnionNet::ALICE].size(), 2u);
     auto second = OpenAnnounceResponse(o.received[OnionNet::ALICE][1], shared);
     ASSERT_TRUE(second) << second.error();
@@ -92,7 +92,7 @@ TEST(Onion, AnnounceSearchAndDataTravelThreeHopsEachWay) {
     const auto bob_temp = crypto::BoxGenerateKeyPair();
     const OnionPath bob_path = o.Path(OnionNet::BOB, {5, 2, 1});
     o.Send(OnionNet::BOB, bob_path, D,
-           MakeAnnounceRequest(bob_temp, d_key, {.ping_id = {}, .searched = alice.public_key, .data_key = {}, .sendback = 9}));
+           MakeAnnounceRequest(bob_temp, d_key, {.ping_id = {}, .searched = alice.public_key, .data_key = {}, .sendback = 9}).value());
     ASSERT_EQ(o.received[OnionNet::BOB].size(), 1u);
     auto found = OpenAnnounceResponse(o.received[OnionNet::BOB][0], *crypto::BoxSharedKeyOf(bob_temp.secret_key, d_key));
     ASSERT_TRUE(found) << found.error();
@@ -102,7 +102,7 @@ TEST(Onion, AnnounceSearchAndDataTravelThreeHopsEachWay) {
     // Bob's data reaches Alice along her own path, and only she can open it.
     const crypto::BoxNonce nonce = crypto::BoxRandomNonce();
     const util::Bytes hello = {'h', 'e', 'l', 'l', 'o'};
-    o.Send(OnionNet::BOB, bob_path, D, MakeDataRequest(alice.public_key, alice_data.public_key, nonce, hello));
+    o.Send(OnionNet::BOB, bob_path, D, MakeDataRequest(alice.public_key, alice_data.public_key, nonce, hello).value());
     ASSERT_EQ(o.received[OnionNet::ALICE].size(), 3u);
     const util::Bytes& data = o.received[OnionNet::ALICE][2];
     ASSERT_EQ(data[0], 0x86);
@@ -124,26 +124,26 @@ TEST(Onion, AWrongPingIdOrAnotherPathDoesNotAnnounce) {
     const crypto::BoxPublicKey d_key = o.net.Info(D).public_key;
     const auto alice = crypto::BoxGenerateKeyPair();
     AnnounceRequest request{.ping_id = {}, .searched = alice.public_key, .data_key = alice.public_key, .sendback = 1};
-    o.Send(OnionNet::ALICE, o.Path(OnionNet::ALICE, {1, 2, 3}), D, MakeAnnounceRequest(alice, d_key, request));
+    o.Send(OnionNet::ALICE, o.Path(OnionNet::ALICE, {1, 2, 3}), D, MakeAnnounceRequest(alice, d_key, request).value());
     auto first = OpenAnnounceResponse(o.received[OnionNet::ALICE].at(0), *crypto::BoxSharedKeyOf(alice.secret_key, d_key));
     ASSERT_TRUE(first);
     // A guessed ping id.
     request.ping_id.fill(0x42);
-    o.Send(OnionNet::ALICE, o.Path(OnionNet::ALICE, {1, 2, 3}), D, MakeAnnounceRequest(alice, d_key, request));
+    o.Send(OnionNet::ALICE, o.Path(OnionNet::ALICE, {1, 2, 3}), D, MakeAnnounceRequest(alice, d_key, request).value());
     EXPECT_FALSE(o.servers[D]->IsAnnounced(alice.public_key, o.net.now));
     // The right ping id from another last hop: it was tied to the address it was given to.
     request.ping_id = first->ping_id_or_key;
-    o.Send(OnionNet::ALICE, o.Path(OnionNet::ALICE, {1, 2, 5}), D, MakeAnnounceRequest(alice, d_key, request));
+    o.Send(OnionNet::ALICE, o.Path(OnionNet::ALICE, {1, 2, 5}), D, MakeAnnounceRequest(alice, d_key, request).value());
     EXPECT_FALSE(o.servers[D]->IsAnnounced(alice.public_key, o.net.now));
     // Another key presenting Alice's ping id.
     const auto mallory = crypto::BoxGenerateKeyPair();
     request.searched = mallory.public_key;
-    o.Send(OnionNet::ALICE, o.Path(OnionNet::ALICE, {1, 2, 3}), D, MakeAnnounceRequest(mallory, d_key, request));
+    o.Send(OnionNet::ALICE, o.Path(OnionNet::ALICE, {1, 2, 3}), D, MakeAnnounceRequest(mallory, d_key, request).value());
     EXPECT_FALSE(o.servers[D]->IsAnnounced(mallory.public_key, o.net.now));
     // Data for a key nobody announced goes nowhere.
     const size_t before = o.received[OnionNet::ALICE].size();
     o.Send(OnionNet::BOB, o.Path(OnionNet::BOB, {5, 2, 1}), D,
-           MakeDataRequest(alice.public_key, alice.public_key, crypto::BoxRandomNonce(), util::Bytes{1, 2, 3}));
+           MakeDataRequest(alice.public_key, alice.public_key, crypto::BoxRandomNonce(), util::Bytes{1, 2, 3}).value());
     EXPECT_EQ(o.received[OnionNet::ALICE].size(), before);
     EXPECT_GE(o.servers[D]->AnnounceStats(o.net.now).dropped, 1u);
 }
@@ -153,7 +153,7 @@ TEST(Onion, TamperedAndStrayPacketsAreDroppedAtTheFirstHopThatSeesThem) {
     const auto alice = crypto::BoxGenerateKeyPair();
     const OnionPath path = o.Path(OnionNet::ALICE, {1, 2, 3});
     auto packet = MakeOnionRequest(path, o.net.Info(4).endpoint,
-                                   MakeAnnounceRequest(alice, o.net.Info(4).public_key, {.ping_id = {}, .searched = alice.public_key, .data_key = {}, .sendback = 1}));
+                                   MakeAnnounceRequest(alice, o.net.Info(4).public_key, {.ping_id = {}, .searched = alice.public_key, .data_key = {}, .sendback = 1}).value());
     ASSERT_TRUE(packet);
     for (size_t at : {size_t{30}, size_t{100}, packet->size() - 1}) {
         util::Bytes bad = *packet;
@@ -186,12 +186,12 @@ TEST(Onion, AnnouncementsStayBoundedAndKeepTheClosest) {
         const auto k = crypto::BoxGenerateKeyPair();
         const size_t seen = o.received[OnionNet::ALICE].size();
         AnnounceRequest r{.ping_id = {}, .searched = k.public_key, .data_key = k.public_key, .sendback = 1};
-        o.Send(OnionNet::ALICE, path, D, MakeAnnounceRequest(k, d_key, r));
+        o.Send(OnionNet::ALICE, path, D, MakeAnnounceRequest(k, d_key, r).value());
         ASSERT_EQ(o.received[OnionNet::ALICE].size(), seen + 1);
         auto first = OpenAnnounceResponse(o.received[OnionNet::ALICE].back(), *crypto::BoxSharedKeyOf(k.secret_key, d_key));
         ASSERT_TRUE(first);
         r.ping_id = first->ping_id_or_key;
-        o.Send(OnionNet::ALICE, path, D, MakeAnnounceRequest(k, d_key, r));
+        o.Send(OnionNet::ALICE, path, D, MakeAnnounceRequest(k, d_key, r).value());
     }
     EXPECT_EQ(o.servers[D]->AnnounceStats(o.net.now).entries, ANNOUNCE_MAX_ENTRIES);
 }

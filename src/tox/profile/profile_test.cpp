@@ -168,6 +168,35 @@ TEST(StateFormat, DamagedFilesAreRefusedWithAReason) {
     EXPECT_FALSE(DecodeState(w.data()));
 }
 
+TEST(StateFormat, ADamagedNodeListNameOrStatusIsLeftOutAndTheIdentityLoads) {
+    Profile p = NewProfile();
+    p.name = "kept";
+    p.tcp_relays.push_back({.tcp = true, .endpoint = {"192.0.2.9", 443}, .public_key = crypto::BoxGenerateKeyPair().public_key});
+    p.tcp_relays.push_back(p.tcp_relays.front());
+    util::Bytes encoded = EncodeState(p);
+    // Damage the second relay record's family byte, and make the name section claim 200 bytes
+    // of a longer file: find the relays section (type 0x0a) and corrupt inside it.
+    size_t at = 8;
+    while (at + 8 <= encoded.size() && encoded[at + 4] != 0x0a) {
+        at += 8 + (encoded[at] | encoded[at + 1] << 8 | encoded[at + 2] << 16);
+    }
+    ASSERT_LT(at + 8, encoded.size());
+    encoded[at + 8 + wire::PACKED_NODE_SIZE_IP4] = 0x55;
+    auto back = DecodeState(encoded);
+    ASSERT_TRUE(back) << back.error();
+    EXPECT_EQ(back->Id(), p.Id());
+    EXPECT_EQ(back->name, "kept");
+    EXPECT_EQ(back->tcp_relays.size(), 1u);  // the list up to the damaged record
+
+    // A name longer than c-toxcore allows is left out, not fatal.
+    Profile q = NewProfile();
+    q.name = std::string(MAX_NAME_SIZE + 5, 'n');
+    auto long_name = DecodeState(EncodeState(q));
+    ASSERT_TRUE(long_name);
+    EXPECT_TRUE(long_name->name.empty());
+    EXPECT_EQ(long_name->Id(), q.Id());
+}
+
 TEST(ProfileFile, MadeOnceThenLoadedWithTheSameIdAndOwnerOnly) {
     TempDir dir;
     const auto path = dir.path / "sub" / "me.tox";

@@ -30,21 +30,35 @@ util::Bytes PackNodes(const std::vector<wire::NodeInfo>& nodes) {
     return out.Take();
 }
 
-// The DHT section: a magic, then sub-sections; only the nodes one is defined.
-util::Result<std::vector<wire::NodeInfo>, std::string> DecodeDhtSection(util::ByteSpan data) {
-    util::ByteReader in(data);
-    if (in.ReadU32LE() != DHT_MAGIC || in.failed()) return util::Fail(std::string("DHT section without its magic"));
+// The whole records of a node list, up to `max`: a damaged record ends the list.
+std::vector<wire::NodeInfo> ReadNodes(util::ByteSpan data, size_t max, bool udp_only) {
     std::vector<wire::NodeInfo> nodes;
+    while (!data.empty() && nodes.size() < max) {
+        const size_t record = (data[0] & 0x7f) == 10 ? wire::PACKED_NODE_SIZE_IP6 : wire::PACKED_NODE_SIZE_IP4;
+        if (record > data.size()) break;
+        auto one = wire::UnpackNodes(data.first(record), 1, 1);
+        if (!one) break;
+        if (!udp_only || !one->front().tcp) nodes.push_back(one->front());
+        data = data.subspan(record);
+    }
+    return nodes;
+}
+
+// The DHT section: a magic, then sub-sections; only the nodes one is defined. What cannot be
+// read is left out.
+std::vector<wire::NodeInfo> DecodeDhtSection(util::ByteSpan data) {
+    util::ByteReader in(data);
+    std::vector<wire::NodeInfo> nodes;
+    if (in.ReadU32LE() != DHT_MAGIC || in.failed()) return nodes;
     while (!in.empty()) {
         const uint32_t length = in.ReadU32LE();
         const uint16_t type = in.ReadU16LE();
         const uint16_t cookie = in.ReadU16LE();
         const util::ByteSpan body = in.ReadSpan(length);
-        if (in.failed() || cookie != DHT_SECTION_COOKIE) return util::Fail(std::string("DHT section is damaged"));
+        if (in.failed() || cookie != DHT_SECTION_COOKIE) break;
         if (type != DHT_NODES_TYPE) continue;
-        auto list = wire::UnpackNodeList(body, MAX_SAVED_NODES - nodes.size());
-        if (!list) return util::Fail("DHT nodes: " + list.error());
-        nodes.insert(nodes.end(), list->begin(), list->end());
+        auto list = ReadNodes(body, MAX_SAVED_NODES - nodes.size(), true);
+        nodes.insert(nodes.end(), list.begin(), list.end());
     }
     return nodes;
 }
@@ -199,12 +213,9 @@ util::Result<Profile, std::string> DecodeState(util::ByteSpan data) {
                 have_keys = true;
                 break;
             }
-            case SectionType::DHT: {
-                auto nodes = DecodeDhtSection(body);
-                if (!nodes) return util::Fail(nodes.error() + where);
-                p.dht_nodes = std::move(*nodes);
+            case SectionType::DHT:
+                p.dht_nodes = DecodeDhtSection(body);
                 break;
-            }
             case SectionType::FRIENDS: {
                 auto friends = DecodeFriends(body);
                 if (!friends) return util::Fail(friends.error() + where);
@@ -212,24 +223,20 @@ util::Result<Profile, std::string> DecodeState(util::ByteSpan data) {
                 break;
             }
             case SectionType::NAME:
-                if (body.size() > MAX_NAME_SIZE) return util::Fail("name longer than 128 bytes" + where);
-                p.name.assign(body.begin(), body.end());
+                if (body.size() <= MAX_NAME_SIZE) p.name.assign(body.begin(), body.end());
                 break;
             case SectionType::STATUS_MESSAGE:
-                if (body.size() > MAX_STATUS_MESSAGE_SIZE) return util::Fail("status message longer than 1007 bytes" + where);
-                p.status_message.assign(body.begin(), body.end());
+                if (body.size() <= MAX_STATUS_MESSAGE_SIZE) p.status_message.assign(body.begin(), body.end());
                 break;
             case SectionType::STATUS:
-                if (body.size() != 1) return util::Fail("status section of the wrong size" + where);
-                p.user_status = body[0];
+                if (body.size() == 1) p.user_status = body[0];
                 break;
             case SectionType::TCP_RELAYS:
-            case SectionType::PATH_NODES: {
-                auto nodes = wire::UnpackNodeList(body, MAX_SAVED_NODES);
-                if (!nodes) return util::Fail(nodes.error() + where);
-                (type == static_cast<uint16_t>(SectionType::TCP_RELAYS) ? p.tcp_relays : p.path_nodes) = std::move(*nodes);
+                p.tcp_relays = ReadNodes(body, MAX_SAVED_NODES, false);
                 break;
-            }
+            case SectionType::PATH_NODES:
+                p.path_nodes = ReadNodes(body, MAX_SAVED_NODES, false);
+                break;
             case SectionType::END:
                 if (!have_keys) return util::Fail(std::string("the profile has no keys section"));
                 return p;

@@ -17,8 +17,8 @@ namespace tonari::tox::profile {
 // A save file larger than this is not a profile (c-toxcore's own for 1,000 friends is ~2 MiB):
 // refused before it is read into memory.
 inline constexpr size_t MAX_STATE_SIZE = 16 << 20;
-// Nodes kept per saved list; more is padding from a broken or hostile file.
-inline constexpr size_t MAX_SAVED_NODES = 1024;
+// Nodes read per saved list (c-toxcore saves up to 2,080 DHT nodes); more are left out.
+inline constexpr size_t MAX_SAVED_NODES = 2080;
 // c-toxcore's limits on what a user sets.
 inline constexpr size_t MAX_NAME_SIZE = 128;
 inline constexpr size_t MAX_STATUS_MESSAGE_SIZE = 1007;
@@ -79,8 +79,9 @@ struct Profile {
 // Fresh long-term keys and a random nospam.
 Profile NewProfile();
 util::Bytes EncodeState(const Profile& profile);
-// Errors say what is wrong and where (byte offset). A file without the keys section is refused:
-// there is no identity to load.
+// Errors say what is wrong and where (byte offset). Only what would lose the identity or the
+// friends refuses a file: a damaged header, keys or friends section. A damaged node list, name
+// or status is left out and the rest loads, as c-toxcore does.
 util::Result<Profile, std::string> DecodeState(util::ByteSpan data);
 
 }  // namespace tonari::tox::profile

@@ -134,6 +134,21 @@ class JsonLinesProcess:
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
 
+    def send(self, **command):
+        """One command, as a JSON line on the child's stdin."""
+        self.proc.stdin.write(json.dumps(command) + "\n")
+        self.proc.stdin.flush()
+
+    def quit(self, timeout=20):
+        """Asks it to save and leave; the exit code."""
+        if self.proc.poll() is None:
+            self.send(cmd="quit")
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                pass
+        return self.stop()
+
     def stop(self):
         code = stop_process(self.proc)
         if self.stderr:
@@ -202,16 +217,24 @@ class ToxDriver(JsonLinesProcess):
         self._wait_ready("toxdriver")
         return self
 
-    def send(self, **command):
-        self.proc.stdin.write(json.dumps(command) + "\n")
-        self.proc.stdin.flush()
 
-    def quit(self, timeout=20):
-        """Asks it to save and leave; the exit code."""
-        if self.proc.poll() is None:
-            self.send(cmd="quit")
-            try:
-                self.proc.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                pass
-        return self.stop()
+class ChatClient(JsonLinesProcess):
+    """`tonari chat run --json`: a tonari Tox client, commands in, events out."""
+
+    def __init__(self, tonari, folder, bootstrap_nodes=(), name=None):
+        super().__init__()
+        self.folder = pathlib.Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.profile = self.folder / "profile.tox"
+        self.port = free_port()
+        self.args = [tonari, "chat", "run", "--json", "--profile", str(self.profile), "--bind", "127.0.0.1",
+                     "--udp-port", str(self.port)]
+        for host, port, key in bootstrap_nodes:
+            self.args += ["--bootstrap", f"{host}:{port}:{key}"]
+        if name:
+            self.args += ["--name", name]
+
+    def start(self):
+        self._spawn(self.args, stdin=subprocess.PIPE, env={**os.environ, "HOME": str(self.folder)})
+        self._wait_ready("tonari chat run")
+        return self

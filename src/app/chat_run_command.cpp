@@ -1,0 +1,264 @@
+// The chat client's loop: the DHT node with the onion server and the messenger attached, user
+// commands from stdin (lines like "/add TOXID hello", or JSON objects with --json), events to
+// stdout, a clean stop on Ctrl-C, SIGTERM or the end of stdin.
+#include "app/chat_run_command.h"
+
+#include <poll.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <mutex>
+#include <sstream>
+
+#include "app/stop_signals.h"
+#include "crypto/random.h"
+#include "tox/dht/dht_service.h"
+#include "tox/dht/public_nodes.h"
+#include "tox/messenger/messenger.h"
+#include "tox/onion/onion_server.h"
+#include "tox/profile/profile_file.h"
+#include "util/hex.h"
+#include "util/json.h"
+
+namespace tonari::app {
+namespace {
+
+constexpr uint16_t TOX_FIRST_PORT = 33445;
+constexpr uint16_t TOX_LAST_PORT = 33545;
+// A command line longer than this is not typed by anyone: dropped.
+constexpr size_t MAX_COMMAND_LINE = 64 * 1024;
+
+std::string Hex(const crypto::BoxPublicKey& key) {
+    std::string hex = util::HexEncode(key.span());
+    for (auto& c : hex) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return hex;
+}
+
+// Prints events and answers, one JSON object per line or a line of text.
+class Output {
+public:
+    explicit Output(bool json) : m_json(json) {}
+
+    void Event(const tox::messenger::Event& e) {
+        util::Json j = util::Json::MakeObject();
+        j.Set("event", e.type);
+        std::string line;
+        if (e.type == "friend_request") {
+            j.Set("public_key", Hex(e.public_key));
+            j.Set("message", e.text);
+            line = "friend request from " + Hex(e.public_key) + ": " + e.text + "  (/accept " + Hex(e.public_key).substr(0, 8) + ")";
+        } else if (e.type == "friend_added" || e.type == "request_sent") {
+            j.Set("friend", static_cast<uint64_t>(e.friend_number));
+            j.Set("public_key", Hex(e.public_key));
+            line = (e.type == "friend_added" ? "friend " : "friend request sent to friend ") + std::to_string(e.friend_number);
+        } else if (e.type == "friend_dht_key") {
+            j.Set("friend", static_cast<uint64_t>(e.friend_number));
+            j.Set("dht_key", Hex(e.public_key));
+            line = "friend " + std::to_string(e.friend_number) + " is online somewhere: found its DHT key";
+        } else if (e.type == "announced" || e.type == "not_announced") {
+            line = e.type == "announced" ? "online: announced on the onion, friends can find you"
+                                         : "offline: no onion node has us announced";
+        } else {
+            j.Set("text", e.text);
+            line = e.type + ": " + e.text;
+        }
+        Print(j, line);
+    }
+    void Print(const util::Json& j, const std::string& line) {
+        std::lock_guard lock(m_mutex);
+        std::cout << (m_json ? j.Dump() : line) << std::endl;
+    }
+    void Error(const std::string& text) {
+        util::Json j = util::Json::MakeObject();
+        j.Set("event", "error");
+        j.Set("text", text);
+        Print(j, "error: " + text);
+    }
+
+private:
+    bool m_json;
+    std::mutex m_mutex;
+};
+
+// A command as words: from JSON ({"cmd":"add","id":…,"message":…}) or from a typed line.
+struct Command {
+    std::string name;
+    std::string id_or_key;
+    std::string text;
+};
+
+std::optional<Command> ParseCommand(const std::string& line, bool json, Output& out) {
+    if (json) {
+        auto j = util::ParseJson(line);
+        if (!j || !j->IsObject()) {
+            out.Error("not a JSON object: " + line.substr(0, 80));
+            return std::nullopt;
+        }
+        auto get = [&](const char* key) {
+            const util::Json* v = j->Find(key);
+            return v && v->IsString() ? v->GetString() : std::string();
+        };
+        Command c{get("cmd"), get("id"), get("message")};
+        if (c.id_or_key.empty()) c.id_or_key = get("public_key");
+        return c;
+    }
+    if (line.empty()) return std::nullopt;
+    std::istringstream in(line);
+    Command c;
+    in >> c.name >> c.id_or_key;
+    std::getline(in, c.text);
+    if (!c.text.empty() && c.text.front() == ' ') c.text.erase(0, 1);
+    if (!c.name.empty() && c.name.front() == '/') c.name.erase(0, 1);
+    return c;
+}
+
+void Execute(const Command& c, tox::messenger::Messenger& m, int64_t now, Output& out, bool& quit) {
+    if (c.name == "quit") {
+        quit = true;
+    } else if (c.name == "add") {
+        auto id = tox::profile::ToxId::Parse(c.id_or_key);
+        if (!id) return out.Error("add: " + id.error());
+        auto n = m.AddFriend(*id, c.text.empty() ? "Hello from Tonari" : c.text, now);
+        if (!n) return out.Error("add: " + n.error());
+        out.Event({"friend_added", *n, id->public_key, ""});
+    } else if (c.name == "accept") {
+        // A whole key, or the start of one in the pending requests.
+        std::optional<crypto::BoxPublicKey> key;
+        std::string prefix = c.id_or_key;
+        for (auto& ch : prefix) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        for (const auto& r : m.PendingRequests()) {
+            if (prefix.size() >= 8 && Hex(r.public_key).compare(0, prefix.size(), prefix) == 0) key = r.public_key;
+        }
+        if (!key) {
+            auto bytes = util::HexDecode(c.id_or_key);
+            if (bytes && bytes->size() == crypto::BOX_KEY_SIZE) key = *crypto::BoxPublicKey::FromBytes(*bytes);
+        }
+        if (!key) return out.Error("accept: no pending request from '" + c.id_or_key + "'");
+        if (auto n = m.Accept(*key); !n) out.Error("accept: " + n.error());
+    } else if (c.name == "friends") {
+        const auto& friends = m.Profile().friends;
+        util::Json list = util::Json::MakeArray();
+        std::string text;
+        for (size_t i = 0; i < friends.size(); ++i) {
+            util::Json f = util::Json::MakeObject();
+            f.Set("friend", static_cast<uint64_t>(i));
+            f.Set("public_key", Hex(friends[i].public_key));
+            f.Set("name", friends[i].name);
+            f.Set("status", static_cast<uint64_t>(friends[i].status));
+            list.PushBack(std::move(f));
+            text += "  " + std::to_string(i) + "  " + Hex(friends[i].public_key).substr(0, 16) + "…  " + friends[i].name + "\n";
+        }
+        util::Json j = util::Json::MakeObject();
+        j.Set("event", "friends");
+        j.Set("friends", std::move(list));
+        out.Print(j, friends.empty() ? "no friends yet: /add TOXID message" : text.substr(0, text.size() - 1));
+    } else if (c.name == "id") {
+        util::Json j = util::Json::MakeObject();
+        j.Set("event", "id");
+        j.Set("tox_id", m.Profile().Id().ToString());
+        out.Print(j, m.Profile().Id().ToString());
+    } else {
+        out.Error("unknown command '" + c.name + "' (add, accept, friends, id, quit)");
+    }
+}
+
+}  // namespace
+
+int RunChatClient(const ChatRunOptions& o) {
+    StopSignals signals;
+    Output out(o.json);
+    auto loaded = tox::profile::LoadOrCreateProfile(o.profile);
+    if (!loaded) {
+        std::cerr << "error: " << loaded.error() << "\n";
+        return 1;
+    }
+    if (!o.name.empty() && o.name != loaded->profile.name) {
+        if (o.name.size() > tox::profile::MAX_NAME_SIZE) {
+            std::cerr << "error: a name is at most 128 bytes\n";
+            return 1;
+        }
+        loaded->profile.name = o.name;
+    }
+    tox::dht::DhtServiceOptions d;
+    d.keys = crypto::BoxGenerateKeyPair();  // a new DHT identity every run, as the spec asks
+    d.saved_nodes = loaded->profile.dht_nodes;
+    auto bootstrap = tox::dht::ParseBootstrapNodes(o.bootstrap);
+    if (!bootstrap) {
+        std::cerr << "error: --bootstrap: " << bootstrap.error() << "\n";
+        return 1;
+    }
+    d.bootstrap = std::move(*bootstrap);
+    if (d.bootstrap.empty()) d.bootstrap = tox::dht::PublicBootstrapNodes();
+    d.log = [](const std::string&) {};
+    std::shared_ptr<tox::messenger::Messenger> messenger;
+    d.extensions.push_back([](tox::dht::DhtNode& node) { return std::make_shared<tox::onion::OnionServer>(node); });
+    d.extensions.push_back([&](tox::dht::DhtNode& node) {
+        messenger = std::make_shared<tox::messenger::Messenger>(
+            node, loaded->profile, o.profile, [&out](const tox::messenger::Event& e) { out.Event(e); }, crypto::RandomU64());
+        return std::shared_ptr<void>(messenger);
+    });
+
+    std::unique_ptr<tox::dht::DhtService> service;
+    std::string last_error;
+    const int first = o.udp_port != 0 ? o.udp_port : TOX_FIRST_PORT;
+    const int last = o.udp_port != 0 ? o.udp_port : TOX_LAST_PORT;
+    for (int port = first; port <= last && !service; ++port) {
+        d.bind = {o.bind, static_cast<uint16_t>(port)};
+        auto started = tox::dht::DhtService::Start(d);
+        if (started) {
+            service = std::move(*started);
+        } else {
+            last_error = started.error();
+        }
+    }
+    if (!service) {
+        std::cerr << "error: " << last_error << "\n";
+        return 1;
+    }
+    {
+        util::Json ready = util::Json::MakeObject();
+        ready.Set("event", "ready");
+        ready.Set("tox_id", loaded->profile.Id().ToString());
+        ready.Set("public_key", Hex(loaded->profile.keys.public_key));
+        ready.Set("dht_key", Hex(service->SelfKey()));
+        ready.Set("udp_port", static_cast<uint64_t>(service->LocalEndpoint().port));
+        ready.Set("friends", static_cast<uint64_t>(loaded->profile.friends.size()));
+        out.Print(ready, "Tonari chat — your Tox ID: " + loaded->profile.Id().ToString() + "\nUDP port " +
+                             std::to_string(service->LocalEndpoint().port) + "; " +
+                             std::to_string(loaded->profile.friends.size()) +
+                             " friends. Commands: /add TOXID message, /accept KEY, /friends, /id, /quit");
+    }
+
+    std::string buffer;
+    bool quit = false;
+    while (!quit && signals.WaitFor(std::chrono::milliseconds(0)) == 0) {
+        pollfd in{STDIN_FILENO, POLLIN, 0};
+        if (poll(&in, 1, 100) <= 0) continue;
+        char chunk[4096];
+        const ssize_t n = read(STDIN_FILENO, chunk, sizeof chunk);
+        if (n <= 0) break;  // stdin closed
+        buffer.append(chunk, static_cast<size_t>(n));
+        size_t nl;
+        while (!quit && (nl = buffer.find('\n')) != std::string::npos) {
+            const std::string line = buffer.substr(0, nl);
+            buffer.erase(0, nl + 1);
+            auto command = ParseCommand(line, o.json, out);
+            if (!command) continue;
+            service->WithNode([&](tox::dht::DhtNode&, int64_t now) { Execute(*command, *messenger, now, out, quit); });
+        }
+        if (buffer.size() > MAX_COMMAND_LINE) buffer.clear();
+    }
+    // Keep what we learned for a faster start next time.
+    auto profile = loaded->profile;
+    service->WithNode([&](tox::dht::DhtNode&, int64_t) { profile = messenger->Profile(); });
+    profile.dht_nodes = service->KnownNodes();
+    service->Stop();
+    if (auto saved = tox::profile::SaveProfile(o.profile, profile); !saved) {
+        std::cerr << "error: " << saved.error() << "\n";
+        return 1;
+    }
+    if (!o.json) std::cout << "saved " << o.profile << std::endl;
+    return 0;
+}
+
+}  // namespace tonari::app
