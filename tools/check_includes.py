@@ -71,7 +71,9 @@ LAYERS = {
     "tox/dht": ["util", "crypto", "netcore", "tox/wire"],
     "tox/onion": ["util", "crypto", "netcore", "tox/wire", "tox/dht"],
     "tox/profile": ["util", "crypto", "storage", "netcore", "tox/wire"],
-    "tox/messenger": ["util", "crypto", "storage", "netcore", "tox/wire", "tox/dht", "tox/onion", "tox/profile"],
+    "tox/net_crypto": ["util", "crypto", "netcore", "tox/wire", "tox/dht"],
+    "tox/messenger": ["util", "crypto", "storage", "netcore", "tox/wire", "tox/dht", "tox/onion", "tox/profile",
+                      "tox/net_crypto"],
     "app": ["*"],
 }
 

@@ -19,6 +19,7 @@
 #include "tox/profile/profile_file.h"
 #include "util/hex.h"
 #include "util/json.h"
+#include "util/parse.h"
 
 namespace tonari::app {
 namespace {
@@ -55,6 +56,28 @@ public:
             j.Set("friend", static_cast<uint64_t>(e.friend_number));
             j.Set("dht_key", Hex(e.public_key));
             line = "friend " + std::to_string(e.friend_number) + " is online somewhere: found its DHT key";
+        } else if (e.type == "friend_online" || e.type == "friend_offline") {
+            j.Set("friend", static_cast<uint64_t>(e.friend_number));
+            j.Set("public_key", Hex(e.public_key));
+            line = "friend " + std::to_string(e.friend_number) + (e.type == "friend_online" ? " is online" : " went offline");
+        } else if (e.type == "message" || e.type == "action") {
+            j.Set("friend", static_cast<uint64_t>(e.friend_number));
+            j.Set("text", e.text);
+            line = e.type == "message" ? "<" + std::to_string(e.friend_number) + "> " + e.text
+                                       : "* " + std::to_string(e.friend_number) + " " + e.text;
+        } else if (e.type == "receipt") {
+            j.Set("friend", static_cast<uint64_t>(e.friend_number));
+            j.Set("message_id", static_cast<uint64_t>(e.number));
+            line = "friend " + std::to_string(e.friend_number) + " got message " + std::to_string(e.number);
+        } else if (e.type == "friend_name" || e.type == "friend_status_message") {
+            j.Set("friend", static_cast<uint64_t>(e.friend_number));
+            j.Set(e.type == "friend_name" ? "name" : "text", e.text);
+            line = "friend " + std::to_string(e.friend_number) + (e.type == "friend_name" ? " is now called " : " says: ") + e.text;
+        } else if (e.type == "friend_user_status") {
+            j.Set("friend", static_cast<uint64_t>(e.friend_number));
+            j.Set("status", static_cast<uint64_t>(e.number));
+            static constexpr const char* NAMES[] = {"online", "away", "busy"};
+            line = "friend " + std::to_string(e.friend_number) + " is " + NAMES[e.number % 3];
         } else if (e.type == "announced" || e.type == "not_announced") {
             line = e.type == "announced" ? "online: announced on the onion, friends can find you"
                                          : "offline: no onion node has us announced";
@@ -83,7 +106,7 @@ private:
 // A command as words: from JSON ({"cmd":"add","id":…,"message":…}) or from a typed line.
 struct Command {
     std::string name;
-    std::string id_or_key;
+    std::string id_or_key;  // or, for msg and me, the friend number
     std::string text;
 };
 
@@ -100,6 +123,9 @@ std::optional<Command> ParseCommand(const std::string& line, bool json, Output& 
         };
         Command c{get("cmd"), get("id"), get("message")};
         if (c.id_or_key.empty()) c.id_or_key = get("public_key");
+        if (const util::Json* f = j->Find("friend"); f && f->IsNumber()) c.id_or_key = f->GetString();
+        if (c.text.empty()) c.text = get("text");
+        if (c.text.empty()) c.text = get("name");
         return c;
     }
     if (line.empty()) return std::nullopt;
@@ -135,6 +161,21 @@ void Execute(const Command& c, tox::messenger::Messenger& m, int64_t now, Output
         }
         if (!key) return out.Error("accept: no pending request from '" + c.id_or_key + "'");
         if (auto n = m.Accept(*key); !n) out.Error("accept: " + n.error());
+    } else if (c.name == "msg" || c.name == "me") {
+        const auto n = util::ToIntegral<size_t>(c.id_or_key);
+        if (!n) return out.Error(c.name + ": give a friend number (/friends lists them)");
+        auto id = m.SendMessage(*n, c.text, c.name == "me", now);
+        if (!id) return out.Error(c.name + ": " + id.error());
+        util::Json j = util::Json::MakeObject();
+        j.Set("event", "sent");
+        j.Set("friend", static_cast<uint64_t>(*n));
+        j.Set("message_id", static_cast<uint64_t>(*id));
+        out.Print(j, "sent (message " + std::to_string(*id) + ")");
+    } else if (c.name == "nick" || c.name == "name") {
+        // In a typed line the name is everything after the command.
+        m.SetName(c.id_or_key.empty() || c.text.empty() ? c.id_or_key + c.text : c.id_or_key + " " + c.text);
+    } else if (c.name == "status" || c.name == "status_message") {
+        m.SetStatusMessage(c.id_or_key.empty() || c.text.empty() ? c.id_or_key + c.text : c.id_or_key + " " + c.text);
     } else if (c.name == "friends") {
         const auto& friends = m.Profile().friends;
         util::Json list = util::Json::MakeArray();
@@ -158,7 +199,7 @@ void Execute(const Command& c, tox::messenger::Messenger& m, int64_t now, Output
         j.Set("tox_id", m.Profile().Id().ToString());
         out.Print(j, m.Profile().Id().ToString());
     } else {
-        out.Error("unknown command '" + c.name + "' (add, accept, friends, id, quit)");
+        out.Error("unknown command '" + c.name + "' (add, accept, msg, me, nick, status, friends, id, quit)");
     }
 }
 
@@ -226,7 +267,8 @@ int RunChatClient(const ChatRunOptions& o) {
         out.Print(ready, "Tonari chat — your Tox ID: " + loaded->profile.Id().ToString() + "\nUDP port " +
                              std::to_string(service->LocalEndpoint().port) + "; " +
                              std::to_string(loaded->profile.friends.size()) +
-                             " friends. Commands: /add TOXID message, /accept KEY, /friends, /id, /quit");
+                             " friends. Commands: /add TOXID message, /accept KEY, /msg N text, /me N text, /nick NAME, "
+                             "/status TEXT, /friends, /id, /quit");
     }
 
     std::string buffer;

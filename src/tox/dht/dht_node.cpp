@@ -111,7 +111,10 @@ std::optional<util::Bytes> DhtNode::Open(const wire::DhtPacketView& p) {
 void DhtNode::OnPacket(const netcore::PeerEndpoint& from, util::ByteSpan datagram, int64_t now_us) {
     ++m_stats.packets_in;
     m_now_us = std::max(m_now_us, now_us);
-    if (!Admit(from, now_us)) return;
+    // Session data (0x1b) is exempt: it is dropped unread unless it comes from the address of
+    // an established session with a friend, and a file transfer sends thousands a second.
+    const bool session_data = !datagram.empty() && datagram[0] == static_cast<uint8_t>(wire::PacketKind::CRYPTO_DATA);
+    if (!session_data && !Admit(from, now_us)) return;
     if (datagram.empty()) {
         ++m_stats.malformed;
         return;

@@ -51,7 +51,8 @@ inline constexpr size_t MAX_PENDING_REQUESTS = 2048;
 // Shared keys cached per peer key. Every packet from an unknown key costs one Curve25519
 // multiplication; the cache bounds the memory a flood of fresh keys can take.
 inline constexpr size_t MAX_SHARED_KEYS = 4096;
-// Packets taken from one source per second, with a burst: an IP on the internet (one host
+// Packets taken from one source per second, with a burst (session data excepted, which only
+// an established friend's address gets read): an IP on the internet (one host
 // rotating ports is still one source), an IP and port on a local network (where many nodes of
 // one machine share an address). A source that floods us burns our CPU on decryption, or,
 // spoofed, turns us into a reflector toward its victim; honest DHT traffic between two nodes

@@ -56,6 +56,7 @@ public:
                 Datagram d = std::move(m_queue.front());
                 m_queue.pop_front();
                 if (inspect) inspect(d);
+                if (drop && drop(d)) continue;
                 for (size_t i = 0; i < m_nodes.size(); ++i) {
                     if (m_endpoints[i] == d.to && !down.count(i)) m_nodes[i]->OnPacket(d.from, d.data, now);
                 }
@@ -75,6 +76,7 @@ public:
     uint64_t sent = 0;
     std::set<size_t> down;
     std::function<void(const Datagram&)> inspect;
+    std::function<bool(const Datagram&)> drop;  // true: the datagram is lost
 
 private:
     std::vector<std::unique_ptr<DhtNode>> m_nodes;

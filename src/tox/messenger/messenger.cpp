@@ -6,6 +6,21 @@
 #include "tox/profile/profile_file.h"
 
 namespace tonari::tox::messenger {
+namespace {
+
+// Messenger's packet ids inside net_crypto (c-toxcore's Messenger.h).
+constexpr uint8_t PACKET_ID_ALIVE = 16;
+constexpr uint8_t PACKET_ID_ONLINE = 24;
+constexpr uint8_t PACKET_ID_OFFLINE = 25;
+constexpr uint8_t PACKET_ID_NICKNAME = 48;
+constexpr uint8_t PACKET_ID_STATUSMESSAGE = 49;
+constexpr uint8_t PACKET_ID_USERSTATUS = 50;
+constexpr uint8_t PACKET_ID_MESSAGE = 64;
+constexpr uint8_t PACKET_ID_ACTION = 65;
+
+util::ByteSpan AsBytes(const std::string& s) { return {reinterpret_cast<const uint8_t*>(s.data()), s.size()}; }
+
+}  // namespace
 
 Messenger::Messenger(dht::DhtNode& node, profile::Profile profile, std::filesystem::path path, EventFn on_event,
                      uint64_t seed)
@@ -13,7 +28,8 @@ Messenger::Messenger(dht::DhtNode& node, profile::Profile profile, std::filesyst
       m_profile(std::move(profile)),
       m_path(std::move(path)),
       m_on_event(on_event ? std::move(on_event) : [](const Event&) {}),
-      m_onion(node, m_profile.keys, seed) {
+      m_onion(node, m_profile.keys, seed),
+      m_crypto(node, m_profile.keys) {
     m_state.resize(m_profile.friends.size());
     for (auto& f : m_profile.friends) {
         // c-toxcore saves an online friend as confirmed; so do we read it.
@@ -26,11 +42,26 @@ Messenger::Messenger(dht::DhtNode& node, profile::Profile profile, std::filesyst
     });
     m_onion.SetDhtKeyHandler([this](const crypto::BoxPublicKey& friend_key, const crypto::BoxPublicKey& dht_key,
                                     const std::vector<wire::NodeInfo>&, int64_t) {
-        if (auto n = FriendNumber(friend_key)) m_on_event({"friend_dht_key", *n, dht_key, ""});
+        auto n = FriendNumber(friend_key);
+        if (!n) return;
+        if (m_state[*n].dht_key != dht_key) m_on_event({"friend_dht_key", *n, dht_key, "", 0});
+        m_state[*n].dht_key = dht_key;
     });
+    // Sessions only with friends; a handshake naming a new DHT key tells us where they moved.
+    m_crypto.SetAcceptFn([this](const crypto::BoxPublicKey& key, const crypto::BoxPublicKey& dht_key) {
+        auto n = FriendNumber(key);
+        if (!n) return false;
+        m_state[*n].dht_key = dht_key;
+        return true;
+    });
+    m_crypto.SetStatusFn([this](const crypto::BoxPublicKey& key, bool up) { OnSession(key, up, m_now_us); });
+    m_crypto.SetDataFn([this](const crypto::BoxPublicKey& key, util::ByteSpan data) { OnPacket(key, data, m_now_us); });
     node.AddTicker([this](int64_t now) {
+        m_now_us = now;
         m_onion.Tick(now);
+        m_crypto.Tick(now);
         Tick(now);
+        TickSessions(now);
     });
 }
 
@@ -43,7 +74,7 @@ std::optional<size_t> Messenger::FriendNumber(const crypto::BoxPublicKey& key) c
 
 void Messenger::Save() {
     if (auto saved = profile::SaveProfile(m_path, m_profile); !saved) {
-        m_on_event({"error", 0, {}, saved.error()});
+        m_on_event({"error", 0, {}, saved.error(), 0});
     }
 }
 
@@ -61,7 +92,7 @@ util::Result<size_t, std::string> Messenger::AddFriend(const profile::ToxId& id,
     f.request_message = message;
     f.request_nospam = id.nospam;
     m_profile.friends.push_back(std::move(f));
-    m_state.push_back({0, FRIEND_REQUEST_RETRY_US});
+    m_state.push_back({});
     m_onion.AddFriend(id.public_key);
     Save();
     Tick(now_us);
@@ -81,7 +112,7 @@ util::Result<size_t, std::string> Messenger::Accept(const crypto::BoxPublicKey& 
     std::erase_if(m_requests, [&](const Event& e) { return e.public_key == key; });
     Save();
     const size_t n = m_profile.friends.size() - 1;
-    m_on_event({"friend_added", n, key, ""});
+    m_on_event({"friend_added", n, key, "", 0});
     return n;
 }
 
@@ -89,7 +120,7 @@ void Messenger::Tick(int64_t now_us) {
     const bool announced = m_onion.Announced(now_us);
     if (announced != m_was_announced) {
         m_was_announced = announced;
-        m_on_event({announced ? "announced" : "not_announced", 0, m_profile.keys.public_key, ""});
+        m_on_event({announced ? "announced" : "not_announced", 0, m_profile.keys.public_key, "", 0});
     }
     for (size_t i = 0; i < m_profile.friends.size(); ++i) {
         auto& f = m_profile.friends[i];
@@ -105,7 +136,7 @@ void Messenger::Tick(int64_t now_us) {
         if (m_onion.SendData(f.public_key, onion::DATA_FRIEND_REQUEST, data, now_us) == 0) continue;
         f.status = static_cast<uint8_t>(FriendStatus::REQUEST_SENT);
         s.last_request_us = now_us;
-        m_on_event({"request_sent", i, f.public_key, ""});
+        m_on_event({"request_sent", i, f.public_key, "", 0});
     }
 }
 
@@ -119,9 +150,165 @@ void Messenger::OnOnionData(const crypto::BoxPublicKey& sender, uint8_t type, ut
     if (FriendNumber(sender)) return;  // a friend already (their request crossed ours)
     if (std::any_of(m_requests.begin(), m_requests.end(), [&](const Event& e) { return e.public_key == sender; })) return;
     if (m_requests.size() >= MAX_PENDING_REQUESTS) return;
-    Event e{"friend_request", 0, sender, std::string(data.begin() + 4, data.end())};
+    Event e{"friend_request", 0, sender, std::string(data.begin() + 4, data.end()), 0};
     m_requests.push_back(e);
     m_on_event(e);
+}
+
+}  // namespace tonari::tox::messenger
+
+namespace tonari::tox::messenger {
+
+bool Messenger::Online(size_t friend_number) const {
+    return friend_number < m_state.size() && m_state[friend_number].online;
+}
+
+bool Messenger::SendPacket(size_t n, uint8_t id, util::ByteSpan body, int64_t now_us) {
+    util::Bytes packet{id};
+    packet.insert(packet.end(), body.begin(), body.end());
+    return m_crypto.SendLossless(m_profile.friends[n].public_key, packet, now_us).has_value();
+}
+
+void Messenger::SendInfo(size_t n, int64_t now_us) {
+    SendPacket(n, PACKET_ID_NICKNAME, AsBytes(m_profile.name), now_us);
+    SendPacket(n, PACKET_ID_STATUSMESSAGE, AsBytes(m_profile.status_message), now_us);
+    const uint8_t status[] = {m_profile.user_status};
+    SendPacket(n, PACKET_ID_USERSTATUS, status, now_us);
+    m_state[n].info_sent = true;
+}
+
+void Messenger::OnSession(const crypto::BoxPublicKey& key, bool up, int64_t now_us) {
+    auto n = FriendNumber(key);
+    if (!n) return;
+    auto& st = m_state[*n];
+    auto& f = m_profile.friends[*n];
+    st.session_up = up;
+    m_onion.SetFriendConnected(key, up);
+    if (up) {
+        st.last_heard_us = now_us;
+        st.last_alive_sent_us = now_us;
+        // A session means they have us as a friend too: any request of ours was accepted.
+        if (f.status < static_cast<uint8_t>(FriendStatus::CONFIRMED)) {
+            f.status = static_cast<uint8_t>(FriendStatus::CONFIRMED);
+            Save();
+        }
+        SendPacket(*n, PACKET_ID_ONLINE, {}, now_us);
+        return;
+    }
+    const bool was_online = st.online;
+    st.online = false;
+    st.info_sent = false;
+    st.receipts.clear();
+    if (was_online) m_on_event({"friend_offline", *n, key, "", 0});
+}
+
+void Messenger::OnPacket(const crypto::BoxPublicKey& key, util::ByteSpan data, int64_t now_us) {
+    auto n = FriendNumber(key);
+    if (!n || data.empty()) return;
+    auto& st = m_state[*n];
+    auto& f = m_profile.friends[*n];
+    st.last_heard_us = now_us;
+    const util::ByteSpan body = data.subspan(1);
+    const std::string text(body.begin(), body.end());
+    switch (data[0]) {
+        case PACKET_ID_ONLINE:
+            if (!st.online) {
+                st.online = true;
+                m_on_event({"friend_online", *n, key, "", 0});
+            }
+            if (!st.info_sent) SendInfo(*n, now_us);
+            break;
+        case PACKET_ID_OFFLINE:
+            if (st.online) m_on_event({"friend_offline", *n, key, "", 0});
+            st.online = false;
+            break;
+        case PACKET_ID_NICKNAME:
+            if (body.size() > profile::MAX_NAME_SIZE || text == f.name) break;
+            f.name = text;
+            Save();
+            m_on_event({"friend_name", *n, key, text, 0});
+            break;
+        case PACKET_ID_STATUSMESSAGE:
+            if (body.size() > profile::MAX_STATUS_MESSAGE_SIZE || text == f.status_message) break;
+            f.status_message = text;
+            Save();
+            m_on_event({"friend_status_message", *n, key, text, 0});
+            break;
+        case PACKET_ID_USERSTATUS:
+            if (body.size() != 1 || body[0] > 2) break;
+            f.user_status = body[0];
+            m_on_event({"friend_user_status", *n, key, "", body[0]});
+            break;
+        case PACKET_ID_MESSAGE:
+        case PACKET_ID_ACTION:
+            if (body.empty() || body.size() > MAX_MESSAGE_SIZE || !st.online) break;
+            m_on_event({data[0] == PACKET_ID_ACTION ? "action" : "message", *n, key, text, 0});
+            break;
+        default:
+            break;  // alive, typing, files, conferences: nothing to do yet
+    }
+}
+
+util::Result<uint32_t, std::string> Messenger::SendMessage(size_t n, const std::string& text, bool action,
+                                                           int64_t now_us) {
+    if (n >= m_profile.friends.size()) return util::Fail(std::string("no friend number ") + std::to_string(n));
+    if (!m_state[n].online) return util::Fail(std::string("the friend is not online"));
+    if (text.empty()) return util::Fail(std::string("an empty message"));
+    auto& st = m_state[n];
+    uint32_t id = 0;
+    for (size_t at = 0; at < text.size(); at += MAX_MESSAGE_SIZE) {
+        const std::string part = text.substr(at, MAX_MESSAGE_SIZE);
+        util::Bytes packet{action ? PACKET_ID_ACTION : PACKET_ID_MESSAGE};
+        packet.insert(packet.end(), part.begin(), part.end());
+        auto number = m_crypto.SendLossless(m_profile.friends[n].public_key, packet, now_us);
+        if (!number) return util::Fail(std::string("the connection's send window is full"));
+        id = st.next_message_id++;
+        if (st.receipts.size() < MAX_PENDING_RECEIPTS) st.receipts.emplace_back(*number, id);
+    }
+    return id;
+}
+
+void Messenger::SetName(const std::string& name) {
+    m_profile.name = name.substr(0, profile::MAX_NAME_SIZE);
+    Save();
+    for (size_t i = 0; i < m_state.size(); ++i) {
+        if (m_state[i].online) SendPacket(i, PACKET_ID_NICKNAME, AsBytes(m_profile.name), m_now_us);
+    }
+}
+
+void Messenger::SetStatusMessage(const std::string& text) {
+    m_profile.status_message = text.substr(0, profile::MAX_STATUS_MESSAGE_SIZE);
+    Save();
+    for (size_t i = 0; i < m_state.size(); ++i) {
+        if (m_state[i].online) SendPacket(i, PACKET_ID_STATUSMESSAGE, AsBytes(m_profile.status_message), m_now_us);
+    }
+}
+
+void Messenger::TickSessions(int64_t now_us) {
+    for (size_t i = 0; i < m_profile.friends.size(); ++i) {
+        auto& st = m_state[i];
+        const auto& key = m_profile.friends[i].public_key;
+        if (!st.session_up) {
+            // Found in the DHT: start a session (nothing if one is setting up already).
+            if (st.dht_key) {
+                if (auto at = m_node.Found(*st.dht_key)) m_crypto.Connect(key, *st.dht_key, at->endpoint, now_us);
+            }
+            continue;
+        }
+        if (now_us - st.last_heard_us >= SESSION_TIMEOUT_US) {
+            m_crypto.Kill(key);
+            OnSession(key, false, now_us);
+            continue;
+        }
+        if (now_us - st.last_alive_sent_us >= ALIVE_INTERVAL_US) {
+            st.last_alive_sent_us = now_us;
+            SendPacket(i, PACKET_ID_ALIVE, {}, now_us);
+        }
+        while (!st.receipts.empty() && m_crypto.Delivered(key, st.receipts.front().first)) {
+            m_on_event({"receipt", i, key, "", st.receipts.front().second});
+            st.receipts.pop_front();
+        }
+    }
 }
 
 }  // namespace tonari::tox::messenger

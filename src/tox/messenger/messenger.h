@@ -1,8 +1,12 @@
 // Messenger: the friends of one Tox user and what happens between them (spec "Messenger",
-// "Friend requests"). So far: friend requests out (sent through the onion once the friend is
-// found, again after 5 s doubling until they answer) and in (checked against our nospam,
-// repeats from one key ignored), accepting them, learning a friend's DHT key; the profile
-// saved on every change. Events go to a callback. Runs on the DHT node's thread, under its lock.
+// "Friend requests", "Friend connection"). Friend requests out (sent through the onion once
+// the friend is found, again after 5 s doubling until they answer) and in (checked against our
+// nospam, repeats from one key ignored); a friend's DHT key from the onion, its address from
+// the DHT, then a net_crypto session: ONLINE, names, status messages and user statuses both
+// ways, messages and actions (split at 1,372 bytes) with receipts when the friend's
+// acknowledgement passes them, an alive packet every 8 s and the session ended after 32 s of
+// silence. The profile is saved on every change. Events go to a callback. Runs on the DHT
+// node's thread, under its lock.
 #pragma once
 
 #include <deque>
@@ -10,6 +14,7 @@
 #include <functional>
 #include <string>
 
+#include "tox/net_crypto/net_crypto.h"
 #include "tox/onion/onion_client.h"
 #include "tox/profile/state_format.h"
 
@@ -23,14 +28,25 @@ inline constexpr int64_t FRIEND_REQUEST_RETRY_US = 5'000'000;
 // Requests from strangers kept until the user answers; more are dropped (a request flood
 // cannot fill memory or the screen).
 inline constexpr size_t MAX_PENDING_REQUESTS = 32;
+// The longest message one packet carries; longer ones are split (c-toxcore's 1,372).
+inline constexpr size_t MAX_MESSAGE_SIZE = 1372;
+// Alive packets keep a session; one silent this long is ended (c-toxcore: 8 s and 32 s).
+inline constexpr int64_t ALIVE_INTERVAL_US = 8'000'000;
+inline constexpr int64_t SESSION_TIMEOUT_US = 32'000'000;
+// Messages awaiting their receipt, per friend: more are sent without one being tracked.
+inline constexpr size_t MAX_PENDING_RECEIPTS = 4096;
 
 enum class FriendStatus : uint8_t { NONE = 0, ADDED = 1, REQUEST_SENT = 2, CONFIRMED = 3, ONLINE = 4 };
 
 struct Event {
-    std::string type;  // friend_request, friend_added, request_sent, friend_dht_key, announced
+    // friend_request, friend_added, request_sent, friend_dht_key, announced, not_announced,
+    // friend_online, friend_offline, message, action, receipt, friend_name,
+    // friend_status_message, friend_user_status, error
+    std::string type;
     size_t friend_number = 0;
     crypto::BoxPublicKey public_key;
     std::string text;
+    uint32_t number = 0;  // message id (receipt), user status
 };
 using EventFn = std::function<void(const Event&)>;
 
@@ -45,6 +61,13 @@ public:
     // Accepts a pending request (or adds a key without one); the friend number.
     util::Result<size_t, std::string> Accept(const crypto::BoxPublicKey& key);
     const std::deque<Event>& PendingRequests() const { return m_requests; }
+    // Sends a message (or, with `action`, a /me) to an online friend, split as needed; the id
+    // its receipt will carry (of the last part), or why not.
+    util::Result<uint32_t, std::string> SendMessage(size_t friend_number, const std::string& text, bool action,
+                                                    int64_t now_us);
+    void SetName(const std::string& name);
+    void SetStatusMessage(const std::string& text);
+    bool Online(size_t friend_number) const;
     bool Announced(int64_t now_us) const { return m_onion.Announced(now_us); }
     const onion::OnionClient& Onion() const { return m_onion; }
 
@@ -52,10 +75,23 @@ private:
     struct FriendState {
         int64_t last_request_us = 0;
         int64_t request_timeout_us = FRIEND_REQUEST_RETRY_US;
+        std::optional<crypto::BoxPublicKey> dht_key;
+        bool session_up = false;
+        bool online = false;  // their ONLINE packet came
+        bool info_sent = false;
+        int64_t last_alive_sent_us = 0;
+        int64_t last_heard_us = 0;
+        uint32_t next_message_id = 1;
+        std::deque<std::pair<uint32_t, uint32_t>> receipts;  // (packet number, message id)
     };
 
     void Tick(int64_t now_us);
     void OnOnionData(const crypto::BoxPublicKey& sender, uint8_t type, util::ByteSpan data, int64_t now_us);
+    void OnSession(const crypto::BoxPublicKey& key, bool up, int64_t now_us);
+    void OnPacket(const crypto::BoxPublicKey& key, util::ByteSpan data, int64_t now_us);
+    void SendInfo(size_t friend_number, int64_t now_us);
+    bool SendPacket(size_t friend_number, uint8_t id, util::ByteSpan body, int64_t now_us);
+    void TickSessions(int64_t now_us);
     std::optional<size_t> FriendNumber(const crypto::BoxPublicKey& key) const;
     void Save();
 
@@ -64,6 +100,8 @@ private:
     std::filesystem::path m_path;
     EventFn m_on_event;
     onion::OnionClient m_onion;
+    net_crypto::NetCrypto m_crypto;
+    int64_t m_now_us = 0;
     std::vector<FriendState> m_state;  // by friend number
     std::deque<Event> m_requests;
     bool m_was_announced = false;

@@ -1,0 +1,122 @@
+// NetCrypto: encrypted, ordered, reliable sessions with friends over UDP (spec "Net crypto").
+// A session starts with a cookie (so the other side spends nothing on strangers), then both
+// sides exchange handshakes naming a session key and a base nonce; it is confirmed by the first
+// data packet. Data packets carry [our buffer start][packet number][padding][id][data]; ids
+// 16-191 are lossless (numbered, kept until acknowledged, delivered in order), 192-254 lossy,
+// 1 a request for missing packets, 2 the end of the session. Attached to a DhtNode (its
+// sockets, keys and clock); not thread-safe.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+
+#include "tox/dht/dht_node.h"
+#include "tox/net_crypto/handshake.h"
+#include "tox/net_crypto/packet_window.h"
+
+namespace tonari::tox::net_crypto {
+
+inline constexpr size_t MAX_CRYPTO_PACKET_SIZE = 1400;
+// What fits after the header, the MAC, the two numbers and the padding (c-toxcore's 1,373).
+inline constexpr size_t MAX_CRYPTO_DATA_SIZE = MAX_CRYPTO_PACKET_SIZE - (1 + 2 + crypto::BOX_MAC_SIZE) - 8;
+// Set-up packets are sent every second, 8 times, before the attempt is given up.
+inline constexpr int64_t SETUP_RESEND_US = 1'000'000;
+inline constexpr int MAX_SETUP_TRIES = 8;
+// Request packets (which also acknowledge) go out at least this often on a session, and this
+// often while data arrives or gaps wait to be filled (c-toxcore: between 50 ms and 1 s).
+inline constexpr int64_t REQUEST_INTERVAL_US = 1'000'000;
+inline constexpr int64_t BUSY_REQUEST_INTERVAL_US = 100'000;
+// A packet asked for again is resent only if it went out longer than the round trip ago;
+// the round trip starts at 1 s and falls to what is measured, never below this.
+inline constexpr int64_t MIN_RTT_US = 1'000;
+// New packets sent per tick: bounds a burst on the wire (about 20,000 packets/s at 50 ms ticks).
+inline constexpr size_t MAX_SEND_PER_TICK = 1024;
+// Sessions at once: one per friend.
+inline constexpr size_t MAX_SESSIONS = 1024;
+
+enum class SessionState { COOKIE_REQUESTING, HANDSHAKE_SENT, NOT_CONFIRMED, ESTABLISHED };
+
+struct NetCryptoStats {
+    uint64_t cookie_requests_answered = 0;
+    uint64_t packets_in = 0;
+    uint64_t packets_out = 0;
+    uint64_t resent = 0;
+    uint64_t dropped = 0;
+};
+
+class NetCrypto {
+public:
+    // Whether a long-term key may open a session with us (our friends); its DHT key is passed.
+    using AcceptFn = std::function<bool(const PublicKey& real_key, const PublicKey& dht_key)>;
+    using StatusFn = std::function<void(const PublicKey& real_key, bool up)>;
+    using DataFn = std::function<void(const PublicKey& real_key, util::ByteSpan data)>;
+
+    NetCrypto(dht::DhtNode& node, crypto::BoxKeyPair long_term);
+
+    void SetAcceptFn(AcceptFn f) { m_accept = std::move(f); }
+    void SetStatusFn(StatusFn f) { m_on_status = std::move(f); }
+    // Lossless packets, in order (the first byte is the id, 16-191).
+    void SetDataFn(DataFn f) { m_on_data = std::move(f); }
+    void SetLossyFn(DataFn f) { m_on_lossy = std::move(f); }
+
+    // Starts a session with a friend found at `endpoint` (nothing if one is under way).
+    void Connect(const PublicKey& real_key, const PublicKey& dht_key, const netcore::PeerEndpoint& endpoint, int64_t now_us);
+    // Sends a lossless packet; its number (for receipts), or none when the session is not up or
+    // its window is full.
+    std::optional<uint32_t> SendLossless(const PublicKey& real_key, util::ByteSpan data, int64_t now_us);
+    bool SendLossy(const PublicKey& real_key, util::ByteSpan data);
+    // Whether the friend has taken lossless packet `number`.
+    bool Delivered(const PublicKey& real_key, uint32_t number) const;
+    // Tells the friend and forgets the session.
+    void Kill(const PublicKey& real_key);
+    std::optional<SessionState> State(const PublicKey& real_key) const;
+    bool Established(const PublicKey& real_key) const { return State(real_key) == SessionState::ESTABLISHED; }
+    size_t QueuedPackets(const PublicKey& real_key) const;
+    void Tick(int64_t now_us);
+    const NetCryptoStats& Stats() const { return m_stats; }
+
+private:
+    struct Session {
+        PublicKey real_key;
+        PublicKey dht_key;
+        netcore::PeerEndpoint endpoint;
+        SessionState state = SessionState::COOKIE_REQUESTING;
+        uint64_t cookie_echo = 0;
+        crypto::BoxKeyPair session_keys;
+        PublicKey peer_session_key;
+        crypto::BoxSharedKey shared;  // session keys, once both are known
+        crypto::BoxNonce sent_nonce;  // the base we gave, advanced per packet sent
+        crypto::BoxNonce recv_nonce;  // the base they gave
+        util::Bytes setup_packet;     // cookie request or handshake, resent until confirmed
+        int64_t setup_sent_us = 0;
+        int setup_tries = 0;
+        int64_t last_request_us = 0;
+        bool received_since_request = false;
+        int64_t rtt_us = 1'000'000;
+        SendWindow send;
+        ReceiveWindow recv;
+    };
+
+    void OnCookieRequest(const netcore::PeerEndpoint& from, util::ByteSpan packet, int64_t now_us);
+    void OnCookieResponse(const netcore::PeerEndpoint& from, util::ByteSpan packet, int64_t now_us);
+    void OnHandshake(const netcore::PeerEndpoint& from, util::ByteSpan packet, int64_t now_us);
+    void OnData(const netcore::PeerEndpoint& from, util::ByteSpan packet, int64_t now_us);
+    Session* ByEndpoint(const netcore::PeerEndpoint& from);
+    void SendHandshake(Session& s, const Cookie& their_cookie, int64_t now_us);
+    void SendData(Session& s, uint32_t buffer_start, uint32_t number, util::ByteSpan data);
+    void SetUp(Session& s);
+    void Drop(const PublicKey& real_key, bool notify);
+
+    dht::DhtNode& m_node;
+    crypto::BoxKeyPair m_long_term;
+    crypto::BoxSharedKey m_cookie_key;
+    std::map<PublicKey, Session> m_sessions;
+    AcceptFn m_accept;
+    StatusFn m_on_status;
+    DataFn m_on_data;
+    DataFn m_on_lossy;
+    NetCryptoStats m_stats;
+};
+
+}  // namespace tonari::tox::net_crypto
