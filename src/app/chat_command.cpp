@@ -299,13 +299,14 @@ int RunChat(int argc, char** argv) {
     prof->add_flag("--json", profile_json, "Print JSON, friends included");
 
     ChatRunOptions run_options;
-    CLI::App* run = app.add_subcommand("run", "The chat client: friend requests in and out (messages and files come next)");
+    CLI::App* run = app.add_subcommand("run", "The chat client: friend requests, messages, files");
     run->add_option("--profile", profile, "The profile (Tox save format)")->capture_default_str();
     run->add_option("--bootstrap", run_options.bootstrap,
                     "A node to start from, HOST:PORT:KEY (repeatable; default: the public Tox bootstrap nodes)");
     run->add_option("--udp-port", run_options.udp_port, "UDP port (default: the first free of 33445-33545)");
     run->add_option("--bind", run_options.bind, "Local address")->capture_default_str();
     run->add_option("--name", run_options.name, "Set your name");
+    run->add_option("--downloads", run_options.downloads, "Where accepted files go (default: ~/.tonari/chat-downloads)");
     run->add_flag("--json", run_options.json, "Read commands and write events as JSON lines, for scripts and tests");
 
     BootstrapCommandOptions b;

@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <iostream>
 #include <mutex>
 #include <sstream>
@@ -28,6 +29,11 @@ constexpr uint16_t TOX_FIRST_PORT = 33445;
 constexpr uint16_t TOX_LAST_PORT = 33545;
 // A command line longer than this is not typed by anyone: dropped.
 constexpr size_t MAX_COMMAND_LINE = 64 * 1024;
+
+std::string HomeDownloads() {
+    const char* home = std::getenv("HOME");
+    return std::string(home ? home : ".") + "/.tonari/chat-downloads";
+}
 
 std::string Hex(const crypto::BoxPublicKey& key) {
     std::string hex = util::HexEncode(key.span());
@@ -78,6 +84,22 @@ public:
             j.Set("status", static_cast<uint64_t>(e.number));
             static constexpr const char* NAMES[] = {"online", "away", "busy"};
             line = "friend " + std::to_string(e.friend_number) + " is " + NAMES[e.number % 3];
+        } else if (e.type.rfind("file_", 0) == 0) {
+            j.Set("friend", static_cast<uint64_t>(e.friend_number));
+            j.Set("file", static_cast<uint64_t>(e.number));
+            j.Set("size", e.size);
+            j.Set(e.type == "file_done" ? "path" : "name", e.text);
+            if (!e.sha256.empty()) j.Set("sha256", e.sha256);
+            const std::string who = "friend " + std::to_string(e.friend_number);
+            const std::string what = "'" + e.text + "' (" + std::to_string(e.size) + " bytes)";
+            if (e.type == "file_offer") {
+                line = who + " offers " + what + ": /accept-file " + std::to_string(e.friend_number) + " " +
+                       std::to_string(e.number);
+            } else if (e.type == "file_done") {
+                line = "received " + what + " from " + who + ", sha256 " + e.sha256;
+            } else {
+                line = e.type.substr(5) + ": " + what + ", " + who;
+            }
         } else if (e.type == "announced" || e.type == "not_announced") {
             line = e.type == "announced" ? "online: announced on the onion, friends can find you"
                                          : "offline: no onion node has us announced";
@@ -106,8 +128,8 @@ private:
 // A command as words: from JSON ({"cmd":"add","id":…,"message":…}) or from a typed line.
 struct Command {
     std::string name;
-    std::string id_or_key;  // or, for msg and me, the friend number
-    std::string text;
+    std::string id_or_key;  // or, for msg, me, file and accept-file, the friend number
+    std::string text;       // or the path of a file to send, or a file number
 };
 
 std::optional<Command> ParseCommand(const std::string& line, bool json, Output& out) {
@@ -126,6 +148,8 @@ std::optional<Command> ParseCommand(const std::string& line, bool json, Output& 
         if (const util::Json* f = j->Find("friend"); f && f->IsNumber()) c.id_or_key = f->GetString();
         if (c.text.empty()) c.text = get("text");
         if (c.text.empty()) c.text = get("name");
+        if (c.text.empty()) c.text = get("path");
+        if (const util::Json* f = j->Find("file"); f && f->IsNumber()) c.text = f->GetString();
         return c;
     }
     if (line.empty()) return std::nullopt;
@@ -146,7 +170,7 @@ void Execute(const Command& c, tox::messenger::Messenger& m, int64_t now, Output
         if (!id) return out.Error("add: " + id.error());
         auto n = m.AddFriend(*id, c.text.empty() ? "Hello from Tonari" : c.text, now);
         if (!n) return out.Error("add: " + n.error());
-        out.Event({"friend_added", *n, id->public_key, ""});
+        out.Event(tox::messenger::MakeEvent("friend_added", *n, id->public_key));
     } else if (c.name == "accept") {
         // A whole key, or the start of one in the pending requests.
         std::optional<crypto::BoxPublicKey> key;
@@ -171,6 +195,22 @@ void Execute(const Command& c, tox::messenger::Messenger& m, int64_t now, Output
         j.Set("friend", static_cast<uint64_t>(*n));
         j.Set("message_id", static_cast<uint64_t>(*id));
         out.Print(j, "sent (message " + std::to_string(*id) + ")");
+    } else if (c.name == "file" || c.name == "send_file") {
+        const auto n = util::ToIntegral<size_t>(c.id_or_key);
+        if (!n) return out.Error("file: give a friend number and a path");
+        auto file = m.SendFile(*n, c.text, now);
+        if (!file) return out.Error("file: " + file.error());
+        util::Json j = util::Json::MakeObject();
+        j.Set("event", "file_offered");
+        j.Set("friend", static_cast<uint64_t>(*n));
+        j.Set("file", static_cast<uint64_t>(*file));
+        out.Print(j, "offered " + c.text + " to friend " + std::to_string(*n) + " (file " + std::to_string(*file) + ")");
+    } else if (c.name == "accept-file" || c.name == "accept_file" || c.name == "cancel-file" || c.name == "cancel_file") {
+        const auto n = util::ToIntegral<size_t>(c.id_or_key);
+        const auto file = util::ToIntegral<uint8_t>(c.text);
+        if (!n || !file) return out.Error(c.name + ": give a friend number and a file number");
+        auto done = c.name.rfind("accept", 0) == 0 ? m.AcceptFile(*n, *file, now) : m.CancelFile(*n, *file, true, now);
+        if (!done) out.Error(c.name + ": " + done.error());
     } else if (c.name == "nick" || c.name == "name") {
         // In a typed line the name is everything after the command.
         m.SetName(c.id_or_key.empty() || c.text.empty() ? c.id_or_key + c.text : c.id_or_key + " " + c.text);
@@ -199,7 +239,8 @@ void Execute(const Command& c, tox::messenger::Messenger& m, int64_t now, Output
         j.Set("tox_id", m.Profile().Id().ToString());
         out.Print(j, m.Profile().Id().ToString());
     } else {
-        out.Error("unknown command '" + c.name + "' (add, accept, msg, me, nick, status, friends, id, quit)");
+        out.Error("unknown command '" + c.name + "' (add, accept, msg, me, file, accept-file, cancel-file, nick, status, "
+                  "friends, id, quit)");
     }
 }
 
@@ -236,6 +277,7 @@ int RunChatClient(const ChatRunOptions& o) {
     d.extensions.push_back([&](tox::dht::DhtNode& node) {
         messenger = std::make_shared<tox::messenger::Messenger>(
             node, loaded->profile, o.profile, [&out](const tox::messenger::Event& e) { out.Event(e); }, crypto::RandomU64());
+        messenger->SetDownloads(o.downloads.empty() ? HomeDownloads() : o.downloads);
         return std::shared_ptr<void>(messenger);
     });
 
@@ -267,8 +309,8 @@ int RunChatClient(const ChatRunOptions& o) {
         out.Print(ready, "Tonari chat — your Tox ID: " + loaded->profile.Id().ToString() + "\nUDP port " +
                              std::to_string(service->LocalEndpoint().port) + "; " +
                              std::to_string(loaded->profile.friends.size()) +
-                             " friends. Commands: /add TOXID message, /accept KEY, /msg N text, /me N text, /nick NAME, "
-                             "/status TEXT, /friends, /id, /quit");
+                             " friends. Commands: /add TOXID message, /accept KEY, /msg N text, /me N text, /file N PATH, "
+                             "/accept-file N F, /nick NAME, /status TEXT, /friends, /id, /quit");
     }
 
     std::string buffer;

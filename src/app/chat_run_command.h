@@ -12,6 +12,7 @@ struct ChatRunOptions {
     std::string bind = "0.0.0.0";
     int udp_port = 0;  // 0: the first free one of 33445..33545, as toxcore clients do
     std::string name;
+    std::string downloads;  // where accepted files go; empty: ~/.tonari/chat-downloads
     bool json = false;
 };
 

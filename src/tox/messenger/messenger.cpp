@@ -22,6 +22,19 @@ util::ByteSpan AsBytes(const std::string& s) { return {reinterpret_cast<const ui
 
 }  // namespace
 
+Event MakeEvent(std::string type, size_t friend_number, const crypto::BoxPublicKey& key, std::string text, uint32_t number,
+                uint64_t size, std::string sha256) {
+    Event e;
+    e.type = std::move(type);
+    e.friend_number = friend_number;
+    e.public_key = key;
+    e.text = std::move(text);
+    e.number = number;
+    e.size = size;
+    e.sha256 = std::move(sha256);
+    return e;
+}
+
 Messenger::Messenger(dht::DhtNode& node, profile::Profile profile, std::filesystem::path path, EventFn on_event,
                      uint64_t seed)
     : m_node(node),
@@ -44,7 +57,7 @@ Messenger::Messenger(dht::DhtNode& node, profile::Profile profile, std::filesyst
                                     const std::vector<wire::NodeInfo>&, int64_t) {
         auto n = FriendNumber(friend_key);
         if (!n) return;
-        if (m_state[*n].dht_key != dht_key) m_on_event({"friend_dht_key", *n, dht_key, "", 0});
+        if (m_state[*n].dht_key != dht_key) m_on_event(MakeEvent("friend_dht_key", *n, dht_key, "", 0));
         m_state[*n].dht_key = dht_key;
     });
     // Sessions only with friends; a handshake naming a new DHT key tells us where they moved.
@@ -74,7 +87,7 @@ std::optional<size_t> Messenger::FriendNumber(const crypto::BoxPublicKey& key) c
 
 void Messenger::Save() {
     if (auto saved = profile::SaveProfile(m_path, m_profile); !saved) {
-        m_on_event({"error", 0, {}, saved.error(), 0});
+        m_on_event(MakeEvent("error", 0, {}, saved.error()));
     }
 }
 
@@ -112,7 +125,7 @@ util::Result<size_t, std::string> Messenger::Accept(const crypto::BoxPublicKey& 
     std::erase_if(m_requests, [&](const Event& e) { return e.public_key == key; });
     Save();
     const size_t n = m_profile.friends.size() - 1;
-    m_on_event({"friend_added", n, key, "", 0});
+    m_on_event(MakeEvent("friend_added", n, key, "", 0));
     return n;
 }
 
@@ -120,7 +133,7 @@ void Messenger::Tick(int64_t now_us) {
     const bool announced = m_onion.Announced(now_us);
     if (announced != m_was_announced) {
         m_was_announced = announced;
-        m_on_event({announced ? "announced" : "not_announced", 0, m_profile.keys.public_key, "", 0});
+        m_on_event(MakeEvent(announced ? "announced" : "not_announced", 0, m_profile.keys.public_key, "", 0));
     }
     for (size_t i = 0; i < m_profile.friends.size(); ++i) {
         auto& f = m_profile.friends[i];
@@ -136,7 +149,7 @@ void Messenger::Tick(int64_t now_us) {
         if (m_onion.SendData(f.public_key, onion::DATA_FRIEND_REQUEST, data, now_us) == 0) continue;
         f.status = static_cast<uint8_t>(FriendStatus::REQUEST_SENT);
         s.last_request_us = now_us;
-        m_on_event({"request_sent", i, f.public_key, "", 0});
+        m_on_event(MakeEvent("request_sent", i, f.public_key, "", 0));
     }
 }
 
@@ -150,7 +163,7 @@ void Messenger::OnOnionData(const crypto::BoxPublicKey& sender, uint8_t type, ut
     if (FriendNumber(sender)) return;  // a friend already (their request crossed ours)
     if (std::any_of(m_requests.begin(), m_requests.end(), [&](const Event& e) { return e.public_key == sender; })) return;
     if (m_requests.size() >= MAX_PENDING_REQUESTS) return;
-    Event e{"friend_request", 0, sender, std::string(data.begin() + 4, data.end()), 0};
+    Event e = MakeEvent("friend_request", 0, sender, std::string(data.begin() + 4, data.end()), 0);
     m_requests.push_back(e);
     m_on_event(e);
 }
@@ -199,7 +212,8 @@ void Messenger::OnSession(const crypto::BoxPublicKey& key, bool up, int64_t now_
     st.online = false;
     st.info_sent = false;
     st.receipts.clear();
-    if (was_online) m_on_event({"friend_offline", *n, key, "", 0});
+    EndFiles(*n);
+    if (was_online) m_on_event(MakeEvent("friend_offline", *n, key, "", 0));
 }
 
 void Messenger::OnPacket(const crypto::BoxPublicKey& key, util::ByteSpan data, int64_t now_us) {
@@ -214,38 +228,43 @@ void Messenger::OnPacket(const crypto::BoxPublicKey& key, util::ByteSpan data, i
         case PACKET_ID_ONLINE:
             if (!st.online) {
                 st.online = true;
-                m_on_event({"friend_online", *n, key, "", 0});
+                m_on_event(MakeEvent("friend_online", *n, key, "", 0));
             }
             if (!st.info_sent) SendInfo(*n, now_us);
             break;
         case PACKET_ID_OFFLINE:
-            if (st.online) m_on_event({"friend_offline", *n, key, "", 0});
+            if (st.online) m_on_event(MakeEvent("friend_offline", *n, key, "", 0));
             st.online = false;
             break;
         case PACKET_ID_NICKNAME:
             if (body.size() > profile::MAX_NAME_SIZE || text == f.name) break;
             f.name = text;
             Save();
-            m_on_event({"friend_name", *n, key, text, 0});
+            m_on_event(MakeEvent("friend_name", *n, key, text, 0));
             break;
         case PACKET_ID_STATUSMESSAGE:
             if (body.size() > profile::MAX_STATUS_MESSAGE_SIZE || text == f.status_message) break;
             f.status_message = text;
             Save();
-            m_on_event({"friend_status_message", *n, key, text, 0});
+            m_on_event(MakeEvent("friend_status_message", *n, key, text, 0));
             break;
         case PACKET_ID_USERSTATUS:
             if (body.size() != 1 || body[0] > 2) break;
             f.user_status = body[0];
-            m_on_event({"friend_user_status", *n, key, "", body[0]});
+            m_on_event(MakeEvent("friend_user_status", *n, key, "", body[0]));
             break;
         case PACKET_ID_MESSAGE:
         case PACKET_ID_ACTION:
             if (body.empty() || body.size() > MAX_MESSAGE_SIZE || !st.online) break;
-            m_on_event({data[0] == PACKET_ID_ACTION ? "action" : "message", *n, key, text, 0});
+            m_on_event(MakeEvent(data[0] == PACKET_ID_ACTION ? "action" : "message", *n, key, text, 0));
+            break;
+        case PACKET_ID_FILE_SENDREQUEST:
+        case PACKET_ID_FILE_CONTROL:
+        case PACKET_ID_FILE_DATA:
+            OnFilePacket(*n, data[0], body, now_us);
             break;
         default:
-            break;  // alive, typing, files, conferences: nothing to do yet
+            break;  // alive, typing, conferences: nothing to do
     }
 }
 
@@ -305,9 +324,10 @@ void Messenger::TickSessions(int64_t now_us) {
             SendPacket(i, PACKET_ID_ALIVE, {}, now_us);
         }
         while (!st.receipts.empty() && m_crypto.Delivered(key, st.receipts.front().first)) {
-            m_on_event({"receipt", i, key, "", st.receipts.front().second});
+            m_on_event(MakeEvent("receipt", i, key, "", st.receipts.front().second));
             st.receipts.pop_front();
         }
+        PumpFiles(i, now_us);
     }
 }
 

@@ -12,8 +12,10 @@
 #include <deque>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 
+#include "tox/messenger/file_transfer.h"
 #include "tox/net_crypto/net_crypto.h"
 #include "tox/onion/onion_client.h"
 #include "tox/profile/state_format.h"
@@ -41,13 +43,18 @@ enum class FriendStatus : uint8_t { NONE = 0, ADDED = 1, REQUEST_SENT = 2, CONFI
 struct Event {
     // friend_request, friend_added, request_sent, friend_dht_key, announced, not_announced,
     // friend_online, friend_offline, message, action, receipt, friend_name,
-    // friend_status_message, friend_user_status, error
+    // friend_status_message, friend_user_status, file_offer, file_accepted, file_sent,
+    // file_done, file_cancelled, error
     std::string type;
     size_t friend_number = 0;
     crypto::BoxPublicKey public_key;
-    std::string text;
-    uint32_t number = 0;  // message id (receipt), user status
+    std::string text;     // message, name, file name or path
+    uint32_t number = 0;  // message id (receipt), user status, file number
+    uint64_t size = 0;    // file size
+    std::string sha256;   // of a received file, hex
 };
+Event MakeEvent(std::string type, size_t friend_number, const crypto::BoxPublicKey& key, std::string text = {},
+                uint32_t number = 0, uint64_t size = 0, std::string sha256 = {});
 using EventFn = std::function<void(const Event&)>;
 
 class Messenger {
@@ -65,6 +72,13 @@ public:
     // its receipt will carry (of the last part), or why not.
     util::Result<uint32_t, std::string> SendMessage(size_t friend_number, const std::string& text, bool action,
                                                     int64_t now_us);
+    // Offers a file to an online friend; its file number, or why not.
+    util::Result<uint8_t, std::string> SendFile(size_t friend_number, const std::filesystem::path& path, int64_t now_us);
+    // Accepts an offered file: it is written under the downloads folder.
+    util::Result<void, std::string> AcceptFile(size_t friend_number, uint8_t file, int64_t now_us);
+    // Stops a transfer either way (`incoming`: one we receive).
+    util::Result<void, std::string> CancelFile(size_t friend_number, uint8_t file, bool incoming, int64_t now_us);
+    void SetDownloads(std::filesystem::path folder) { m_downloads = std::move(folder); }
     void SetName(const std::string& name);
     void SetStatusMessage(const std::string& text);
     bool Online(size_t friend_number) const;
@@ -83,6 +97,8 @@ private:
         int64_t last_heard_us = 0;
         uint32_t next_message_id = 1;
         std::deque<std::pair<uint32_t, uint32_t>> receipts;  // (packet number, message id)
+        std::map<uint8_t, OutgoingFile> sending;
+        std::map<uint8_t, IncomingFile> receiving;
     };
 
     void Tick(int64_t now_us);
@@ -92,17 +108,22 @@ private:
     void SendInfo(size_t friend_number, int64_t now_us);
     bool SendPacket(size_t friend_number, uint8_t id, util::ByteSpan body, int64_t now_us);
     void TickSessions(int64_t now_us);
+    void OnFilePacket(size_t friend_number, uint8_t id, util::ByteSpan body, int64_t now_us);
+    void PumpFiles(size_t friend_number, int64_t now_us);
+    void EndFiles(size_t friend_number);
+    bool SendFileControl(size_t friend_number, bool about_incoming, uint8_t file, uint8_t control, int64_t now_us);
     std::optional<size_t> FriendNumber(const crypto::BoxPublicKey& key) const;
     void Save();
 
     dht::DhtNode& m_node;
     profile::Profile m_profile;
     std::filesystem::path m_path;
+    std::filesystem::path m_downloads = ".";
     EventFn m_on_event;
     onion::OnionClient m_onion;
     net_crypto::NetCrypto m_crypto;
     int64_t m_now_us = 0;
-    std::vector<FriendState> m_state;  // by friend number
+    std::deque<FriendState> m_state;  // by friend number (a deque: entries hold open files and never move)
     std::deque<Event> m_requests;
     bool m_was_announced = false;
 };

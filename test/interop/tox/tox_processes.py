@@ -221,7 +221,7 @@ class ToxDriver(JsonLinesProcess):
 class ChatClient(JsonLinesProcess):
     """`tonari chat run --json`: a tonari Tox client, commands in, events out."""
 
-    def __init__(self, tonari, folder, bootstrap_nodes=(), name=None):
+    def __init__(self, tonari, folder, bootstrap_nodes=(), name=None, extra=()):
         super().__init__()
         self.folder = pathlib.Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -233,6 +233,7 @@ class ChatClient(JsonLinesProcess):
             self.args += ["--bootstrap", f"{host}:{port}:{key}"]
         if name:
             self.args += ["--name", name]
+        self.args += list(extra)
 
     def start(self):
         self._spawn(self.args, stdin=subprocess.PIPE, env={**os.environ, "HOME": str(self.folder)})

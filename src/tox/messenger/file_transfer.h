@@ -1,0 +1,75 @@
+// File transfers between friends (spec "Messenger", FILE_SENDREQUEST, FILE_CONTROL,
+// FILE_DATA; c-toxcore's layout): an offer names a file number (0-255 per direction), kind,
+// size, a 32-byte id and a name; the receiver accepts (or kills); data follows in order as
+// lossless packets of up to 1,371 bytes, a short (or empty) one ending it. Incoming files are
+// written under a downloads folder with a safe name and hashed as they arrive; outgoing ones are
+// read in chunks as the session's window makes room. The types here are plain data and the
+// packet layouts; Messenger drives them.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
+
+#include "crypto/sha256.h"
+#include "util/bytes.h"
+#include "util/result.h"
+
+namespace tonari::tox::messenger {
+
+inline constexpr uint8_t PACKET_ID_FILE_SENDREQUEST = 80;
+inline constexpr uint8_t PACKET_ID_FILE_CONTROL = 81;
+inline constexpr uint8_t PACKET_ID_FILE_DATA = 82;
+inline constexpr uint8_t FILE_CONTROL_ACCEPT = 0;
+inline constexpr uint8_t FILE_CONTROL_PAUSE = 1;
+inline constexpr uint8_t FILE_CONTROL_KILL = 2;
+inline constexpr uint8_t FILE_CONTROL_SEEK = 3;
+inline constexpr size_t FILE_ID_SIZE = 32;
+inline constexpr size_t MAX_FILE_NAME = 255;
+// A data packet's payload: the session's 1,373 bytes less the id and the file number.
+inline constexpr size_t MAX_FILE_DATA = 1371;
+// Transfers at once per friend and direction (c-toxcore allows 256; a friend offering more is
+// refused, so offers cannot pile up open files).
+inline constexpr size_t MAX_FILES_PER_DIRECTION = 32;
+// Unacknowledged packets a sending file keeps in flight: the send window the sender fills
+// each tick. Larger fills a fast link; smaller spares a slow receiver's buffers.
+inline constexpr size_t FILE_WINDOW_PACKETS = 2048;
+
+struct FileOffer {
+    uint8_t number = 0;
+    uint32_t kind = 0;  // 0 data, 1 avatar
+    uint64_t size = 0;
+    std::array<uint8_t, FILE_ID_SIZE> id{};
+    std::string name;
+};
+util::Bytes EncodeFileOffer(const FileOffer& offer);
+std::optional<FileOffer> DecodeFileOffer(util::ByteSpan body);
+
+// A name safe to create under the downloads folder: no folders, no "..", no control
+// characters; "file" when nothing is left.
+std::string SafeFileName(const std::string& offered);
+// `folder/name`, or `folder/name (1)`… when taken.
+std::filesystem::path FreePath(const std::filesystem::path& folder, const std::string& name);
+
+struct OutgoingFile {
+    FileOffer offer;
+    std::ifstream in;
+    uint64_t sent = 0;
+    bool accepted = false;
+    bool paused_by_them = false;
+    bool finished = false;
+};
+
+struct IncomingFile {
+    FileOffer offer;
+    std::filesystem::path path;
+    std::ofstream out;
+    crypto::Sha256 hash;
+    uint64_t received = 0;
+    bool accepted = false;
+};
+
+}  // namespace tonari::tox::messenger
