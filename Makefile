@@ -1,5 +1,5 @@
 # Tonari — the two commands a fresh Debian 12 machine needs:
-#   make demo   install dependencies, build, run the demo (checks, a 5-node network, a file swarm)
+#   make demo   install dependencies, build, run the demo (checks, a 5-node network, a file swarm, a chat)
 #   make test   install dependencies, build (including fuzz targets), run every test via ctest
 # Plus: make build, make bench, make fuzz-build, make asan, make clean, and
 #   make test-stress [N=3]   the functional and interop tests N times beside a CPU load
@@ -31,6 +31,7 @@ demo: build
 	$(BUILD)/src/app/tonari demo --data test/data
 	scripts/demo-network --tonari $(BUILD)/src/app/tonari
 	scripts/demo-swarm --tonari $(BUILD)/src/app/tonari
+	scripts/demo-chat --tonari $(BUILD)/src/app/tonari
 
 test: build fuzz-build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)

@@ -38,6 +38,11 @@ public:
         if (!ec && address.is_v6()) m_socket.set_option(asio::ip::v6_only(false), ec);
         if (!ec) m_socket.bind(endpoint, ec);
         if (ec) return util::Fail("cannot bind UDP " + local.ToString() + ": " + ec.message());
+        // Room for bursts: a session sending a file can land thousands of datagrams between two
+        // reads (the kernel caps this at net.core.rmem_max / wmem_max).
+        m_socket.set_option(udp::socket::receive_buffer_size(UDP_SOCKET_BUFFER_BYTES), ec);
+        m_socket.set_option(udp::socket::send_buffer_size(UDP_SOCKET_BUFFER_BYTES), ec);
+        ec.clear();
         m_v6 = address.is_v6();
         const auto bound = m_socket.local_endpoint(ec);
         m_local = PeerEndpoint{AddressText(bound.address()), bound.port()};

@@ -16,6 +16,8 @@ namespace tonari::netcore {
 
 // Nothing the node speaks over UDP needs more; a larger datagram is junk.
 inline constexpr size_t MAX_UDP_PACKET = 2048;
+// Kernel buffers asked for each way (c-toxcore asks for 2 MiB).
+inline constexpr int UDP_SOCKET_BUFFER_BYTES = 4 << 20;
 
 using UdpPacketHandler = std::function<void(const PeerEndpoint& from, util::ByteSpan data)>;
 

@@ -67,8 +67,15 @@ Messenger::Messenger(dht::DhtNode& node, profile::Profile profile, std::filesyst
         m_state[*n].dht_key = dht_key;
         return true;
     });
-    m_crypto.SetStatusFn([this](const crypto::BoxPublicKey& key, bool up) { OnSession(key, up, m_now_us); });
-    m_crypto.SetDataFn([this](const crypto::BoxPublicKey& key, util::ByteSpan data) { OnPacket(key, data, m_now_us); });
+    m_crypto.SetStatusFn([this](const crypto::BoxPublicKey& key, bool up) { OnSession(key, up, m_crypto.Now()); });
+    m_crypto.SetDataFn(
+        [this](const crypto::BoxPublicKey& key, util::ByteSpan data) { OnPacket(key, data, m_crypto.Now()); });
+    m_crypto.SetAckedFn([this](const crypto::BoxPublicKey& key) {
+        if (auto n = FriendNumber(key)) {
+            DeliverReceipts(*n);
+            PumpFiles(*n, m_crypto.Now());
+        }
+    });
     node.AddTicker([this](int64_t now) {
         m_now_us = now;
         m_onion.Tick(now);
@@ -323,11 +330,21 @@ void Messenger::TickSessions(int64_t now_us) {
             st.last_alive_sent_us = now_us;
             SendPacket(i, PACKET_ID_ALIVE, {}, now_us);
         }
-        while (!st.receipts.empty() && m_crypto.Delivered(key, st.receipts.front().first)) {
-            m_on_event(MakeEvent("receipt", i, key, "", st.receipts.front().second));
-            st.receipts.pop_front();
-        }
+        DeliverReceipts(i);
         PumpFiles(i, now_us);
+    }
+}
+
+}  // namespace tonari::tox::messenger
+
+namespace tonari::tox::messenger {
+
+void Messenger::DeliverReceipts(size_t n) {
+    auto& st = m_state[n];
+    const auto& key = m_profile.friends[n].public_key;
+    while (!st.receipts.empty() && m_crypto.Delivered(key, st.receipts.front().first)) {
+        m_on_event(MakeEvent("receipt", n, key, "", st.receipts.front().second));
+        st.receipts.pop_front();
     }
 }
 

@@ -110,6 +110,7 @@ private:
     void TickSessions(int64_t now_us);
     void OnFilePacket(size_t friend_number, uint8_t id, util::ByteSpan body, int64_t now_us);
     void PumpFiles(size_t friend_number, int64_t now_us);
+    void DeliverReceipts(size_t friend_number);
     void EndFiles(size_t friend_number);
     bool SendFileControl(size_t friend_number, bool about_incoming, uint8_t file, uint8_t control, int64_t now_us);
     std::optional<size_t> FriendNumber(const crypto::BoxPublicKey& key) const;

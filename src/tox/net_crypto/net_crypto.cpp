@@ -179,6 +179,7 @@ void NetCrypto::SendData(Session& s, uint32_t buffer_start, uint32_t number, uti
 }
 
 void NetCrypto::OnData(const netcore::PeerEndpoint& from, util::ByteSpan packet, int64_t now_us) {
+    m_now_us = std::max(m_now_us, now_us);
     Session* found = ByEndpoint(from);
     if (found == nullptr || packet.size() <= 1 + 2 + crypto::BOX_MAC_SIZE || packet.size() > MAX_CRYPTO_PACKET_SIZE ||
         (found->state != SessionState::NOT_CONFIRMED && found->state != SessionState::ESTABLISHED)) {
@@ -200,10 +201,12 @@ void NetCrypto::OnData(const netcore::PeerEndpoint& from, util::ByteSpan packet,
     util::ByteReader in(*plain);
     const uint32_t their_start = in.ReadU32BE();
     const uint32_t number = in.ReadU32BE();
+    const uint32_t acked_before = s.send.Start();
     if (!s.send.AckUntil(their_start)) {
         ++m_stats.dropped;
         return;
     }
+    const bool acked_more = s.send.Start() != acked_before;
     util::ByteSpan data = util::ByteSpan(*plain).subspan(8);
     while (!data.empty() && data[0] == PACKET_ID_PADDING) data = data.subspan(1);
     if (data.empty()) {
@@ -229,10 +232,17 @@ void NetCrypto::OnData(const netcore::PeerEndpoint& from, util::ByteSpan packet,
         if (latest_acked_sent_us >= 0) s.rtt_us = std::clamp<int64_t>(now_us - latest_acked_sent_us, MIN_RTT_US, s.rtt_us);
     } else if (data[0] >= LOSSLESS_FIRST && data[0] <= LOSSLESS_LAST) {
         s.received_since_request = true;
-        if (!s.recv.Add(number, util::Bytes(data.begin(), data.end()))) return;
-        while (auto next = s.recv.Pop()) {
-            if (m_on_data) m_on_data(key, *next);
-            if (m_sessions.count(key) == 0) return;  // the handler ended the session
+        if (s.recv.Add(number, util::Bytes(data.begin(), data.end()))) {
+            while (auto next = s.recv.Pop()) {
+                if (m_on_data) m_on_data(key, *next);
+                if (m_sessions.count(key) == 0) return;  // the handler ended the session
+            }
+        }
+        // Acknowledge at once (a request packet carries our buffer start).
+        if (now_us - s.last_request_us >= MIN_ACK_INTERVAL_US) {
+            s.last_request_us = now_us;
+            s.received_since_request = false;
+            SendData(s, s.recv.Start(), s.send.End(), s.recv.MakeRequest(MAX_CRYPTO_DATA_SIZE));
         }
     } else if (data[0] >= LOSSY_FIRST && data[0] <= LOSSY_LAST) {
         s.recv.SetEnd(number);
@@ -240,6 +250,7 @@ void NetCrypto::OnData(const netcore::PeerEndpoint& from, util::ByteSpan packet,
     } else {
         ++m_stats.dropped;
     }
+    if (acked_more && m_on_acked && m_sessions.count(key) != 0) m_on_acked(key);
 }
 
 std::optional<uint32_t> NetCrypto::SendLossless(const PublicKey& real_key, util::ByteSpan data, int64_t now_us) {
@@ -301,6 +312,7 @@ void NetCrypto::Drop(const PublicKey& real_key, bool notify) {
 }
 
 void NetCrypto::Tick(int64_t now_us) {
+    m_now_us = std::max(m_now_us, now_us);
     std::vector<PublicKey> dead;
     for (auto& entry : m_sessions) {
         const PublicKey& key = entry.first;

@@ -30,6 +30,9 @@ inline constexpr int64_t BUSY_REQUEST_INTERVAL_US = 100'000;
 // A packet asked for again is resent only if it went out longer than the round trip ago;
 // the round trip starts at 1 s and falls to what is measured, never below this.
 inline constexpr int64_t MIN_RTT_US = 1'000;
+// A lossless packet taken is acknowledged at once, at most this often: the sender's receipt
+// then comes a round trip later, not at the next request.
+inline constexpr int64_t MIN_ACK_INTERVAL_US = 1'000;
 // New packets sent per tick: bounds a burst on the wire (about 20,000 packets/s at 50 ms ticks).
 inline constexpr size_t MAX_SEND_PER_TICK = 1024;
 // Sessions at once: one per friend.
@@ -59,6 +62,8 @@ public:
     // Lossless packets, in order (the first byte is the id, 16-191).
     void SetDataFn(DataFn f) { m_on_data = std::move(f); }
     void SetLossyFn(DataFn f) { m_on_lossy = std::move(f); }
+    // The friend acknowledged more of what we sent (receipts are due, the window has room).
+    void SetAckedFn(std::function<void(const PublicKey& real_key)> f) { m_on_acked = std::move(f); }
 
     // Starts a session with a friend found at `endpoint` (nothing if one is under way).
     void Connect(const PublicKey& real_key, const PublicKey& dht_key, const netcore::PeerEndpoint& endpoint, int64_t now_us);
@@ -75,6 +80,8 @@ public:
     size_t QueuedPackets(const PublicKey& real_key) const;
     void Tick(int64_t now_us);
     const NetCryptoStats& Stats() const { return m_stats; }
+    // The latest time seen (a packet or a tick): callbacks run at it.
+    int64_t Now() const { return m_now_us; }
 
 private:
     struct Session {
@@ -116,7 +123,9 @@ private:
     StatusFn m_on_status;
     DataFn m_on_data;
     DataFn m_on_lossy;
+    std::function<void(const PublicKey&)> m_on_acked;
     NetCryptoStats m_stats;
+    int64_t m_now_us = 0;
 };
 
 }  // namespace tonari::tox::net_crypto

@@ -134,6 +134,8 @@ TEST(NetCrypto, TwoSessionsConnectAndDeliverEverythingInOrderThroughLoss) {
     const auto mallory = crypto::BoxGenerateKeyPair();
     NetCrypto m(net[0], mallory);
     EXPECT_EQ(b.State(mallory.public_key), std::nullopt);
+    // The end of the session reaches Bob (over a link without loss: a kill is sent once).
+    net.drop = nullptr;
     a.Kill(bob.public_key);
     net.Run(0.05);
     EXPECT_FALSE(b_up);
