@@ -238,8 +238,12 @@ void NetCrypto::OnData(const netcore::PeerEndpoint& from, util::ByteSpan packet,
                 if (m_sessions.count(key) == 0) return;  // the handler ended the session
             }
         }
-        // Acknowledge at once (a request packet carries our buffer start).
-        if (now_us - s.last_request_us >= MIN_ACK_INTERVAL_US) {
+        // Acknowledge at once (a request packet carries our buffer start), or in a burst every
+        // ACK_EVERY_PACKETS packets.
+        const bool burst = now_us - s.last_lossless_us < BURST_GAP_US;
+        s.last_lossless_us = now_us;
+        if (!burst || ++s.unacked >= ACK_EVERY_PACKETS) {
+            s.unacked = 0;
             s.last_request_us = now_us;
             s.received_since_request = false;
             SendData(s, s.recv.Start(), s.send.End(), s.recv.MakeRequest(MAX_CRYPTO_DATA_SIZE));

@@ -30,9 +30,11 @@ inline constexpr int64_t BUSY_REQUEST_INTERVAL_US = 100'000;
 // A packet asked for again is resent only if it went out longer than the round trip ago;
 // the round trip starts at 1 s and falls to what is measured, never below this.
 inline constexpr int64_t MIN_RTT_US = 1'000;
-// A lossless packet taken is acknowledged at once, at most this often: the sender's receipt
-// then comes a round trip later, not at the next request.
-inline constexpr int64_t MIN_ACK_INTERVAL_US = 1'000;
+// A lossless packet taken is acknowledged at once (the sender's receipt then comes a round
+// trip later, not at the next request) unless it is part of a burst — it came within this
+// long of the previous one — in which case every ACK_EVERY_PACKETS-th is.
+inline constexpr int64_t BURST_GAP_US = 200;
+inline constexpr uint32_t ACK_EVERY_PACKETS = 64;
 // New packets sent per tick: bounds a burst on the wire (about 20,000 packets/s at 50 ms ticks).
 inline constexpr size_t MAX_SEND_PER_TICK = 1024;
 // Sessions at once: one per friend.
@@ -100,6 +102,8 @@ private:
         int setup_tries = 0;
         int64_t last_request_us = 0;
         bool received_since_request = false;
+        int64_t last_lossless_us = 0;
+        uint32_t unacked = 0;  // lossless packets taken since our last acknowledgement
         int64_t rtt_us = 1'000'000;
         SendWindow send;
         ReceiveWindow recv;

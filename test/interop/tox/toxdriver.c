@@ -10,6 +10,7 @@
  *   {"cmd":"msg","friend":N,"text":TEXT}          {"cmd":"action","friend":N,"text":TEXT}
  *   {"cmd":"name","name":TEXT}                    {"cmd":"status_message","text":TEXT}
  *   {"cmd":"send_file","friend":N,"path":PATH}    {"cmd":"save"}   {"cmd":"quit"}
+ *   {"cmd":"offer","friend":N,"size":BYTES,"name":NAME}  (an offer with no file behind it)
  * Events, one JSON object per line on stdout: ready, self_connection, friend_request,
  * friend_added, friend_connection, message, receipt, sent, friend_name, friend_status_message,
  * file_offer, file_done, file_sent, saved, error. Incoming files are accepted at once and written
@@ -430,6 +431,20 @@ static void command(const char *line) {
             if (g_out[i].used) continue;
             g_out[i] = (struct outgoing){true, (uint32_t)fn, file, f, size};
             break;
+        }
+        printf("{\"event\":\"file_offered\",\"friend\":%ld,\"file\":%u,\"size\":%llu}\n", fn, file,
+               (unsigned long long)size);
+    } else if (strcmp(cmd, "offer") == 0) {
+        const long fn = get_int(line, "friend");
+        const char *p = find_value(line, "size");
+        const uint64_t size = p ? strtoull(p, NULL, 10) : 0;
+        const long n = get_string(line, "name", text, sizeof text);
+        Tox_Err_File_Send err;
+        const uint32_t file = tox_file_send(g_tox, (uint32_t)fn, TOX_FILE_KIND_DATA, size, NULL, (const uint8_t *)text,
+                                            n > 0 ? (size_t)n : 0, &err);
+        if (err != TOX_ERR_FILE_SEND_OK) {
+            error_event("tox_file_send failed: %d", err);
+            return;
         }
         printf("{\"event\":\"file_offered\",\"friend\":%ld,\"file\":%u,\"size\":%llu}\n", fn, file,
                (unsigned long long)size);
