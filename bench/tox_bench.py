@@ -102,12 +102,13 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--messages", type=int, default=50)
     ap.add_argument("--file-mib", type=int, default=64)
+    ap.add_argument("--only", choices=["tonari", "all"], default="all", help="tonari: the tonari -> tonari pair only")
     opts = ap.parse_args()
     payload = random.Random(9).randbytes(opts.file_mib << 20)
     digest = hashlib.sha256(payload).hexdigest()
     results = {}
-    for sender, receiver in [("tonari", "tonari"), ("c-toxcore", "c-toxcore"), ("tonari", "c-toxcore"),
-                             ("c-toxcore", "tonari")]:
+    pairs = [("tonari", "tonari"), ("c-toxcore", "c-toxcore"), ("tonari", "c-toxcore"), ("c-toxcore", "tonari")]
+    for sender, receiver in pairs[:1] if opts.only == "tonari" else pairs:
         runs = []
         for _ in range(opts.runs):
             with tempfile.TemporaryDirectory(prefix="tonari-tox-bench-") as tmp:

@@ -201,7 +201,20 @@ void OnionClient::OnAnnounceResponse(util::ByteSpan datagram, int64_t now_us) {
     }
     auto& list = ListFor(pending.friend_key);
     const size_t cap = pending.friend_key ? MAX_FRIEND_NODES : MAX_ANNOUNCE_NODES;
+    // A first ping id from a node we are not announced at: announce with it at once, by the
+    // same path (it is tied to the path's last hop), instead of at the next retry.
+    const bool announce_now = !pending.friend_key && is_stored == 0 &&
+                              std::none_of(list.begin(), list.end(), [&](const Node& n) {
+                                  return n.info.public_key == pending.to.public_key;
+                              });
+    const auto ping_id = node.ping_id;
     AddNode(list, base, cap, std::move(node));
+    if (announce_now) {
+        for (auto& n : list) {
+            if (n.info.public_key == pending.to.public_key) n.last_sent_us = now_us;
+        }
+        SendAnnounce(std::nullopt, pending.to, ping_id, pending.path, now_us);
+    }
 
     auto& pinged = pending.friend_key ? m_friends.at(*pending.friend_key).pinged : m_self_pinged;
     const bool local_ok = netcore::IsLocalAddress(pending.to.endpoint.address);
@@ -329,7 +342,7 @@ void OnionClient::Tick(int64_t now_us) {
     }
 
     // Start (and restart) from DHT nodes while the lists are short.
-    if (now_us - m_last_populate_us >= ANNOUNCE_RETRY_US) {
+    if (now_us - m_last_populate_us >= POPULATE_INTERVAL_US) {
         m_last_populate_us = now_us;
         if (m_announce_nodes.size() < MAX_ANNOUNCE_NODES / 2) {
             for (const auto& n : m_node.ClosestNodes(m_long_term.public_key, 4, true)) {

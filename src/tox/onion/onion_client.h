@@ -25,6 +25,8 @@ inline constexpr int64_t PATH_LIFETIME_US = 1'200'000'000;
 inline constexpr int PATH_MAX_UNANSWERED = 4;
 // Until announced we ask every 3 s; then each node is pinged every 15 s.
 inline constexpr int64_t ANNOUNCE_RETRY_US = 3'000'000;
+// While a list is short, new DHT nodes are looked at this often (each asked once per 10 s).
+inline constexpr int64_t POPULATE_INTERVAL_US = 500'000;
 inline constexpr int64_t NODE_PING_INTERVAL_US = 15'000'000;
 // A node that has not answered for this long is dropped from a list (3 pings and a margin).
 inline constexpr int64_t NODE_TIMEOUT_US = 5 * NODE_PING_INTERVAL_US;
@@ -136,7 +138,7 @@ private:
     std::map<crypto::BoxPublicKey, int64_t> m_self_pinged;
     std::map<crypto::BoxPublicKey, Friend> m_friends;
     std::map<uint64_t, Pending> m_pending;
-    int64_t m_last_populate_us = -ANNOUNCE_RETRY_US;
+    int64_t m_last_populate_us = -POPULATE_INTERVAL_US;
     OnionDataHandler m_on_data;
     DhtKeyHandler m_on_dht_key;
     OnionClientStats m_stats;
