@@ -18,6 +18,7 @@
 #include "tox/profile/profile_file.h"
 #include "util/hex.h"
 #include "util/json.h"
+#include "util/utf8.h"
 
 namespace tonari::app {
 namespace {
@@ -45,7 +46,7 @@ int RunId(const std::string& profile_path, bool json) {
         util::Json out = util::Json::MakeObject();
         out.Set("tox_id", id);
         out.Set("public_key", KeyHex(loaded->profile.keys.public_key));
-        out.Set("name", loaded->profile.name);
+        out.Set("name", util::ValidUtf8(loaded->profile.name));
         out.Set("friends", static_cast<uint64_t>(loaded->profile.friends.size()));
         out.Set("profile", profile_path);
         std::cout << out.Dump() << "\n";
@@ -93,16 +94,16 @@ int RunProfile(const std::string& profile_path, const std::optional<std::string>
     if (json) {
         util::Json out = util::Json::MakeObject();
         out.Set("tox_id", p.Id().ToString());
-        out.Set("name", p.name);
-        out.Set("status_message", p.status_message);
+        out.Set("name", util::ValidUtf8(p.name));
+        out.Set("status_message", util::ValidUtf8(p.status_message));
         util::Json friends = util::Json::MakeArray();
         for (const auto& f : p.friends) {
             util::Json j = util::Json::MakeObject();
             j.Set("public_key", KeyHex(f.public_key));
             j.Set("status", FriendStatusName(f.status));
-            j.Set("name", f.name);
-            j.Set("status_message", f.status_message);
-            j.Set("request_message", f.request_message);
+            j.Set("name", util::ValidUtf8(f.name));
+            j.Set("status_message", util::ValidUtf8(f.status_message));
+            j.Set("request_message", util::ValidUtf8(f.request_message));
             friends.PushBack(std::move(j));
         }
         out.Set("friends", std::move(friends));
@@ -117,7 +118,8 @@ int RunProfile(const std::string& profile_path, const std::optional<std::string>
     for (size_t i = 0; i < p.friends.size(); ++i) {
         const auto& f = p.friends[i];
         std::cout << "  " << i << "  " << KeyHex(f.public_key).substr(0, 16) << "…  "
-                  << (f.name.empty() ? std::string("(no name yet)") : f.name) << "  [" << FriendStatusName(f.status)
+                  << (f.name.empty() ? std::string("(no name yet)") : util::PrintableText(f.name)) << "  ["
+                  << FriendStatusName(f.status)
                   << "]\n";
     }
     std::cout << "known DHT nodes: " << p.dht_nodes.size() << "\n";

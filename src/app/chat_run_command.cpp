@@ -21,6 +21,7 @@
 #include "util/hex.h"
 #include "util/json.h"
 #include "util/parse.h"
+#include "util/utf8.h"
 
 namespace tonari::app {
 namespace {
@@ -46,7 +47,11 @@ class Output {
 public:
     explicit Output(bool json) : m_json(json) {}
 
-    void Event(const tox::messenger::Event& e) {
+    void Event(const tox::messenger::Event& raw) {
+        // Names, messages and file names come from other people: valid UTF-8 in JSON, and no
+        // control characters on a terminal.
+        tox::messenger::Event e = raw;
+        e.text = m_json ? util::ValidUtf8(raw.text) : util::PrintableText(raw.text);
         util::Json j = util::Json::MakeObject();
         j.Set("event", e.type);
         std::string line;
@@ -227,7 +232,8 @@ void Execute(const Command& c, tox::messenger::Messenger& m, int64_t now, Output
             f.Set("name", friends[i].name);
             f.Set("status", static_cast<uint64_t>(friends[i].status));
             list.PushBack(std::move(f));
-            text += "  " + std::to_string(i) + "  " + Hex(friends[i].public_key).substr(0, 16) + "…  " + friends[i].name + "\n";
+            text += "  " + std::to_string(i) + "  " + Hex(friends[i].public_key).substr(0, 16) + "…  " +
+                    util::PrintableText(friends[i].name) + "\n";
         }
         util::Json j = util::Json::MakeObject();
         j.Set("event", "friends");

@@ -39,13 +39,13 @@ std::optional<std::string> ReadSmallFile(const std::filesystem::path& path, std:
     return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
-std::string ReplaceFile(const std::filesystem::path& path, std::string_view bytes) {
+std::string ReplaceFile(const std::filesystem::path& path, std::string_view bytes, unsigned mode) {
     // A name of its own (two writers never share one), created fresh (never through a link
     // planted at that name).
     std::string tmp = path.string() + ".new.XXXXXX";
     const int fd = ::mkstemp(tmp.data());
     if (fd < 0) return "cannot write " + tmp + ": " + std::strerror(errno);
-    ::fchmod(fd, 0644);
+    ::fchmod(fd, static_cast<mode_t>(mode));
     bool written = WriteAllAndSync(fd, bytes);
     int saved_errno = errno;
     if (::close(fd) != 0 && written) {

@@ -16,8 +16,9 @@ namespace tonari::storage {
 // file grown huge by corruption or by hand is not loaded into memory).
 std::optional<std::string> ReadSmallFile(const std::filesystem::path& path, std::uintmax_t limit);
 
-// Replaces `path` with `bytes` atomically and durably. Returns an error message, empty on
-// success.
-std::string ReplaceFile(const std::filesystem::path& path, std::string_view bytes);
+// Replaces `path` with `bytes` atomically and durably, the file created with `mode` (0600 for
+// secrets: never readable by others, not even for a moment). Returns an error message, empty
+// on success.
+std::string ReplaceFile(const std::filesystem::path& path, std::string_view bytes, unsigned mode = 0644);
 
 }  // namespace tonari::storage

@@ -9,6 +9,7 @@
 #include "util/hex.h"
 #include "util/result.h"
 #include "util/strong_id.h"
+#include "util/utf8.h"
 
 namespace tonari::util {
 namespace {
@@ -125,6 +126,23 @@ TEST(StrongId, DistinctTypesCompare) {
     IdA a, b;
     EXPECT_EQ(a, b);
     EXPECT_TRUE(a.IsNull());
+}
+
+}  // namespace
+}  // namespace tonari::util
+
+namespace tonari::util {
+namespace {
+
+TEST(Utf8, InvalidBytesBecomeReplacementsAndControlsCanBeDropped) {
+    EXPECT_EQ(ValidUtf8("héllo ✓ 😀"), "héllo ✓ 😀");
+    EXPECT_EQ(ValidUtf8("a\xff" "b"), "a\xEF\xBF\xBD" "b");
+    EXPECT_EQ(ValidUtf8("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");     // overlong "/"
+    EXPECT_EQ(ValidUtf8("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // a surrogate
+    EXPECT_EQ(ValidUtf8("\xE2\x9C"), "\xEF\xBF\xBD\xEF\xBF\xBD");     // cut short
+    EXPECT_EQ(ValidUtf8("tab\there"), "tab\there");
+    EXPECT_EQ(PrintableText("\x1b[2J\x1b[1;1Hfake\r\nline\x7f"), "[2J[1;1Hfakeline");
+    EXPECT_EQ(PrintableText("caf\xC3\xA9 \xC2\x9B" "x"), "café x");  // C1 control dropped
 }
 
 }  // namespace

@@ -110,6 +110,8 @@ public:
     // A node to start from: asked for nodes close to us now and whenever the close list has no
     // good node. Remembered for the node's life.
     void Bootstrap(const NodeInfo& node, int64_t now_us);
+    // Asks one node, once, for the nodes it knows closest to `target`.
+    void AskNodes(const NodeInfo& node, const PublicKey& target, int64_t now_us) { SendNodesRequest(node, target, now_us); }
     void OnPacket(const netcore::PeerEndpoint& from, util::ByteSpan datagram, int64_t now_us);
     void Tick(int64_t now_us);
 

@@ -137,6 +137,15 @@ util::Result<size_t, std::string> Messenger::Accept(const crypto::BoxPublicKey& 
 }
 
 void Messenger::Tick(int64_t now_us) {
+    if (m_dirty && now_us - m_last_save_us >= PROFILE_SAVE_INTERVAL_US) {
+        m_dirty = false;
+        m_last_save_us = now_us;
+        Save();
+    }
+    // Requests nobody answered lapse, so a flood of them blocks new ones for a while at most.
+    while (!m_requests.empty() && now_us - m_requests.front().received_us >= PENDING_REQUEST_LIFETIME_US) {
+        m_requests.pop_front();
+    }
     const bool announced = m_onion.Announced(now_us);
     if (announced != m_was_announced) {
         m_was_announced = announced;
@@ -160,7 +169,7 @@ void Messenger::Tick(int64_t now_us) {
     }
 }
 
-void Messenger::OnOnionData(const crypto::BoxPublicKey& sender, uint8_t type, util::ByteSpan data, int64_t) {
+void Messenger::OnOnionData(const crypto::BoxPublicKey& sender, uint8_t type, util::ByteSpan data, int64_t now_us) {
     if (type != onion::DATA_FRIEND_REQUEST) return;
     // [nospam 4][message]: our nospam only, a message of at least a byte.
     if (data.size() < 5 || data.size() > 4 + MAX_FRIEND_REQUEST_MESSAGE ||
@@ -171,6 +180,7 @@ void Messenger::OnOnionData(const crypto::BoxPublicKey& sender, uint8_t type, ut
     if (std::any_of(m_requests.begin(), m_requests.end(), [&](const Event& e) { return e.public_key == sender; })) return;
     if (m_requests.size() >= MAX_PENDING_REQUESTS) return;
     Event e = MakeEvent("friend_request", 0, sender, std::string(data.begin() + 4, data.end()), 0);
+    e.received_us = now_us;
     m_requests.push_back(e);
     m_on_event(e);
 }
@@ -210,7 +220,7 @@ void Messenger::OnSession(const crypto::BoxPublicKey& key, bool up, int64_t now_
         // A session means they have us as a friend too: any request of ours was accepted.
         if (f.status < static_cast<uint8_t>(FriendStatus::CONFIRMED)) {
             f.status = static_cast<uint8_t>(FriendStatus::CONFIRMED);
-            Save();
+            m_dirty = true;  // written within PROFILE_SAVE_INTERVAL_US
         }
         SendPacket(*n, PACKET_ID_ONLINE, {}, now_us);
         return;
@@ -246,13 +256,13 @@ void Messenger::OnPacket(const crypto::BoxPublicKey& key, util::ByteSpan data, i
         case PACKET_ID_NICKNAME:
             if (body.size() > profile::MAX_NAME_SIZE || text == f.name) break;
             f.name = text;
-            Save();
+            m_dirty = true;  // written within PROFILE_SAVE_INTERVAL_US
             m_on_event(MakeEvent("friend_name", *n, key, text, 0));
             break;
         case PACKET_ID_STATUSMESSAGE:
             if (body.size() > profile::MAX_STATUS_MESSAGE_SIZE || text == f.status_message) break;
             f.status_message = text;
-            Save();
+            m_dirty = true;  // written within PROFILE_SAVE_INTERVAL_US
             m_on_event(MakeEvent("friend_status_message", *n, key, text, 0));
             break;
         case PACKET_ID_USERSTATUS:
@@ -341,10 +351,11 @@ namespace tonari::tox::messenger {
 
 void Messenger::DeliverReceipts(size_t n) {
     auto& st = m_state[n];
-    const auto& key = m_profile.friends[n].public_key;
+    const auto key = m_profile.friends[n].public_key;
     while (!st.receipts.empty() && m_crypto.Delivered(key, st.receipts.front().first)) {
-        m_on_event(MakeEvent("receipt", n, key, "", st.receipts.front().second));
-        st.receipts.pop_front();
+        const uint32_t id = st.receipts.front().second;
+        st.receipts.pop_front();  // before the event: its handler may end the session
+        m_on_event(MakeEvent("receipt", n, key, "", id));
     }
 }
 

@@ -30,6 +30,11 @@ inline constexpr int64_t FRIEND_REQUEST_RETRY_US = 5'000'000;
 // Requests from strangers kept until the user answers; more are dropped (a request flood
 // cannot fill memory or the screen).
 inline constexpr size_t MAX_PENDING_REQUESTS = 32;
+// …and each waits this long before it lapses (a flood blocks new requests for that long at most).
+inline constexpr int64_t PENDING_REQUEST_LIFETIME_US = 10LL * 60 * 1'000'000;
+// Changes friends make (names, statuses) reach the disk at most this often: a friend changing
+// its name in a loop cannot make us sync the profile thousands of times a second.
+inline constexpr int64_t PROFILE_SAVE_INTERVAL_US = 5'000'000;
 // The longest message one packet carries; longer ones are split (c-toxcore's 1,372).
 inline constexpr size_t MAX_MESSAGE_SIZE = 1372;
 // Alive packets keep a session; one silent this long is ended (c-toxcore: 8 s and 32 s).
@@ -52,6 +57,7 @@ struct Event {
     uint32_t number = 0;  // message id (receipt), user status, file number
     uint64_t size = 0;    // file size
     std::string sha256;   // of a received file, hex
+    int64_t received_us = 0;  // friend requests: when it came
 };
 Event MakeEvent(std::string type, size_t friend_number, const crypto::BoxPublicKey& key, std::string text = {},
                 uint32_t number = 0, uint64_t size = 0, std::string sha256 = {});
@@ -127,6 +133,8 @@ private:
     std::deque<FriendState> m_state;  // by friend number (a deque: entries hold open files and never move)
     std::deque<Event> m_requests;
     bool m_was_announced = false;
+    bool m_dirty = false;
+    int64_t m_last_save_us = 0;
 };
 
 }  // namespace tonari::tox::messenger

@@ -94,8 +94,9 @@ void Messenger::OnFilePacket(size_t n, uint8_t id, util::ByteSpan body, int64_t 
             } else if (control == FILE_CONTROL_PAUSE) {
                 f.paused_by_them = true;
             } else if (control == FILE_CONTROL_KILL) {
-                m_on_event(MakeEvent("file_cancelled", n, key, f.offer.name, file, f.offer.size, ""));
-                st.sending.erase(it);
+                const Event e = MakeEvent("file_cancelled", n, key, f.offer.name, file, f.offer.size, "");
+                st.sending.erase(it);  // before the event: its handler may act on the transfers
+                m_on_event(e);
             } else if (control == FILE_CONTROL_SEEK && body.size() == 3 + 8 && !f.accepted) {
                 // A receiver resuming a broken transfer starts from where it has the file.
                 uint64_t position = 0;
@@ -109,8 +110,9 @@ void Messenger::OnFilePacket(size_t n, uint8_t id, util::ByteSpan body, int64_t 
             auto it = st.receiving.find(file);
             if (it == st.receiving.end()) return;
             if (control == FILE_CONTROL_KILL) {
-                m_on_event(MakeEvent("file_cancelled", n, key, it->second.offer.name, file, it->second.offer.size, ""));
+                const Event e = MakeEvent("file_cancelled", n, key, it->second.offer.name, file, it->second.offer.size, "");
                 st.receiving.erase(it);
+                m_on_event(e);
             }
         }
         return;
@@ -164,21 +166,24 @@ void Messenger::PumpFiles(size_t n, int64_t now_us) {
             }
         }
         if (done) {
-            m_on_event(MakeEvent("file_sent", n, key, f.offer.name, f.offer.number, f.sent, ""));
-            it = st.sending.erase(it);
-        } else {
-            ++it;
+            const Event e = MakeEvent("file_sent", n, key, f.offer.name, f.offer.number, f.sent, "");
+            st.sending.erase(it);
+            m_on_event(e);
+            return;  // the handler may have changed the transfers: the rest go next time
         }
+        ++it;
     }
 }
 
 void Messenger::EndFiles(size_t n) {
     auto& st = m_state[n];
-    const auto& key = m_profile.friends[n].public_key;
-    for (auto& [number, f] : st.sending) m_on_event(MakeEvent("file_cancelled", n, key, f.offer.name, number, f.offer.size, ""));
-    for (auto& [number, f] : st.receiving) m_on_event(MakeEvent("file_cancelled", n, key, f.offer.name, number, f.offer.size, ""));
+    const auto key = m_profile.friends[n].public_key;
+    std::vector<Event> events;
+    for (auto& [number, f] : st.sending) events.push_back(MakeEvent("file_cancelled", n, key, f.offer.name, number, f.offer.size, ""));
+    for (auto& [number, f] : st.receiving) events.push_back(MakeEvent("file_cancelled", n, key, f.offer.name, number, f.offer.size, ""));
     st.sending.clear();
     st.receiving.clear();
+    for (const auto& e : events) m_on_event(e);
 }
 
 }  // namespace tonari::tox::messenger

@@ -54,14 +54,16 @@ NetCrypto::Session* NetCrypto::ByEndpoint(const netcore::PeerEndpoint& from) {
 void NetCrypto::Connect(const PublicKey& real_key, const PublicKey& dht_key, const netcore::PeerEndpoint& endpoint,
                         int64_t now_us) {
     if (auto it = m_sessions.find(real_key); it != m_sessions.end()) {
-        // Known already: only a new address for a session still setting up.
-        if (it->second.state != SessionState::ESTABLISHED) it->second.endpoint = endpoint;
+        // Known already: a new address only while we still wait for a cookie. Once a handshake
+        // came, the address it came from is the one that works.
+        if (it->second.state == SessionState::COOKIE_REQUESTING) it->second.endpoint = endpoint;
         return;
     }
     if (m_sessions.size() >= MAX_SESSIONS) return;
     const auto dht_shared = m_node.SharedKey(dht_key);
     if (!dht_shared) return;
     Session s;
+    s.generation = ++m_generation;
     s.real_key = real_key;
     s.dht_key = dht_key;
     s.endpoint = endpoint;
@@ -143,6 +145,7 @@ void NetCrypto::OnHandshake(const netcore::PeerEndpoint& from, util::ByteSpan pa
             return;
         }
         Session s;
+        s.generation = ++m_generation;
         s.real_key = real_key;
         s.dht_key = in->sender.dht_key;
         s.endpoint = from;
@@ -214,6 +217,13 @@ void NetCrypto::OnData(const netcore::PeerEndpoint& from, util::ByteSpan packet,
         return;
     }
     const PublicKey key = s.real_key;
+    const uint64_t generation = s.generation;
+    // After a callback, the session may be gone, or gone and started anew: only the same one
+    // goes on being touched.
+    auto still_here = [&] {
+        auto it = m_sessions.find(key);
+        return it != m_sessions.end() && it->second.generation == generation;
+    };
     if (data[0] == PACKET_ID_KILL) {
         Drop(key, true);
         return;
@@ -222,7 +232,7 @@ void NetCrypto::OnData(const netcore::PeerEndpoint& from, util::ByteSpan packet,
         s.state = SessionState::ESTABLISHED;
         s.setup_packet.clear();
         if (m_on_status) m_on_status(key, true);
-        if (m_sessions.count(key) == 0) return;
+        if (!still_here()) return;
     }
     if (data[0] == PACKET_ID_REQUEST) {
         int64_t latest_acked_sent_us = -1;
@@ -235,7 +245,7 @@ void NetCrypto::OnData(const netcore::PeerEndpoint& from, util::ByteSpan packet,
         if (s.recv.Add(number, util::Bytes(data.begin(), data.end()))) {
             while (auto next = s.recv.Pop()) {
                 if (m_on_data) m_on_data(key, *next);
-                if (m_sessions.count(key) == 0) return;  // the handler ended the session
+                if (!still_here()) return;  // the handler ended the session
             }
         }
         // Acknowledge at once (a request packet carries our buffer start), or in a burst every
@@ -251,10 +261,11 @@ void NetCrypto::OnData(const netcore::PeerEndpoint& from, util::ByteSpan packet,
     } else if (data[0] >= LOSSY_FIRST && data[0] <= LOSSY_LAST) {
         s.recv.SetEnd(number);
         if (m_on_lossy) m_on_lossy(key, data);
+        if (!still_here()) return;
     } else {
         ++m_stats.dropped;
     }
-    if (acked_more && m_on_acked && m_sessions.count(key) != 0) m_on_acked(key);
+    if (acked_more && m_on_acked && still_here()) m_on_acked(key);
 }
 
 std::optional<uint32_t> NetCrypto::SendLossless(const PublicKey& real_key, util::ByteSpan data, int64_t now_us) {

@@ -87,6 +87,7 @@ public:
 
 private:
     struct Session {
+        uint64_t generation = 0;  // tells a session from a later one with the same friend
         PublicKey real_key;
         PublicKey dht_key;
         netcore::PeerEndpoint endpoint;
@@ -130,6 +131,7 @@ private:
     std::function<void(const PublicKey&)> m_on_acked;
     NetCryptoStats m_stats;
     int64_t m_now_us = 0;
+    uint64_t m_generation = 0;
 };
 
 }  // namespace tonari::tox::net_crypto

@@ -76,7 +76,8 @@ std::optional<util::Bytes> ReceiveWindow::Pop() {
 
 bool ReceiveWindow::SetEnd(uint32_t number) {
     if (number - m_start > PACKET_WINDOW || number - m_end > PACKET_WINDOW) return false;
-    m_end = number;
+    // Never past what we would keep: gaps beyond it would be asked for, resent and dropped.
+    m_end = number - m_start > MAX_RECEIVE_AHEAD ? m_start + MAX_RECEIVE_AHEAD : number;
     return true;
 }
 

@@ -2,6 +2,7 @@
 #include "tox/onion/onion_client.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "crypto/random.h"
 #include "netcore/address_scope.h"
@@ -40,7 +41,11 @@ void OnionClient::AddFriend(const PublicKey& friend_key) {
 void OnionClient::RemoveFriend(const PublicKey& friend_key) { m_friends.erase(friend_key); }
 
 void OnionClient::SetFriendConnected(const PublicKey& friend_key, bool connected) {
-    if (auto it = m_friends.find(friend_key); it != m_friends.end()) it->second.connected = connected;
+    auto it = m_friends.find(friend_key);
+    if (it == m_friends.end()) return;
+    it->second.connected = connected;
+    // Gone offline: its next DHT key packet may come from a restarted client, counting afresh.
+    if (!connected) it->second.last_no_replay = 0;
 }
 
 size_t OnionClient::FriendNodes(const PublicKey& friend_key, int64_t now_us) const {
@@ -271,10 +276,16 @@ void OnionClient::HandleData(const PublicKey& sender, util::ByteSpan plain, int6
         const auto dht_key = *PublicKey::FromBytes(in.ReadSpan(crypto::BOX_KEY_SIZE));
         auto nodes = wire::UnpackNodeList(plain.subspan(1 + 8 + crypto::BOX_KEY_SIZE), wire::MAX_SENT_NODES);
         std::vector<wire::NodeInfo> named = nodes ? std::move(*nodes) : std::vector<wire::NodeInfo>{};
-        // The DHT nodes it named are near it: ask them for it, to find it sooner.
-        m_node.AddSearch(dht_key);
+        // One DHT search per friend: a new key (the friend restarted) replaces the old one, so a
+        // friend sending fresh keys cannot use up the node's searches.
+        if (it->second.dht_key != dht_key) {
+            if (it->second.dht_key) m_node.RemoveSearch(*it->second.dht_key);
+            it->second.dht_key = dht_key;
+            m_node.AddSearch(dht_key);
+        }
+        // The DHT nodes it named are near it: ask each once for it, to find it sooner.
         for (const auto& n : named) {
-            if (!n.tcp) m_node.Bootstrap(n, now_us);
+            if (!n.tcp) m_node.AskNodes(n, dht_key, now_us);
         }
         if (m_on_dht_key) m_on_dht_key(sender, dht_key, named, now_us);
         return;
@@ -327,8 +338,10 @@ size_t OnionClient::SendData(const PublicKey& friend_key, uint8_t type, util::By
 }
 
 void OnionClient::SendDhtKey(const PublicKey& friend_key, Friend& f, int64_t now_us) {
+    // no_replay: Unix time in seconds, as c-toxcore sends it (a clock that survives a restart).
     util::ByteWriter data;
-    data.WriteU64BE(static_cast<uint64_t>(now_us));
+    data.WriteU64BE(static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count()));
     data.WriteBytes(m_node.SelfKey().span());
     for (const auto& n : m_node.ClosestNodes(m_node.SelfKey(), wire::MAX_SENT_NODES, true)) wire::PackNode(n, data);
     if (SendData(friend_key, DATA_DHT_PUBLIC_KEY, data.data(), now_us) > 0) f.last_dhtpk_us = now_us;

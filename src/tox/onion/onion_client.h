@@ -35,8 +35,8 @@ inline constexpr int64_t MIN_NODE_PING_US = 10'000'000;
 // Requests awaiting an answer, by their sendback number; answers after 10 s are ignored.
 inline constexpr size_t MAX_PENDING_ANNOUNCES = 1024;
 inline constexpr int64_t ANNOUNCE_ANSWER_TIMEOUT_US = 10'000'000;
-// Friends searched at once.
-inline constexpr size_t MAX_ONION_FRIENDS = 1024;
+// Friends searched at once (as many as a profile holds).
+inline constexpr size_t MAX_ONION_FRIENDS = 4096;
 // The DHT public key packet goes to a found friend this often (c-toxcore: 30 s).
 inline constexpr int64_t DHTPK_INTERVAL_US = 30'000'000;
 // Onion data types (the first byte inside).
@@ -102,6 +102,7 @@ private:
         std::vector<Node> nodes;
         std::map<crypto::BoxPublicKey, int64_t> pinged;
         uint64_t last_no_replay = 0;
+        std::optional<crypto::BoxPublicKey> dht_key;  // the one we search the DHT for
         int64_t last_dhtpk_us = -DHTPK_INTERVAL_US;
         bool connected = false;
     };

@@ -14,10 +14,8 @@ util::Result<void, std::string> WritePrivate(const std::filesystem::path& path, 
     std::error_code ec;
     if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
     const std::string error =
-        storage::ReplaceFile(path, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+        storage::ReplaceFile(path, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), 0600);
     if (!error.empty()) return util::Fail("cannot write " + path.string() + ": " + error);
-    std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
-                                 std::filesystem::perm_options::replace, ec);
     return {};
 }
 
