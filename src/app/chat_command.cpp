@@ -28,11 +28,7 @@ std::string HomeTonari() {
     return std::string(home ? home : ".") + "/.tonari";
 }
 
-std::string KeyHex(const tox::wire::PublicKey& key) {
-    std::string hex = util::HexEncode(key.span());
-    for (auto& c : hex) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return hex;
-}
+using tox::profile::KeyHex;
 
 int RunId(const std::string& profile_path, bool json) {
     auto loaded = tox::profile::LoadOrCreateProfile(profile_path);

@@ -36,11 +36,7 @@ std::string HomeDownloads() {
     return std::string(home ? home : ".") + "/.tonari/chat-downloads";
 }
 
-std::string Hex(const crypto::BoxPublicKey& key) {
-    std::string hex = util::HexEncode(key.span());
-    for (auto& c : hex) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return hex;
-}
+std::string Hex(const crypto::BoxPublicKey& key) { return tox::profile::KeyHex(key); }
 
 // Prints events and answers, one JSON object per line or a line of text.
 class Output {

@@ -8,6 +8,16 @@
 
 namespace tonari::tox::profile {
 
+namespace {
+std::string UpperHex(util::ByteSpan bytes) {
+    std::string hex = util::HexEncode(bytes);
+    std::transform(hex.begin(), hex.end(), hex.begin(), [](unsigned char c) { return std::toupper(c); });
+    return hex;
+}
+}  // namespace
+
+std::string KeyHex(const crypto::BoxPublicKey& key) { return UpperHex(key.span()); }
+
 std::array<uint8_t, 2> ToxId::Checksum() const {
     std::array<uint8_t, 2> sum{};
     for (size_t i = 0; i < crypto::BOX_KEY_SIZE; ++i) sum[i % 2] ^= public_key.data()[i];
@@ -20,9 +30,7 @@ std::string ToxId::ToString() const {
     bytes.insert(bytes.end(), nospam.begin(), nospam.end());
     const auto sum = Checksum();
     bytes.insert(bytes.end(), sum.begin(), sum.end());
-    std::string hex = util::HexEncode(bytes);
-    std::transform(hex.begin(), hex.end(), hex.begin(), [](unsigned char c) { return std::toupper(c); });
-    return hex;
+    return UpperHex(bytes);
 }
 
 util::Result<ToxId, std::string> ToxId::Parse(std::string_view text) {

@@ -16,6 +16,9 @@ using Nospam = std::array<uint8_t, 4>;  // the bytes as they stand in the ID
 
 inline constexpr size_t TOX_ID_SIZE = crypto::BOX_KEY_SIZE + 4 + 2;
 
+// A key as Tox clients print them: 64 upper-case hex digits.
+std::string KeyHex(const crypto::BoxPublicKey& key);
+
 struct ToxId {
     crypto::BoxPublicKey public_key;
     Nospam nospam{};
