@@ -77,7 +77,6 @@ Messenger::Messenger(dht::DhtNode& node, profile::Profile profile, std::filesyst
         }
     });
     node.AddTicker([this](int64_t now) {
-        m_now_us = now;
         m_onion.Tick(now);
         m_crypto.Tick(now);
         Tick(now);
@@ -308,7 +307,7 @@ void Messenger::SetName(const std::string& name) {
     m_profile.name = name.substr(0, profile::MAX_NAME_SIZE);
     Save();
     for (size_t i = 0; i < m_state.size(); ++i) {
-        if (m_state[i].online) SendPacket(i, PACKET_ID_NICKNAME, AsBytes(m_profile.name), m_now_us);
+        if (m_state[i].online) SendPacket(i, PACKET_ID_NICKNAME, AsBytes(m_profile.name), m_crypto.Now());
     }
 }
 
@@ -316,7 +315,7 @@ void Messenger::SetStatusMessage(const std::string& text) {
     m_profile.status_message = text.substr(0, profile::MAX_STATUS_MESSAGE_SIZE);
     Save();
     for (size_t i = 0; i < m_state.size(); ++i) {
-        if (m_state[i].online) SendPacket(i, PACKET_ID_STATUSMESSAGE, AsBytes(m_profile.status_message), m_now_us);
+        if (m_state[i].online) SendPacket(i, PACKET_ID_STATUSMESSAGE, AsBytes(m_profile.status_message), m_crypto.Now());
     }
 }
 

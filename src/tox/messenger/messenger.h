@@ -129,7 +129,6 @@ private:
     EventFn m_on_event;
     onion::OnionClient m_onion;
     net_crypto::NetCrypto m_crypto;
-    int64_t m_now_us = 0;
     std::deque<FriendState> m_state;  // by friend number (a deque: entries hold open files and never move)
     std::deque<Event> m_requests;
     bool m_was_announced = false;
