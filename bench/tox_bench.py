@@ -12,8 +12,12 @@ loopback. For each pairing (sender -> receiver):
   file      a --file-mib MiB file from sender to receiver, from the offer to the receiver's
             last byte (sha256 checked), in MiB/s.
 
+With --relay the sender has no UDP at all and reaches the receiver through a TCP relay (the
+bootstrap node is one: tonari's for tonari-only pairs, tox-bootstrapd's otherwise), so every
+figure is through the relay.
+
 Every figure is the median of --runs runs. Output: one line per figure, and JSON in
-bench/out/tox_bench.json.
+bench/out/tox_bench.json (tox_bench_relay.json with --relay).
 
   bench/tox_bench.py --tonari build/default/src/app/tonari --toxdriver build/default/test/toxdriver
 """
@@ -36,10 +40,12 @@ from tox_processes import ChatBootstrap, ChatClient, ToxBootstrapd, ToxDriver  #
 TIMEOUT_S = 180
 
 
-def start_client(kind, opts, folder, node):
+def start_client(kind, opts, folder, node, no_udp=False):
+    extra = ["--no-udp", "--tcp-relay", node.relay()] if no_udp else []
     if kind == "tonari":
-        return ChatClient(opts.tonari, folder, [node.node()], extra=["--downloads", str(folder / "downloads")]).start()
-    return ToxDriver(opts.toxdriver, folder, args=["--bootstrap", "%s:%d:%s" % node.node()]).start()
+        return ChatClient(opts.tonari, folder, [node.node()],
+                          extra=["--downloads", str(folder / "downloads")] + extra).start()
+    return ToxDriver(opts.toxdriver, folder, args=["--bootstrap", "%s:%d:%s" % node.node()] + extra).start()
 
 
 def online(client):
@@ -50,12 +56,12 @@ def one_run(opts, sender_kind, receiver_kind, tmp, payload, digest):
     procs = []
     try:
         if sender_kind == "tonari" and receiver_kind == "tonari":
-            node = ChatBootstrap(opts.tonari, tmp / "node").start()
+            node = ChatBootstrap(opts.tonari, tmp / "node", tcp_relay=opts.relay).start()
         else:
-            node = ToxBootstrapd(tmp / "node").start()
+            node = ToxBootstrapd(tmp / "node", tcp_relay=opts.relay).start()
         procs.append(node)
         started = time.monotonic()
-        a = start_client(sender_kind, opts, tmp / "a", node)
+        a = start_client(sender_kind, opts, tmp / "a", node, no_udp=opts.relay)
         b = start_client(receiver_kind, opts, tmp / "b", node)
         procs += [a, b]
         a.send(cmd="add", id=b.first("ready")["tox_id"], message="benchmark")
@@ -103,6 +109,7 @@ def main():
     ap.add_argument("--messages", type=int, default=50)
     ap.add_argument("--file-mib", type=int, default=64)
     ap.add_argument("--only", choices=["tonari", "all"], default="all", help="tonari: the tonari -> tonari pair only")
+    ap.add_argument("--relay", action="store_true", help="the sender without UDP, through the bootstrap node's TCP relay")
     opts = ap.parse_args()
     payload = random.Random(9).randbytes(opts.file_mib << 20)
     digest = hashlib.sha256(payload).hexdigest()
@@ -122,8 +129,9 @@ def main():
               f"{opts.file_mib} MiB file {rate:7.1f} MiB/s", flush=True)
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "tox_bench.json").write_text(json.dumps({"runs": opts.runs, "file_mib": opts.file_mib,
-                                                    "results": results}, indent=2) + "\n")
+    name = "tox_bench_relay.json" if opts.relay else "tox_bench.json"
+    (out / name).write_text(json.dumps({"runs": opts.runs, "file_mib": opts.file_mib, "relay": opts.relay,
+                                        "results": results}, indent=2) + "\n")
     return 0
 
 

@@ -72,8 +72,9 @@ LAYERS = {
     "tox/onion": ["util", "crypto", "netcore", "tox/wire", "tox/dht"],
     "tox/profile": ["util", "crypto", "storage", "netcore", "tox/wire"],
     "tox/net_crypto": ["util", "crypto", "netcore", "tox/wire", "tox/dht"],
+    "tox/relay": ["util", "crypto", "netcore", "tox/wire"],
     "tox/messenger": ["util", "crypto", "storage", "netcore", "tox/wire", "tox/dht", "tox/onion", "tox/profile",
-                      "tox/net_crypto"],
+                      "tox/net_crypto", "tox/relay"],
     "app": ["*"],
 }
 

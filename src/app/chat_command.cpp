@@ -16,6 +16,7 @@
 #include "tox/dht/dht_service.h"
 #include "tox/onion/onion_server.h"
 #include "tox/profile/profile_file.h"
+#include "tox/relay/relay_server.h"
 #include "util/hex.h"
 #include "util/json.h"
 #include "util/utf8.h"
@@ -129,6 +130,7 @@ struct BootstrapCommandOptions {
     std::vector<std::string> bootstrap;
     std::vector<std::string> find;
     std::string motd = "tonari";
+    uint16_t tcp_relay_port = 0;  // 0: no TCP relay
     bool json = false;
 };
 
@@ -195,9 +197,10 @@ int RunBootstrap(const BootstrapCommandOptions& o) {
     d.info_version = 1;
     d.motd = o.motd;
     const bool json = o.json;
-    d.log = [json](const std::string& line) {
+    const auto log = [json](const std::string& line) {
         if (!json) std::cerr << line << std::endl;
     };
+    d.log = log;
     auto service = tox::dht::DhtService::Start(std::move(d));
     if (!service) {
         std::cerr << "error: " << service.error() << "\n";
@@ -207,12 +210,46 @@ int RunBootstrap(const BootstrapCommandOptions& o) {
     dht.WithNode([&](tox::dht::DhtNode& node, int64_t) {
         for (const auto& k : find) node.AddSearch(k);
     });
+    // The TCP relay: clients whose UDP is blocked reach their friends, and the onion, through it.
+    std::unique_ptr<tox::relay::RelayServer> relay;
+    if (o.tcp_relay_port != 0) {
+        tox::relay::RelayServerOptions r;
+        r.listen = {{o.bind, o.tcp_relay_port}};
+        r.keys = *keys;
+        r.on_onion = [&dht, &onion](uint64_t client, util::ByteSpan request) {
+            dht.WithNode([&](tox::dht::DhtNode&, int64_t now) { onion->Relay().OnTcpRequest(client, request, now); });
+        };
+        r.log = log;
+        auto started = tox::relay::RelayServer::Start(std::move(r));
+        if (!started) {
+            std::cerr << "error: " << started.error() << "\n";
+            return 1;
+        }
+        relay = std::move(*started);
+        dht.WithNode([&](tox::dht::DhtNode&, int64_t) {
+            onion->Relay().SetTcpSend([server = relay.get()](uint64_t client, util::Bytes response) {
+                server->SendOnionResponse(client, response);
+            });
+        });
+    }
+    // The relay goes first: its callbacks reach into the DHT service.
+    struct StopRelay {
+        std::unique_ptr<tox::relay::RelayServer>& relay;
+        tox::dht::DhtService& dht;
+        std::shared_ptr<tox::onion::OnionServer>& onion;
+        ~StopRelay() {
+            if (!relay) return;
+            relay->Stop();
+            dht.WithNode([&](tox::dht::DhtNode&, int64_t) { onion->Relay().SetTcpSend({}); });
+        }
+    } stop_relay{relay, dht, onion};
     const auto local = dht.LocalEndpoint();
     if (json) {
         util::Json ready = util::Json::MakeObject();
         ready.Set("event", "ready");
         ready.Set("public_key", KeyHex(dht.SelfKey()));
         ready.Set("port", static_cast<uint64_t>(local.port));
+        if (relay) ready.Set("tcp_relay_port", static_cast<uint64_t>(relay->ListenEndpoints().at(0).port));
         std::cout << ready.Dump() << std::endl;
     } else {
         std::cout << "Public Key: " << KeyHex(dht.SelfKey()) << "\n"
@@ -220,6 +257,7 @@ int RunBootstrap(const BootstrapCommandOptions& o) {
                   << (o.bootstrap.empty() ? std::string("no bootstrap nodes: others start from it")
                                           : "bootstrapping from " + std::to_string(o.bootstrap.size()) + " nodes")
                   << ")" << std::endl;
+        if (relay) std::cout << "tox TCP relay: " << relay->ListenEndpoints().at(0).ToString() << std::endl;
     }
     std::string last_status;
     std::set<std::string> reported_found;
@@ -233,9 +271,9 @@ int RunBootstrap(const BootstrapCommandOptions& o) {
             for (const auto& k : find) {
                 if (auto at = node.Found(k)) found.emplace_back(KeyHex(k), at->endpoint.ToString());
             }
-            const auto& relay = onion->RelayStats();
+            const auto& hops = onion->RelayStats();
             const auto announce = onion->AnnounceStats(now);
-            onion_numbers = {relay.requests_forwarded + relay.responses_forwarded, announce.entries, announce.data_forwarded};
+            onion_numbers = {hops.requests_forwarded + hops.responses_forwarded, announce.entries, announce.data_forwarded};
         });
         for (const auto& [key, at] : found) {
             if (!reported_found.insert(key).second) continue;
@@ -251,10 +289,23 @@ int RunBootstrap(const BootstrapCommandOptions& o) {
         }
         // Printed when something moved other than the packet counters.
         util::Json status = StatusJson(stats, known, onion_numbers);
+        const auto relay_stats = relay ? relay->Stats() : tox::relay::RelayServerStats{};
+        if (relay) {
+            status.Set("relay_clients", static_cast<uint64_t>(relay_stats.clients));
+            status.Set("relay_links", static_cast<uint64_t>(relay_stats.links));
+            status.Set("relay_relayed", relay_stats.relayed);
+            status.Set("relay_oob_relayed", relay_stats.oob_relayed);
+            status.Set("relay_onion_requests", relay_stats.onion_requests);
+            status.Set("relay_dropped", relay_stats.dropped);
+            status.Set("relay_disconnected", relay_stats.disconnected);
+        }
         const std::string summary = std::to_string(stats.close_nodes) + "/" + std::to_string(stats.good_close_nodes) +
                                     "/" + std::to_string(known.size()) + "/" + std::to_string(stats.malformed) + "/" +
                                     std::to_string(stats.undecryptable) + "/" + std::to_string(onion_numbers.announced) + "/" +
-                                    std::to_string(onion_numbers.relayed / 100) + "/" + std::to_string(onion_numbers.data_forwarded);
+                                    std::to_string(onion_numbers.relayed / 100) + "/" + std::to_string(onion_numbers.data_forwarded) +
+                                    "/" + std::to_string(relay_stats.clients) + "/" + std::to_string(relay_stats.links) +
+                                    "/" + std::to_string(relay_stats.relayed / 100) + "/" +
+                                    std::to_string(relay_stats.disconnected);
         if (summary == last_status) continue;
         last_status = summary;
         if (json) {
@@ -301,6 +352,11 @@ int RunChat(int argc, char** argv) {
     run->add_option("--profile", profile, "The profile (Tox save format)")->capture_default_str();
     run->add_option("--bootstrap", run_options.bootstrap,
                     "A node to start from, HOST:PORT:KEY (repeatable; default: the public Tox bootstrap nodes)");
+    run->add_option("--tcp-relay", run_options.tcp_relays,
+                    "A TCP relay to stay connected to, HOST:PORT:KEY (repeatable): friends without UDP reach you "
+                    "through it");
+    run->add_flag("--no-udp", run_options.no_udp,
+                  "No UDP at all (a network that blocks it): everything, the onion too, through the --tcp-relay relays");
     run->add_option("--udp-port", run_options.udp_port, "UDP port (default: the first free of 33445-33545)");
     run->add_option("--bind", run_options.bind, "Local address")->capture_default_str();
     run->add_option("--name", run_options.name, "Set your name");
@@ -316,6 +372,9 @@ int RunChat(int argc, char** argv) {
                                             "~/.tonari/chat-bootstrap.keys)");
     boot->add_option("--bootstrap", b.bootstrap, "Another node to join, HOST:PORT:KEY (repeatable)");
     boot->add_option("--motd", b.motd, "Message of the day, sent to who asks for bootstrap info")->capture_default_str();
+    boot->add_option("--tcp-relay-port", b.tcp_relay_port,
+                     "Also be a TCP relay on this port, for clients whose UDP is blocked (0: off)")
+        ->capture_default_str();
     boot->add_option("--find", b.find, "Also look for this DHT key and report where it is (repeatable)");
     boot->add_flag("--json", b.json, "Write events as JSON lines (ready, status, found)");
 

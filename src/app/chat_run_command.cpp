@@ -13,11 +13,13 @@
 
 #include "app/stop_signals.h"
 #include "crypto/random.h"
+#include "netcore/udp_socket.h"
 #include "tox/dht/dht_service.h"
 #include "tox/dht/public_nodes.h"
 #include "tox/messenger/messenger.h"
 #include "tox/onion/onion_server.h"
 #include "tox/profile/profile_file.h"
+#include "tox/relay/relay_clients.h"
 #include "util/hex.h"
 #include "util/json.h"
 #include "util/parse.h"
@@ -66,7 +68,9 @@ public:
         } else if (e.type == "friend_online" || e.type == "friend_offline") {
             j.Set("friend", static_cast<uint64_t>(e.friend_number));
             j.Set("public_key", Hex(e.public_key));
-            line = "friend " + std::to_string(e.friend_number) + (e.type == "friend_online" ? " is online" : " went offline");
+            if (e.type == "friend_online") j.Set("connection", e.text);  // "udp", or "tcp" through a relay
+            line = "friend " + std::to_string(e.friend_number) +
+                   (e.type == "friend_online" ? " is online (" + e.text + ")" : " went offline");
         } else if (e.type == "message" || e.type == "action") {
             j.Set("friend", static_cast<uint64_t>(e.friend_number));
             j.Set("text", e.text);
@@ -273,6 +277,16 @@ int RunChatClient(const ChatRunOptions& o) {
     }
     d.bootstrap = std::move(*bootstrap);
     if (d.bootstrap.empty()) d.bootstrap = tox::dht::PublicBootstrapNodes();
+    auto tcp_relays = tox::dht::ParseBootstrapNodes(o.tcp_relays);
+    if (!tcp_relays) {
+        std::cerr << "error: --tcp-relay: " << tcp_relays.error() << "\n";
+        return 1;
+    }
+    if (o.no_udp && tcp_relays->empty()) {
+        std::cerr << "error: --no-udp needs at least one --tcp-relay HOST:PORT:KEY to reach anyone\n";
+        return 1;
+    }
+    d.udp = !o.no_udp;
     d.log = [](const std::string&) {};
     std::shared_ptr<tox::messenger::Messenger> messenger;
     d.extensions.push_back([](tox::dht::DhtNode& node) { return std::make_shared<tox::onion::OnionServer>(node); });
@@ -285,8 +299,8 @@ int RunChatClient(const ChatRunOptions& o) {
 
     std::unique_ptr<tox::dht::DhtService> service;
     std::string last_error;
-    const int first = o.udp_port != 0 ? o.udp_port : TOX_FIRST_PORT;
-    const int last = o.udp_port != 0 ? o.udp_port : TOX_LAST_PORT;
+    const int first = o.udp_port != 0 || o.no_udp ? o.udp_port : TOX_FIRST_PORT;
+    const int last = o.udp_port != 0 || o.no_udp ? o.udp_port : TOX_LAST_PORT;
     for (int port = first; port <= last && !service; ++port) {
         d.bind = {o.bind, static_cast<uint16_t>(port)};
         auto started = tox::dht::DhtService::Start(d);
@@ -300,6 +314,41 @@ int RunChatClient(const ChatRunOptions& o) {
         std::cerr << "error: " << last_error << "\n";
         return 1;
     }
+    // TCP relays: friends whose UDP is blocked (and, through the relays they name, we) meet there.
+    tox::relay::RelayClientsOptions r;
+    r.keys = d.keys;
+    r.log = [](const std::string& line) { std::cerr << line << std::endl; };
+    r.on_packet = [&service, &messenger](const crypto::BoxPublicKey& peer, util::ByteSpan packet) {
+        service->WithNode([&](tox::dht::DhtNode&, int64_t now) { messenger->OnRelayPacket(peer, packet, now); });
+    };
+    r.on_onion = [&service, &messenger](util::ByteSpan response) {
+        service->WithNode([&](tox::dht::DhtNode&, int64_t now) { messenger->OnRelayOnion(response, now); });
+    };
+    auto relays_started = tox::relay::RelayClients::Start(std::move(r));
+    if (!relays_started) {
+        std::cerr << "error: " << relays_started.error() << "\n";
+        return 1;
+    }
+    std::unique_ptr<tox::relay::RelayClients> relays = std::move(*relays_started);
+    for (const auto& t : *tcp_relays) {
+        relays->AddRelay({.tcp = true, .endpoint = {t.host, t.port}, .public_key = t.public_key}, true);
+    }
+    // Without UDP the bootstrap nodes are not reachable directly: they become the onion's path
+    // nodes behind the relay.
+    std::vector<tox::wire::NodeInfo> path_nodes;
+    if (o.no_udp) {
+        for (const auto& b : d.bootstrap) {
+            auto addresses = netcore::ResolveHost(b.host, std::chrono::seconds(5));
+            if (!addresses) continue;
+            for (const auto& a : *addresses) {
+                path_nodes.push_back({.tcp = false, .endpoint = {a, b.port}, .public_key = b.public_key});
+            }
+        }
+    }
+    service->WithNode([&](tox::dht::DhtNode&, int64_t) {
+        messenger->SetRelays(relays.get());
+        if (o.no_udp) messenger->UseTcpOnly(path_nodes);
+    });
     {
         util::Json ready = util::Json::MakeObject();
         ready.Set("event", "ready");
@@ -308,8 +357,10 @@ int RunChatClient(const ChatRunOptions& o) {
         ready.Set("dht_key", Hex(service->SelfKey()));
         ready.Set("udp_port", static_cast<uint64_t>(service->LocalEndpoint().port));
         ready.Set("friends", static_cast<uint64_t>(loaded->profile.friends.size()));
-        out.Print(ready, "Tonari chat — your Tox ID: " + loaded->profile.Id().ToString() + "\nUDP port " +
-                             std::to_string(service->LocalEndpoint().port) + "; " +
+        out.Print(ready, "Tonari chat — your Tox ID: " + loaded->profile.Id().ToString() + "\n" +
+                             (o.no_udp ? std::string("no UDP: through TCP relays only")
+                                       : "UDP port " + std::to_string(service->LocalEndpoint().port)) +
+                             "; " +
                              std::to_string(loaded->profile.friends.size()) +
                              " friends. Commands: /add TOXID message, /accept KEY, /msg N text, /me N text, /file N PATH, "
                              "/accept-file N F, /nick NAME, /status TEXT, /friends, /id, /quit");
@@ -334,6 +385,9 @@ int RunChatClient(const ChatRunOptions& o) {
         }
         if (buffer.size() > MAX_COMMAND_LINE) buffer.clear();
     }
+    // The relays first: their callbacks reach into the service.
+    relays->Stop();
+    service->WithNode([&](tox::dht::DhtNode&, int64_t) { messenger->SetRelays(nullptr); });
     // Keep what we learned for a faster start next time.
     auto profile = loaded->profile;
     service->WithNode([&](tox::dht::DhtNode&, int64_t) { profile = messenger->Profile(); });

@@ -9,7 +9,9 @@ namespace tonari::app {
 struct ChatRunOptions {
     std::string profile;
     std::vector<std::string> bootstrap;  // HOST:PORT:KEY; empty: the public nodes
+    std::vector<std::string> tcp_relays;  // HOST:PORT:KEY of TCP relays to keep connected
     std::string bind = "0.0.0.0";
+    bool no_udp = false;  // TCP relays only (needs at least one --tcp-relay)
     int udp_port = 0;  // 0: the first free one of 33445..33545, as toxcore clients do
     std::string name;
     std::string downloads;  // where accepted files go; empty: ~/.tonari/chat-downloads

@@ -10,6 +10,7 @@
 #include "crypto/random.h"
 #include "netcore/udp_socket.h"
 #include "storage/whole_file.h"
+#include "util/steady_clock.h"
 
 namespace tonari::torrent::dht {
 namespace {
@@ -18,11 +19,6 @@ constexpr auto TICK = std::chrono::milliseconds(100);
 constexpr auto RESOLVE_TIMEOUT = std::chrono::seconds(5);
 // A saved-nodes file is a few kilobytes; anything larger is not ours.
 constexpr std::uintmax_t MAX_NODES_FILE = 64 * 1024;
-
-int64_t NowUs() {
-    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
 
 }  // namespace
 
@@ -45,7 +41,7 @@ public:
         // Packets may arrive before Open returns: they wait for the socket to be in place.
         auto socket = netcore::UdpSocket::Open(m_options.bind, [this](const netcore::PeerEndpoint& from, util::ByteSpan data) {
             std::lock_guard lock(m_mutex);
-            if (!m_stopping && m_socket) m_node->OnPacket(from, data, NowUs());
+            if (!m_stopping && m_socket) m_node->OnPacket(from, data, util::SteadyNowUs());
         });
         if (!socket) return util::Fail("DHT: cannot open UDP " + m_options.bind.ToString() + ": " + socket.error());
         {
@@ -82,12 +78,12 @@ public:
         bool resolved = ResolveRouters();
         {
             std::lock_guard lock(m_mutex);
-            for (const auto& n : LoadNodes()) m_node->AddNode(n, NowUs());
+            for (const auto& n : LoadNodes()) m_node->AddNode(n, util::SteadyNowUs());
         }
-        int64_t last_resolve = NowUs();
+        int64_t last_resolve = util::SteadyNowUs();
         std::unique_lock lock(m_mutex);
         while (!m_stopping) {
-            const int64_t now = NowUs();
+            const int64_t now = util::SteadyNowUs();
             m_node->Tick(now);
             Schedule(now);
             // Names that did not resolve at start (offline, booting) are tried again while the
@@ -129,7 +125,7 @@ public:
                 t.info_hash, t.port, m_seed, t.on_peers,
                 [this, i](size_t found, size_t answered) {
                     Tracked& done = m_tracked[i];
-                    const int64_t at = NowUs();
+                    const int64_t at = util::SteadyNowUs();
                     done.running = false;
                     m_options.log("dht: lookup for " + ToHex(done.info_hash).substr(0, 12) + "…: " +
                                   std::to_string(found) + " peers from " + std::to_string(answered) + " nodes");

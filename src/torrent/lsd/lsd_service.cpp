@@ -10,13 +10,10 @@
 
 #include "crypto/random.h"
 #include "netcore/udp_socket.h"
+#include "util/steady_clock.h"
 
 namespace tonari::torrent::lsd {
 namespace {
-
-int64_t NowUs() {
-    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
 
 std::string NewCookie() {
     static const char* const digits = "0123456789abcdef";
@@ -40,7 +37,7 @@ public:
         {
             std::lock_guard lock(m_mutex);
             if (m_stop) return;
-            heard = m_logic.OnDatagram(from, data, NowUs());
+            heard = m_logic.OnDatagram(from, data, util::SteadyNowUs());
             if (!heard) return;
             // One datagram may name several of our torrents (a hybrid's two hashes): one call each.
             for (const auto& hash : heard->info_hashes) {
@@ -54,7 +51,7 @@ public:
     void Run() {
         std::unique_lock lock(m_mutex);
         while (!m_stop) {
-            if (auto datagram = m_logic.Tick(NowUs()); datagram && m_socket) {
+            if (auto datagram = m_logic.Tick(util::SteadyNowUs()); datagram && m_socket) {
                 m_socket->SendTo({LSD_GROUP, LSD_PORT}, util::Bytes(datagram->begin(), datagram->end()));
             }
             m_wake.wait_for(lock, TICK);

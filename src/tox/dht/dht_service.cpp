@@ -10,17 +10,13 @@
 #include "netcore/udp_socket.h"
 #include "util/hex.h"
 #include "util/parse.h"
+#include "util/steady_clock.h"
 
 namespace tonari::tox::dht {
 namespace {
 
 constexpr auto TICK = std::chrono::milliseconds(50);
 constexpr auto RESOLVE_TIMEOUT = std::chrono::seconds(5);
-
-int64_t NowUs() {
-    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
 
 }  // namespace
 
@@ -69,9 +65,13 @@ public:
     }
 
     util::Result<void, std::string> Open() {
+        if (!m_options.udp) {
+            m_ticker = std::thread([this] { Run(); });
+            return {};
+        }
         auto socket = netcore::UdpSocket::Open(m_options.bind, [this](const netcore::PeerEndpoint& from, util::ByteSpan data) {
             std::lock_guard lock(m_mutex);
-            if (!m_stopping && m_socket) m_node->OnPacket(from, data, NowUs());
+            if (!m_stopping && m_socket) m_node->OnPacket(from, data, util::SteadyNowUs());
         });
         if (!socket) return util::Fail("Tox DHT: cannot open UDP " + m_options.bind.ToString() + ": " + socket.error());
         {
@@ -103,9 +103,9 @@ public:
             }
         }
         std::unique_lock lock(m_mutex);
-        for (const auto& b : bootstrap) m_node->Bootstrap(b, NowUs());
+        for (const auto& b : bootstrap) m_node->Bootstrap(b, util::SteadyNowUs());
         while (!m_stopping) {
-            m_node->Tick(NowUs());
+            m_node->Tick(util::SteadyNowUs());
             m_wake.wait_for(lock, TICK, [this] { return m_stopping; });
         }
     }
@@ -164,7 +164,7 @@ std::vector<NodeInfo> DhtService::KnownNodes() const {
 
 void DhtService::WithNode(const std::function<void(DhtNode&, int64_t)>& f) {
     std::lock_guard lock(m_impl->m_mutex);
-    f(*m_impl->m_node, NowUs());
+    f(*m_impl->m_node, util::SteadyNowUs());
 }
 
 void DhtService::Stop() { m_impl->Stop(); }

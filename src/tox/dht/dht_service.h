@@ -25,6 +25,9 @@ util::Result<std::vector<BootstrapNode>, std::string> ParseBootstrapNodes(const 
 
 struct DhtServiceOptions {
     netcore::PeerEndpoint bind{"0.0.0.0", 0};
+    // False: no UDP socket at all (a network that blocks UDP; everything goes through TCP
+    // relays). The node still runs, and sends nothing.
+    bool udp = true;
     crypto::BoxKeyPair keys;  // a bootstrap node keeps one; a client makes a fresh one per run
     std::vector<BootstrapNode> bootstrap;
     std::vector<NodeInfo> saved_nodes;  // from the last run: bootstrapped from as well

@@ -22,6 +22,33 @@ util::ByteSpan AsBytes(const std::string& s) { return {reinterpret_cast<const ui
 
 }  // namespace
 
+void Messenger::SetRelays(relay::RelayClients* relays) {
+    m_relays = relays;
+    if (!relays) {
+        m_crypto.SetRelaySend({});
+        m_onion.SetRelaysFn({});
+        m_onion.SetTcpOnion({});
+        return;
+    }
+    m_crypto.SetRelaySend([relays](const crypto::BoxPublicKey& dht_key, util::ByteSpan packet) {
+        return relays->Send(dht_key, packet);
+    });
+    m_onion.SetRelaysFn([relays] { return relays->ConnectedRelays(); });
+    for (const auto& st : m_state) {
+        if (st.dht_key) relays->Want(*st.dht_key);
+    }
+}
+
+void Messenger::UseTcpOnly(const std::vector<wire::NodeInfo>& path_nodes) {
+    if (!m_relays) return;
+    m_onion.SetTcpOnion([relays = m_relays](util::ByteSpan request) { return relays->SendOnion(request); });
+    for (const auto& n : path_nodes) m_onion.AddPathNode(n);
+}
+
+void Messenger::OnRelayPacket(const crypto::BoxPublicKey& dht_key, util::ByteSpan packet, int64_t now_us) {
+    m_crypto.OnRelayPacket(dht_key, packet, now_us);
+}
+
 Event MakeEvent(std::string type, size_t friend_number, const crypto::BoxPublicKey& key, std::string text, uint32_t number,
                 uint64_t size, std::string sha256) {
     Event e;
@@ -54,17 +81,27 @@ Messenger::Messenger(dht::DhtNode& node, profile::Profile profile, std::filesyst
         OnOnionData(sender, type, data, now);
     });
     m_onion.SetDhtKeyHandler([this](const crypto::BoxPublicKey& friend_key, const crypto::BoxPublicKey& dht_key,
-                                    const std::vector<wire::NodeInfo>&, int64_t) {
+                                    const std::vector<wire::NodeInfo>& nodes, int64_t) {
         auto n = FriendNumber(friend_key);
         if (!n) return;
-        if (m_state[*n].dht_key != dht_key) m_on_event(MakeEvent("friend_dht_key", *n, dht_key, "", 0));
+        if (m_state[*n].dht_key != dht_key) {
+            m_on_event(MakeEvent("friend_dht_key", *n, dht_key, "", 0));
+            if (m_relays && m_state[*n].dht_key) m_relays->Forget(*m_state[*n].dht_key);
+        }
         m_state[*n].dht_key = dht_key;
+        if (!m_relays) return;
+        // The relays the friend is connected to: we connect to them too and ask for a link.
+        for (const auto& named : nodes) {
+            if (named.tcp) m_relays->AddRelay(named, false);
+        }
+        m_relays->Want(dht_key);
     });
     // Sessions only with friends; a handshake naming a new DHT key tells us where they moved.
     m_crypto.SetAcceptFn([this](const crypto::BoxPublicKey& key, const crypto::BoxPublicKey& dht_key) {
         auto n = FriendNumber(key);
         if (!n) return false;
         m_state[*n].dht_key = dht_key;
+        if (m_relays) m_relays->Want(dht_key);
         return true;
     });
     m_crypto.SetStatusFn([this](const crypto::BoxPublicKey& key, bool up) { OnSession(key, up, m_crypto.Now()); });
@@ -244,7 +281,7 @@ void Messenger::OnPacket(const crypto::BoxPublicKey& key, util::ByteSpan data, i
         case PACKET_ID_ONLINE:
             if (!st.online) {
                 st.online = true;
-                m_on_event(MakeEvent("friend_online", *n, key, "", 0));
+                m_on_event(MakeEvent("friend_online", *n, key, m_crypto.Direct(key) ? "udp" : "tcp", 0));
             }
             if (!st.info_sent) SendInfo(*n, now_us);
             break;
@@ -326,7 +363,12 @@ void Messenger::TickSessions(int64_t now_us) {
         if (!st.session_up) {
             // Found in the DHT: start a session (nothing if one is setting up already).
             if (st.dht_key) {
-                if (auto at = m_node.Found(*st.dht_key)) m_crypto.Connect(key, *st.dht_key, at->endpoint, now_us);
+                if (auto at = m_node.Found(*st.dht_key)) {
+                    m_crypto.Connect(key, *st.dht_key, at->endpoint, now_us);
+                } else if (m_relays && !m_relays->ConnectedRelays().empty()) {
+                    // Not in the DHT (its UDP may be off): through the relays, linked or OOB.
+                    m_crypto.Connect(key, *st.dht_key, std::nullopt, now_us);
+                }
             }
             continue;
         }

@@ -19,6 +19,7 @@
 #include "tox/net_crypto/net_crypto.h"
 #include "tox/onion/onion_client.h"
 #include "tox/profile/state_format.h"
+#include "tox/relay/relay_clients.h"
 
 namespace tonari::tox::messenger {
 
@@ -90,6 +91,16 @@ public:
     bool Online(size_t friend_number) const;
     bool Announced(int64_t now_us) const { return m_onion.Announced(now_us); }
     const onion::OnionClient& Onion() const { return m_onion; }
+    // TCP relays to reach friends through when UDP does not (friends named by their DHT keys);
+    // must outlive the messenger. Null: UDP only.
+    void SetRelays(relay::RelayClients* relays);
+    // Without UDP: the onion goes through the relays too, its paths built from these nodes (the
+    // bootstrap nodes; announce responses add more). Call after SetRelays.
+    void UseTcpOnly(const std::vector<wire::NodeInfo>& path_nodes);
+    // An onion response a relay brought back.
+    void OnRelayOnion(util::ByteSpan response, int64_t now_us) { m_onion.OnTcpResponse(response, now_us); }
+    // A packet a relay delivered from the peer with this DHT key.
+    void OnRelayPacket(const crypto::BoxPublicKey& dht_key, util::ByteSpan packet, int64_t now_us);
 
 private:
     struct FriendState {
@@ -127,6 +138,7 @@ private:
     std::filesystem::path m_path;
     std::filesystem::path m_downloads = ".";
     EventFn m_on_event;
+    relay::RelayClients* m_relays = nullptr;
     onion::OnionClient m_onion;
     net_crypto::NetCrypto m_crypto;
     std::deque<FriendState> m_state;  // by friend number (a deque: entries hold open files and never move)

@@ -142,10 +142,11 @@ void Messenger::PumpFiles(size_t n, int64_t now_us) {
     auto& st = m_state[n];
     if (!st.online) return;
     const auto& key = m_profile.friends[n].public_key;
+    const size_t window = m_crypto.Direct(key) ? FILE_WINDOW_PACKETS : RELAY_FILE_WINDOW_PACKETS;
     for (auto it = st.sending.begin(); it != st.sending.end();) {
         OutgoingFile& f = it->second;
         bool done = false;
-        while (f.accepted && !f.paused_by_them && m_crypto.QueuedPackets(key) < FILE_WINDOW_PACKETS) {
+        while (f.accepted && !f.paused_by_them && m_crypto.QueuedPackets(key) < window) {
             util::Bytes packet(2 + MAX_FILE_DATA);
             packet[0] = PACKET_ID_FILE_DATA;
             packet[1] = f.offer.number;

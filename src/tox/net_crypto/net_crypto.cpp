@@ -30,33 +30,70 @@ uint16_t NonceTail(const crypto::BoxNonce& n) {
 NetCrypto::NetCrypto(dht::DhtNode& node, crypto::BoxKeyPair long_term) : m_node(node), m_long_term(long_term) {
     crypto::RandomBytes(m_cookie_key.mutable_span());
     using wire::PacketKind;
-    node.SetHandler(PacketKind::COOKIE_REQUEST, [this](const netcore::PeerEndpoint& f, util::ByteSpan d, int64_t now) {
-        OnCookieRequest(f, d, now);
-    });
-    node.SetHandler(PacketKind::COOKIE_RESPONSE, [this](const netcore::PeerEndpoint& f, util::ByteSpan d, int64_t now) {
-        OnCookieResponse(f, d, now);
-    });
-    node.SetHandler(PacketKind::CRYPTO_HANDSHAKE, [this](const netcore::PeerEndpoint& f, util::ByteSpan d, int64_t now) {
-        OnHandshake(f, d, now);
-    });
-    node.SetHandler(PacketKind::CRYPTO_DATA, [this](const netcore::PeerEndpoint& f, util::ByteSpan d, int64_t now) {
-        OnData(f, d, now);
-    });
+    for (auto kind : {PacketKind::COOKIE_REQUEST, PacketKind::COOKIE_RESPONSE, PacketKind::CRYPTO_HANDSHAKE,
+                      PacketKind::CRYPTO_DATA}) {
+        node.SetHandler(kind, [this](const netcore::PeerEndpoint& f, util::ByteSpan d, int64_t now) {
+            OnPacket(Origin{f, std::nullopt}, d, now);
+        });
+    }
 }
 
-NetCrypto::Session* NetCrypto::ByEndpoint(const netcore::PeerEndpoint& from) {
+void NetCrypto::OnRelayPacket(const PublicKey& dht_key, util::ByteSpan packet, int64_t now_us) {
+    OnPacket(Origin{std::nullopt, dht_key}, packet, now_us);
+}
+
+void NetCrypto::OnPacket(const Origin& from, util::ByteSpan packet, int64_t now_us) {
+    if (packet.empty()) return;
+    switch (static_cast<wire::PacketKind>(packet[0])) {
+        case wire::PacketKind::COOKIE_REQUEST: OnCookieRequest(from, packet, now_us); return;
+        case wire::PacketKind::COOKIE_RESPONSE: OnCookieResponse(from, packet, now_us); return;
+        case wire::PacketKind::CRYPTO_HANDSHAKE: OnHandshake(from, packet, now_us); return;
+        case wire::PacketKind::CRYPTO_DATA: OnData(from, packet, now_us); return;
+        default: ++m_stats.dropped; return;
+    }
+}
+
+NetCrypto::Session* NetCrypto::BySource(const Origin& from) {
     for (auto& [key, s] : m_sessions) {
-        if (s.endpoint == from) return &s;
+        if (from.udp ? s.endpoint == from.udp : s.dht_key == *from.relay) return &s;
     }
     return nullptr;
 }
 
-void NetCrypto::Connect(const PublicKey& real_key, const PublicKey& dht_key, const netcore::PeerEndpoint& endpoint,
-                        int64_t now_us) {
+bool NetCrypto::IsDirect(const Session& s) const {
+    return s.endpoint && s.last_udp_us >= 0 && m_now_us - s.last_udp_us < UDP_DIRECT_TIMEOUT_US;
+}
+
+bool NetCrypto::Direct(const PublicKey& real_key) const {
+    auto it = m_sessions.find(real_key);
+    return it != m_sessions.end() && IsDirect(it->second);
+}
+
+void NetCrypto::Transmit(Session& s, util::ByteSpan packet) {
+    const bool direct = IsDirect(s);
+    const bool relayed = !direct && m_relay_send && m_relay_send(s.dht_key, packet);
+    if (s.endpoint && (direct || !relayed || s.state != SessionState::ESTABLISHED)) {
+        m_node.Send(*s.endpoint, util::Bytes(packet.begin(), packet.end()));
+    }
+}
+
+void NetCrypto::Reply(const Origin& to, util::ByteSpan packet) {
+    if (to.udp) {
+        m_node.Send(*to.udp, util::Bytes(packet.begin(), packet.end()));
+    } else if (m_relay_send) {
+        m_relay_send(*to.relay, packet);
+    }
+}
+
+void NetCrypto::Connect(const PublicKey& real_key, const PublicKey& dht_key,
+                        const std::optional<netcore::PeerEndpoint>& endpoint, int64_t now_us) {
     if (auto it = m_sessions.find(real_key); it != m_sessions.end()) {
-        // Known already: a new address only while we still wait for a cookie. Once a handshake
-        // came, the address it came from is the one that works.
-        if (it->second.state == SessionState::COOKIE_REQUESTING) it->second.endpoint = endpoint;
+        // Known already: a new address only while we still wait for a cookie, or a first one
+        // for a session over relays. Once a handshake came over UDP, its address is the one
+        // that works.
+        if (endpoint && (it->second.state == SessionState::COOKIE_REQUESTING || !it->second.endpoint)) {
+            it->second.endpoint = endpoint;
+        }
         return;
     }
     if (m_sessions.size() >= MAX_SESSIONS) return;
@@ -73,11 +110,11 @@ void NetCrypto::Connect(const PublicKey& real_key, const PublicKey& dht_key, con
     s.setup_packet = MakeCookieRequest(m_node.SelfKey(), *dht_shared, m_long_term.public_key, s.cookie_echo);
     s.setup_sent_us = now_us;
     s.setup_tries = 1;
-    m_node.Send(endpoint, s.setup_packet);
-    m_sessions.emplace(real_key, std::move(s));
+    auto& added = m_sessions.emplace(real_key, std::move(s)).first->second;
+    Transmit(added, added.setup_packet);
 }
 
-void NetCrypto::OnCookieRequest(const netcore::PeerEndpoint& from, util::ByteSpan packet, int64_t now_us) {
+void NetCrypto::OnCookieRequest(const Origin& from, util::ByteSpan packet, int64_t now_us) {
     // Stateless by design: answer and forget, so a flood of requests costs no memory.
     const auto sender = CookieRequestSender(packet);
     const auto shared = sender ? m_node.SharedKey(*sender) : std::nullopt;
@@ -87,7 +124,7 @@ void NetCrypto::OnCookieRequest(const netcore::PeerEndpoint& from, util::ByteSpa
         return;
     }
     const Cookie cookie = MakeCookie(m_cookie_key, {request->sender_real_key, request->sender_dht_key}, now_us);
-    m_node.Send(from, MakeCookieResponse(*shared, cookie, request->echo_id));
+    Reply(from, MakeCookieResponse(*shared, cookie, request->echo_id));
     ++m_stats.cookie_requests_answered;
 }
 
@@ -101,11 +138,11 @@ void NetCrypto::SendHandshake(Session& s, const Cookie& their_cookie, int64_t no
     s.setup_packet = MakeHandshake(their_cookie, *real_shared, h);
     s.setup_sent_us = now_us;
     s.setup_tries = 1;
-    m_node.Send(s.endpoint, s.setup_packet);
+    Transmit(s, s.setup_packet);
 }
 
-void NetCrypto::OnCookieResponse(const netcore::PeerEndpoint& from, util::ByteSpan packet, int64_t now_us) {
-    Session* s = ByEndpoint(from);
+void NetCrypto::OnCookieResponse(const Origin& from, util::ByteSpan packet, int64_t now_us) {
+    Session* s = BySource(from);
     if (s == nullptr || s->state != SessionState::COOKIE_REQUESTING) {
         ++m_stats.dropped;
         return;
@@ -124,7 +161,7 @@ void NetCrypto::SetUp(Session& s) {
     if (auto shared = crypto::BoxSharedKeyOf(s.session_keys.secret_key, s.peer_session_key)) s.shared = *shared;
 }
 
-void NetCrypto::OnHandshake(const netcore::PeerEndpoint& from, util::ByteSpan packet, int64_t now_us) {
+void NetCrypto::OnHandshake(const Origin& from, util::ByteSpan packet, int64_t now_us) {
     auto in = OpenHandshake(packet, m_cookie_key, now_us, [this](const PublicKey& real_key) {
         return crypto::BoxSharedKeyOf(m_long_term.secret_key, real_key);
     });
@@ -148,14 +185,18 @@ void NetCrypto::OnHandshake(const netcore::PeerEndpoint& from, util::ByteSpan pa
         s.generation = ++m_generation;
         s.real_key = real_key;
         s.dht_key = in->sender.dht_key;
-        s.endpoint = from;
+        s.endpoint = from.udp;
         s.session_keys = crypto::BoxGenerateKeyPair();
         s.sent_nonce = crypto::BoxRandomNonce();
         it = m_sessions.emplace(real_key, std::move(s)).first;
     }
     Session& s = it->second;
     if (s.state == SessionState::ESTABLISHED) return;  // a late copy: ignored, as c-toxcore does
-    s.endpoint = from;
+    if (from.relay && *from.relay != s.dht_key) {
+        ++m_stats.dropped;  // a relay vouches for a different DHT key than the handshake names
+        return;
+    }
+    if (from.udp) s.endpoint = from.udp;
     s.recv_nonce = in->handshake.base_nonce;
     s.peer_session_key = in->handshake.session_key;
     SetUp(s);
@@ -178,12 +219,12 @@ void NetCrypto::SendData(Session& s, uint32_t buffer_start, uint32_t number, uti
     out.WriteBytes(crypto::BoxSeal(s.shared, s.sent_nonce, plain.data()));
     crypto::BoxIncrementNonce(s.sent_nonce);
     ++m_stats.packets_out;
-    m_node.Send(s.endpoint, out.Take());
+    Transmit(s, out.data());
 }
 
-void NetCrypto::OnData(const netcore::PeerEndpoint& from, util::ByteSpan packet, int64_t now_us) {
+void NetCrypto::OnData(const Origin& from, util::ByteSpan packet, int64_t now_us) {
     m_now_us = std::max(m_now_us, now_us);
-    Session* found = ByEndpoint(from);
+    Session* found = BySource(from);
     if (found == nullptr || packet.size() <= 1 + 2 + crypto::BOX_MAC_SIZE || packet.size() > MAX_CRYPTO_PACKET_SIZE ||
         (found->state != SessionState::NOT_CONFIRMED && found->state != SessionState::ESTABLISHED)) {
         ++m_stats.dropped;
@@ -200,6 +241,7 @@ void NetCrypto::OnData(const netcore::PeerEndpoint& from, util::ByteSpan packet,
         return;
     }
     if (diff > 2 * NONCE_THRESHOLD) crypto::BoxIncrementNonce(s.recv_nonce, NONCE_THRESHOLD);
+    if (from.udp) s.last_udp_us = now_us;
     ++m_stats.packets_in;
     util::ByteReader in(*plain);
     const uint32_t their_start = in.ReadU32BE();
@@ -252,7 +294,7 @@ void NetCrypto::OnData(const netcore::PeerEndpoint& from, util::ByteSpan packet,
         // ACK_EVERY_PACKETS packets.
         const bool burst = now_us - s.last_lossless_us < BURST_GAP_US;
         s.last_lossless_us = now_us;
-        if (!burst || ++s.unacked >= ACK_EVERY_PACKETS) {
+        if (!burst || ++s.unacked >= (IsDirect(s) ? ACK_EVERY_PACKETS : RELAYED_ACK_EVERY_PACKETS)) {
             s.unacked = 0;
             s.last_request_us = now_us;
             s.received_since_request = false;
@@ -339,7 +381,7 @@ void NetCrypto::Tick(int64_t now_us) {
             }
             ++s.setup_tries;
             s.setup_sent_us = now_us;
-            if (!s.setup_packet.empty()) m_node.Send(s.endpoint, s.setup_packet);
+            if (!s.setup_packet.empty()) Transmit(s, s.setup_packet);
         }
         if (s.state != SessionState::NOT_CONFIRMED && s.state != SessionState::ESTABLISHED) continue;
         // Requests (which acknowledge, too) go out often while data flows or gaps wait.

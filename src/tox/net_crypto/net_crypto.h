@@ -3,8 +3,9 @@
 // sides exchange handshakes naming a session key and a base nonce; it is confirmed by the first
 // data packet. Data packets carry [our buffer start][packet number][padding][id][data]; ids
 // 16-191 are lossless (numbered, kept until acknowledged, delivered in order), 192-254 lossy,
-// 1 a request for missing packets, 2 the end of the session. Attached to a DhtNode (its
-// sockets, keys and clock); not thread-safe.
+// 1 a request for missing packets, 2 the end of the session. Packets go over UDP while the
+// friend answers there, else through TCP relays (a send function the owner provides), and
+// come from either. Attached to a DhtNode (its socket, keys and clock); not thread-safe.
 #pragma once
 
 #include <functional>
@@ -35,10 +36,21 @@ inline constexpr int64_t MIN_RTT_US = 1'000;
 // long of the previous one — in which case every ACK_EVERY_PACKETS-th is.
 inline constexpr int64_t BURST_GAP_US = 200;
 inline constexpr uint32_t ACK_EVERY_PACKETS = 64;
+// …every 16th through a relay, where senders keep far fewer packets in flight.
+inline constexpr uint32_t RELAYED_ACK_EVERY_PACKETS = 16;
 // New packets sent per tick: bounds a burst on the wire (about 20,000 packets/s at 50 ms ticks).
 inline constexpr size_t MAX_SEND_PER_TICK = 1024;
 // Sessions at once: one per friend.
 inline constexpr size_t MAX_SESSIONS = 1024;
+// A session whose friend sent nothing over UDP this long sends through relays again
+// (c-toxcore's UDP_DIRECT_TIMEOUT).
+inline constexpr int64_t UDP_DIRECT_TIMEOUT_US = 8'000'000;
+
+// Where a packet came from: a UDP address, or a TCP relay that vouches for the sender's DHT key.
+struct Origin {
+    std::optional<netcore::PeerEndpoint> udp;
+    std::optional<PublicKey> relay;
+};
 
 enum class SessionState { COOKIE_REQUESTING, HANDSHAKE_SENT, NOT_CONFIRMED, ESTABLISHED };
 
@@ -56,6 +68,8 @@ public:
     using AcceptFn = std::function<bool(const PublicKey& real_key, const PublicKey& dht_key)>;
     using StatusFn = std::function<void(const PublicKey& real_key, bool up)>;
     using DataFn = std::function<void(const PublicKey& real_key, util::ByteSpan data)>;
+    // Sends a packet to a DHT key through TCP relays; false when no relay took it.
+    using RelaySendFn = std::function<bool(const PublicKey& dht_key, util::ByteSpan packet)>;
 
     NetCrypto(dht::DhtNode& node, crypto::BoxKeyPair long_term);
 
@@ -66,9 +80,16 @@ public:
     void SetLossyFn(DataFn f) { m_on_lossy = std::move(f); }
     // The friend acknowledged more of what we sent (receipts are due, the window has room).
     void SetAckedFn(std::function<void(const PublicKey& real_key)> f) { m_on_acked = std::move(f); }
+    void SetRelaySend(RelaySendFn f) { m_relay_send = std::move(f); }
 
-    // Starts a session with a friend found at `endpoint` (nothing if one is under way).
-    void Connect(const PublicKey& real_key, const PublicKey& dht_key, const netcore::PeerEndpoint& endpoint, int64_t now_us);
+    // Starts a session with a friend found at `endpoint`, or reachable only through relays
+    // (none); nothing if one is under way, except that a first address is taken.
+    void Connect(const PublicKey& real_key, const PublicKey& dht_key, const std::optional<netcore::PeerEndpoint>& endpoint,
+                 int64_t now_us);
+    // A packet a TCP relay delivered from the peer with this DHT key.
+    void OnRelayPacket(const PublicKey& dht_key, util::ByteSpan packet, int64_t now_us);
+    // Whether the session with this friend runs over UDP now (else through relays).
+    bool Direct(const PublicKey& real_key) const;
     // Sends a lossless packet; its number (for receipts), or none when the session is not up or
     // its window is full.
     std::optional<uint32_t> SendLossless(const PublicKey& real_key, util::ByteSpan data, int64_t now_us);
@@ -90,7 +111,8 @@ private:
         uint64_t generation = 0;  // tells a session from a later one with the same friend
         PublicKey real_key;
         PublicKey dht_key;
-        netcore::PeerEndpoint endpoint;
+        std::optional<netcore::PeerEndpoint> endpoint;
+        int64_t last_udp_us = -1;  // the last packet that opened and came over UDP
         SessionState state = SessionState::COOKIE_REQUESTING;
         uint64_t cookie_echo = 0;
         crypto::BoxKeyPair session_keys;
@@ -110,11 +132,17 @@ private:
         ReceiveWindow recv;
     };
 
-    void OnCookieRequest(const netcore::PeerEndpoint& from, util::ByteSpan packet, int64_t now_us);
-    void OnCookieResponse(const netcore::PeerEndpoint& from, util::ByteSpan packet, int64_t now_us);
-    void OnHandshake(const netcore::PeerEndpoint& from, util::ByteSpan packet, int64_t now_us);
-    void OnData(const netcore::PeerEndpoint& from, util::ByteSpan packet, int64_t now_us);
-    Session* ByEndpoint(const netcore::PeerEndpoint& from);
+    void OnPacket(const Origin& from, util::ByteSpan packet, int64_t now_us);
+    void OnCookieRequest(const Origin& from, util::ByteSpan packet, int64_t now_us);
+    void OnCookieResponse(const Origin& from, util::ByteSpan packet, int64_t now_us);
+    void OnHandshake(const Origin& from, util::ByteSpan packet, int64_t now_us);
+    void OnData(const Origin& from, util::ByteSpan packet, int64_t now_us);
+    Session* BySource(const Origin& from);
+    bool IsDirect(const Session& s) const;
+    // Over UDP while the friend answers there; through relays otherwise (and over UDP as well
+    // while setting up, so that whichever works wins).
+    void Transmit(Session& s, util::ByteSpan packet);
+    void Reply(const Origin& to, util::ByteSpan packet);
     void SendHandshake(Session& s, const Cookie& their_cookie, int64_t now_us);
     void SendData(Session& s, uint32_t buffer_start, uint32_t number, util::ByteSpan data);
     void SetUp(Session& s);
@@ -129,6 +157,7 @@ private:
     DataFn m_on_data;
     DataFn m_on_lossy;
     std::function<void(const PublicKey&)> m_on_acked;
+    RelaySendFn m_relay_send;
     NetCryptoStats m_stats;
     int64_t m_now_us = 0;
     uint64_t m_generation = 0;

@@ -141,5 +141,63 @@ TEST(NetCrypto, TwoSessionsConnectAndDeliverEverythingInOrderThroughLoss) {
     EXPECT_FALSE(b_up);
 }
 
+TEST(NetCrypto, ASessionRunsThroughARelayWhenUdpReachesNobody) {
+    dht::test::TestNet net;
+    net.Add();
+    net.Add();
+    // No UDP at all: every datagram is lost; packets go through the "relay" queue below, which
+    // delivers them with the sender's DHT key, as a TCP relay vouches for it.
+    net.drop = [](const dht::test::TestNet::Datagram&) { return true; };
+    const auto alice = crypto::BoxGenerateKeyPair(), bob = crypto::BoxGenerateKeyPair();
+    NetCrypto a(net[0], alice), b(net[1], bob);
+    std::vector<std::pair<bool, util::Bytes>> relay;  // (to Bob, packet)
+    a.SetRelaySend([&](const PublicKey& to, util::ByteSpan p) {
+        relay.emplace_back(to == net[1].SelfKey(), util::Bytes(p.begin(), p.end()));
+        return true;
+    });
+    b.SetRelaySend([&](const PublicKey& to, util::ByteSpan p) {
+        relay.emplace_back(to == net[1].SelfKey(), util::Bytes(p.begin(), p.end()));
+        return true;
+    });
+    auto pump = [&] {
+        for (size_t i = 0; i < relay.size(); ++i) {  // deliveries may queue more
+            const auto [to_bob, packet] = relay[i];
+            if (to_bob) {
+                b.OnRelayPacket(net[0].SelfKey(), packet, net.now);
+            } else {
+                a.OnRelayPacket(net[1].SelfKey(), packet, net.now);
+            }
+        }
+        relay.clear();
+    };
+    bool a_up = false, b_up = false;
+    std::vector<util::Bytes> got;
+    a.SetStatusFn([&](const PublicKey&, bool up) { a_up = up; });
+    b.SetStatusFn([&](const PublicKey&, bool up) { b_up = up; });
+    b.SetAcceptFn([&](const PublicKey& key, const PublicKey&) { return key == alice.public_key; });
+    b.SetDataFn([&](const PublicKey&, util::ByteSpan d) { got.emplace_back(d.begin(), d.end()); });
+    a.Connect(bob.public_key, net[1].SelfKey(), std::nullopt, net.now);
+    for (int i = 0; i < 50 && !(a_up && b_up); ++i) {
+        pump();
+        net.Run(0.05);
+        a.Tick(net.now);
+        b.Tick(net.now);
+    }
+    ASSERT_TRUE(a_up && b_up);
+    EXPECT_FALSE(a.Direct(bob.public_key));
+    const util::Bytes hello{64, 'h', 'i'};
+    ASSERT_TRUE(a.SendLossless(bob.public_key, hello, net.now));
+    ASSERT_FALSE(relay.empty());
+    const util::Bytes data_packet = relay.back().second;
+    pump();
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0], hello);
+    // The same packet, vouched for by a relay as another DHT key's, gets nowhere.
+    const uint64_t dropped = b.Stats().dropped;
+    b.OnRelayPacket(crypto::BoxGenerateKeyPair().public_key, data_packet, net.now);
+    EXPECT_EQ(b.Stats().dropped, dropped + 1);
+    EXPECT_EQ(got.size(), 1u);
+}
+
 }  // namespace
 }  // namespace tonari::tox::net_crypto

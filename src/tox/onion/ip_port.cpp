@@ -9,6 +9,7 @@ namespace tonari::tox::onion {
 namespace {
 constexpr uint8_t FAMILY_IP4 = 2;
 constexpr uint8_t FAMILY_IP6 = 10;
+constexpr uint8_t FAMILY_TCP_CLIENT = 0xF1;
 }  // namespace
 
 std::optional<PackedIpPort> PackIpPort(const netcore::PeerEndpoint& endpoint) {
@@ -35,6 +36,20 @@ std::optional<netcore::PeerEndpoint> UnpackIpPort(util::ByteSpan bytes) {
     compact.push_back(bytes[17]);
     compact.push_back(bytes[18]);
     return netcore::DecodeCompactEndpoint(compact);
+}
+
+PackedIpPort PackTcpClient(uint64_t client) {
+    PackedIpPort out{};
+    out[0] = FAMILY_TCP_CLIENT;
+    for (int i = 0; i < 8; ++i) out[1 + i] = static_cast<uint8_t>(client >> (56 - 8 * i));
+    return out;
+}
+
+std::optional<uint64_t> UnpackTcpClient(util::ByteSpan bytes) {
+    if (bytes.size() != IP_PORT_SIZE || bytes[0] != FAMILY_TCP_CLIENT) return std::nullopt;
+    uint64_t client = 0;
+    for (int i = 0; i < 8; ++i) client = (client << 8) | bytes[1 + i];
+    return client;
 }
 
 }  // namespace tonari::tox::onion

@@ -18,5 +18,9 @@ using PackedIpPort = std::array<uint8_t, IP_PORT_SIZE>;
 std::optional<PackedIpPort> PackIpPort(const netcore::PeerEndpoint& endpoint);
 // None for a family other than UDP IPv4/IPv6, or port 0.
 std::optional<netcore::PeerEndpoint> UnpackIpPort(util::ByteSpan bytes);
+// A client of our own TCP relay in a sendback only we open: a family byte no address uses and
+// its connection number.
+PackedIpPort PackTcpClient(uint64_t client);
+std::optional<uint64_t> UnpackTcpClient(util::ByteSpan bytes);
 
 }  // namespace tonari::tox::onion

@@ -73,11 +73,12 @@ std::optional<uint64_t> OnionClient::PickPath(bool self, std::optional<uint64_t>
     });
     if (preferred && paths.count(*preferred) != 0) return preferred;
     if (paths.size() < PATHS_PER_KIND) {
-        // Three random good DHT nodes (repeats allowed, as c-toxcore does on a small network).
-        std::vector<wire::NodeInfo> pool = m_node.ClosestNodes(m_node.SelfKey(), 64, true);
+        // Three random good DHT nodes (repeats allowed, as c-toxcore does on a small network);
+        // without UDP the relay is the first and the path nodes the others.
+        std::vector<wire::NodeInfo> pool = m_tcp_onion ? m_path_nodes : m_node.ClosestNodes(m_node.SelfKey(), 64, true);
         PublicKey random_key;
         crypto::RandomBytes(random_key.mutable_span());
-        for (auto& n : m_node.ClosestNodes(random_key, 16, true)) {
+        for (auto& n : m_tcp_onion ? std::vector<wire::NodeInfo>{} : m_node.ClosestNodes(random_key, 16, true)) {
             if (std::none_of(pool.begin(), pool.end(), [&](const auto& p) { return p.public_key == n.public_key; })) {
                 pool.push_back(std::move(n));
             }
@@ -119,13 +120,54 @@ bool OnionClient::SendAnnounce(const std::optional<PublicKey>& friend_key, const
     }
     if (!inner) return false;
     Path& chosen = (self ? m_self_paths : m_friend_paths).at(*path);
-    auto packet = MakeOnionRequest(chosen.path, to.endpoint, *inner);
-    if (!packet) return false;
+    if (!SendRequest(chosen.path, to.endpoint, *inner)) return false;
     ++chosen.unanswered;
     m_pending.emplace(sendback, Pending{friend_key, to, *path, self, now_us});
     ++m_stats.requests_sent;
-    m_node.Send(chosen.path.nodes[0].endpoint, std::move(*packet));
     return true;
+}
+
+bool OnionClient::SendRequest(const OnionPath& path, const netcore::PeerEndpoint& to, util::ByteSpan inner) {
+    if (m_tcp_onion) {
+        auto packet = MakeTcpOnionRequest(path, to, inner);
+        return packet && m_tcp_onion(*packet);
+    }
+    auto packet = MakeOnionRequest(path, to, inner);
+    if (!packet) return false;
+    m_node.Send(path.nodes[0].endpoint, std::move(*packet));
+    return true;
+}
+
+void OnionClient::AddPathNode(const wire::NodeInfo& node) {
+    if (node.tcp || node.public_key == m_node.SelfKey()) return;
+    for (auto& n : m_path_nodes) {
+        if (n.public_key == node.public_key) {
+            n = node;
+            return;
+        }
+    }
+    if (m_path_nodes.size() >= MAX_PATH_NODES) m_path_nodes.erase(m_path_nodes.begin());  // the oldest goes
+    m_path_nodes.push_back(node);
+}
+
+void OnionClient::OnTcpResponse(util::ByteSpan response, int64_t now_us) {
+    if (response.empty()) return;
+    if (response[0] == static_cast<uint8_t>(wire::PacketKind::ANNOUNCE_RESPONSE)) {
+        OnAnnounceResponse(response, now_us);
+    } else if (response[0] == static_cast<uint8_t>(wire::PacketKind::ONION_DATA_RESPONSE)) {
+        OnDataResponse(response, now_us);
+    } else {
+        ++m_stats.dropped;
+    }
+}
+
+std::vector<wire::NodeInfo> OnionClient::StartNodes(const PublicKey& base, size_t count) const {
+    if (!m_tcp_onion) return m_node.ClosestNodes(base, count, true);
+    std::vector<wire::NodeInfo> nodes = m_path_nodes;
+    std::sort(nodes.begin(), nodes.end(),
+              [&](const wire::NodeInfo& a, const wire::NodeInfo& b) { return dht::Closer(base, a.public_key, b.public_key); });
+    if (nodes.size() > count) nodes.resize(count);
+    return nodes;
 }
 
 void OnionClient::AddNode(std::vector<Node>& list, const PublicKey& base, size_t cap, Node node) {
@@ -225,6 +267,7 @@ void OnionClient::OnAnnounceResponse(util::ByteSpan datagram, int64_t now_us) {
     const bool local_ok = netcore::IsLocalAddress(pending.to.endpoint.address);
     for (const auto& n : response->nodes) {
         if (n.tcp || (!local_ok && netcore::IsLocalAddress(n.endpoint.address))) continue;
+        if (m_tcp_onion) AddPathNode(n);
         if (WorthAsking(list, base, cap, n.public_key, pinged, now_us)) {
             SendAnnounce(pending.friend_key, n, {}, std::nullopt, now_us);
         }
@@ -282,6 +325,10 @@ void OnionClient::HandleData(const PublicKey& sender, util::ByteSpan plain, int6
             if (it->second.dht_key) m_node.RemoveSearch(*it->second.dht_key);
             it->second.dht_key = dht_key;
             m_node.AddSearch(dht_key);
+            // A new key: ours goes back at the next tick, not up to 30 s later. The friend may
+            // have dropped our last one (we were not its friend yet), and without UDP on one side
+            // the relays it names are the only way to meet. Once per key: no ping-pong.
+            it->second.last_dhtpk_us = -DHTPK_INTERVAL_US;
         }
         // The DHT nodes it named are near it: ask each once for it, to find it sooner.
         for (const auto& n : named) {
@@ -329,9 +376,7 @@ size_t OnionClient::SendData(const PublicKey& friend_key, uint8_t type, util::By
         const OnionPath& chosen = m_friend_paths.at(*path).path;
         const auto request = MakeDataRequest(friend_key, n.data_key, nonce, payload);
         if (!request) continue;
-        auto packet = MakeOnionRequest(chosen, n.info.endpoint, *request);
-        if (!packet) continue;
-        m_node.Send(chosen.nodes[0].endpoint, std::move(*packet));
+        if (!SendRequest(chosen, n.info.endpoint, *request)) continue;
         ++sent;
     }
     return sent;
@@ -343,7 +388,13 @@ void OnionClient::SendDhtKey(const PublicKey& friend_key, Friend& f, int64_t now
     data.WriteU64BE(static_cast<uint64_t>(
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count()));
     data.WriteBytes(m_node.SelfKey().span());
-    for (const auto& n : m_node.ClosestNodes(m_node.SelfKey(), wire::MAX_SENT_NODES, true)) wire::PackNode(n, data);
+    size_t named = 0;
+    if (m_relays) {
+        for (const auto& r : m_relays()) {
+            if (named < wire::MAX_SENT_NODES / 2 && wire::PackNode(r, data)) ++named;
+        }
+    }
+    for (const auto& n : m_node.ClosestNodes(m_node.SelfKey(), wire::MAX_SENT_NODES - named, true)) wire::PackNode(n, data);
     if (SendData(friend_key, DATA_DHT_PUBLIC_KEY, data.data(), now_us) > 0) f.last_dhtpk_us = now_us;
 }
 
@@ -358,7 +409,7 @@ void OnionClient::Tick(int64_t now_us) {
     if (now_us - m_last_populate_us >= POPULATE_INTERVAL_US) {
         m_last_populate_us = now_us;
         if (m_announce_nodes.size() < MAX_ANNOUNCE_NODES / 2) {
-            for (const auto& n : m_node.ClosestNodes(m_long_term.public_key, 4, true)) {
+            for (const auto& n : StartNodes(m_long_term.public_key, 4)) {
                 if (WorthAsking(m_announce_nodes, m_long_term.public_key, MAX_ANNOUNCE_NODES, n.public_key, m_self_pinged,
                                 now_us)) {
                     SendAnnounce(std::nullopt, n, {}, std::nullopt, now_us);
@@ -367,7 +418,7 @@ void OnionClient::Tick(int64_t now_us) {
         }
         for (auto& [key, f] : m_friends) {
             if (f.connected || f.nodes.size() >= MAX_FRIEND_NODES / 2) continue;
-            for (const auto& n : m_node.ClosestNodes(key, 4, true)) {
+            for (const auto& n : StartNodes(key, 4)) {
                 if (WorthAsking(f.nodes, key, MAX_FRIEND_NODES, n.public_key, f.pinged, now_us)) {
                     SendAnnounce(key, n, {}, std::nullopt, now_us);
                 }

@@ -37,6 +37,9 @@ inline constexpr size_t MAX_PENDING_ANNOUNCES = 1024;
 inline constexpr int64_t ANNOUNCE_ANSWER_TIMEOUT_US = 10'000'000;
 // Friends searched at once (as many as a profile holds).
 inline constexpr size_t MAX_ONION_FRIENDS = 4096;
+// Nodes kept to build paths from when UDP is off (bootstrap nodes and the nodes announce
+// responses name): a response cannot grow the list past this.
+inline constexpr size_t MAX_PATH_NODES = 64;
 // The DHT public key packet goes to a found friend this often (c-toxcore: 30 s).
 inline constexpr int64_t DHTPK_INTERVAL_US = 30'000'000;
 // Onion data types (the first byte inside).
@@ -78,6 +81,16 @@ public:
 
     void SetDataHandler(OnionDataHandler handler) { m_on_data = std::move(handler); }
     void SetDhtKeyHandler(DhtKeyHandler handler) { m_on_dht_key = std::move(handler); }
+    // The TCP relays we are connected to: named first in our DHT key announcements (up to half
+    // of the nodes, as c-toxcore does), so friends without UDP can reach us through them.
+    void SetRelaysFn(std::function<std::vector<wire::NodeInfo>()> f) { m_relays = std::move(f); }
+    // Without UDP: every onion request goes through a TCP relay, which is the path's first hop
+    // (`send` takes the relay's ONION_REQUEST body and says whether a relay took it); paths and
+    // first announcements come from the path nodes below instead of the DHT.
+    void SetTcpOnion(std::function<bool(util::ByteSpan request)> send) { m_tcp_onion = std::move(send); }
+    void AddPathNode(const wire::NodeInfo& node);
+    // An onion response a relay brought back (0x84 or 0x86).
+    void OnTcpResponse(util::ByteSpan response, int64_t now_us);
     void Tick(int64_t now_us);
     bool Announced(int64_t now_us) const;
     OnionClientStats Stats(int64_t now_us) const;
@@ -127,6 +140,10 @@ private:
     bool WorthAsking(const std::vector<Node>& list, const crypto::BoxPublicKey& base, size_t cap,
                      const crypto::BoxPublicKey& key, std::map<crypto::BoxPublicKey, int64_t>& pinged, int64_t now_us);
     void SendDhtKey(const crypto::BoxPublicKey& friend_key, Friend& f, int64_t now_us);
+    // Out through the path's first node: over UDP, or the relay when UDP is off.
+    bool SendRequest(const OnionPath& path, const netcore::PeerEndpoint& to, util::ByteSpan inner);
+    // Nodes to start announcing or searching from, closest to `base` first.
+    std::vector<wire::NodeInfo> StartNodes(const crypto::BoxPublicKey& base, size_t count) const;
 
     dht::DhtNode& m_node;
     crypto::BoxKeyPair m_long_term;
@@ -142,6 +159,9 @@ private:
     int64_t m_last_populate_us = -POPULATE_INTERVAL_US;
     OnionDataHandler m_on_data;
     DhtKeyHandler m_on_dht_key;
+    std::function<std::vector<wire::NodeInfo>()> m_relays;
+    std::function<bool(util::ByteSpan)> m_tcp_onion;
+    std::vector<wire::NodeInfo> m_path_nodes;
     OnionClientStats m_stats;
 };
 

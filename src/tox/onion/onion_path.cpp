@@ -29,25 +29,49 @@ std::optional<OnionPath> MakeOnionPath(const crypto::BoxKeyPair& dht_keys, const
     return path;
 }
 
-std::optional<util::Bytes> MakeOnionRequest(const OnionPath& path, const netcore::PeerEndpoint& destination,
-                                            util::ByteSpan data) {
-    if (data.empty() || 1 + SEND_1 + data.size() > ONION_MAX_PACKET_SIZE) return std::nullopt;
+namespace {
+
+// What the second node gets: [its address][its layer key][its sealed layer, naming the third
+// node, whose layer names the destination]; none when an address is not an IP literal.
+std::optional<util::Bytes> SecondHopOnward(const OnionPath& path, const netcore::PeerEndpoint& destination,
+                                           util::ByteSpan data, const crypto::BoxNonce& nonce) {
     const auto to_d = PackIpPort(destination);
     const auto to_c = PackIpPort(path.nodes[2].endpoint);
     const auto to_b = PackIpPort(path.nodes[1].endpoint);
     if (!to_d || !to_c || !to_b) return std::nullopt;
-    const crypto::BoxNonce nonce = crypto::BoxRandomNonce();
-    // Inside out: C's layer names D, B's names C, A's names B.
+    // Inside out: C's layer names D, B's names C.
     const util::Bytes layer3 = crypto::BoxSeal(path.shared[2], nonce, Concat(*to_d, data));
     const util::Bytes layer2 =
         crypto::BoxSeal(path.shared[1], nonce, Concat(Concat(*to_c, path.layer_keys[2].span()), layer3));
-    const util::Bytes layer1 =
-        crypto::BoxSeal(path.shared[0], nonce, Concat(Concat(*to_b, path.layer_keys[1].span()), layer2));
+    return Concat(Concat(*to_b, path.layer_keys[1].span()), layer2);
+}
+
+}  // namespace
+
+std::optional<util::Bytes> MakeOnionRequest(const OnionPath& path, const netcore::PeerEndpoint& destination,
+                                            util::ByteSpan data) {
+    if (data.empty() || 1 + SEND_1 + data.size() > ONION_MAX_PACKET_SIZE) return std::nullopt;
+    const crypto::BoxNonce nonce = crypto::BoxRandomNonce();
+    const auto onward = SecondHopOnward(path, destination, data, nonce);
+    if (!onward) return std::nullopt;
+    // A's layer names B.
     util::ByteWriter out;
     out.WriteU8(0x80);
     out.WriteBytes(nonce.span());
     out.WriteBytes(path.layer_keys[0].span());
-    out.WriteBytes(layer1);
+    out.WriteBytes(crypto::BoxSeal(path.shared[0], nonce, *onward));
+    return out.Take();
+}
+
+std::optional<util::Bytes> MakeTcpOnionRequest(const OnionPath& path, const netcore::PeerEndpoint& destination,
+                                               util::ByteSpan data) {
+    if (data.empty() || SEND_1 + data.size() > ONION_MAX_PACKET_SIZE) return std::nullopt;
+    const crypto::BoxNonce nonce = crypto::BoxRandomNonce();
+    const auto onward = SecondHopOnward(path, destination, data, nonce);
+    if (!onward) return std::nullopt;
+    util::ByteWriter out;
+    out.WriteBytes(nonce.span());
+    out.WriteBytes(*onward);
     return out.Take();
 }
 

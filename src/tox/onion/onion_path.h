@@ -25,6 +25,12 @@ std::optional<OnionPath> MakeOnionPath(const crypto::BoxKeyPair& dht_keys, const
 std::optional<util::Bytes> MakeOnionRequest(const OnionPath& path, const netcore::PeerEndpoint& destination,
                                             util::ByteSpan data);
 
+// The same through a TCP relay that is the path's first node (nodes[0]): what follows the
+// relay's ONION_REQUEST kind, [nonce][B's address][B's layer key][B's layer], the first layer
+// in plain because the relay's stream is sealed already.
+std::optional<util::Bytes> MakeTcpOnionRequest(const OnionPath& path, const netcore::PeerEndpoint& destination,
+                                               util::ByteSpan data);
+
 struct AnnounceRequest {
     std::array<uint8_t, PING_ID_SIZE> ping_id{};  // zero the first time
     crypto::BoxPublicKey searched;

@@ -70,20 +70,39 @@ void OnionRelay::Forward(const netcore::PeerEndpoint& from, util::ByteSpan datag
         ++m_stats.dropped;
         return;
     }
-    const auto next = UnpackIpPort(util::ByteSpan(*plain).first(IP_PORT_SIZE));
     const auto back = PackIpPort(from);
-    if (!next || !back) {
+    if (!back) {
         ++m_stats.dropped;
         return;
     }
-    const util::ByteSpan rest = util::ByteSpan(*plain).subspan(IP_PORT_SIZE);
+    Pass(*back, nonce, *plain, datagram.last(return_in), layer);
+}
+
+void OnionRelay::OnTcpRequest(uint64_t client, util::ByteSpan request, int64_t now_us) {
+    if (request.size() <= crypto::BOX_NONCE_SIZE + IP_PORT_SIZE + SEND_BASE * 2 ||
+        request.size() > ONION_MAX_PACKET_SIZE) {
+        ++m_stats.dropped;
+        return;
+    }
+    RotateKey(now_us);
+    const auto nonce = *crypto::BoxNonce::FromBytes(request.first(crypto::BOX_NONCE_SIZE));
+    Pass(PackTcpClient(client), nonce, request.subspan(crypto::BOX_NONCE_SIZE), {}, 0);
+}
+
+void OnionRelay::Pass(const PackedIpPort& back, const crypto::BoxNonce& nonce, util::ByteSpan plain_layer,
+                      util::ByteSpan return_span, int layer) {
+    const auto next = UnpackIpPort(plain_layer.first(IP_PORT_SIZE));
+    if (!next) {
+        ++m_stats.dropped;
+        return;
+    }
+    const util::ByteSpan rest = plain_layer.subspan(IP_PORT_SIZE);
     // What goes back: who sent it to us, then the sendback it came with.
-    util::Bytes sendback_plain(back->begin(), back->end());
-    const util::ByteSpan return_span = datagram.last(return_in);
+    util::Bytes sendback_plain(back.begin(), back.end());
     sendback_plain.insert(sendback_plain.end(), return_span.begin(), return_span.end());
 
     util::Bytes out;
-    out.reserve(datagram.size() + RETURN_1);
+    out.reserve(1 + crypto::BOX_NONCE_SIZE + plain_layer.size() + RETURN_1);
     if (layer < 2) {
         // The next layer keeps the nonce: [next kind][nonce][key and sealed layer].
         if (rest.size() <= SEND_BASE) {
@@ -119,11 +138,18 @@ void OnionRelay::Return(util::ByteSpan datagram, int layer) {
         return;
     }
     const auto to = UnpackIpPort(util::ByteSpan(*plain).first(IP_PORT_SIZE));
+    const util::ByteSpan data = datagram.subspan(1 + ours);
     if (!to) {
-        ++m_stats.dropped;
+        // The first hop for a client of our TCP relay: the bare response goes to it.
+        const auto client = layer == 1 ? UnpackTcpClient(util::ByteSpan(*plain).first(IP_PORT_SIZE)) : std::nullopt;
+        if (!client || !m_tcp_send) {
+            ++m_stats.dropped;
+            return;
+        }
+        ++m_stats.responses_forwarded;
+        m_tcp_send(*client, util::Bytes(data.begin(), data.end()));
         return;
     }
-    const util::ByteSpan data = datagram.subspan(1 + ours);
     util::Bytes out;
     if (layer > 1) {
         out.push_back(static_cast<uint8_t>(layer == 3 ? PacketKind::ONION_RESPONSE_2 : PacketKind::ONION_RESPONSE_1));

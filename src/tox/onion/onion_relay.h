@@ -31,6 +31,8 @@ inline constexpr int64_t SENDBACK_KEY_LIFETIME_US = 2LL * 3600 * 1'000'000;
 
 using SharedKeyFn = std::function<std::optional<crypto::BoxSharedKey>(const crypto::BoxPublicKey&)>;
 using SendFn = std::function<void(const netcore::PeerEndpoint& to, util::Bytes datagram)>;
+// To a client of our TCP relay, by its connection number.
+using TcpSendFn = std::function<void(uint64_t client, util::Bytes response)>;
 
 struct OnionRelayStats {
     uint64_t requests_forwarded = 0;
@@ -44,16 +46,25 @@ public:
 
     // Handles kinds 0x80-0x82 and 0x8c-0x8e; anything else is dropped (and counted).
     void OnPacket(const netcore::PeerEndpoint& from, util::ByteSpan datagram, int64_t now_us);
+    // An onion request from a client of our TCP relay, which makes us its path's first hop:
+    // [nonce][next address][the next layer], in plain (the relay's stream is sealed already).
+    // Its response goes back to `client` through the TCP send function.
+    void OnTcpRequest(uint64_t client, util::ByteSpan request, int64_t now_us);
+    void SetTcpSend(TcpSendFn send) { m_tcp_send = std::move(send); }
     const OnionRelayStats& Stats() const { return m_stats; }
 
 private:
     void Forward(const netcore::PeerEndpoint& from, util::ByteSpan datagram, int layer);
+    // Passes an opened layer on: `plain` is [next address][rest], `back` who gave it to us.
+    void Pass(const PackedIpPort& back, const crypto::BoxNonce& nonce, util::ByteSpan plain, util::ByteSpan return_in,
+              int layer);
     void Return(util::ByteSpan datagram, int layer);
     util::Bytes SealSendback(util::ByteSpan plain);
     void RotateKey(int64_t now_us);
 
     SharedKeyFn m_shared_key;
     SendFn m_send;
+    TcpSendFn m_tcp_send;
     crypto::BoxSharedKey m_sendback_key;
     int64_t m_key_born_us = -1;
     OnionRelayStats m_stats;

@@ -17,6 +17,8 @@ public:
     explicit OnionServer(dht::DhtNode& node);
 
     const OnionRelayStats& RelayStats() const { return m_relay.Stats(); }
+    // For a TCP relay on the same node: its clients' onion requests enter here.
+    OnionRelay& Relay() { return m_relay; }
     OnionAnnounceStats AnnounceStats(int64_t now_us) const { return m_announce.Stats(now_us); }
     bool IsAnnounced(const crypto::BoxPublicKey& key, int64_t now_us) const { return m_announce.IsAnnounced(key, now_us); }
 

@@ -198,3 +198,39 @@ TEST(Onion, AnnouncementsStayBoundedAndKeepTheClosest) {
 
 }  // namespace
 }  // namespace tonari::tox::onion
+
+namespace tonari::tox::onion {
+namespace {
+
+TEST(Onion, ATcpRelayIsTheFirstHopForItsClientsBothWays) {
+    OnionNet o;
+    const size_t RELAY = 1;
+    const size_t D = 4;
+    const auto alice = crypto::BoxGenerateKeyPair();
+    std::vector<std::pair<uint64_t, util::Bytes>> to_client;
+    o.servers[RELAY]->Relay().SetTcpSend([&](uint64_t client, util::Bytes response) {
+        to_client.emplace_back(client, std::move(response));
+    });
+    // The relay's layer travels in plain (the TCP stream is sealed); the rest as usual.
+    const OnionPath path = o.Path(OnionNet::ALICE, {RELAY, 2, 3});
+    AnnounceRequest request{.ping_id = {}, .searched = alice.public_key, .data_key = {}, .sendback = 11};
+    auto packet = MakeTcpOnionRequest(path, o.net.Info(D).endpoint,
+                                      MakeAnnounceRequest(alice, o.net.Info(D).public_key, request).value());
+    ASSERT_TRUE(packet);
+    o.servers[RELAY]->Relay().OnTcpRequest(42, *packet, o.net.now);
+    o.net.Run(0.1);
+    ASSERT_EQ(to_client.size(), 1u);
+    EXPECT_EQ(to_client[0].first, 42u);
+    auto response = OpenAnnounceResponse(to_client[0].second,
+                                         *crypto::BoxSharedKeyOf(alice.secret_key, o.net.Info(D).public_key));
+    ASSERT_TRUE(response) << response.error();
+    EXPECT_EQ(response->sendback, 11u);
+
+    // A request too short to hold two more layers goes nowhere.
+    const uint64_t dropped = o.servers[RELAY]->RelayStats().dropped;
+    o.servers[RELAY]->Relay().OnTcpRequest(42, util::ByteSpan(*packet).first(100), o.net.now);
+    EXPECT_EQ(o.servers[RELAY]->RelayStats().dropped, dropped + 1);
+}
+
+}  // namespace
+}  // namespace tonari::tox::onion

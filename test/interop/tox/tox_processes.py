@@ -44,10 +44,11 @@ def stop_process(proc):
 class ToxBootstrapd:
     """c-toxcore's bootstrap daemon in the foreground, IPv6 and LAN discovery off."""
 
-    def __init__(self, folder, bootstrap_nodes=(), motd="c-toxcore under test"):
+    def __init__(self, folder, bootstrap_nodes=(), motd="c-toxcore under test", tcp_relay=False):
         self.folder = pathlib.Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
+        self.tcp_relay_port = free_port() if tcp_relay else None
         self.motd = motd
         nodes = ", ".join(
             f'{{ address = "{host}"; port = {port}; public_key = "{key}"; }}' for host, port, key in bootstrap_nodes)
@@ -56,7 +57,8 @@ class ToxBootstrapd:
             f'keys_file_path = "{self.folder / "keys"}"\n'
             f'pid_file_path = "{self.folder / "pid"}"\n'
             'enable_ipv6 = false\nenable_ipv4_fallback = true\nenable_lan_discovery = false\n'
-            'enable_tcp_relay = false\ntcp_relay_ports = []\n'
+            + (f'enable_tcp_relay = true\ntcp_relay_ports = [{self.tcp_relay_port}]\n' if tcp_relay
+               else 'enable_tcp_relay = false\ntcp_relay_ports = []\n') +
             f'enable_motd = true\nmotd = "{motd}"\n'
             f'bootstrap_nodes = ({nodes})\n')
         self.log_path = self.folder / "tox-bootstrapd.log"
@@ -79,6 +81,10 @@ class ToxBootstrapd:
 
     def node(self):
         return ("127.0.0.1", self.port, self.public_key)
+
+    def relay(self):
+        """The TCP relay as HOST:PORT:KEY."""
+        return f"127.0.0.1:{self.tcp_relay_port}:{self.public_key}"
 
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
@@ -160,13 +166,16 @@ class JsonLinesProcess:
 class ChatBootstrap(JsonLinesProcess):
     """`tonari chat bootstrap --json`: its events in order, the latest status at hand."""
 
-    def __init__(self, tonari, folder, bootstrap_nodes=(), find=(), motd="tonari under test"):
+    def __init__(self, tonari, folder, bootstrap_nodes=(), find=(), motd="tonari under test", tcp_relay=False):
         super().__init__()
         self.folder = pathlib.Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
+        self.tcp_relay_port = free_port() if tcp_relay else None
         self.args = [tonari, "chat", "bootstrap", "--json", "--port", str(self.port), "--bind", "127.0.0.1",
                      "--keys", str(self.folder / "bootstrap.keys"), "--motd", motd]
+        if tcp_relay:
+            self.args += ["--tcp-relay-port", str(self.tcp_relay_port)]
         for host, port, key in bootstrap_nodes:
             self.args += ["--bootstrap", f"{host}:{port}:{key}"]
         for key in find:
@@ -187,6 +196,10 @@ class ChatBootstrap(JsonLinesProcess):
 
     def node(self):
         return ("127.0.0.1", self.port, self.public_key)
+
+    def relay(self):
+        """The TCP relay as HOST:PORT:KEY."""
+        return f"127.0.0.1:{self.tcp_relay_port}:{self.public_key}"
 
 
 def bootstrap_info(port, timeout=2.0):
