@@ -232,7 +232,7 @@ int RunBootstrap(const BootstrapCommandOptions& o) {
             });
         });
     }
-    // The relay goes first: its callbacks reach into the DHT service.
+    // Stopped before it is destroyed: its callbacks reach into the DHT service and the onion.
     struct StopRelay {
         std::unique_ptr<tox::relay::RelayServer>& relay;
         tox::dht::DhtService& dht;

@@ -331,7 +331,13 @@ int RunChatClient(const ChatRunOptions& o) {
     }
     std::unique_ptr<tox::relay::RelayClients> relays = std::move(*relays_started);
     for (const auto& t : *tcp_relays) {
-        relays->AddRelay({.tcp = true, .endpoint = {t.host, t.port}, .public_key = t.public_key}, true);
+        // By address: friends are told where our relays are, and a name cannot be told.
+        auto addresses = netcore::ResolveHost(t.host, std::chrono::seconds(5));
+        if (!addresses || addresses->empty()) {
+            std::cerr << "tox relay: cannot resolve " << t.host << (addresses ? "" : ": " + addresses.error()) << std::endl;
+            continue;
+        }
+        relays->AddRelay({.tcp = true, .endpoint = {addresses->front(), t.port}, .public_key = t.public_key}, true);
     }
     // Without UDP the bootstrap nodes are not reachable directly: they become the onion's path
     // nodes behind the relay.

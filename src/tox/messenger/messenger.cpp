@@ -42,7 +42,7 @@ void Messenger::SetRelays(relay::RelayClients* relays) {
 void Messenger::UseTcpOnly(const std::vector<wire::NodeInfo>& path_nodes) {
     if (!m_relays) return;
     m_onion.SetTcpOnion([relays = m_relays](util::ByteSpan request) { return relays->SendOnion(request); });
-    for (const auto& n : path_nodes) m_onion.AddPathNode(n);
+    for (const auto& n : path_nodes) m_onion.AddPathNode(n, true);
 }
 
 void Messenger::OnRelayPacket(const crypto::BoxPublicKey& dht_key, util::ByteSpan packet, int64_t now_us) {
@@ -91,8 +91,9 @@ Messenger::Messenger(dht::DhtNode& node, profile::Profile profile, std::filesyst
         m_state[*n].dht_key = dht_key;
         if (!m_relays) return;
         // The relays the friend is connected to: we connect to them too and ask for a link.
+        size_t relays = 0;
         for (const auto& named : nodes) {
-            if (named.tcp) m_relays->AddRelay(named, false);
+            if (named.tcp && relays++ < MAX_RELAYS_PER_ANNOUNCEMENT) m_relays->AddRelay(named, false);
         }
         m_relays->Want(dht_key);
     });
@@ -100,6 +101,9 @@ Messenger::Messenger(dht::DhtNode& node, profile::Profile profile, std::filesyst
     m_crypto.SetAcceptFn([this](const crypto::BoxPublicKey& key, const crypto::BoxPublicKey& dht_key) {
         auto n = FriendNumber(key);
         if (!n) return false;
+        // A new DHT key replaces the old one on the relays too: a friend restarting many times
+        // must not use up our relays' 240 links.
+        if (m_relays && m_state[*n].dht_key && *m_state[*n].dht_key != dht_key) m_relays->Forget(*m_state[*n].dht_key);
         m_state[*n].dht_key = dht_key;
         if (m_relays) m_relays->Want(dht_key);
         return true;

@@ -41,6 +41,9 @@ inline constexpr size_t MAX_MESSAGE_SIZE = 1372;
 // Alive packets keep a session; one silent this long is ended (c-toxcore: 8 s and 32 s).
 inline constexpr int64_t ALIVE_INTERVAL_US = 8'000'000;
 inline constexpr int64_t SESSION_TIMEOUT_US = 32'000'000;
+// Relays taken from one DHT key announcement (c-toxcore names at most 2): a friend naming
+// others cannot fill our relay slots in one go.
+inline constexpr size_t MAX_RELAYS_PER_ANNOUNCEMENT = 2;
 // Messages awaiting their receipt, per friend: more are sent without one being tracked.
 inline constexpr size_t MAX_PENDING_RECEIPTS = 4096;
 

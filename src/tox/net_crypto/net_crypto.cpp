@@ -72,7 +72,11 @@ bool NetCrypto::Direct(const PublicKey& real_key) const {
 void NetCrypto::Transmit(Session& s, util::ByteSpan packet) {
     const bool direct = IsDirect(s);
     const bool relayed = !direct && m_relay_send && m_relay_send(s.dht_key, packet);
-    if (s.endpoint && (direct || !relayed || s.state != SessionState::ESTABLISHED)) {
+    // A relayed session still tries UDP with a small packet now and then (as c-toxcore does),
+    // so that it moves back to UDP once the friend answers there.
+    const bool probe = relayed && packet.size() <= UDP_PROBE_MAX_SIZE && m_now_us - s.last_udp_probe_us >= UDP_PROBE_INTERVAL_US;
+    if (probe) s.last_udp_probe_us = m_now_us;
+    if (s.endpoint && (direct || !relayed || probe || s.state != SessionState::ESTABLISHED)) {
         m_node.Send(*s.endpoint, util::Bytes(packet.begin(), packet.end()));
     }
 }
@@ -119,7 +123,9 @@ void NetCrypto::OnCookieRequest(const Origin& from, util::ByteSpan packet, int64
     const auto sender = CookieRequestSender(packet);
     const auto shared = sender ? m_node.SharedKey(*sender) : std::nullopt;
     const auto request = shared ? OpenCookieRequest(packet, *shared) : std::nullopt;
-    if (!request) {
+    // Through a relay the request must come from the DHT key the relay vouches for (as
+    // c-toxcore checks): nobody makes us answer on behalf of someone else.
+    if (!request || (from.relay && *sender != *from.relay)) {
         ++m_stats.dropped;
         return;
     }
@@ -165,7 +171,9 @@ void NetCrypto::OnHandshake(const Origin& from, util::ByteSpan packet, int64_t n
     auto in = OpenHandshake(packet, m_cookie_key, now_us, [this](const PublicKey& real_key) {
         return crypto::BoxSharedKeyOf(m_long_term.secret_key, real_key);
     });
-    if (!in) {
+    // Through a relay the handshake must name the DHT key the relay vouches for; checked before
+    // anything changes.
+    if (!in || (from.relay && *from.relay != in->sender.dht_key)) {
         ++m_stats.dropped;
         return;
     }
@@ -192,10 +200,6 @@ void NetCrypto::OnHandshake(const Origin& from, util::ByteSpan packet, int64_t n
     }
     Session& s = it->second;
     if (s.state == SessionState::ESTABLISHED) return;  // a late copy: ignored, as c-toxcore does
-    if (from.relay && *from.relay != s.dht_key) {
-        ++m_stats.dropped;  // a relay vouches for a different DHT key than the handshake names
-        return;
-    }
     if (from.udp) s.endpoint = from.udp;
     s.recv_nonce = in->handshake.base_nonce;
     s.peer_session_key = in->handshake.session_key;

@@ -45,6 +45,9 @@ inline constexpr size_t MAX_SESSIONS = 1024;
 // A session whose friend sent nothing over UDP this long sends through relays again
 // (c-toxcore's UDP_DIRECT_TIMEOUT).
 inline constexpr int64_t UDP_DIRECT_TIMEOUT_US = 8'000'000;
+// …and sends a small packet over UDP as well every half of that, to find out when UDP works.
+inline constexpr int64_t UDP_PROBE_INTERVAL_US = UDP_DIRECT_TIMEOUT_US / 2;
+inline constexpr size_t UDP_PROBE_MAX_SIZE = 96;
 
 // Where a packet came from: a UDP address, or a TCP relay that vouches for the sender's DHT key.
 struct Origin {
@@ -113,6 +116,7 @@ private:
         PublicKey dht_key;
         std::optional<netcore::PeerEndpoint> endpoint;
         int64_t last_udp_us = -1;  // the last packet that opened and came over UDP
+        int64_t last_udp_probe_us = -UDP_PROBE_INTERVAL_US;
         SessionState state = SessionState::COOKIE_REQUESTING;
         uint64_t cookie_echo = 0;
         crypto::BoxKeyPair session_keys;

@@ -138,15 +138,22 @@ bool OnionClient::SendRequest(const OnionPath& path, const netcore::PeerEndpoint
     return true;
 }
 
-void OnionClient::AddPathNode(const wire::NodeInfo& node) {
+void OnionClient::AddPathNode(const wire::NodeInfo& node, bool pinned) {
     if (node.tcp || node.public_key == m_node.SelfKey()) return;
-    for (auto& n : m_path_nodes) {
-        if (n.public_key == node.public_key) {
-            n = node;
-            return;
-        }
+    // A known key keeps its address: a response cannot move a node somewhere else.
+    for (const auto& n : m_path_nodes) {
+        if (n.public_key == node.public_key) return;
     }
-    if (m_path_nodes.size() >= MAX_PATH_NODES) m_path_nodes.erase(m_path_nodes.begin());  // the oldest goes
+    if (pinned) {
+        m_path_nodes.insert(m_path_nodes.begin() + static_cast<std::ptrdiff_t>(m_pinned_path_nodes), node);
+        ++m_pinned_path_nodes;
+        return;
+    }
+    // Full: the oldest learned node goes; nodes answers name cannot push the bootstrap nodes out.
+    if (m_path_nodes.size() >= MAX_PATH_NODES) {
+        if (m_pinned_path_nodes >= m_path_nodes.size()) return;
+        m_path_nodes.erase(m_path_nodes.begin() + static_cast<std::ptrdiff_t>(m_pinned_path_nodes));
+    }
     m_path_nodes.push_back(node);
 }
 

@@ -88,7 +88,8 @@ public:
     // (`send` takes the relay's ONION_REQUEST body and says whether a relay took it); paths and
     // first announcements come from the path nodes below instead of the DHT.
     void SetTcpOnion(std::function<bool(util::ByteSpan request)> send) { m_tcp_onion = std::move(send); }
-    void AddPathNode(const wire::NodeInfo& node);
+    // `pinned` ones (the bootstrap nodes) are never evicted by nodes learned from responses.
+    void AddPathNode(const wire::NodeInfo& node, bool pinned = false);
     // An onion response a relay brought back (0x84 or 0x86).
     void OnTcpResponse(util::ByteSpan response, int64_t now_us);
     void Tick(int64_t now_us);
@@ -162,6 +163,7 @@ private:
     std::function<std::vector<wire::NodeInfo>()> m_relays;
     std::function<bool(util::ByteSpan)> m_tcp_onion;
     std::vector<wire::NodeInfo> m_path_nodes;
+    size_t m_pinned_path_nodes = 0;  // the first ones in m_path_nodes
     OnionClientStats m_stats;
 };
 

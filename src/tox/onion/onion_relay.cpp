@@ -79,8 +79,10 @@ void OnionRelay::Forward(const netcore::PeerEndpoint& from, util::ByteSpan datag
 }
 
 void OnionRelay::OnTcpRequest(uint64_t client, util::ByteSpan request, int64_t now_us) {
+    // c-toxcore's bounds: two more layers at least, and no bigger than what the next hop takes
+    // once our sendback is added.
     if (request.size() <= crypto::BOX_NONCE_SIZE + IP_PORT_SIZE + SEND_BASE * 2 ||
-        request.size() > ONION_MAX_PACKET_SIZE) {
+        request.size() > ONION_MAX_PACKET_SIZE + IP_PORT_SIZE - (1 + RETURN_1)) {
         ++m_stats.dropped;
         return;
     }

@@ -1,6 +1,7 @@
 // Connections to relays, the links asked of them, and packets both ways.
 #include "tox/relay/relay_clients.h"
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -28,6 +29,7 @@ struct Relay {
     netcore::ConnectionId conn = 0;
     int64_t retry_at_us = 0;
     int64_t backoff_us = RECONNECT_MIN_US;
+    int failures = 0;  // dials in a row that never got the relay up
     std::map<PublicKey, uint8_t> ids;    // peers asked for: their connection id, 0 until answered
     std::map<uint8_t, PublicKey> peers;  // and back
     std::set<uint8_t> online;            // ids the relay says are linked
@@ -79,14 +81,23 @@ public:
                 return;
             }
         }
-        if (m_relays.size() >= MAX_RELAYS) return;
         Relay r;
         r.node = node;
         r.permanent = permanent;
-        m_relays.push_back(r);
-        {
+        if (m_relays.size() < MAX_RELAYS) {
+            m_relays.push_back(r);
             std::lock_guard keys(m_keys_mutex);
             m_relay_keys.push_back(node.public_key);
+        } else {
+            // Full: a relay a friend named that keeps failing makes room (a friend naming
+            // bogus relays cannot hold the slots); the user's relays stay.
+            auto dead = std::find_if(m_relays.begin(), m_relays.end(), [](const Relay& x) {
+                return !x.permanent && x.state == State::IDLE && x.failures >= MAX_RELAY_FAILURES;
+            });
+            if (dead == m_relays.end()) return;
+            *dead = r;
+            std::lock_guard keys(m_keys_mutex);
+            m_relay_keys[static_cast<size_t>(dead - m_relays.begin())] = node.public_key;
         }
         m_ticker.Wake();  // dial it now
     }
@@ -175,6 +186,7 @@ public:
         r.state = State::UP;
         r.conn = info.id;
         r.backoff_us = RECONNECT_MIN_US;
+        r.failures = 0;
         m_by_conn[info.id] = i;
         m_options.log("tox relay: connected to " + r.node.endpoint.ToString());
         // The first sealed packet confirms the connection to the relay; a ping is the simplest.
@@ -226,7 +238,14 @@ private:
                 const PublicKey key = *PublicKey::FromBytes(p.subspan(2));
                 auto asked = r.ids.find(key);
                 // Only answers to what we asked (a relay cannot plant links), and ids in range.
-                if (asked == r.ids.end() || asked->second != 0) return {};
+                if (asked == r.ids.end() || asked->second != 0) {
+                    // Asked, then forgotten before the answer: the relay's slot is given back.
+                    if (asked == r.ids.end() && id >= FIRST_CONNECTION_ID && r.peers.count(id) == 0) {
+                        const uint8_t slot[] = {id};
+                        m_network->Send(r.conn, Frame(RelayPacket::DISCONNECT_NOTIFICATION, slot));
+                    }
+                    return {};
+                }
                 if (id == 0) {
                     m_options.log("tox relay: " + r.node.endpoint.ToString() + " refused a link");
                     return {};
@@ -300,6 +319,7 @@ private:
     }
 
     void Lost(Relay& r) {
+        if (r.state != State::UP) ++r.failures;
         r.state = State::IDLE;
         r.conn = 0;
         r.ids.clear();

@@ -21,6 +21,8 @@ namespace tonari::tox::relay {
 inline constexpr size_t MAX_RELAYS = 8;
 // Peers we ask relays to link us to (c-toxcore allows 240 per relay): bounded by our friends.
 inline constexpr size_t MAX_WANTED_PEERS = MAX_LINKS;
+// A relay a friend named that failed this many dials in a row may be replaced by another.
+inline constexpr int MAX_RELAY_FAILURES = 3;
 // A lost relay is dialled again after 1 s, doubling to at most a minute.
 inline constexpr int64_t RECONNECT_MIN_US = 1'000'000;
 inline constexpr int64_t RECONNECT_MAX_US = 60'000'000;

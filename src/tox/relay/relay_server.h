@@ -27,8 +27,9 @@ inline constexpr int64_t CONFIRM_TIMEOUT_US = 10'000'000;
 // Relayed data and OOB packets for a client whose unsent queue is past this are dropped: a
 // client that never reads cannot make the relay buffer its friends' traffic.
 inline constexpr size_t RELAY_SOFT_QUEUE_BYTES = 256 * 1024;
-// …and a client whose queue passes this (its own pings answered, notifications) is cut off.
-inline constexpr size_t RELAY_HARD_QUEUE_BYTES = 2 * 1024 * 1024;
+// …and a client whose queue passes this (its own pings answered, notifications) is cut off:
+// 512 clients that never read hold 512 MiB at most.
+inline constexpr size_t RELAY_HARD_QUEUE_BYTES = 1024 * 1024;
 
 struct RelayServerOptions {
     std::vector<netcore::PeerEndpoint> listen;
