@@ -10,7 +10,7 @@ messages both ways, and the attacker was cut off where it should be:
   tampered packet: cut off;
 - a client that completes the handshake and never reads, while it floods OOB packets to itself
   (each relayed back to it) and pings: what is relayed to it is dropped past 256 KiB queued, and
-  it is cut off once its own replies pile up past 2 MiB.
+  it is cut off once its own replies pile up past 1 MiB.
 """
 import os
 import pathlib
