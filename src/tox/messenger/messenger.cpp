@@ -369,7 +369,7 @@ void Messenger::TickSessions(int64_t now_us) {
             if (st.dht_key) {
                 if (auto at = m_node.Found(*st.dht_key)) {
                     m_crypto.Connect(key, *st.dht_key, at->endpoint, now_us);
-                } else if (m_relays && !m_relays->ConnectedRelays().empty()) {
+                } else if (m_relays && m_relays->AnyConnected()) {
                     // Not in the DHT (its UDP may be off): through the relays, linked or OOB.
                     m_crypto.Connect(key, *st.dht_key, std::nullopt, now_us);
                 }

@@ -167,6 +167,11 @@ public:
         return false;
     }
 
+    bool AnyConnected() const {
+        std::lock_guard lock(m_mutex);
+        return std::any_of(m_relays.begin(), m_relays.end(), [](const Relay& r) { return r.state == State::UP; });
+    }
+
     std::vector<RelayInfo> Relays() const {
         std::lock_guard lock(m_mutex);
         std::vector<RelayInfo> out;
@@ -374,6 +379,7 @@ bool RelayClients::Send(const PublicKey& peer, util::ByteSpan packet) { return m
 bool RelayClients::SendOnion(util::ByteSpan request) { return m_impl->SendOnion(request); }
 bool RelayClients::Linked(const PublicKey& peer) const { return m_impl->Linked(peer); }
 std::vector<RelayInfo> RelayClients::Relays() const { return m_impl->Relays(); }
+bool RelayClients::AnyConnected() const { return m_impl->AnyConnected(); }
 std::vector<wire::NodeInfo> RelayClients::ConnectedRelays() const {
     std::vector<wire::NodeInfo> out;
     for (const auto& r : m_impl->Relays()) {

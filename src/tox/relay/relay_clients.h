@@ -62,6 +62,8 @@ public:
     // ([nonce][first layer in plain]). False when none is connected.
     bool SendOnion(util::ByteSpan request);
     bool Linked(const PublicKey& peer) const;
+    // Whether any relay is connected (cheap: asked every tick).
+    bool AnyConnected() const;
     // Relays connected now, as the nodes to tell friends about (TCP entries).
     std::vector<wire::NodeInfo> ConnectedRelays() const;
     std::vector<RelayInfo> Relays() const;
