@@ -131,6 +131,7 @@ struct BootstrapCommandOptions {
     std::vector<std::string> find;
     std::string motd = "tonari";
     uint16_t tcp_relay_port = 0;  // 0: no TCP relay
+    bool no_lan_discovery = false;
     bool json = false;
 };
 
@@ -155,6 +156,7 @@ util::Json StatusJson(const tox::dht::DhtStats& s, const std::vector<tox::wire::
     out.Set("unsolicited", s.unsolicited);
     out.Set("forwarded", s.forwarded);
     out.Set("rate_limited", s.rate_limited);
+    out.Set("lan_discovered", s.lan_discovered);
     out.Set("onion_relayed", o.relayed);
     out.Set("onion_announced", static_cast<uint64_t>(o.announced));
     out.Set("onion_data_forwarded", o.data_forwarded);
@@ -194,6 +196,7 @@ int RunBootstrap(const BootstrapCommandOptions& o) {
         return std::shared_ptr<void>(onion);
     });
     d.serve_bootstrap_info = true;
+    d.lan_discovery = !o.no_lan_discovery;
     d.info_version = 1;
     d.motd = o.motd;
     const bool json = o.json;
@@ -358,9 +361,15 @@ int RunChat(int argc, char** argv) {
     run->add_flag("--no-udp", run_options.no_udp,
                   "No UDP at all (a network that blocks it): everything, the onion too, through the --tcp-relay relays");
     run->add_option("--udp-port", run_options.udp_port, "UDP port (default: the first free of 33445-33545)");
+    run->add_flag("--no-lan-discovery", run_options.no_lan_discovery,
+                  "Do not look for Tox nodes on the local network (by default: broadcast every 10 s, and "
+                  "bootstrap from any node that answers)");
     run->add_option("--bind", run_options.bind, "Local address")->capture_default_str();
     run->add_option("--name", run_options.name, "Set your name");
     run->add_option("--downloads", run_options.downloads, "Where accepted files go (default: ~/.tonari/chat-downloads)");
+    run->add_option("--dashboard", run_options.dashboard,
+                    "Serve the live dashboard on 127.0.0.1:PORT (friends, messages, files and the DHT as they "
+                    "happen; a node's dashboard shows them too with -dashboardwatch=http://127.0.0.1:PORT/)");
     run->add_flag("--json", run_options.json, "Read commands and write events as JSON lines, for scripts and tests");
 
     BootstrapCommandOptions b;
@@ -376,6 +385,9 @@ int RunChat(int argc, char** argv) {
                      "Also be a TCP relay on this port, for clients whose UDP is blocked (0: off)")
         ->capture_default_str();
     boot->add_option("--find", b.find, "Also look for this DHT key and report where it is (repeatable)");
+    boot->add_flag("--no-lan-discovery", b.no_lan_discovery,
+                   "Do not broadcast LAN discovery packets nor answer them (by default a bootstrap node finds "
+                   "the Tox nodes on its local network, as tox-bootstrapd does)");
     boot->add_flag("--json", b.json, "Write events as JSON lines (ready, status, found)");
 
     try {

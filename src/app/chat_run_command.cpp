@@ -11,6 +11,7 @@
 #include <mutex>
 #include <sstream>
 
+#include "app/chat_dashboard.h"
 #include "app/stop_signals.h"
 #include "crypto/random.h"
 #include "netcore/udp_socket.h"
@@ -28,8 +29,6 @@
 namespace tonari::app {
 namespace {
 
-constexpr uint16_t TOX_FIRST_PORT = 33445;
-constexpr uint16_t TOX_LAST_PORT = 33545;
 // A command line longer than this is not typed by anyone: dropped.
 constexpr size_t MAX_COMMAND_LINE = 64 * 1024;
 
@@ -60,7 +59,9 @@ public:
         } else if (e.type == "friend_added" || e.type == "request_sent") {
             j.Set("friend", static_cast<uint64_t>(e.friend_number));
             j.Set("public_key", Hex(e.public_key));
-            line = (e.type == "friend_added" ? "friend " : "friend request sent to friend ") + std::to_string(e.friend_number);
+            if (e.type == "request_sent") j.Set("route", e.text);  // three onion hops, then the announce node
+            line = (e.type == "friend_added" ? "friend " : "friend request sent to friend ") + std::to_string(e.friend_number) +
+                   (e.type == "request_sent" && !e.text.empty() ? " through " + e.text : "");
         } else if (e.type == "friend_dht_key") {
             j.Set("friend", static_cast<uint64_t>(e.friend_number));
             j.Set("dht_key", Hex(e.public_key));
@@ -89,6 +90,10 @@ public:
             j.Set("status", static_cast<uint64_t>(e.number));
             static constexpr const char* NAMES[] = {"online", "away", "busy"};
             line = "friend " + std::to_string(e.friend_number) + " is " + NAMES[e.number % 3];
+        } else if (e.type == "friend_typing") {
+            j.Set("friend", static_cast<uint64_t>(e.friend_number));
+            j.Set("typing", e.number != 0);
+            line = "friend " + std::to_string(e.friend_number) + (e.number != 0 ? " is typing…" : " stopped typing");
         } else if (e.type.rfind("file_", 0) == 0) {
             j.Set("friend", static_cast<uint64_t>(e.friend_number));
             j.Set("file", static_cast<uint64_t>(e.number));
@@ -112,7 +117,13 @@ public:
             j.Set("text", e.text);
             line = e.type + ": " + e.text;
         }
+        Publish(e.type, j);
         Print(j, line);
+    }
+    // To the dashboard, when one runs (set under the DHT's lock, where events come from).
+    void SetPublish(std::function<void(const std::string&, const util::Json&)> publish) { m_publish = std::move(publish); }
+    void Publish(const std::string& type, const util::Json& j) {
+        if (m_publish) m_publish(type, j);
     }
     void Print(const util::Json& j, const std::string& line) {
         std::lock_guard lock(m_mutex);
@@ -128,6 +139,23 @@ public:
 private:
     bool m_json;
     std::mutex m_mutex;
+    std::function<void(const std::string&, const util::Json&)> m_publish;
+};
+
+// Stops the dashboard: the event hook first (under the DHT's lock, where events come from), then
+// the server (whose threads read the service and the messenger). Idempotent; also on the way
+// out of every early return.
+struct DashboardStop {
+    std::unique_ptr<ChatDashboard>& dashboard;
+    tox::dht::DhtService& service;
+    Output& out;
+
+    ~DashboardStop() { Stop(); }
+    void Stop() {
+        if (!dashboard) return;
+        service.WithNode([this](tox::dht::DhtNode&, int64_t) { out.SetPublish({}); });
+        dashboard.reset();
+    }
 };
 
 // A command as words: from JSON ({"cmd":"add","id":…,"message":…}) or from a typed line.
@@ -155,6 +183,7 @@ std::optional<Command> ParseCommand(const std::string& line, bool json, Output& 
         if (c.text.empty()) c.text = get("name");
         if (c.text.empty()) c.text = get("path");
         if (const util::Json* f = j->Find("file"); f && f->IsNumber()) c.text = f->GetString();
+        if (const util::Json* t = j->Find("typing"); t && t->IsBool()) c.text = t->GetBool() ? "on" : "off";
         return c;
     }
     if (line.empty()) return std::nullopt;
@@ -200,6 +229,8 @@ void Execute(const Command& c, tox::messenger::Messenger& m, int64_t now, Output
         j.Set("friend", static_cast<uint64_t>(*n));
         j.Set("message_id", static_cast<uint64_t>(*id));
         out.Print(j, "sent (message " + std::to_string(*id) + ")");
+        j.Set("text", util::ValidUtf8(c.text));
+        out.Publish("sent", j);
     } else if (c.name == "file" || c.name == "send_file") {
         const auto n = util::ToIntegral<size_t>(c.id_or_key);
         if (!n) return out.Error("file: give a friend number and a path");
@@ -210,6 +241,8 @@ void Execute(const Command& c, tox::messenger::Messenger& m, int64_t now, Output
         j.Set("friend", static_cast<uint64_t>(*n));
         j.Set("file", static_cast<uint64_t>(*file));
         out.Print(j, "offered " + c.text + " to friend " + std::to_string(*n) + " (file " + std::to_string(*file) + ")");
+        j.Set("path", util::ValidUtf8(c.text));
+        out.Publish("file_offered", j);
     } else if (c.name == "accept-file" || c.name == "accept_file" || c.name == "cancel-file" || c.name == "cancel_file") {
         const auto n = util::ToIntegral<size_t>(c.id_or_key);
         const auto file = util::ToIntegral<uint8_t>(c.text);
@@ -221,6 +254,10 @@ void Execute(const Command& c, tox::messenger::Messenger& m, int64_t now, Output
         m.SetName(c.id_or_key.empty() || c.text.empty() ? c.id_or_key + c.text : c.id_or_key + " " + c.text);
     } else if (c.name == "status" || c.name == "status_message") {
         m.SetStatusMessage(c.id_or_key.empty() || c.text.empty() ? c.id_or_key + c.text : c.id_or_key + " " + c.text);
+    } else if (c.name == "typing") {
+        const auto n = util::ToIntegral<size_t>(c.id_or_key);
+        if (!n || (c.text != "on" && c.text != "off")) return out.Error("typing: give a friend number and on or off");
+        if (auto done = m.SetTyping(*n, c.text == "on"); !done) out.Error("typing: " + done.error());
     } else if (c.name == "friends") {
         const auto& friends = m.Profile().friends;
         util::Json list = util::Json::MakeArray();
@@ -245,8 +282,8 @@ void Execute(const Command& c, tox::messenger::Messenger& m, int64_t now, Output
         j.Set("tox_id", m.Profile().Id().ToString());
         out.Print(j, m.Profile().Id().ToString());
     } else {
-        out.Error("unknown command '" + c.name + "' (add, accept, msg, me, file, accept-file, cancel-file, nick, status, "
-                  "friends, id, quit)");
+        out.Error("unknown command '" + c.name + "' (add, accept, msg, me, file, accept-file, cancel-file, typing, nick, "
+                  "status, friends, id, quit)");
     }
 }
 
@@ -287,6 +324,7 @@ int RunChatClient(const ChatRunOptions& o) {
         return 1;
     }
     d.udp = !o.no_udp;
+    d.lan_discovery = !o.no_udp && !o.no_lan_discovery;
     d.log = [](const std::string&) {};
     std::shared_ptr<tox::messenger::Messenger> messenger;
     d.extensions.push_back([](tox::dht::DhtNode& node) { return std::make_shared<tox::onion::OnionServer>(node); });
@@ -299,8 +337,8 @@ int RunChatClient(const ChatRunOptions& o) {
 
     std::unique_ptr<tox::dht::DhtService> service;
     std::string last_error;
-    const int first = o.udp_port != 0 || o.no_udp ? o.udp_port : TOX_FIRST_PORT;
-    const int last = o.udp_port != 0 || o.no_udp ? o.udp_port : TOX_LAST_PORT;
+    const int first = o.udp_port != 0 || o.no_udp ? o.udp_port : tox::dht::TOX_PORT_RANGE_FIRST;
+    const int last = o.udp_port != 0 || o.no_udp ? o.udp_port : tox::dht::TOX_PORT_RANGE_LAST;
     for (int port = first; port <= last && !service; ++port) {
         d.bind = {o.bind, static_cast<uint16_t>(port)};
         auto started = tox::dht::DhtService::Start(d);
@@ -313,6 +351,43 @@ int RunChatClient(const ChatRunOptions& o) {
     if (!service) {
         std::cerr << "error: " << last_error << "\n";
         return 1;
+    }
+    // Declared after the service and the messenger, before the relays: on every way out it stops
+    // (hook, then server) before anything it reads goes.
+    std::unique_ptr<ChatDashboard> dashboard;
+    DashboardStop dashboard_stop{dashboard, *service, out};
+    if (o.dashboard) {
+        auto started = ChatDashboard::Start(*o.dashboard, [&service, &messenger] {
+            util::Json state = util::Json::MakeObject();
+            state.Set("kind", "chat");
+            const auto stats = service->Stats();
+            state.Set("close_nodes", static_cast<uint64_t>(stats.close_nodes));
+            state.Set("good_close_nodes", static_cast<uint64_t>(stats.good_close_nodes));
+            service->WithNode([&](tox::dht::DhtNode&, int64_t) {
+                const auto& p = messenger->Profile();
+                state.Set("name", util::ValidUtf8(p.name));
+                state.Set("tox_id", p.Id().ToString());
+                util::Json friends = util::Json::MakeArray();
+                for (size_t i = 0; i < p.friends.size(); ++i) {
+                    util::Json f = util::Json::MakeObject();
+                    f.Set("friend", static_cast<uint64_t>(i));
+                    f.Set("name", util::ValidUtf8(p.friends[i].name));
+                    f.Set("online", messenger->Online(i));
+                    friends.PushBack(std::move(f));
+                }
+                state.Set("friends", std::move(friends));
+            });
+            return state;
+        });
+        if (!started) {
+            std::cerr << "error: " << started.error() << "\n";
+            return 1;
+        }
+        dashboard = std::move(*started);
+        service->WithNode([&](tox::dht::DhtNode&, int64_t) {
+            out.SetPublish([board = dashboard.get()](const std::string& type, const util::Json& j) { board->Publish(type, j); });
+        });
+        std::cerr << "Dashboard on " << dashboard->Url() << std::endl;
     }
     // TCP relays: friends whose UDP is blocked (and, through the relays they name, we) meet there.
     tox::relay::RelayClientsOptions r;
@@ -363,18 +438,23 @@ int RunChatClient(const ChatRunOptions& o) {
         ready.Set("dht_key", Hex(service->SelfKey()));
         ready.Set("udp_port", static_cast<uint64_t>(service->LocalEndpoint().port));
         ready.Set("friends", static_cast<uint64_t>(loaded->profile.friends.size()));
+        if (dashboard) ready.Set("dashboard", dashboard->Url());
         out.Print(ready, "Tonari chat — your Tox ID: " + loaded->profile.Id().ToString() + "\n" +
                              (o.no_udp ? std::string("no UDP: through TCP relays only")
                                        : "UDP port " + std::to_string(service->LocalEndpoint().port)) +
                              "; " +
                              std::to_string(loaded->profile.friends.size()) +
                              " friends. Commands: /add TOXID message, /accept KEY, /msg N text, /me N text, /file N PATH, "
-                             "/accept-file N F, /nick NAME, /status TEXT, /friends, /id, /quit");
+                             "/accept-file N F, /typing N on|off, /nick NAME, /status TEXT, /friends, /id, /quit");
     }
 
     std::string buffer;
     bool quit = false;
     while (!quit && signals.WaitFor(std::chrono::milliseconds(0)) == 0) {
+        if (dashboard) {
+            const auto stats = service->Stats();
+            dashboard->NoteDht(stats.close_nodes, stats.good_close_nodes);
+        }
         pollfd in{STDIN_FILENO, POLLIN, 0};
         if (poll(&in, 1, 100) <= 0) continue;
         char chunk[4096];
@@ -391,6 +471,7 @@ int RunChatClient(const ChatRunOptions& o) {
         }
         if (buffer.size() > MAX_COMMAND_LINE) buffer.clear();
     }
+    dashboard_stop.Stop();
     // The relays first: their callbacks reach into the service.
     relays->Stop();
     service->WithNode([&](tox::dht::DhtNode&, int64_t) { messenger->SetRelays(nullptr); });

@@ -29,13 +29,14 @@ public:
     UdpSocketImpl(UdpPacketHandler handler) : m_socket(m_io), m_handler(std::move(handler)) {}
     ~UdpSocketImpl() override { Stop(); }
 
-    util::Result<void, std::string> Bind(const PeerEndpoint& local) {
+    util::Result<void, std::string> Bind(const PeerEndpoint& local, bool broadcast = false) {
         boost::system::error_code ec;
         const auto address = asio::ip::make_address(local.address, ec);
         if (ec) return util::Fail(local.address + " is not an IP address");
         const udp::endpoint endpoint(address, local.port);
         m_socket.open(endpoint.protocol(), ec);
         if (!ec && address.is_v6()) m_socket.set_option(asio::ip::v6_only(false), ec);
+        if (!ec && broadcast) m_socket.set_option(asio::socket_base::broadcast(true), ec);
         if (!ec) m_socket.bind(endpoint, ec);
         if (ec) return util::Fail("cannot bind UDP " + local.ToString() + ": " + ec.message());
         // Room for bursts: a session sending a file can land thousands of datagrams between two
@@ -130,9 +131,10 @@ private:
 
 }  // namespace
 
-util::Result<std::unique_ptr<UdpSocket>, std::string> UdpSocket::Open(const PeerEndpoint& local, UdpPacketHandler on_packet) {
+util::Result<std::unique_ptr<UdpSocket>, std::string> UdpSocket::Open(const PeerEndpoint& local, UdpPacketHandler on_packet,
+                                                                   bool broadcast) {
     auto socket = std::make_unique<UdpSocketImpl>(std::move(on_packet));
-    if (auto bound = socket->Bind(local); !bound) return util::Fail(bound.error());
+    if (auto bound = socket->Bind(local, broadcast); !bound) return util::Fail(bound.error());
     return std::unique_ptr<UdpSocket>(std::move(socket));
 }
 

@@ -24,7 +24,9 @@ using UdpPacketHandler = std::function<void(const PeerEndpoint& from, util::Byte
 class UdpSocket {
 public:
     // Binds `local` ("0.0.0.0" or "::" with port 0 for any free port; "::" takes IPv4 too).
-    static util::Result<std::unique_ptr<UdpSocket>, std::string> Open(const PeerEndpoint& local, UdpPacketHandler on_packet);
+    // `broadcast`: SendTo may target broadcast addresses (SO_BROADCAST), for LAN discovery.
+    static util::Result<std::unique_ptr<UdpSocket>, std::string> Open(const PeerEndpoint& local, UdpPacketHandler on_packet,
+                                                                      bool broadcast = false);
     // A member of the IPv4 multicast `group` (address and port): bound to 0.0.0.0 at the group's
     // port and shared (SO_REUSEADDR), so every process on the host that joins hears the group;
     // joined, and sending, on the interface whose address is `interface_address` ("0.0.0.0": the

@@ -45,9 +45,16 @@ class Page:
                                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
     def snapshot(self, rows, offline, picture, txid="-", block="-"):
+        return self.ask(f"snapshot {rows} {offline} {ARTIFACTS / picture} {txid} {block}")
+
+    def chat(self, rows, picture, text):
+        """Waits until the chat table has `rows` rows, one whose last message contains `text`."""
+        return self.ask(f"chat {rows} {ARTIFACTS / picture} {text}")
+
+    def ask(self, command):
         if self.proc is None:
             return {}
-        self.proc.stdin.write(f"snapshot {rows} {offline} {ARTIFACTS / picture} {txid} {block}\n")
+        self.proc.stdin.write(command + "\n")
         self.proc.stdin.flush()
         ready, _, _ = select.select([self.proc.stdout], [], [], 60)
         line = self.proc.stdout.readline() if ready else ""

@@ -6,6 +6,10 @@
 //     live (and, given TXID and BLOCK, until the propagation wave shows them reaching every
 //     online node), then reports the table, the graph, the wave, every console or page error
 //     and every request that went anywhere but loopback (refused), and saves a screenshot.
+//   chat ROWS PICTURE TEXT…
+//     waits until the chat table has ROWS rows and one's last message contains TEXT (ROWS 0:
+//     until the stream is live); reports
+//     the table, whether the Bitcoin sections are hidden, the log, errors and requests.
 //   quit
 // Usage: node page_driver.mjs URL
 import { chromium } from "playwright-core";
@@ -56,17 +60,39 @@ async function snapshot(rows, offline, picture, txid, block) {
   return { ...shown, errors, external };
 }
 
+// The chat act: waits until the chat table has ROWS rows and one's last message contains TEXT.
+async function chatSnapshot(rows, picture, wanted) {
+  await page.waitForFunction(([n, w]) => {
+    const trs = [...document.querySelectorAll("#chat-table tbody tr")];
+    const shown = n === 0 || (!document.getElementById("chat").hidden && trs.length === n &&
+      trs.some(tr => tr.children[5].textContent.includes(w)));
+    return shown && document.getElementById("stream").textContent.startsWith("live");
+  }, [rows, wanted], { timeout: 30000 });
+  const shown = await page.evaluate(() => ({
+    chat: [...document.querySelectorAll("#chat-table tbody tr")].map(tr => [...tr.children].map(td => td.textContent)),
+    bitcoin_hidden: [...document.querySelectorAll(".bitcoin")].every(s => s.hidden),
+    log: [...document.querySelectorAll("#log li")].map(li => li.textContent).slice(0, 40),
+  }));
+  await page.screenshot({ path: picture, fullPage: true });
+  return { ...shown, errors, external };
+}
+
 const lines = readline.createInterface({ input: process.stdin });
 for await (const line of lines) {
   const [command, ...args] = line.trim().split(/\s+/);
   if (command === "quit") break;
   try {
+    if (command === "chat") {
+      const [rows, picture, ...text] = args;
+      console.log(JSON.stringify(await chatSnapshot(Number(rows), picture, text.join(" "))));
+      continue;
+    }
     if (command !== "snapshot") throw new Error(`unknown command ${command}`);
     const [rows, offline, picture, txid, block] = args.map(a => (a === "-" ? "" : a));
     console.log(JSON.stringify(await snapshot(Number(rows), Number(offline), picture, txid, block)));
   } catch (e) {
     // What the page showed instead, for the failure report.
-    const picture = args[2];
+    const picture = command === "chat" ? args[1] : args[2];
     if (picture) await page.screenshot({ path: picture, fullPage: true }).catch(() => {});
     const table = await page.evaluate(() => [...document.querySelectorAll("#node-table tbody tr, #wave-block tbody tr")]
       .map(tr => [...tr.children].map(td => td.textContent).join(" | "))).catch(() => []);

@@ -72,6 +72,26 @@ def free_port():
     raise RuntimeError("no free port that another test has not claimed")
 
 
+def claim_port(port):
+    """Claims a given port for this test process, as free_port() does, if no other test holds it
+    and nothing is bound to it (TCP or UDP, any address); False otherwise."""
+    os.makedirs(_PORT_CLAIM_DIR, exist_ok=True)
+    for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+        with socket.socket(socket.AF_INET, kind) as s:
+            try:
+                s.bind(("0.0.0.0", port))
+            except OSError:
+                return False
+    f = open(os.path.join(_PORT_CLAIM_DIR, str(port)), "a")
+    try:
+        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        f.close()
+        return False
+    _port_claims.append(f)
+    return True
+
+
 class RpcError(Exception):
     def __init__(self, code, message):
         super().__init__(f"{code}: {message}")

@@ -32,6 +32,10 @@ struct Client {
     NodeInfo node;
     int64_t last_response_us = 0;
     int64_t last_check_us = 0;
+    // In a search list: the address this member last gave for the list's key, and when. A
+    // friend's address as its close nodes see it, which hole punching aims at.
+    std::optional<netcore::PeerEndpoint> returned;
+    int64_t returned_us = 0;
 
     bool Good(int64_t now_us) const { return now_us - last_response_us < BAD_NODE_TIMEOUT_US; }
 };

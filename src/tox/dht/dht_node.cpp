@@ -143,6 +143,9 @@ void DhtNode::OnPacket(const netcore::PeerEndpoint& from, util::ByteSpan datagra
         case wire::PacketKind::BOOTSTRAP_INFO:
             HandleBootstrapInfo(from, datagram);
             return;
+        case wire::PacketKind::LAN_DISCOVERY:
+            HandleLanDiscovery(from, datagram, now_us);
+            return;
         default:
             break;
     }
@@ -219,6 +222,7 @@ void DhtNode::HandleNodesResponse(const netcore::PeerEndpoint& from, const wire:
     }
     if (!TakePending(response->request_id, RequestKind::NODES, p.sender, from, now_us)) return;
     AddAnswered({.tcp = false, .endpoint = from, .public_key = p.sender}, now_us);
+    NoteReturned(p.sender, response->nodes, now_us);
     // One request per node named, to the first list it would join: a reply cannot make us send
     // more than MAX_REQUESTS_PER_RESPONSE. Local addresses only from a local responder.
     const bool local_ok = netcore::IsLocalAddress(from.address);
@@ -280,6 +284,14 @@ void DhtNode::HandleDhtRequest(const netcore::PeerEndpoint& from, util::ByteSpan
     }
     auto plain = Open(*p);
     if (!plain || plain->empty()) return;
+    if ((*plain)[0] == NAT_PING_KIND) {
+        if (auto ping = DecodeNatPing(*plain)) {
+            HandleNatPing(p->sender, *ping, now_us);
+        } else {
+            ++m_stats.malformed;
+        }
+        return;
+    }
     if (m_dht_request_handler) {
         m_dht_request_handler(from, p->sender, *plain, now_us);
     } else {
@@ -287,17 +299,21 @@ void DhtNode::HandleDhtRequest(const netcore::PeerEndpoint& from, util::ByteSpan
     }
 }
 
+util::Bytes DhtNode::DhtRequestPacket(const PublicKey& to, const crypto::BoxSharedKey& key, util::ByteSpan plain) {
+    const util::Bytes inner = wire::SealDhtPacket(wire::PacketKind::DHT_REQUEST, SelfKey(), key, plain);
+    util::ByteWriter out;
+    out.WriteU8(static_cast<uint8_t>(wire::PacketKind::DHT_REQUEST));
+    out.WriteBytes(to.span());
+    out.WriteBytes(util::ByteSpan(inner).subspan(1));
+    return out.Take();
+}
+
 bool DhtNode::SendDhtRequest(const PublicKey& to, util::ByteSpan plain) {
     auto key = SharedKey(to);
     if (!key) return false;
     auto it = m_searches.find(to);
     if (it == m_searches.end()) return false;
-    const util::Bytes inner = wire::SealDhtPacket(wire::PacketKind::DHT_REQUEST, SelfKey(), *key, plain);
-    util::ByteWriter out;
-    out.WriteU8(static_cast<uint8_t>(wire::PacketKind::DHT_REQUEST));
-    out.WriteBytes(to.span());
-    out.WriteBytes(util::ByteSpan(inner).subspan(1));
-    const util::Bytes packet = out.Take();
+    const util::Bytes packet = DhtRequestPacket(to, *key, plain);
     size_t sent = 0;
     for (const auto& c : it->second.list.Clients()) {
         if (sent == wire::MAX_SENT_NODES) break;
@@ -325,6 +341,32 @@ void DhtNode::SetBootstrapInfo(uint32_t version, std::string motd) {
     m_motd = std::move(motd);
     if (m_motd.size() > MAX_MOTD_SIZE) m_motd.resize(MAX_MOTD_SIZE);
     m_serve_info = true;
+}
+
+util::Bytes DhtNode::LanDiscoveryPacket() const {
+    util::Bytes packet;
+    packet.reserve(LAN_DISCOVERY_SIZE);
+    packet.push_back(static_cast<uint8_t>(wire::PacketKind::LAN_DISCOVERY));
+    packet.insert(packet.end(), SelfKey().span().begin(), SelfKey().span().end());
+    return packet;
+}
+
+void DhtNode::HandleLanDiscovery(const netcore::PeerEndpoint& from, util::ByteSpan datagram, int64_t now_us) {
+    // Only from a local network: on the internet it would let anyone make us send requests to
+    // any address (c-toxcore refuses it there too).
+    if (!m_lan_discovery || !netcore::IsLocalAddress(from.address)) {
+        ++m_stats.unhandled;
+        return;
+    }
+    if (datagram.size() != LAN_DISCOVERY_SIZE) {
+        ++m_stats.malformed;
+        return;
+    }
+    const auto key = *PublicKey::FromBytes(datagram.subspan(1));
+    if (key == SelfKey()) return;  // our own broadcast, heard back
+    // Nothing in the packet proves the key: the sender is asked, and found only if it answers.
+    ++m_stats.lan_discovered;
+    SendNodesRequest({.tcp = false, .endpoint = from, .public_key = key}, SelfKey(), now_us);
 }
 
 void DhtNode::SetHandler(wire::PacketKind kind, PacketHandler handler) { m_handlers[kind] = std::move(handler); }
@@ -391,7 +433,11 @@ void DhtNode::AddAnswered(const NodeInfo& node, int64_t now_us) {
 }
 
 void DhtNode::ConsiderPing(const NodeInfo& node, int64_t now_us) {
-    if (m_close.Contains(node.public_key) || !m_close.Viable(node.public_key, now_us)) return;
+    // A searched node not found yet is pinged back whatever the close list thinks: its request
+    // may have come through a hole it punched, and our answer to its ping finds it.
+    auto search = m_searches.find(node.public_key);
+    const bool sought = search != m_searches.end() && !search->second.found;
+    if (!sought && (m_close.Contains(node.public_key) || !m_close.Viable(node.public_key, now_us))) return;
     m_to_ping[node.public_key] = node;
     if (m_to_ping.size() <= MAX_TO_PING) return;
     auto furthest = m_to_ping.begin();
@@ -432,6 +478,12 @@ void DhtNode::Tick(int64_t now_us) {
                 SendNodesRequest(c.node, key, now_us);
             }
         }
+        // The found node itself too (it is no member of its own list): its answer keeps it
+        // found, so a friend we reach directly is never taken for one to punch a hole to.
+        if (search.found && now_us - search.found_check_us >= CHECK_INTERVAL_US) {
+            search.found_check_us = now_us;
+            SendNodesRequest(*search.found, key, now_us);
+        }
     }
 
     // A random good member of each list, for closer nodes: in a burst when the list is new.
@@ -465,6 +517,8 @@ void DhtNode::Tick(int64_t now_us) {
         for (const auto& b : m_bootstrap) SendNodesRequest(b, SelfKey(), now_us);
     }
 
+    if (m_hole_punching) DoNat(now_us);
+
     if (now_us - m_last_to_ping_us >= TO_PING_INTERVAL_US) {
         m_last_to_ping_us = now_us;
         for (const auto& [key, node] : m_to_ping) SendPing(node, now_us);
@@ -476,7 +530,8 @@ void DhtNode::Tick(int64_t now_us) {
 bool DhtNode::AddSearch(const PublicKey& key) {
     if (m_searches.count(key) != 0) return true;
     if (m_searches.size() >= MAX_SEARCHES || key == SelfKey()) return false;
-    Search search{ClientList(key, SEARCH_LIST_SIZE), std::nullopt, 0, FIRST_REQUESTS_BURST};
+    Search search{.list = ClientList(key, SEARCH_LIST_SIZE), .found = std::nullopt, .punch = {}};
+    search.punch.ping_id = m_rng() | 1;
     // Seeded from what we already know, so the search starts near its target.
     for (const auto& n : ClosestNodes(key, SEARCH_LIST_SIZE, true)) search.list.Add(n, m_now_us, true);
     m_searches.emplace(key, std::move(search));

@@ -18,6 +18,7 @@
 
 #include "netcore/token_bucket.h"
 #include "tox/dht/client_list.h"
+#include "tox/dht/hole_punch.h"
 #include "tox/wire/dht_packet.h"
 
 namespace tonari::tox::dht {
@@ -74,6 +75,8 @@ inline constexpr size_t RANDOM_SEARCHES = 2;
 // The request packet c-toxcore sends for bootstrap info, and the reply's message limit.
 inline constexpr size_t BOOTSTRAP_INFO_REQUEST_SIZE = 78;
 inline constexpr size_t MAX_MOTD_SIZE = 256;
+// LAN discovery (0x21): the packet is the kind and the sender's DHT key, nothing else.
+inline constexpr size_t LAN_DISCOVERY_SIZE = 1 + crypto::BOX_KEY_SIZE;
 
 using LogFn = std::function<void(const std::string&)>;
 using SendFn = std::function<void(const netcore::PeerEndpoint& to, util::Bytes datagram)>;
@@ -96,6 +99,9 @@ struct DhtStats {
     uint64_t forwarded = 0;        // DHT request packets passed on to a close node
     uint64_t unhandled = 0;        // kinds no layer has claimed yet; DHT requests for strangers
     uint64_t rate_limited = 0;     // dropped by the per-source or new-key limits
+    uint64_t nat_pings_answered = 0;  // friends' NAT ping requests we answered
+    uint64_t punch_pings = 0;         // pings sent by hole punching rounds
+    uint64_t lan_discovered = 0;      // LAN discovery packets that made us ask their sender
 };
 
 class DhtNode {
@@ -130,6 +136,14 @@ public:
     DhtStats Stats() const;
 
     void SetBootstrapInfo(uint32_t version, std::string motd);
+    // LAN discovery (spec "LAN discovery"): when on, a discovery packet from an address on a
+    // local network makes us ask its sender for nodes (it is found only once it answers).
+    void SetLanDiscovery(bool on) { m_lan_discovery = on; }
+    // The packet to broadcast: our kind byte and DHT key.
+    util::Bytes LanDiscoveryPacket() const;
+    // Hole punching toward friends found only through their close nodes (spec "Hole
+    // punching"); on by default, as in c-toxcore.
+    void SetHolePunching(bool on) { m_hole_punching = on; }
     // Routes a top-level packet kind the DHT does not own (onion, net_crypto…) to its layer.
     void SetHandler(wire::PacketKind kind, PacketHandler handler);
     // Receives DHT request packets addressed to us (NAT pings, DHT public key packets).
@@ -137,6 +151,9 @@ public:
     // Sends a DHT request packet (kind 0x20) to `to`, through one of the close nodes that know
     // it; false when none does.
     bool SendDhtRequest(const PublicKey& to, util::ByteSpan plain);
+    // The addresses the members of `key`'s search list gave for it lately (at most one each);
+    // empty once the node itself answers us, when there is nothing to punch.
+    std::vector<netcore::PeerEndpoint> ReturnedAddresses(const PublicKey& key) const;
     // The shared key with a peer's DHT key (cached); none for a key of small order.
     std::optional<crypto::BoxSharedKey> SharedKey(const PublicKey& key);
     void Send(const netcore::PeerEndpoint& to, util::Bytes datagram);
@@ -153,8 +170,10 @@ private:
         ClientList list;
         std::optional<NodeInfo> found;
         int64_t found_us = 0;  // when it last answered us
+        int64_t found_check_us = 0;  // when we last asked it, to know it is still there
         int64_t last_random_us = 0;
         int burst = FIRST_REQUESTS_BURST;
+        PunchState punch;
     };
 
     void HandlePing(const netcore::PeerEndpoint& from, const wire::DhtPacketView& p, int64_t now_us);
@@ -162,6 +181,14 @@ private:
     void HandleNodesResponse(const netcore::PeerEndpoint& from, const wire::DhtPacketView& p, int64_t now_us);
     void HandleDhtRequest(const netcore::PeerEndpoint& from, util::ByteSpan datagram, int64_t now_us);
     void HandleBootstrapInfo(const netcore::PeerEndpoint& from, util::ByteSpan datagram);
+    void HandleLanDiscovery(const netcore::PeerEndpoint& from, util::ByteSpan datagram, int64_t now_us);
+    void HandleNatPing(const PublicKey& sender, const NatPing& ping, int64_t now_us);
+    // Records the addresses a nodes response gave for searched keys, against its sender.
+    void NoteReturned(const PublicKey& responder, const std::vector<NodeInfo>& nodes, int64_t now_us);
+    // NAT pings and punching rounds for every friend not reachable directly.
+    void DoNat(int64_t now_us);
+    bool IsFriendSearch(const PublicKey& key) const;
+    util::Bytes DhtRequestPacket(const PublicKey& to, const crypto::BoxSharedKey& key, util::ByteSpan plain);
     std::optional<util::Bytes> Open(const wire::DhtPacketView& p);
     std::optional<util::Bytes> OpenSized(const wire::DhtPacketView& p, size_t min_plain, size_t max_plain);
     // Takes the pending request `id` if it went to this key and address and is recent.
@@ -204,6 +231,8 @@ private:
     uint32_t m_info_version = 0;
     std::string m_motd;
     bool m_serve_info = false;
+    bool m_lan_discovery = false;
+    bool m_hole_punching = true;
     DhtStats m_stats;
     int64_t m_now_us = 0;  // the latest time seen, for the const queries
 };

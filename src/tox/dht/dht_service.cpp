@@ -1,12 +1,14 @@
 // DhtService: the node under a mutex, fed by the UDP socket and a ticker thread.
 #include "tox/dht/dht_service.h"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 
 #include "crypto/random.h"
+#include "netcore/local_interfaces.h"
 #include "netcore/udp_socket.h"
 #include "util/hex.h"
 #include "util/parse.h"
@@ -19,6 +21,15 @@ constexpr auto TICK = std::chrono::milliseconds(50);
 constexpr auto RESOLVE_TIMEOUT = std::chrono::seconds(5);
 
 }  // namespace
+
+std::vector<uint16_t> LanDiscoveryPorts(uint16_t& next) {
+    if (next <= TOX_PORT_RANGE_FIRST || next >= TOX_PORT_RANGE_LAST) next = TOX_PORT_RANGE_FIRST + 1;
+    std::vector<uint16_t> ports{TOX_PORT_RANGE_FIRST};
+    const uint16_t last = static_cast<uint16_t>(std::min<int>(next + LAN_DISCOVERY_PORTS_PER_ROUND, TOX_PORT_RANGE_LAST));
+    for (uint16_t p = next; p < last; ++p) ports.push_back(p);
+    next = last;
+    return ports;
+}
 
 util::Result<BootstrapNode, std::string> ParseBootstrapNode(const std::string& text) {
     const auto key_colon = text.rfind(':');
@@ -61,6 +72,7 @@ public:
             m_options.keys, [this](const netcore::PeerEndpoint& to, util::Bytes d) { SendLocked(to, std::move(d)); },
             crypto::RandomU64(), m_options.log);
         if (m_options.serve_bootstrap_info) m_node->SetBootstrapInfo(m_options.info_version, m_options.motd);
+        m_node->SetLanDiscovery(m_options.lan_discovery);
         for (const auto& make : m_options.extensions) m_extensions.push_back(make(*m_node));
     }
 
@@ -72,7 +84,7 @@ public:
         auto socket = netcore::UdpSocket::Open(m_options.bind, [this](const netcore::PeerEndpoint& from, util::ByteSpan data) {
             std::lock_guard lock(m_mutex);
             if (!m_stopping && m_socket) m_node->OnPacket(from, data, util::SteadyNowUs());
-        });
+        }, m_options.lan_discovery);
         if (!socket) return util::Fail("Tox DHT: cannot open UDP " + m_options.bind.ToString() + ": " + socket.error());
         {
             std::lock_guard lock(m_mutex);
@@ -104,9 +116,30 @@ public:
         }
         std::unique_lock lock(m_mutex);
         for (const auto& b : bootstrap) m_node->Bootstrap(b, util::SteadyNowUs());
+        int64_t last_discovery_us = 0;
+        uint16_t next_lan_port = 0;
         while (!m_stopping) {
-            m_node->Tick(util::SteadyNowUs());
+            const int64_t now_us = util::SteadyNowUs();
+            m_node->Tick(now_us);
+            if (m_options.lan_discovery && m_socket &&
+                (last_discovery_us == 0 || now_us - last_discovery_us >= LAN_DISCOVERY_INTERVAL_US)) {
+                last_discovery_us = now_us;
+                SendLanDiscoveryLocked(next_lan_port);
+            }
             m_wake.wait_for(lock, TICK, [this] { return m_stopping; });
+        }
+    }
+
+    // To every interface's broadcast address, the limited broadcast address, and the loopback
+    // network's (clients on this machine find each other with no network at all).
+    void SendLanDiscoveryLocked(uint16_t& next_port) {
+        std::vector<std::string> targets = netcore::InterfaceBroadcastAddresses();
+        for (const char* a : {"255.255.255.255", "127.255.255.255"}) {
+            if (std::find(targets.begin(), targets.end(), a) == targets.end()) targets.emplace_back(a);
+        }
+        const util::Bytes packet = m_node->LanDiscoveryPacket();
+        for (uint16_t port : LanDiscoveryPorts(next_port)) {
+            for (const auto& address : targets) m_socket->SendTo({address, port}, packet);
         }
     }
 

@@ -13,6 +13,17 @@
 
 namespace tonari::tox::dht {
 
+// The UDP ports toxcore clients take, the first free one of them (c-toxcore's port range).
+inline constexpr uint16_t TOX_PORT_RANGE_FIRST = 33445;
+inline constexpr uint16_t TOX_PORT_RANGE_LAST = 33545;
+// LAN discovery broadcasts (spec "LAN discovery"): every 10 s, to the first port of the range
+// and to 10 more of the rest in turn, so every client on the LAN hears one within 100 s
+// (c-toxcore's numbers).
+inline constexpr int64_t LAN_DISCOVERY_INTERVAL_US = 10'000'000;
+inline constexpr uint16_t LAN_DISCOVERY_PORTS_PER_ROUND = 10;
+// The ports one round of LAN discovery goes to; `next` is where the rest of the range goes on.
+std::vector<uint16_t> LanDiscoveryPorts(uint16_t& next);
+
 // A bootstrap node as people write it: HOST:PORT:KEY (the key as 64 hex digits).
 struct BootstrapNode {
     std::string host;
@@ -31,6 +42,8 @@ struct DhtServiceOptions {
     crypto::BoxKeyPair keys;  // a bootstrap node keeps one; a client makes a fresh one per run
     std::vector<BootstrapNode> bootstrap;
     std::vector<NodeInfo> saved_nodes;  // from the last run: bootstrapped from as well
+    // Broadcast LAN discovery packets and answer them (the socket may then broadcast).
+    bool lan_discovery = false;
     bool serve_bootstrap_info = false;
     uint32_t info_version = 0;
     std::string motd;

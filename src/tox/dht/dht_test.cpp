@@ -94,10 +94,11 @@ TEST(DhtNode, SearchFindsTheTargetAndDhtRequestsReachItThroughItsNeighbours) {
         from = sender;
         got.assign(plain.begin(), plain.end());
     });
-    const util::Bytes nat_ping = {0xfe, 0x00, 1, 2, 3, 4, 5, 6, 7, 8};
-    ASSERT_TRUE(net[3].SendDhtRequest(net[17].SelfKey(), nat_ping));
+    // A payload the layers above own (a DHT public key packet's kind byte first).
+    const util::Bytes payload = {0x9c, 0x00, 1, 2, 3, 4, 5, 6, 7, 8};
+    ASSERT_TRUE(net[3].SendDhtRequest(net[17].SelfKey(), payload));
     net.Run(1);
-    EXPECT_EQ(got, nat_ping);
+    EXPECT_EQ(got, payload);
     EXPECT_EQ(from, net[3].SelfKey());
     uint64_t forwarded = 0;
     for (size_t i = 0; i < net.size(); ++i) forwarded += net[i].Stats().forwarded;

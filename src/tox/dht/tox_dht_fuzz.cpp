@@ -14,6 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     keys.public_key = tonari::crypto::BoxPublicKeyOf(keys.secret_key);
     size_t sent = 0;
     DhtNode node(keys, [&](const tonari::netcore::PeerEndpoint&, tonari::util::Bytes) { ++sent; }, 1);
+    node.SetLanDiscovery(true);  // its packets come unauthenticated from any local address
     node.Bootstrap({.tcp = false, .endpoint = {"127.0.0.1", 33445}, .public_key = tonari::crypto::BoxGenerateKeyPair().public_key}, 0);
     // Input: records of [length u16][from port u8][datagram].
     tonari::util::ByteReader in(tonari::util::ByteSpan(data, size));

@@ -15,6 +15,7 @@ constexpr uint8_t PACKET_ID_OFFLINE = 25;
 constexpr uint8_t PACKET_ID_NICKNAME = 48;
 constexpr uint8_t PACKET_ID_STATUSMESSAGE = 49;
 constexpr uint8_t PACKET_ID_USERSTATUS = 50;
+constexpr uint8_t PACKET_ID_TYPING = 51;
 constexpr uint8_t PACKET_ID_MESSAGE = 64;
 constexpr uint8_t PACKET_ID_ACTION = 65;
 
@@ -205,7 +206,9 @@ void Messenger::Tick(int64_t now_us) {
         if (m_onion.SendData(f.public_key, onion::DATA_FRIEND_REQUEST, data, now_us) == 0) continue;
         f.status = static_cast<uint8_t>(FriendStatus::REQUEST_SENT);
         s.last_request_us = now_us;
-        m_on_event(MakeEvent("request_sent", i, f.public_key, "", 0));
+        std::string route;
+        for (const auto& hop : m_onion.LastDataRoute()) route += (route.empty() ? "" : " -> ") + hop.ToString();
+        m_on_event(MakeEvent("request_sent", i, f.public_key, route, 0));
     }
 }
 
@@ -244,6 +247,8 @@ void Messenger::SendInfo(size_t n, int64_t now_us) {
     SendPacket(n, PACKET_ID_STATUSMESSAGE, AsBytes(m_profile.status_message), now_us);
     const uint8_t status[] = {m_profile.user_status};
     SendPacket(n, PACKET_ID_USERSTATUS, status, now_us);
+    const uint8_t typing[] = {m_state[n].typing ? uint8_t{1} : uint8_t{0}};
+    SendPacket(n, PACKET_ID_TYPING, typing, now_us);
     m_state[n].info_sent = true;
 }
 
@@ -310,6 +315,11 @@ void Messenger::OnPacket(const crypto::BoxPublicKey& key, util::ByteSpan data, i
             f.user_status = body[0];
             m_on_event(MakeEvent("friend_user_status", *n, key, "", body[0]));
             break;
+        case PACKET_ID_TYPING:
+            // Any non-zero byte is "typing", as c-toxcore reads it.
+            if (body.size() != 1) break;
+            m_on_event(MakeEvent("friend_typing", *n, key, "", body[0] != 0 ? 1 : 0));
+            break;
         case PACKET_ID_MESSAGE:
         case PACKET_ID_ACTION:
             if (body.empty() || body.size() > MAX_MESSAGE_SIZE || !st.online) break;
@@ -350,6 +360,17 @@ void Messenger::SetName(const std::string& name) {
     for (size_t i = 0; i < m_state.size(); ++i) {
         if (m_state[i].online) SendPacket(i, PACKET_ID_NICKNAME, AsBytes(m_profile.name), m_crypto.Now());
     }
+}
+
+util::Result<void, std::string> Messenger::SetTyping(size_t friend_number, bool typing) {
+    if (friend_number >= m_state.size()) return util::Fail("no friend " + std::to_string(friend_number));
+    auto& st = m_state[friend_number];
+    if (st.typing == typing) return {};
+    st.typing = typing;
+    // Sent now if the friend is online, else with the rest of our info when it comes online.
+    const uint8_t body[] = {typing ? uint8_t{1} : uint8_t{0}};
+    if (st.online) SendPacket(friend_number, PACKET_ID_TYPING, body, m_crypto.Now());
+    return {};
 }
 
 void Messenger::SetStatusMessage(const std::string& text) {

@@ -3,7 +3,7 @@
 // the friend is found, again after 5 s doubling until they answer) and in (checked against our
 // nospam, repeats from one key ignored); a friend's DHT key from the onion, its address from
 // the DHT, then a net_crypto session: ONLINE, names, status messages and user statuses both
-// ways, messages and actions (split at 1,372 bytes) with receipts when the friend's
+// ways, typing notifications, messages and actions (split at 1,372 bytes) with receipts when the friend's
 // acknowledgement passes them, an alive packet every 8 s and the session ended after 32 s of
 // silence. The profile is saved on every change. Events go to a callback. Runs on the DHT
 // node's thread, under its lock.
@@ -52,12 +52,12 @@ enum class FriendStatus : uint8_t { NONE = 0, ADDED = 1, REQUEST_SENT = 2, CONFI
 struct Event {
     // friend_request, friend_added, request_sent, friend_dht_key, announced, not_announced,
     // friend_online, friend_offline, message, action, receipt, friend_name,
-    // friend_status_message, friend_user_status, file_offer, file_accepted, file_sent,
+    // friend_status_message, friend_user_status, friend_typing (number 1 or 0), file_offer, file_accepted, file_sent,
     // file_done, file_cancelled, error
     std::string type;
     size_t friend_number = 0;
     crypto::BoxPublicKey public_key;
-    std::string text;     // message, name, file name or path
+    std::string text;     // message, name, file name or path; for request_sent the onion route
     uint32_t number = 0;  // message id (receipt), user status, file number
     uint64_t size = 0;    // file size
     std::string sha256;   // of a received file, hex
@@ -91,6 +91,9 @@ public:
     void SetDownloads(std::filesystem::path folder) { m_downloads = std::move(folder); }
     void SetName(const std::string& name);
     void SetStatusMessage(const std::string& text);
+    // Tells a friend we are typing to them, or stopped (spec "typing"); kept and sent again
+    // whenever the friend comes online.
+    util::Result<void, std::string> SetTyping(size_t friend_number, bool typing);
     bool Online(size_t friend_number) const;
     bool Announced(int64_t now_us) const { return m_onion.Announced(now_us); }
     const onion::OnionClient& Onion() const { return m_onion; }
@@ -113,6 +116,7 @@ private:
         bool session_up = false;
         bool online = false;  // their ONLINE packet came
         bool info_sent = false;
+        bool typing = false;  // ours, toward this friend
         int64_t last_alive_sent_us = 0;
         int64_t last_heard_us = 0;
         uint32_t next_message_id = 1;

@@ -384,6 +384,7 @@ size_t OnionClient::SendData(const PublicKey& friend_key, uint8_t type, util::By
         const auto request = MakeDataRequest(friend_key, n.data_key, nonce, payload);
         if (!request) continue;
         if (!SendRequest(chosen, n.info.endpoint, *request)) continue;
+        m_last_data_route = {chosen.nodes[0].endpoint, chosen.nodes[1].endpoint, chosen.nodes[2].endpoint, n.info.endpoint};
         ++sent;
     }
     return sent;

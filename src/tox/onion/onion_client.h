@@ -76,6 +76,9 @@ public:
     size_t FriendNodes(const crypto::BoxPublicKey& friend_key, int64_t now_us) const;
     // Sends [type][data] to the friend through every node that knows it; the packets sent.
     size_t SendData(const crypto::BoxPublicKey& friend_key, uint8_t type, util::ByteSpan data, int64_t now_us);
+    // The route the last SendData packet took: the path's three hops, then the node that holds
+    // the friend's announcement (for people watching the onion work; nothing depends on it).
+    const std::vector<netcore::PeerEndpoint>& LastDataRoute() const { return m_last_data_route; }
     // Stop (or resume) telling a friend our DHT key: it is connected directly.
     void SetFriendConnected(const crypto::BoxPublicKey& friend_key, bool connected);
 
@@ -152,6 +155,7 @@ private:
     std::mt19937_64 m_rng;
     std::map<uint64_t, Path> m_self_paths;
     std::map<uint64_t, Path> m_friend_paths;
+    std::vector<netcore::PeerEndpoint> m_last_data_route;
     uint64_t m_next_path_id = 1;
     std::vector<Node> m_announce_nodes;
     std::map<crypto::BoxPublicKey, int64_t> m_self_pinged;

@@ -29,6 +29,9 @@ function renderNodes() {
 }
 
 function render() {
+  renderChat();
+  // A chat client's own page has no chain to show.
+  for (const s of document.querySelectorAll(".bitcoin")) s.hidden = view.node.kind === "chat" && view.watched.size === 0;
   renderNodes();
   renderGraph();
   renderWave();
@@ -56,6 +59,7 @@ function render() {
 
 function describe(e) {
   const d = e.data;
+  if (e.type.startsWith("chat_")) return describeChat(e);
   switch (e.type) {
     case "relay": return `[${d.node}] ${d.event.type}: ${describe(d.event)}`;
     case "relay_status": return `${d.node} is ${d.online ? "online" : "offline" + (d.error ? ` (${d.error})` : "")}`;
@@ -86,6 +90,7 @@ function log(e) {
 
 // A watched node's event (relayed): its row follows it.
 function applyWatched(name, e) {
+  if (e.type.startsWith("chat_")) { view.watched.delete(name); applyChat(name, e); return; }
   let w = view.watched.get(name);
   if (!w) { w = { online: true, peers: new Set() }; view.watched.set(name, w); }
   const d = e.data;
@@ -101,6 +106,8 @@ function applyWatched(name, e) {
 function apply(e) {
   const d = e.data;
   if (e.type === "relay") { applyWatched(d.node, d.event); return; }
+  if (e.type === "relay_status" && chat.has(d.node)) { chat.get(d.node).online = d.online; return; }
+  if (e.type.startsWith("chat_")) { applyChat("this node", e); return; }
   if (e.type === "relay_status") {
     const w = view.watched.get(d.node) || { peers: new Set() };
     w.online = d.online;
@@ -131,7 +138,13 @@ async function loadState() {
   view.lastId = state.last_event_id;
   view.node = state.node;
   view.peers = new Map((state.node.peers || []).map(p => [p.peer, p]));
-  view.watched = new Map((state.watched || []).map(w => [w.node, {
+  // Chat clients (a watched one, or this page's own) go to the chat table, not the network's.
+  chat.clear();
+  if (state.node.kind === "chat") noteChatState("this node", state.node);
+  for (const w of state.watched || []) {
+    if (w.state?.node?.kind === "chat") { noteChatState(w.node, w.state.node); chat.get(w.node).online = w.online; }
+  }
+  view.watched = new Map((state.watched || []).filter(w => w.state?.node?.kind !== "chat").map(w => [w.node, {
     online: w.online && w.state !== null,
     height: w.state?.node?.height, tip: w.state?.node?.tip, mempool_size: w.state?.node?.mempool_size,
     peers: new Set((w.state?.node?.peers || []).map(p => p.peer)),

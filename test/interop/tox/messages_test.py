@@ -7,6 +7,7 @@ with a tonari bootstrap node:
 - text messages and actions both ways, each with its receipt; a 3,000-byte message arrives
   split at 1,372 bytes, in order;
 - names and status messages seen both ways, and a name change while online;
+- typing notifications both ways, on and off;
 - when c-toxcore leaves, tonari sees it go offline; tonari's profile keeps the friend's name.
 """
 import json
@@ -82,6 +83,19 @@ def body(r, opts, tmp):
         bob.send(cmd="nick", name="Robert (tonari)")
         r.check(poll(lambda: alice.first("friend_name", name="Robert (tonari)"), MESSAGE_TIMEOUT_S),
                 "a name change while online reaches c-toxcore")
+
+        # Typing notifications both ways, on then off. Each side also sends its state (off) when
+        # the friend comes online, so "off" counts only after the "on".
+        for typist, watcher, who in [(bob, alice, "tonari"), (alice, bob, "c-toxcore")]:
+            typist.send(cmd="typing", friend=0, typing=True)
+            on = poll(lambda: next((i for i, e in enumerate(watcher.all("friend_typing")) if e["typing"]), None)
+                      is not None, MESSAGE_TIMEOUT_S)
+            r.check(on, f"{who} typing is seen by the other")
+            if not on:
+                continue
+            typist.send(cmd="typing", friend=0, typing=False)
+            r.check(poll(lambda: [e["typing"] for e in watcher.all("friend_typing")][-1] is False, MESSAGE_TIMEOUT_S),
+                    f"{who} stopping is seen after: {watcher.all('friend_typing')}")
 
         alice.quit()
         r.check(poll(lambda: bob.first("friend_offline"), OFFLINE_TIMEOUT_S, 0.2), "tonari saw c-toxcore go offline")

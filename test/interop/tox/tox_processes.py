@@ -14,6 +14,7 @@ import time
 import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "functional"))
+from checks import poll  # noqa: E402
 from node_process import free_port  # noqa: E402
 
 START_TIMEOUT_S = 20
@@ -42,12 +43,13 @@ def stop_process(proc):
 
 
 class ToxBootstrapd:
-    """c-toxcore's bootstrap daemon in the foreground, IPv6 and LAN discovery off."""
+    """c-toxcore's bootstrap daemon in the foreground, IPv6 off, LAN discovery off unless asked."""
 
-    def __init__(self, folder, bootstrap_nodes=(), motd="c-toxcore under test", tcp_relay=False):
+    def __init__(self, folder, bootstrap_nodes=(), motd="c-toxcore under test", tcp_relay=False, lan_discovery=False,
+                 port=None):
         self.folder = pathlib.Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.port = free_port()
+        self.port = port or free_port()
         self.tcp_relay_port = free_port() if tcp_relay else None
         self.motd = motd
         nodes = ", ".join(
@@ -56,7 +58,8 @@ class ToxBootstrapd:
             f'port = {self.port}\n'
             f'keys_file_path = "{self.folder / "keys"}"\n'
             f'pid_file_path = "{self.folder / "pid"}"\n'
-            'enable_ipv6 = false\nenable_ipv4_fallback = true\nenable_lan_discovery = false\n'
+            'enable_ipv6 = false\nenable_ipv4_fallback = true\n'
+            f'enable_lan_discovery = {"true" if lan_discovery else "false"}\n'
             + (f'enable_tcp_relay = true\ntcp_relay_ports = [{self.tcp_relay_port}]\n' if tcp_relay
                else 'enable_tcp_relay = false\ntcp_relay_ports = []\n') +
             f'enable_motd = true\nmotd = "{motd}"\n'
@@ -166,14 +169,17 @@ class JsonLinesProcess:
 class ChatBootstrap(JsonLinesProcess):
     """`tonari chat bootstrap --json`: its events in order, the latest status at hand."""
 
-    def __init__(self, tonari, folder, bootstrap_nodes=(), find=(), motd="tonari under test", tcp_relay=False):
+    def __init__(self, tonari, folder, bootstrap_nodes=(), find=(), motd="tonari under test", tcp_relay=False,
+                 lan_discovery=False, port=None, bind="127.0.0.1"):
         super().__init__()
         self.folder = pathlib.Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.port = free_port()
+        self.port = port or free_port()
         self.tcp_relay_port = free_port() if tcp_relay else None
-        self.args = [tonari, "chat", "bootstrap", "--json", "--port", str(self.port), "--bind", "127.0.0.1",
+        self.args = [tonari, "chat", "bootstrap", "--json", "--port", str(self.port), "--bind", bind,
                      "--keys", str(self.folder / "bootstrap.keys"), "--motd", motd]
+        if not lan_discovery:  # off in tests: nodes of tests running side by side must not meet
+            self.args.append("--no-lan-discovery")
         if tcp_relay:
             self.args += ["--tcp-relay-port", str(self.tcp_relay_port)]
         for host, port, key in bootstrap_nodes:
@@ -241,7 +247,7 @@ class ChatClient(JsonLinesProcess):
         self.profile = self.folder / "profile.tox"
         self.port = free_port()
         self.args = [tonari, "chat", "run", "--json", "--profile", str(self.profile), "--bind", "127.0.0.1",
-                     "--udp-port", str(self.port)]
+                     "--udp-port", str(self.port), "--no-lan-discovery"]
         for host, port, key in bootstrap_nodes:
             self.args += ["--bootstrap", f"{host}:{port}:{key}"]
         if name:
@@ -252,3 +258,18 @@ class ChatClient(JsonLinesProcess):
         self._spawn(self.args, stdin=subprocess.PIPE, env={**os.environ, "HOME": str(self.folder)})
         self._wait_ready("tonari chat run")
         return self
+
+
+def befriend(r, requester, accepter, message, timeout):
+    """`requester` asks `accepter` (both tonari clients) to be friends, `accepter` accepts, and
+    both wait to see the other online; checked on `r`. True once they are."""
+    requester.send(cmd="add", id=accepter.first("ready")["tox_id"], message=message)
+    request = poll(lambda: accepter.first("friend_request"), timeout)
+    r.check(request is not None, f"the friend request arrived: {message!r}")
+    if not request:
+        return False
+    accepter.send(cmd="accept", public_key=request["public_key"])
+    online = poll(lambda: requester.first("friend_online") and accepter.first("friend_online"), timeout)
+    r.check(bool(online), "both see the other online")
+    return bool(online)
+

@@ -10,9 +10,10 @@
  *   {"cmd":"msg","friend":N,"text":TEXT}          {"cmd":"action","friend":N,"text":TEXT}
  *   {"cmd":"name","name":TEXT}                    {"cmd":"status_message","text":TEXT}
  *   {"cmd":"send_file","friend":N,"path":PATH}    {"cmd":"save"}   {"cmd":"quit"}
+ *   {"cmd":"typing","friend":N,"typing":true|false}
  *   {"cmd":"offer","friend":N,"size":BYTES,"name":NAME}  (an offer with no file behind it)
  * Events, one JSON object per line on stdout: ready, self_connection, friend_request,
- * friend_added, friend_connection, message, receipt, sent, friend_name, friend_status_message,
+ * friend_added, friend_connection, message, receipt, sent, friend_name, friend_status_message, friend_typing,
  * file_offer, file_done, file_sent, saved, error. Incoming files are accepted at once and written
  * to --downloads; file_done carries their size and SHA-256. The profile is saved on quit.
  */
@@ -260,6 +261,13 @@ static void on_friend_status_message(Tox *tox, uint32_t fn, const uint8_t *text,
     fflush(stdout);
 }
 
+static void on_friend_typing(Tox *tox, uint32_t fn, bool typing, void *user) {
+    (void)tox;
+    (void)user;
+    printf("{\"event\":\"friend_typing\",\"friend\":%u,\"typing\":%s}\n", fn, typing ? "true" : "false");
+    fflush(stdout);
+}
+
 static void on_file_recv(Tox *tox, uint32_t fn, uint32_t file, uint32_t kind, uint64_t size, const uint8_t *name,
                          size_t len, void *user) {
     (void)user;
@@ -404,6 +412,13 @@ static void command(const char *line) {
     } else if (strcmp(cmd, "status_message") == 0) {
         const long n = get_string(line, "text", text, sizeof text);
         tox_self_set_status_message(g_tox, (const uint8_t *)text, n > 0 ? (size_t)n : 0, NULL);
+    } else if (strcmp(cmd, "typing") == 0) {
+        const long fn = get_int(line, "friend");
+        /* "typing" is the command's name too: look for the key with its value. */
+        const bool on = strstr(line, "\"typing\": true") != NULL || strstr(line, "\"typing\":true") != NULL;
+        Tox_Err_Set_Typing err;
+        tox_self_set_typing(g_tox, (uint32_t)fn, on, &err);
+        if (err != TOX_ERR_SET_TYPING_OK) error_event("tox_self_set_typing failed: %d", err);
     } else if (strcmp(cmd, "send_file") == 0) {
         const long fn = get_int(line, "friend");
         if (get_string(line, "path", text, sizeof text) < 0) {
@@ -517,6 +532,7 @@ int main(int argc, char **argv) {
     tox_callback_friend_read_receipt(g_tox, on_read_receipt);
     tox_callback_friend_name(g_tox, on_friend_name);
     tox_callback_friend_status_message(g_tox, on_friend_status_message);
+    tox_callback_friend_typing(g_tox, on_friend_typing);
     tox_callback_file_recv(g_tox, on_file_recv);
     tox_callback_file_recv_chunk(g_tox, on_file_chunk);
     tox_callback_file_chunk_request(g_tox, on_chunk_request);
