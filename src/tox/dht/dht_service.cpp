@@ -131,12 +131,14 @@ public:
     }
 
     // To every interface's broadcast address, the limited broadcast address, and the loopback
-    // network's (clients on this machine find each other with no network at all).
+    // network's (clients on this machine find each other with no network at all); from an IPv6
+    // socket also to every node on the link (ff02::1), as c-toxcore does.
     void SendLanDiscoveryLocked(uint16_t& next_port) {
         std::vector<std::string> targets = netcore::InterfaceBroadcastAddresses();
         for (const char* a : {"255.255.255.255", "127.255.255.255"}) {
             if (std::find(targets.begin(), targets.end(), a) == targets.end()) targets.emplace_back(a);
         }
+        if (m_options.bind.address.find(':') != std::string::npos) targets.emplace_back("ff02::1");
         const util::Bytes packet = m_node->LanDiscoveryPacket();
         for (uint16_t port : LanDiscoveryPorts(next_port)) {
             for (const auto& address : targets) m_socket->SendTo({address, port}, packet);

@@ -6,11 +6,15 @@
   every socket on the machine);
 - a third with `--no-lan-discovery` is never learned and learns nobody, though it hears them;
 - tox-bootstrapd (c-toxcore 0.2.18) with LAN discovery on takes tonari's discovery packet,
-  asks tonari for nodes, and the two know each other.
+  asks tonari for nodes, and the two know each other;
+- a node bound to `::` sends its packet to the link's nodes (ff02::1) too, and takes one that
+  comes that way (an IPv6-only socket plays the other side).
 
 Every other Tox test runs with LAN discovery off, so the nodes here meet no other test's.
 """
+import os
 import pathlib
+import socket
 import sys
 import time
 
@@ -48,6 +52,48 @@ class RangePorts:
         raise RuntimeError(f"no free UDP port left in {TOX_PORTS.start}-{TOX_PORTS.stop - 1}")
 
 
+def ipv6_link(r, opts, tmp, ports, procs):
+    """A node bound to `::` also sends to every node on the link (ff02::1), and takes discovery
+    packets that come that way. A socket that speaks IPv6 only stands in for the other side, so
+    nothing can arrive by the IPv4 broadcasts."""
+    listener = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    try:
+        listener.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        for port in ports.candidates:
+            if not claim_port(port):
+                continue
+            try:
+                listener.bind(("::", port))
+                break
+            except OSError:
+                continue
+        listener.settimeout(1)
+        node = ports.start(lambda p: ChatBootstrap(opts.tonari, tmp / f"v6-{p}", lan_discovery=True, port=p, bind="::"))
+        procs.append(node)
+        key = bytes.fromhex(node.public_key)
+
+        def heard(kind, sender_key):
+            deadline = time.monotonic() + FIND_TIMEOUT_S
+            while time.monotonic() < deadline:
+                try:
+                    data, source = listener.recvfrom(2048)
+                except socket.timeout:
+                    continue
+                if data[:1] == bytes([kind]) and data[1:33] == sender_key:
+                    return source
+            return None
+
+        source = heard(0x21, key)
+        r.check(source is not None and ":" in source[0] and not source[0].startswith("::ffff:"),
+                f"the node bound to :: sent its discovery packet over IPv6 to the link's nodes: from {source}")
+        stranger = os.urandom(32)
+        listener.sendto(bytes([0x21]) + stranger, ("ff02::1", node.port))
+        source = heard(0x02, key)
+        r.check(source is not None, f"and took one that came over IPv6: it asked the sender for nodes (from {source})")
+    finally:
+        listener.close()
+
+
 def body(r, opts, tmp):
     tmp = pathlib.Path(tmp)
     ports = RangePorts()
@@ -64,6 +110,7 @@ def body(r, opts, tmp):
         procs.append(b)
         quiet = ports.start(lambda p: ChatBootstrap(opts.tonari, tmp / f"quiet-{p}", port=p, bind="0.0.0.0"))
         procs.append(quiet)
+        ports_left = ports
         ports = [daemon.port, a.port, b.port, quiet.port]
         print(f"ports: tox-bootstrapd {ports[0]}, tonari {ports[1]} and {ports[2]}, discovery off {ports[3]}")
 
@@ -84,6 +131,7 @@ def body(r, opts, tmp):
                 f"the node with --no-lan-discovery learned nobody: {quiet.status()}")
         r.check(not a.knows(quiet.public_key) and not b.knows(quiet.public_key),
                 "and nobody learned it")
+        ipv6_link(r, opts, tmp, ports_left, procs)
         for p in procs:
             r.check(p.alive(), f"{type(p).__name__} on port {p.port} still running")
     finally:
