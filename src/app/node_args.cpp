@@ -30,6 +30,9 @@ void RegisterNodeOptions(config::Args& args) {
     args.AddArg("par=<n>", "Set the number of script verification threads (0 = auto, default: 0)", "Options");
     args.AddArg("maxmempool=<n>", "Keep the transaction memory pool below <n> megabytes (default: 300)", "Options");
     args.AddArg("mempoolexpiry=<n>", "Do not keep transactions in the mempool longer than <n> hours (default: 336)", "Options");
+    args.AddArg("persistmempool", "Whether to save the mempool on shutdown and load on restart (default: 1)", "Options");
+    args.AddArg("persistmempoolv1", "Whether a mempool.dat file created by -persistmempool or the savemempool RPC will be written in the legacy format (version 1) or the current format (version 2, the default). This temporary option will be removed in the future.", "Options");
+    args.AddArg("mempoolsaveinterval=<n>", "With -persistmempool, also save the mempool every <n> seconds while it changes, so a crash loses at most that much of it (0 = only at shutdown, default: 600)", "Options");
     args.AddArg("minrelaytxfee=<amt>", "Fees (in BTC/kvB) smaller than this are considered zero fee for relaying, mining and transaction creation (default: 0.000001)", "Node relay options");
     args.AddArg("incrementalrelayfee=<amt>", "Fee rate (in BTC/kvB) used to define cost of relay, used for mempool limiting and replacement policy (default: 0.000001)", "Node relay options");
     args.AddArg("blockmintxfee=<amt>", "Set lowest fee rate (in BTC/kvB) for transactions to be included in block creation (default: 0.00000001)", "Block creation options");
@@ -83,7 +86,7 @@ void RegisterNodeOptions(config::Args& args) {
     args.AddArg("rpcservertimeout=<n>", "Timeout during HTTP requests (default: 30)", "RPC server options");
     args.AddArg("dashboard=<port>", "Serve the live web dashboard (the node's peers, transactions and blocks as they happen) on <port> (default: 0, off)", "Dashboard options", {.network_only = true});
     args.AddArg("dashboardwatch=<url>", "Also show another node's dashboard (http://host:port/) on this one, relaying its events, so one page watches a whole network (may be given up to 16 times)", "Dashboard options", {.multi = true});
-    args.AddArg("dashboardallowip=<ip>", "Let the dashboard be viewed from this source too (loopback only otherwise); a single IP, network/netmask or network/CIDR", "Dashboard options", {.multi = true});
+    args.AddArg("dashboardallowip=<ip>", "Let the dashboard be viewed from this source too (loopback only otherwise; its buttons work from this machine only); a single IP, network/netmask or network/CIDR", "Dashboard options", {.multi = true});
 }
 
 void RegisterCliOptions(config::Args& args) {

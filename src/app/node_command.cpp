@@ -14,9 +14,11 @@
 
 #include "app/logger.h"
 #include "app/node_args.h"
+#include "app/rpc_http.h"
 #include "app/stop_signals.h"
 #include "bitcoin/chain/prune.h"
 #include "bitcoin/consensus/test_params.h"
+#include "bitcoin/node/mempool_persist.h"
 #include "bitcoin/node/node_context.h"
 #include "bitcoin/node/p2p_service.h"
 #include "bitcoin/node/rest.h"
@@ -163,10 +165,11 @@ int RunNode(int argc, const char* const argv[]) {
     auto rpc_timeout = IntOption(args, "rpcservertimeout", 30, 1, 86400);
     auto mempool = IntOption(args, "maxmempool", 300, 5, 1 << 20);
     auto expiry = IntOption(args, "mempoolexpiry", 336, 1, 1 << 20);
+    auto save_interval = IntOption(args, "mempoolsaveinterval", bitcoin::node::DEFAULT_MEMPOOL_SAVE_INTERVAL_SECONDS, 0, 86400 * 365);
     auto datacarrier_size = IntOption(args, "datacarriersize", static_cast<int64_t>(bitcoin::policy::DEFAULT_MAX_DATACARRIER_BYTES), 0,
                                       static_cast<int64_t>(bitcoin::policy::MAX_STANDARD_TX_WEIGHT));
     for (const auto* r : {&dbcache, &par, &rpc_port, &rpc_threads, &rpc_queue, &rpc_timeout, &mempool, &expiry,
-                          &datacarrier_size}) {
+                          &save_interval, &datacarrier_size}) {
         if (!*r) return Fail(r->error());
     }
     bitcoin::mempool::MempoolOptions pool_options;
@@ -321,8 +324,9 @@ int RunNode(int argc, const char* const argv[]) {
         if (!url) return Fail(url.error());
         dashboard_url = *url;
         if (args.GetArgs("dashboardallowip").size() > 0) {
-            log.Info("Warning: the dashboard shows this node's peers and which transactions it sent itself to every "
-                     "address -dashboardallowip allows, without a password");
+            log.Info("Warning: the dashboard shows this node's peers, which transactions it sent itself and its wallets' "
+                     "balances and latest payments to every address -dashboardallowip allows, without a password (its "
+                     "buttons, which need the RPC password, work from this machine only)");
         }
     }
 
@@ -360,6 +364,15 @@ int RunNode(int argc, const char* const argv[]) {
         for (const auto& e : zmq->Endpoints()) log.Info("ZMQ " + e.type + " publishing on " + e.address);
     }
 
+    // The mempool of the last run (mempool.dat): after the wallets resubmitted their own, with
+    // the dashboard and ZMQ listening, before the network starts.
+    bitcoin::node::MempoolPersistOptions persist_options;
+    persist_options.persist = args.GetBoolArg("persistmempool", true);
+    persist_options.write_v1 = args.GetBoolArg("persistmempoolv1", false);
+    persist_options.save_interval = std::chrono::seconds(*save_interval);
+    bitcoin::node::MempoolPersister mempool_file(ctx, persist_options, [&log](const std::string& line) { log.Info(line); });
+    mempool_file.Load();
+
     // The P2P network: listening, outbound connections, sync and relay.
     std::unique_ptr<bitcoin::node::P2pService> p2p;
     if (args.GetBoolArg("networkactive", true)) {
@@ -377,7 +390,7 @@ int RunNode(int argc, const char* const argv[]) {
 
     bitcoin::rpc::MethodTable table;
     for (auto registered : {bitcoin::node::RegisterNetRpcs(table, ctx, p2p.get()),bitcoin::node::RegisterBlockchainRpcs(table, ctx), bitcoin::node::RegisterMiningRpcs(table, ctx),
-                            bitcoin::node::RegisterControlRpcs(table, ctx), bitcoin::node::RegisterMempoolRpcs(table, ctx),
+                            bitcoin::node::RegisterControlRpcs(table, ctx), bitcoin::node::RegisterMempoolRpcs(table, ctx, &mempool_file),
                             bitcoin::node::RegisterRawTxRpcs(table, ctx), bitcoin::node::RegisterDescriptorRpcs(table, ctx),
                             bitcoin::node::RegisterWalletRpcs(table, ctx, wallets),
                             bitcoin::node::RegisterZmqRpcs(table, zmq.get())}) {
@@ -395,6 +408,16 @@ int RunNode(int argc, const char* const argv[]) {
     }
     std::unique_ptr<netcore::HttpServer> http;
     std::unique_ptr<bitcoin::rpc::JsonRpcServer> rpc;
+    // The page's buttons call `rpc` through the dashboard: on every way out, the dashboard stops
+    // taking calls (its server joined) before `rpc` is freed.
+    struct DashboardCallsGuard {
+        NodeDashboard* d;
+        ~DashboardCallsGuard() {
+            if (d == nullptr) return;
+            d->rpc = nullptr;
+            StopDashboardServer(*d);
+        }
+    } dashboard_calls{dashboard->get()};
     if (args.GetBoolArg("server", true)) {
         if (!args.GetArg("rpcpassword")) {
             cookie_path = args.GetArg("rpccookiefile", ".cookie");
@@ -407,6 +430,7 @@ int RunNode(int argc, const char* const argv[]) {
             log.Info("Generated RPC authentication cookie " + cookie_path.string());
         }
         rpc = std::make_unique<bitcoin::rpc::JsonRpcServer>(table, auth);
+        if (*dashboard) (*dashboard)->rpc = rpc.get();
         netcore::HttpServerOptions http_options;
         const uint16_t port = static_cast<uint16_t>(*rpc_port);
         const auto binds = args.GetArgs("rpcbind");
@@ -458,14 +482,7 @@ int RunNode(int argc, const char* const argv[]) {
                     log.Debug("rpc", "from " + client.address + ": HTTP " + std::to_string(out.status) + ", " +
                                          std::to_string(req.body.size()) + " bytes in");
                 }
-                // Failed logins are slowed down (brute force); this is a worker thread.
-                if (out.delay.count() > 0) std::this_thread::sleep_for(out.delay);
-                netcore::HttpResponse res;
-                res.status = out.status;
-                res.body = std::move(out.body);
-                res.headers = std::move(out.headers);
-                res.content_type = res.body.empty() ? "" : "application/json";
-                return res;
+                return ToHttp(std::move(out));
             });
         if (!started) {
             log.Error("Error: " + started.error());
@@ -478,6 +495,7 @@ int RunNode(int argc, const char* const argv[]) {
 
     if (*dashboard) {
         (*dashboard)->p2p = p2p.get();
+        (*dashboard)->wallets = &wallets;
         log.Info("Dashboard on " + dashboard_url);
     }
 
@@ -486,6 +504,7 @@ int RunNode(int argc, const char* const argv[]) {
         if (!ctx.ShutdownRequested()) log.Info(std::string("Received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", shutting down");
         ctx.RequestShutdown();
     });
+    mempool_file.StartPeriodic();
     log.Info("Tonari node ready");
     ctx.WaitForShutdown();
     // Wake the signal thread if the shutdown came from the `stop` RPC.
@@ -497,6 +516,12 @@ int RunNode(int argc, const char* const argv[]) {
     if (*dashboard) {
         StopDashboardServer(**dashboard);
         (*dashboard)->p2p = nullptr;
+    }
+    // Saved before the P2P layer goes, while it still knows which of our transactions no
+    // peer has fetched (the file's unbroadcast set).
+    mempool_file.StopPeriodic();
+    if (mempool_file.Enabled()) {
+        if (auto saved = mempool_file.Save(); !saved) log.Error(saved.error());
     }
     if (p2p) {
         log.Info("Shutdown: closing peer connections");

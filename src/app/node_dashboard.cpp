@@ -1,9 +1,12 @@
 // Wiring the dashboard into `tonari node`.
 #include "app/node_dashboard.h"
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <map>
 
+#include "app/rpc_http.h"
 #include "util/json.h"
 
 namespace tonari::app {
@@ -17,8 +20,52 @@ int64_t SteadyMs() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-// The snapshot /api/state carries: chain, tip, mempool and neighbours, as the events update them.
-std::string NodeState(bitcoin::node::NodeContext& ctx, bitcoin::node::P2pService* p2p) {
+// Payments shown per wallet on a ledger card, and how far back listtransactions looks for them
+// (a miner's wallet is mostly coinbase rows).
+constexpr size_t LEDGER_PAYMENTS = 5;
+constexpr size_t LEDGER_LOOKBACK = 200;
+
+// The loaded wallets for the ledger cards: the balance as getbalance answers it (confirmed
+// and own change), what others are paying in, and the latest payments, newest first. Amounts
+// in satoshis.
+util::Json WalletsJson(bitcoin::node::NodeContext& ctx, bitcoin::node::WalletManager* wallets) {
+    util::Json list = util::Json::MakeArray();
+    if (wallets == nullptr) return list;
+    ctx.WithChain([&list, wallets](bitcoin::node::NodeStorage& s) {
+        const int32_t height = s.Chain().Chain().Height();
+        for (const auto& name : wallets->Names()) {
+            const bitcoin::wallet::Wallet* w = wallets->Find(name);
+            if (w == nullptr) continue;
+            const bitcoin::wallet::Balances b = w->GetBalances(height, 0);
+            util::Json o = util::Json::MakeObject();
+            o.Set("name", name);
+            o.Set("balance", b.trusted);
+            o.Set("pending", b.untrusted_pending);
+            o.Set("immature", b.immature);
+            util::Json payments = util::Json::MakeArray();
+            const auto rows = w->ListTransactions(LEDGER_LOOKBACK, 0);
+            for (auto it = rows.rbegin(); it != rows.rend() && payments.size() < LEDGER_PAYMENTS; ++it) {
+                if (it->category != "send" && it->category != "receive") continue;
+                util::Json p = util::Json::MakeObject();
+                p.Set("txid", it->tx.txid.ToHex());
+                p.Set("category", it->category);
+                p.Set("amount", it->amount);
+                p.Set("address", it->address.value_or(""));
+                p.Set("confirmations", it->tx.confirmations);
+                payments.PushBack(std::move(p));
+            }
+            o.Set("payments", std::move(payments));
+            list.PushBack(std::move(o));
+        }
+        return 0;
+    });
+    return list;
+}
+
+// The snapshot /api/state carries: chain, tip, mempool, neighbours and wallets, as the events
+// update them.
+std::string NodeState(bitcoin::node::NodeContext& ctx, bitcoin::node::P2pService* p2p,
+                      bitcoin::node::WalletManager* wallets) {
     util::Json o = util::Json::MakeObject();
     o.Set("chain", std::string(bitcoin::encoding::NetworkName(ctx.Network())));
     ctx.WithChain([&o](bitcoin::node::NodeStorage& s) {
@@ -48,11 +95,33 @@ std::string NodeState(bitcoin::node::NodeContext& ctx, bitcoin::node::P2pService
     }
     o.Set("peers", std::move(peers));
     o.Set("listen", std::move(listen));
+    o.Set("wallets", WalletsJson(ctx, wallets));
     return o.Dump();
 }
 
-// Every second: a mempool change held back is published (on the strand); and each connected
-// peer's bytes in that second, from netcore's counters (no trip to the strand; a peer's first
+// While a page watches: the wallets, when a block or a mempool change may have moved them (a
+// wallet changes only with the chain or the pool, or by a send, which enters the pool).
+void PublishWallets(NodeDashboard& d, bitcoin::node::NodeContext& ctx) {
+    bitcoin::node::WalletManager* wallets = d.wallets.load();
+    if (wallets == nullptr || wallets->Count() == 0 || !d.server || d.server->Watchers() == 0) return;
+    const auto key = ctx.WithChain([wallets](bitcoin::node::NodeStorage& s) {
+        const auto* tip = s.Chain().Tip();
+        // A wallet created or loaded by RPC changes the list too.
+        return std::make_pair(tip ? tip->hash.ToHex() : std::string(), s.Mempool().Sequence() * 1024 + wallets->Count());
+    });
+    if (key == d.wallets_key) return;
+    d.wallets_key = key;
+    util::Json w = util::Json::MakeObject();
+    w.Set("wallets", WalletsJson(ctx, wallets));
+    std::string data = w.Dump();
+    if (data == d.last_wallets) return;
+    d.bus->Publish("wallets", data);
+    d.last_wallets = std::move(data);
+}
+
+// Every second: a mempool change held back is published (on the strand); while someone
+// watches, the wallets when the tip or the pool moved (a short trip to the strand to tell);
+// and each connected peer's bytes in that second, from netcore's counters (a peer's first
 // second counts from its connection), published only while someone watches.
 void Sample(NodeDashboard& d, bitcoin::node::NodeContext& ctx) {
     std::map<uint64_t, std::pair<uint64_t, uint64_t>> last;  // peer -> (received, sent)
@@ -62,6 +131,7 @@ void Sample(NodeDashboard& d, bitcoin::node::NodeContext& ctx) {
             bitcoin::node::NodeEvents* events = d.events.get();
             ctx.PostToChain([events](bitcoin::node::NodeStorage&) { events->FlushMempool(); });
         }
+        PublishWallets(d, ctx);
         bitcoin::node::P2pService* p2p = d.p2p.load();
         if (p2p == nullptr) continue;
         std::map<uint64_t, std::pair<uint64_t, uint64_t>> now;
@@ -84,6 +154,27 @@ void Sample(NodeDashboard& d, bitcoin::node::NodeContext& ctx) {
         o.Set("peers", std::move(peers));
         d.bus->Publish("peer_bytes", o.Dump());
     }
+}
+
+// A button's call: to this node's RPC server (its credentials decide, its failed-login delay
+// applies), or through the relay to a watched node.
+netcore::HttpResponse AnswerCall(NodeDashboard& d, const web::RpcCall& call) {
+    if (!call.node.empty()) {
+        if (!d.relay) return netcore::TextResponse(404, "text/plain; charset=utf-8", "This dashboard watches no other node.\n");
+        return d.relay->Forward(call);
+    }
+    bitcoin::rpc::JsonRpcServer* rpc = d.rpc.load();
+    if (rpc == nullptr) return netcore::TextResponse(503, "text/plain; charset=utf-8", "The node's RPC server is not running.\n");
+    bitcoin::rpc::HttpRequest in{.method = "POST", .target = call.target, .authorization = call.authorization, .body = call.body};
+    netcore::HttpResponse res = ToHttp(rpc->HandleRequest(in));
+    // A browser answers "WWW-Authenticate: Basic" with its own login prompt and would then send
+    // what was typed there by itself with later requests: the page asks, not the browser.
+    std::erase_if(res.headers, [](const std::pair<std::string, std::string>& h) {
+        std::string name = h.first;
+        std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        return name == "www-authenticate";
+    });
+    return res;
 }
 
 }  // namespace
@@ -123,7 +214,8 @@ util::Result<std::string, std::string> StartDashboard(NodeDashboard& d, bitcoin:
     options.bind = d.allow.size() > 2 ? std::vector<netcore::HttpEndpoint>{{"0.0.0.0", d.port}, {"::", d.port}}
                                       : std::vector<netcore::HttpEndpoint>{{"127.0.0.1", d.port}, {"::1", d.port}};
     options.allow = d.allow;
-    options.state = [&ctx, &d] { return NodeState(ctx, d.p2p.load()); };
+    options.state = [&ctx, &d] { return NodeState(ctx, d.p2p.load(), d.wallets.load()); };
+    options.rpc = [&d](const web::RpcCall& call) { return AnswerCall(d, call); };
     if (!d.watch.empty()) {
         auto relay = web::WatchRelay::Start(*d.bus, d.watch, d.log);
         if (!relay) return util::Fail("Error: -dashboardwatch: " + relay.error());
@@ -148,6 +240,7 @@ void StopDashboardServer(NodeDashboard& d) {
     }
     d.sampler_wake.notify_all();
     if (d.sampler.joinable()) d.sampler.join();
+    if (d.relay) d.relay->Cancel();  // a call being forwarded gives up, so the server's workers end
     if (d.server) d.server->Stop();
     if (d.relay) d.relay->Stop();
 }

@@ -11,10 +11,13 @@
 #include <thread>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "bitcoin/node/node_context.h"
 #include "bitcoin/node/node_events.h"
 #include "bitcoin/node/p2p_service.h"
+#include "bitcoin/node/wallet_manager.h"
+#include "bitcoin/rpc/server.h"
 #include "config/args.h"
 #include "events/event_bus.h"
 #include "util/result.h"
@@ -38,8 +41,17 @@ struct NodeDashboard {
     std::unique_ptr<web::DashboardServer> server;
     // The P2P service once it runs (null before, and with -networkactive=0).
     std::atomic<bitcoin::node::P2pService*> p2p{nullptr};
+    // The node's wallets, for the ledger cards (they outlive the dashboard).
+    std::atomic<bitcoin::node::WalletManager*> wallets{nullptr};
+    // The JSON-RPC server the page's buttons call (null before it runs and once it is going);
+    // node_command's DashboardCallsGuard clears it, and stops the server, before it is freed.
+    std::atomic<bitcoin::rpc::JsonRpcServer*> rpc{nullptr};
+    // The last `wallets` event's data, and the (tip, mempool sequence) it was computed at
+    // (sampler thread only).
+    std::string last_wallets;
+    std::pair<std::string, uint64_t> wallets_key;
     // Once a second: a held-back mempool change, and, while a page watches, the bytes each peer
-    // moved (peer_bytes events).
+    // moved (peer_bytes events) and the wallets when they changed (wallets events).
     std::thread sampler;
     std::mutex sampler_mutex;
     std::condition_variable sampler_wake;

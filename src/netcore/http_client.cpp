@@ -91,13 +91,23 @@ public:
     }
 
     std::string RequestFor(const std::string& user_agent, const std::string& extra_headers) const {
-        const bool bracket = m_url.host.find(':') != std::string::npos;
-        const std::string host_header = (bracket ? "[" + m_url.host + "]" : m_url.host) + ":" + std::to_string(m_url.port);
-        return "GET " + m_url.target + " HTTP/1.1\r\nHost: " + host_header + "\r\nUser-Agent: " + user_agent +
-               "\r\nAccept-Encoding: identity\r\n" + extra_headers + "Connection: close\r\n\r\n";
+        return Head("GET", user_agent, extra_headers) + "\r\n";
+    }
+
+    std::string PostFor(const std::string& user_agent, const std::string& extra_headers, const std::string& content_type,
+                        std::string_view body) const {
+        return Head("POST", user_agent, extra_headers) + "Content-Type: " + content_type +
+               "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + std::string(body);
     }
 
 private:
+    std::string Head(const std::string& method, const std::string& user_agent, const std::string& extra_headers) const {
+        const bool bracket = m_url.host.find(':') != std::string::npos;
+        const std::string host_header = (bracket ? "[" + m_url.host + "]" : m_url.host) + ":" + std::to_string(m_url.port);
+        return method + " " + m_url.target + " HTTP/1.1\r\nHost: " + host_header + "\r\nUser-Agent: " + user_agent +
+               "\r\nAccept-Encoding: identity\r\n" + extra_headers + "Connection: close\r\n";
+    }
+
     // Buffers and the io context first: they outlive the socket and any operation on it.
     Url m_url;
     const std::atomic<bool>* m_cancel;
@@ -111,11 +121,12 @@ private:
 
 }  // namespace
 
-util::Result<HttpClientResponse, std::string> HttpGet(const Url& url, const HttpGetOptions& options,
-                                                      const std::atomic<bool>* cancel) {
+namespace {
+
+// Sends `request` and reads one bounded response.
+util::Result<HttpClientResponse, std::string> RoundTrip(Exchange& x, const std::string& request, const HttpGetOptions& options) {
     const auto deadline = std::chrono::steady_clock::now() + options.timeout;
-    Exchange x(url, cancel);
-    if (auto opened = x.Open(x.RequestFor(options.user_agent, ""), deadline); !opened) return util::Fail(opened.error());
+    if (auto opened = x.Open(request, deadline); !opened) return util::Fail(opened.error());
     std::string received;
     while (true) {
         auto eof = x.Read(received, deadline);
@@ -130,6 +141,29 @@ util::Result<HttpClientResponse, std::string> HttpGet(const Url& url, const Http
         if (parsed.state == HttpParseState::Error) return util::Fail("bad HTTP response from " + x.Where() + ": " + parsed.error);
         if (*eof) return util::Fail("connection closed by " + x.Where());
     }
+}
+
+}  // namespace
+
+util::Result<HttpClientResponse, std::string> HttpGet(const Url& url, const HttpGetOptions& options,
+                                                      const std::atomic<bool>* cancel) {
+    Exchange x(url, cancel);
+    return RoundTrip(x, x.RequestFor(options.user_agent, ""), options);
+}
+
+util::Result<HttpClientResponse, std::string> HttpPost(const Url& url, const HttpPostRequest& request,
+                                                       const HttpGetOptions& options, const std::atomic<bool>* cancel) {
+    // Header text passed on from elsewhere (an Authorization header) must not add lines of
+    // its own to the request (header injection).
+    for (const std::string* text : {&request.content_type, &url.target}) {
+        if (text->find_first_of("\r\n") != std::string::npos) return util::Fail(std::string("a line break in the request"));
+    }
+    const std::string& extra = request.extra_headers;
+    for (size_t at = extra.find_first_of("\r\n"); at != std::string::npos; at = extra.find_first_of("\r\n", at + 2)) {
+        if (extra.compare(at, 2, "\r\n") != 0) return util::Fail(std::string("a bare line break in a header"));
+    }
+    Exchange x(url, cancel);
+    return RoundTrip(x, x.PostFor(options.user_agent, request.extra_headers, request.content_type, request.body), options);
 }
 
 util::Result<void, std::string> HttpGetStream(const Url& url, const HttpStreamOptions& options,

@@ -1,5 +1,6 @@
-// A small blocking HTTP/1.1 GET for the node's own outgoing requests (BitTorrent tracker
-// announces and scrapes, the dashboard's watched nodes), and a streamed GET for event streams: one request per connection, a deadline over the whole exchange, a
+// A small blocking HTTP/1.1 GET and POST for the node's own outgoing requests (BitTorrent
+// tracker announces and scrapes, the dashboard's watched nodes and the calls its page makes to
+// them), and a streamed GET for event streams: one request per connection, a deadline over the whole exchange, a
 // bounded response, and a cancel flag checked while waiting so a stopping program never hangs
 // on a silent server. Runs on the caller's thread with its own short-lived io context; Asio
 // stays inside the .cpp.
@@ -28,6 +29,16 @@ struct HttpGetOptions {
 // errors (resolve, connect, timeout, cancelled, malformed or oversized response) as text.
 util::Result<HttpClientResponse, std::string> HttpGet(const Url& url, const HttpGetOptions& options,
                                                       const std::atomic<bool>* cancel = nullptr);
+
+struct HttpPostRequest {
+    std::string content_type = "application/json";
+    std::string body;
+    std::string extra_headers;  // "Name: value\r\n" lines (Authorization…)
+};
+
+// POST a body; the answer as HttpGet's.
+util::Result<HttpClientResponse, std::string> HttpPost(const Url& url, const HttpPostRequest& request,
+                                                       const HttpGetOptions& options, const std::atomic<bool>* cancel = nullptr);
 
 struct HttpStreamOptions {
     std::chrono::milliseconds connect_timeout = std::chrono::seconds(10);  // until the response head

@@ -54,11 +54,13 @@ std::string_view StatusText(int status) {
         case 404: return "Not Found";
         case 405: return "Method Not Allowed";
         case 408: return "Request Timeout";
+        case 415: return "Unsupported Media Type";
         case 411: return "Length Required";
         case 413: return "Payload Too Large";
         case 431: return "Request Header Fields Too Large";
         case 500: return "Internal Server Error";
         case 501: return "Not Implemented";
+        case 502: return "Bad Gateway";
         case 503: return "Service Unavailable";
         case 505: return "HTTP Version Not Supported";
         default: return "Unknown";

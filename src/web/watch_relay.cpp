@@ -31,6 +31,11 @@ util::Result<std::unique_ptr<WatchRelay>, std::string> WatchRelay::Start(events:
 
 WatchRelay::~WatchRelay() { Stop(); }
 
+void WatchRelay::Cancel() {
+    m_stop = true;
+    for (auto& w : m_watched) w->cancel = true;
+}
+
 void WatchRelay::Stop() {
     m_stop = true;
     for (auto& w : m_watched) w->cancel = true;
@@ -121,6 +126,33 @@ std::string WatchRelay::StateJson() const {
                ",\"state\":" + (ok ? got->body : std::string("null")) + "}";
     }
     return out + "]";
+}
+
+netcore::HttpResponse WatchRelay::Forward(const RpcCall& call) const {
+    for (const auto& w : m_watched) {
+        if (w->name != call.node) continue;
+        const std::string& host = w->base.host;
+        if (!(host.starts_with("127.") || host == "::1" || host == "localhost")) {
+            return netcore::TextResponse(403, "text/plain; charset=utf-8",
+                                         "Calls are passed only to watched nodes on this machine; " + w->name + " is not.\n");
+        }
+        netcore::Url target = w->base;
+        target.target = "/api/rpc" + (call.target == "/" ? std::string() : call.target);
+        netcore::HttpPostRequest post;
+        post.body = call.body;
+        if (call.authorization) post.extra_headers = "Authorization: " + *call.authorization + "\r\n";
+        netcore::HttpGetOptions options;
+        options.timeout = RPC_FORWARD_TIMEOUT;
+        options.max_body_bytes = MAX_FORWARDED_ANSWER_BYTES;
+        const auto got = netcore::HttpPost(target, post, options, &m_stop);
+        if (!got) return netcore::TextResponse(502, "text/plain; charset=utf-8", w->name + " cannot be reached: " + got.error() + "\n");
+        if (got->status < 200 || got->status > 599 || (got->status >= 300 && got->status < 400)) {
+            return netcore::TextResponse(502, "text/plain; charset=utf-8", w->name + " answered HTTP " + std::to_string(got->status) + "\n");
+        }
+        const bool json = !got->body.empty() && (got->body.front() == '{' || got->body.front() == '[');
+        return netcore::TextResponse(got->status, json ? "application/json" : "text/plain; charset=utf-8", got->body);
+    }
+    return netcore::TextResponse(404, "text/plain; charset=utf-8", "No watched node is called " + call.node + ".\n");
 }
 
 }  // namespace tonari::web

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "events/event_bus.h"
+#include "web/dashboard_server.h"
 #include "netcore/url.h"
 #include "util/result.h"
 
@@ -33,6 +34,11 @@ namespace tonari::web {
 inline constexpr size_t MAX_WATCHED = 16;
 inline constexpr size_t MAX_RELAYED_LINE = 64 * 1024;
 inline constexpr auto RECONNECT_DELAY = std::chrono::seconds(2);
+// Attack: a watched node that never answers a forwarded call, holding the dashboard's call slot
+// (MAX_CALLS_IN_FLIGHT). Mining one regtest block is quick.
+inline constexpr auto RPC_FORWARD_TIMEOUT = std::chrono::seconds(10);
+// Attack: a watched node answering a call with an endless body. A button's answer is small.
+inline constexpr size_t MAX_FORWARDED_ANSWER_BYTES = 1 << 20;
 
 class WatchRelay {
 public:
@@ -46,6 +52,16 @@ public:
 
     // [{"node", "online", "state": <its /api/state>|null}], fetched now (1 s each at most).
     std::string StateJson() const;
+    // A button's call for watched node `call.node`, passed to its dashboard's /api/rpc with the
+    // same Authorization header (its RPC credentials decide). Only to watched nodes on this
+    // machine: the password must not cross a network in clear, nor reach a node elsewhere that
+    // would learn it. 404 for a node not watched, 403 for one elsewhere, 502 when it cannot be
+    // reached or answers oddly. The answer is passed on as JSON (or plain text), never with the
+    // watched node's own headers.
+    netcore::HttpResponse Forward(const RpcCall& call) const;
+    // Makes every exchange in progress give up (Forward's too) without waiting for the threads:
+    // before the dashboard's server joins its workers.
+    void Cancel();
 
 private:
     struct Watched {

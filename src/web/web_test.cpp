@@ -1,6 +1,7 @@
 // The dashboard without sockets: SSE text for events, the hello and reset events, resuming
 // after a given id; the Host check (IP literals and localhost only); routing — state carrying
-// the epoch and last id, event streams counted and capped, embedded assets, read-only methods.
+// the epoch and last id, event streams counted and capped, embedded assets, GET only but for
+// the buttons' calls (POST /api/rpc: JSON, with credentials, from this machine, one at a time).
 #include <gtest/gtest.h>
 
 #include "web/dashboard_server.h"
@@ -118,6 +119,86 @@ TEST(Dashboard, RoutesStateEventsAndAssets) {
     streams.pop_back();                                   // a tab closed
     EXPECT_EQ(d.Handle(Get("/api/events")).status, 200);
     d.Stop();
+}
+
+TEST(Dashboard, ButtonCallsGoToTheRpcHandlerAsPostOnly) {
+    events::EventBus bus([] { return 0; });
+    DashboardOptions options;
+    options.bind = {{"127.0.0.1", 0}};
+    std::vector<RpcCall> calls;
+    DashboardServer* server = nullptr;
+    int nested_status = 0;
+    options.rpc = [&](const RpcCall& call) {
+        calls.push_back(call);
+        if (call.body == "nested") {
+            // A second call while this one is answered: the slot is taken.
+            netcore::HttpRequest again;
+            again.method = "POST";
+            again.target = "/api/rpc";
+            again.headers = {{"host", "127.0.0.1:8080"}, {"content-type", "application/json"}, {"authorization", "Basic dTpw"}};
+            nested_status = server->Handle(again).status;
+        }
+        return netcore::TextResponse(200, "application/json", "{\"result\":1}");
+    };
+    auto live = DashboardServer::Start(options, bus);
+    ASSERT_TRUE(live) << live.error();
+    auto& d = **live;
+    server = &d;
+
+    auto post = Get("/api/rpc/wallet/alice%20b?node=127.0.0.1%3A8081");
+    post.method = "POST";
+    post.body = "{\"method\":\"getbalance\"}";
+    post.headers.emplace_back("content-type", "application/json");
+    post.headers.emplace_back("authorization", "Basic dTpw");
+    EXPECT_EQ(d.Handle(post).status, 200);
+    ASSERT_EQ(calls.size(), 1u);
+    EXPECT_EQ(calls[0].node, "127.0.0.1:8081");
+    EXPECT_EQ(calls[0].target, "/wallet/alice%20b");  // still encoded, as the RPC server takes it
+    EXPECT_EQ(calls[0].authorization, std::optional<std::string>("Basic dTpw"));
+    EXPECT_EQ(calls[0].body, post.body);
+
+    auto own = post;
+    own.target = "/api/rpc";
+    EXPECT_EQ(d.Handle(own).status, 200);
+    EXPECT_EQ(calls.back().target, "/");
+    EXPECT_EQ(calls.back().node, "");
+
+    auto nested = own;
+    nested.body = "nested";
+    EXPECT_EQ(d.Handle(nested).status, 200);
+    EXPECT_EQ(nested_status, 503);  // one call at a time (MAX_CALLS_IN_FLIGHT)
+    EXPECT_EQ(d.Handle(own).status, 200);  // and the slot is free again
+    const size_t reached = calls.size();
+
+    EXPECT_EQ(d.Handle(own, /*from_loopback=*/false).status, 403);  // others may look, not act
+    auto anonymous = own;
+    std::erase_if(anonymous.headers, [](const auto& h) { return h.first == "authorization"; });
+    EXPECT_EQ(d.Handle(anonymous).status, 401);
+    auto form = own;
+    std::erase_if(form.headers, [](const auto& h) { return h.first == "content-type"; });
+    form.headers.emplace_back("content-type", "text/plain");  // what another site's form can send
+    EXPECT_EQ(d.Handle(form).status, 415);
+    auto by_get = own;
+    by_get.method = "GET";
+    EXPECT_EQ(d.Handle(by_get).status, 405);  // never by GET (a link or an image)
+    auto cross = own;
+    cross.headers.emplace_back("sec-fetch-site", "cross-site");
+    EXPECT_EQ(d.Handle(cross).status, 403);
+    auto foreign = own;
+    foreign.headers.emplace_back("origin", "http://attacker.example");
+    EXPECT_EQ(d.Handle(foreign).status, 403);
+    auto elsewhere = own;
+    elsewhere.target = "/api/rpcx";
+    EXPECT_EQ(d.Handle(elsewhere).status, 405);
+    EXPECT_EQ(calls.size(), reached);  // none of the refused ones reached the handler
+    d.Stop();
+
+    DashboardOptions none;
+    none.bind = {{"127.0.0.1", 0}};
+    auto plain = DashboardServer::Start(none, bus);
+    ASSERT_TRUE(plain) << plain.error();
+    EXPECT_EQ((**plain).Handle(own).status, 404);  // no handler: this dashboard takes no calls
+    (**plain).Stop();
 }
 
 }  // namespace

@@ -8,15 +8,26 @@ page watches B and C (-dashboardwatch); B and C connect to A, and C to B too.
   reaching 3 of 3 nodes, the origin as "local", and every other node's "came from" a real
   neighbour of it that had the item no later.
 - The chain strip ends with B's block, marked as mined by B, and the mempool as the next block.
+- The reach chart draws the payment and the block reaching 3 of 3 nodes; the ledger cards show
+  A's and B's wallets with the balances their getbalance gives and their latest payments; the
+  story tells, in words, that A sent a payment, B mined block 102, and both reached every node.
 - kill -9 of C: its row shows offline and its edges go (1 left); A and B agree on a new block,
-  which the page shows. C restarts: it is online again on the page at the same height, and its
-  links are drawn again.
+  which the page shows, and the story says C stopped and the others carry on. C restarts: it is
+  online again on the page at the same height, its links are drawn again, and the story says so.
+- The buttons, pressed as a person would: with a wrong password nothing happens and the page
+  says the node refused; with the nodes' user and password (-rpcauth) "mine a block" on B mines
+  one that every node gets, "send" pays 0.5 BTC from A's wallet to B's (the payment reaches B's
+  mempool), and "stop the node" on C stops it cleanly, after which its row shows offline.
 - The page logs no console or page error and asks for nothing outside loopback; a screenshot of
   each view is saved as a test artifact in the test's working directory (dashboard-*.png;
   docs/images/dashboard.png is the one taken mid-story).
 """
+import decimal
+import hmac
 import json
 import pathlib
+import re
+import secrets
 import select
 import shutil
 import subprocess
@@ -28,6 +39,7 @@ from checks import run_test  # noqa: E402
 from node_process import NodeProcess, free_port, wait_until  # noqa: E402
 
 ARTIFACTS = pathlib.Path.cwd()
+D = decimal.Decimal
 
 
 class Page:
@@ -46,6 +58,10 @@ class Page:
 
     def snapshot(self, rows, offline, picture, txid="-", block="-"):
         return self.ask(f"snapshot {rows} {offline} {ARTIFACTS / picture} {txid} {block}")
+
+    def act(self, **button):
+        """Presses a button (page_driver.mjs `act`); returns {text, ok}."""
+        return self.ask("act " + json.dumps(button))
 
     def chat(self, rows, picture, text):
         """Waits until the chat table has `rows` rows, one whose last message contains `text`."""
@@ -90,17 +106,25 @@ def check_wave(r, wave, what, names, neighbours):
                 f"{what} came to {node} from {src}, a neighbour that had it first")
 
 
+def rpcauth(user, password):
+    """Core's -rpcauth line: user:salt$HMAC-SHA256(salt, password)."""
+    salt = secrets.token_hex(16)
+    return f"-rpcauth={user}:{salt}${hmac.new(salt.encode(), password.encode(), 'sha256').hexdigest()}"
+
+
 def body(r, opts, tmp):
     nodes, page = [], None
     try:
         ports = {n: free_port() for n in "abc"}
-        a = NodeProcess(opts.tonari, f"{tmp}/a", [f"-dashboard={ports['a']}", "-listen=1",
+        password = secrets.token_urlsafe(9)
+        auth = rpcauth("demo", password)  # the buttons' login, besides each node's cookie
+        a = NodeProcess(opts.tonari, f"{tmp}/a", [f"-dashboard={ports['a']}", "-listen=1", auth,
                                                   f"-dashboardwatch=http://127.0.0.1:{ports['b']}/",
                                                   f"-dashboardwatch=http://127.0.0.1:{ports['c']}/"])
         a.start()
-        b = NodeProcess(opts.tonari, f"{tmp}/b", [f"-dashboard={ports['b']}", "-listen=1", f"-connect=127.0.0.1:{a.p2p_port}"])
+        b = NodeProcess(opts.tonari, f"{tmp}/b", [f"-dashboard={ports['b']}", "-listen=1", auth, f"-connect=127.0.0.1:{a.p2p_port}"])
         b.start()
-        c = NodeProcess(opts.tonari, f"{tmp}/c", [f"-dashboard={ports['c']}", f"-connect=127.0.0.1:{a.p2p_port}",
+        c = NodeProcess(opts.tonari, f"{tmp}/c", [f"-dashboard={ports['c']}", auth, f"-connect=127.0.0.1:{a.p2p_port}",
                                                   f"-connect=127.0.0.1:{b.p2p_port}"])
         c.start()
         nodes += [a, b, c]
@@ -142,6 +166,24 @@ def body(r, opts, tmp):
         strip = shown.get("chain", [])
         r.check(len(strip) >= 2 and strip[-1][0] == "next" and strip[-2] == [block, f"mined by {nb}"],
                 f"the chain strip ends with B's block, mined by B, then the next block: {strip[-2:]}")
+        curves = {c[0]: c[1:] for c in shown.get("reach", [])}
+        r.check(curves.get(txid) == [3, 3] and curves.get(block) == [3, 3],
+                f"the reach chart: the payment and the block each reached 3 of 3 nodes: {shown.get('reach')}")
+        story = " / ".join(shown.get("story", []))
+        r.check("this node sends a payment" in story and f"{nb} mines block 102" in story and
+                f"The payment {txid[:12]}… has reached all 3 running nodes" in story and
+                "Block 102 has reached all 3 running nodes" in story, f"the story tells it in words: {story}")
+
+        # The ledger cards: each wallet's balance is what its node's getbalance says at that moment
+        # (the page hears of a change within a second; the chain is quiet now).
+        def ledger_matches():
+            cards = {(c[0], c[1]): c for c in page.snapshot(3, 0, "dashboard-ledger.png").get("ledger", [])}
+            want = {("this node", "w"): a, (nb, "w"): b}
+            return set(cards) == set(want) and all(
+                cards[k][2] == int(D(str(node.call("getbalance"))) * 100_000_000) and cards[k][3] >= 1
+                for k, node in want.items())
+        r.check(wait_until(ledger_matches, 30, 1), "the ledger cards show A's and B's balances as their RPC gives them, "
+                "each with its latest payments")
 
         c.kill()
         tip2 = b.call("generatetoaddress", 1, a.call("getnewaddress"))[0]
@@ -151,6 +193,8 @@ def body(r, opts, tmp):
         r.check(rows.get(nc, [""] * 2)[1] == "offline", "C's row shows it offline")
         r.check(all(rows.get(n, [""] * 3)[2] == "103" for n in ("this node", nb)), f"A and B at the new height on the page: {rows}")
         r.check(shown.get("edges") == 1, f"C's edges are gone: {shown.get('edges')} left")
+        r.check(any(f"{nc} stopped answering" in line for line in shown.get("story", [])),
+                f"the story says C stopped: {shown.get('story')}")
 
         # C restarts: back online on the page, caught up, its links drawn again.
         c.start()
@@ -160,9 +204,38 @@ def body(r, opts, tmp):
         r.check(rows.get(nc, [""] * 3)[1:3] == ["online", "103"], f"C is online again at height 103 on the page: {rows.get(nc)}")
         r.check(wait_until(lambda: page.snapshot(3, 0, "dashboard-node-back.png").get("edges") == 3, 30, 1),
                 "its links are drawn again (3 edges)")
-        r.check(not shown.get("errors") and not shown.get("external"),
-                f"no page errors, nothing outside loopback: {shown.get('errors')} {shown.get('external')}")
-        for picture in ("dashboard-network.png", "dashboard-story.png", "dashboard-node-down.png", "dashboard-node-back.png"):
+        r.check(any(f"{nc} is back" in line for line in page.snapshot(3, 0, "dashboard-node-back.png").get("story", [])),
+                "the story says C is back")
+
+        # The buttons, pressed as a person would.
+        # C has no wallet: "mine" there is one generatetoaddress call, which the password decides.
+        height = c.call("getblockcount")
+        wrong = page.act(what="mine", user="demo", password="not-" + password, node=nc)
+        r.check(wrong.get("ok") is False and "refused the user or password" in wrong.get("text", ""),
+                f"a wrong password: the page says the node refused it: {wrong}")
+        r.check(c.call("getblockcount") == height, "... and nothing was mined")
+        height = b.call("getblockcount")
+        mined = page.act(what="mine", user="demo", password=password, node=nb)
+        r.check(mined.get("ok") is True and wait_until(lambda: all(n.call("getblockcount") == height + 1 for n in nodes), 30),
+                f"'mine a block' on B: a block every node gets: {mined}")
+        paid = page.act(what="pay", user="demo", password=password, **{"from": "w@this node"}, to=f"w@{nb}", amount=0.5)
+        found = re.search(r"transaction ([0-9a-f]{16})", paid.get("text", ""))
+        r.check(paid.get("ok") is True and found is not None and wait_until(
+            lambda: any(t.startswith(found.group(1)) for t in b.call("getrawmempool")), 30, 0.1),
+            f"'send' pays 0.5 BTC from A's wallet to B's; the payment reaches B's mempool: {paid}")
+        stopped = page.act(what="stop", user="demo", password=password, node=nc)
+        r.check(stopped.get("ok") is True and c.wait_exit(30) == 0, f"'stop the node' stops C cleanly: {stopped}")
+        shown = page.snapshot(3, 1, "dashboard-buttons.png")
+        rows = {row[0]: row for row in shown.get("rows", [])}
+        r.check(rows.get(nc, [""] * 2)[1] == "offline", "C's row shows it offline")
+
+        # The browser reports the refused login above (HTTP 401) on its console; nothing else.
+        errors = shown.get("errors") or []
+        unexpected = [e for e in errors if "status of 401 (Unauthorized)" not in e]
+        r.check(not unexpected and len(errors) - len(unexpected) <= 1 and not shown.get("external"),
+                f"no page errors but the refused login, nothing outside loopback: {errors} {shown.get('external')}")
+        for picture in ("dashboard-network.png", "dashboard-story.png", "dashboard-node-down.png", "dashboard-node-back.png",
+                        "dashboard-buttons.png"):
             saved = ARTIFACTS / picture
             r.check(saved.exists() and saved.stat().st_size > 10_000, f"a screenshot saved: {saved}")
     finally:

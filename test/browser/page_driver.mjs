@@ -4,12 +4,18 @@
 //   snapshot ROWS OFFLINE PICTURE TXID BLOCK   ("-" for a TXID or BLOCK not waited for)
 //     waits until the network table has ROWS rows, OFFLINE of them offline, and the stream is
 //     live (and, given TXID and BLOCK, until the propagation wave shows them reaching every
-//     online node), then reports the table, the graph, the wave, every console or page error
+//     online node), then reports the table, the graph, the wave, the ledger cards, the reach
+//     chart's curves, the story's lines, every console or page error
 //     and every request that went anywhere but loopback (refused), and saves a screenshot.
 //   chat ROWS PICTURE TEXT…
 //     waits until the chat table has ROWS rows and one's last message contains TEXT (ROWS 0:
 //     until the stream is live); reports
 //     the table, whether the Bitcoin sections are hidden, the log, errors and requests.
+//   act {"what": "pay"|"mine"|"stop", "user", "password", "node", "from", "to", "amount"}
+//     presses one of the page's buttons as a person would and reports the answer line
+//   frames SECONDS
+//     for SECONDS, times every render() and the intervals between animation frames, and
+//     counts long tasks; reports them (the dashboard's frame-time benchmark)
 //   quit
 // Usage: node page_driver.mjs URL
 import { chromium } from "playwright-core";
@@ -25,6 +31,7 @@ const browser = await chromium.launch({
 const page = await browser.newPage({ viewport: { width: 1200, height: 1100 } });
 page.on("console", m => { if (m.type() === "error") errors.push(`console: ${m.text()}`); });
 page.on("pageerror", e => errors.push(`page: ${e.message}`));
+page.on("dialog", d => d.accept());  // "Stop this node?": yes, as the person pressing it means
 await page.route("**/*", route => {
   const host = new URL(route.request().url()).hostname;
   if (host === "127.0.0.1" || host === "localhost" || host === "[::1]") return route.continue();
@@ -54,6 +61,10 @@ async function snapshot(rows, offline, picture, txid, block) {
       status: document.getElementById("stream").textContent,
       chain: [...document.querySelectorAll("#chain .block")].map(b => [b.dataset.hash || "next",
         (b.querySelector(".miner") || { textContent: "" }).textContent]),
+      ledger: [...document.querySelectorAll("#ledger .card")].map(c => [c.dataset.node, c.dataset.wallet, Number(c.dataset.balance),
+        c.querySelectorAll("li").length]),
+      reach: [...document.querySelectorAll("#reach polyline")].map(l => [l.dataset.id, Number(l.dataset.reached), Number(l.dataset.total)]),
+      story: [...document.querySelectorAll("#story li")].map(li => li.textContent),
     };
   });
   await page.screenshot({ path: picture, fullPage: true });
@@ -77,6 +88,49 @@ async function chatSnapshot(rows, picture, wanted) {
   return { ...shown, errors, external };
 }
 
+// The page's cost while events pour in, for bench/dashboard_frame_bench.py: for SECONDS, the
+// time each render() takes (the page's whole work per event), the intervals between animation
+// frames, and every long task (over 50 ms, the browser's own measure of a janky frame).
+async function frames(seconds) {
+  return await page.evaluate(async s => {
+    const renders = [], intervals = [], longTasks = [];
+    const original = window.render;
+    window.render = () => { const t = performance.now(); original(); renders.push(performance.now() - t); };
+    const observer = new PerformanceObserver(list => { for (const e of list.getEntries()) longTasks.push(e.duration); });
+    observer.observe({ entryTypes: ["longtask"] });
+    let last = performance.now(), running = true;
+    const tick = now => { intervals.push(now - last); last = now; if (running) requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+    await new Promise(done => setTimeout(done, s * 1000));
+    running = false;
+    window.render = original;
+    observer.disconnect();
+    return { renders, intervals, longTasks, lastId: Number(document.getElementById("last-id").textContent) };
+  }, seconds);
+}
+
+// A button pressed as a person would: the user and password typed, the choices selected, the
+// button clicked; waits for the page's answer line and reports it.
+async function act(a) {
+  await page.fill("#rpc-user", a.user);
+  await page.fill("#rpc-password", a.password);
+  if (a.what === "pay") {
+    await page.waitForFunction(([f, t]) => [...document.querySelectorAll("#pay-from option")].some(o => o.value === f) &&
+      [...document.querySelectorAll("#pay-to option")].some(o => o.value === t), [a.from, a.to], { timeout: 30000 });
+    await page.selectOption("#pay-from", a.from);
+    await page.selectOption("#pay-to", a.to);
+    await page.fill("#pay-amount", String(a.amount));
+  } else {
+    await page.waitForFunction(n => [...document.querySelectorAll("#act-node option")].some(o => o.value === n), a.node, { timeout: 30000 });
+    await page.selectOption("#act-node", a.node);
+  }
+  await page.evaluate(() => { document.getElementById("act-result").textContent = ""; });
+  await page.click(`#${a.what}`);
+  await page.waitForFunction(() => document.getElementById("act-result").textContent !== "", null, { timeout: 30000 });
+  const line = await page.$eval("#act-result", e => ({ text: e.textContent, ok: e.classList.contains("ok") }));
+  return { ...line, errors, external };
+}
+
 const lines = readline.createInterface({ input: process.stdin });
 for await (const line of lines) {
   const [command, ...args] = line.trim().split(/\s+/);
@@ -87,12 +141,20 @@ for await (const line of lines) {
       console.log(JSON.stringify(await chatSnapshot(Number(rows), picture, text.join(" "))));
       continue;
     }
+    if (command === "act") {
+      console.log(JSON.stringify(await act(JSON.parse(args.join(" ")))));
+      continue;
+    }
+    if (command === "frames") {
+      console.log(JSON.stringify({ ...(await frames(Number(args[0]))), errors, external }));
+      continue;
+    }
     if (command !== "snapshot") throw new Error(`unknown command ${command}`);
     const [rows, offline, picture, txid, block] = args.map(a => (a === "-" ? "" : a));
     console.log(JSON.stringify(await snapshot(Number(rows), Number(offline), picture, txid, block)));
   } catch (e) {
     // What the page showed instead, for the failure report.
-    const picture = command === "chat" ? args[1] : args[2];
+    const picture = command === "chat" ? args[1] : command === "snapshot" ? args[2] : undefined;
     if (picture) await page.screenshot({ path: picture, fullPage: true }).catch(() => {});
     const table = await page.evaluate(() => [...document.querySelectorAll("#node-table tbody tr, #wave-block tbody tr")]
       .map(tr => [...tr.children].map(td => td.textContent).join(" | "))).catch(() => []);

@@ -14,9 +14,11 @@ A sampler watches every live node: new blocks anywhere, reorganisations (the dep
 chain a node left), and how long a restarted node takes to reach the height the network had
 when it came back.
 
-At the end every node is started again and the miners mine until every payment is in a block
-(a payment still waiting after 10 s is handed to every node with sendrawtransaction: a miner
-that lost its mempool to SIGKILL is never offered it again by relay; the count is reported).
+Every node keeps its mempool across restarts (mempool.dat, saved every second, so a kill -9
+loses at most a second of it). At the end every node is started again and the miners mine
+until every payment is in a block (a payment still waiting after 10 s is handed to every node
+with sendrawtransaction: a miner that was down while it spread, or lost it in its last second,
+is never offered it again by relay; the count is reported).
 Then: every node has one tip and one UTXO-set hash (gettxoutsetinfo); every payment ever seen
 6 blocks deep is still confirmed; no payment is lost (submitted, never confirmed); every
 wallet's balance equals the sum of its confirmed outputs; every restart came up by itself. The
@@ -53,6 +55,9 @@ RACE_CHANCE = 0.25
 SETTLE_TIMEOUT_S = 180
 # Payments still unconfirmed this long into the settling are sent again by their wallets.
 REBROADCAST_AFTER_S = 10
+# Each node saves its mempool this often (-mempoolsaveinterval), so a kill -9 loses at most
+# that much of it.
+MEMPOOL_SAVE_S = 1
 
 
 def now():
@@ -63,7 +68,10 @@ class Net:
     """The ten nodes, which of them run, and calls that survive a node going away."""
 
     def __init__(self, tonari, tmp, rng):
-        self.nodes = [NodeProcess(tonari, os.path.join(tmp, f"n{i}"), ["-debug=net"]) for i in range(NODES)]
+        # Each node saves its mempool every second (mempool.dat), so one killed outright comes back
+        # holding what it held, not empty (a clean stop saves it anyway).
+        self.nodes = [NodeProcess(tonari, os.path.join(tmp, f"n{i}"), ["-debug=net", f"-mempoolsaveinterval={MEMPOOL_SAVE_S}"])
+                      for i in range(NODES)]
         links = set()
         for i in range(1, NODES):
             links.add((i, rng.randrange(i)))
@@ -259,10 +267,11 @@ def settle(net, st, r):
                 if tx.get("category") == "send" and tx.get("confirmations", 0) >= 1:
                     unconfirmed.discard(tx["txid"])
         if unconfirmed and now() >= next_rebroadcast:
-            # A payment can be stranded: a miner killed with SIGKILL comes back with an empty
-            # mempool, and Bitcoin's relay announces a transaction once per connection, so
-            # peers that already passed it on never offer it again — not even when the payer's
-            # wallet resends it (Core's 12-36 h timer), since the payer's peers have it. The
+            # A payment can be stranded: a miner that was down while it spread (or killed within
+            # a second of receiving it) lacks it, and Bitcoin's relay announces a transaction
+            # once per connection, so peers that already passed it on never offer it again — not
+            # even when the payer's wallet resends it (Core's 12-36 h timer), since the payer's
+            # peers have it. The
             # payer hands it to every node (sendrawtransaction; a node that has it announces
             # it again). Counted: a relay gap this test measures, not hides.
             next_rebroadcast = now() + REBROADCAST_AFTER_S

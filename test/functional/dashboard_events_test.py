@@ -9,10 +9,14 @@ node A serves -dashboard; node B connects to it.
   "block" — each event with a gap-free id;
 - a reconnect with Last-Event-ID replays exactly what came after it; an id from another life
   of the node gets a `reset`;
-- a Host header naming another site gets 403 (DNS rebinding), POST gets 405, the page and its
-  script are served from the binary, and a watcher never read from is dropped without the
-  node's memory growing.
+- a Host header naming another site gets 403 (DNS rebinding), POST gets 405 but on /api/rpc,
+  the page and its script are served from the binary, and a watcher never read from is dropped
+  without the node's memory growing;
+- the buttons' /api/rpc: no or wrong credentials get 401 and change nothing, the node's own
+  (the RPC cookie) run the call (a block mined), another site's Origin gets 403 and a body that
+  is not JSON 415 (CSRF), GET 405, a node not watched 404.
 """
+import base64
 import http.client
 import json
 import pathlib
@@ -86,10 +90,10 @@ class EventReader:
             pass
 
 
-def get(port, path, host=None, method="GET"):
+def get(port, path, host=None, method="GET", body=None, headers=None):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
-        conn.request(method, path, headers={"Host": host or f"127.0.0.1:{port}"})
+        conn.request(method, path, body=body, headers={"Host": host or f"127.0.0.1:{port}", **(headers or {})})
         resp = conn.getresponse()
         return resp.status, resp.read().decode(errors="replace"), dict(resp.getheaders())
     finally:
@@ -200,6 +204,32 @@ def body(r, opts, tmp):
         # Defences and assets.
         r.check(get(port, "/api/state", host=f"evil.example:{port}")[0] == 403, "a foreign Host header gets 403")
         r.check(get(port, "/api/state", method="POST")[0] == 405, "POST gets 405")
+
+        # The buttons' calls: the node's RPC credentials decide.
+        def rpc(method, params, auth=None, origin=None, verb="POST", kind="application/json", query=""):
+            headers = {"Content-Type": kind}
+            if auth:
+                headers["Authorization"] = auth
+            if origin:
+                headers["Origin"] = origin
+            body = json.dumps({"jsonrpc": "1.0", "id": 1, "method": method, "params": params})
+            return get(port, "/api/rpc" + query, method=verb, body=body, headers=headers)[:2]
+        height = a.call("getblockcount")
+        burn = "bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080"
+        r.check(rpc("generatetoaddress", [1, burn])[0] == 401, "a call without credentials gets 401")
+        r.check(rpc("generatetoaddress", [1, burn], auth="Basic " + base64.b64encode(b"x:y").decode())[0] == 401,
+                "wrong credentials get 401")
+        r.check(a.call("getblockcount") == height, "... and nothing was mined")
+        r.check(rpc("generatetoaddress", [1, burn], auth=a.auth_header(), origin="http://evil.example")[0] == 403,
+                "another site's page cannot make a logged-in browser act (Origin checked)")
+        r.check(rpc("getblockcount", [], auth=a.auth_header(), verb="GET")[0] == 405, "a call by GET gets 405")
+        r.check(rpc("generatetoaddress", [1, burn], auth=a.auth_header(), kind="text/plain")[0] == 415,
+                "a body that is not JSON (what another site's form can send) gets 415")
+        r.check(rpc("getblockcount", [], auth=a.auth_header(), query="?node=127.0.0.1%3A1")[0] == 404,
+                "a call for a node this dashboard does not watch gets 404")
+        status, answer = rpc("generatetoaddress", [1, burn], auth=a.auth_header(), origin=f"http://127.0.0.1:{port}")
+        r.check(status == 200 and len(json.loads(answer)["result"]) == 1 and a.call("getblockcount") == height + 1,
+                f"the node's own credentials run the call: {status} {answer[:120]}")
         status, page, headers = get(port, "/")
         r.check(status == 200 and "/app.js" in page and "Content-Security-Policy" in headers, "the page, with a CSP")
         status, script, _ = get(port, "/app.js")

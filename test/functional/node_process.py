@@ -199,3 +199,11 @@ class NodeProcess:
 
     def running(self):
         return self.proc is not None and self.proc.poll() is None
+
+
+def fund_wallet(node, name="w", blocks=101):
+    """Creates wallet `name` on a running node, loads it at every later start, and mines
+    `blocks` blocks to it (101: one mature coinbase)."""
+    node.call("createwallet", name)
+    node.extra_args.append(f"-wallet={name}")
+    node.call("generatetoaddress", blocks, node.call("getnewaddress"))

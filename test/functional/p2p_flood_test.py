@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Floods a peer can send for free must cost the node bounded memory, and the node goes on.
 
-One node, an honest second node `-connect`ed to it, and a scripted peer that sends:
+One node under load, an honest second node `-connect`ed to it, and a scripted peer that sends:
   * an inv flood: 40 messages of 50,000 transaction announcements (2 million random wtxids);
     the node asks for at most MAX_PEER_TX_REQUESTS (5,000) of them from this peer;
   * a getdata flood: 40 messages of 50,000 requests for transactions nobody has; the node
@@ -10,11 +10,17 @@ One node, an honest second node `-connect`ed to it, and a scripted peer that sen
     has (270 MB in all); the orphanage keeps at most DEFAULT_MAX_ORPHANS (100);
 After each flood the node answers RPC, its peak resident memory stays under 200 MiB (its steady
 state here is about 20 MiB), and the honest node still receives a newly mined block.
+
+The floods run while the node also works: a load generator sends a payment from its wallet every
+0.1 s (each one accepted, relayed to the honest node while the floods go on, and mined at the
+end), and as each flood begins a fresh node starts empty and downloads the whole chain from it
+(it must reach the tip, as the honest node must).
 """
 import os
 import random
 import struct
 import sys
+import threading
 import time
 
 import p2p_peer as pp
@@ -33,6 +39,31 @@ ORPHANS = 3_000
 ORPHAN_DATA_BYTES = 90_000
 MAX_ORPHANS = 100
 SYNC_TIMEOUT_S = 60
+LOAD_INTERVAL_S = 0.1
+# Blocks mined to the node's wallet before the floods: 200 mature coins for the load generator,
+# and a chain for the syncing node to download.
+WALLET_BLOCKS = 300
+
+
+class Load:
+    """Payments from the node's wallet every LOAD_INTERVAL_S until stopped."""
+
+    def __init__(self, node):
+        self.node, self.sent, self.errors = node, [], []
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while not self.stopping.wait(LOAD_INTERVAL_S):
+            try:
+                self.sent.append(self.node.call("sendtoaddress", ADDRESS, 0.001))
+            except (OSError, RpcError) as e:
+                self.errors.append(str(e))
+
+    def stop(self):
+        self.stopping.set()
+        self.thread.join()
 
 
 def inv_payload(kind, hashes):
@@ -74,6 +105,7 @@ def orphan_tx(rng):
 class Checker:
     def __init__(self, r, node, honest):
         self.r, self.node, self.honest = r, node, honest
+        self.syncer = None  # the node started empty as this flood began
 
     def after(self, case):
         r, node = self.r, self.node
@@ -88,28 +120,44 @@ class Checker:
         r.check(peak < PEAK_MEMORY_LIMIT_MB, f"{case}: peak memory {peak:.0f} MiB under {PEAK_MEMORY_LIMIT_MB}")
         print(f"  {case}: RSS {rss:.0f} MiB, peak {peak:.0f} MiB", flush=True)
 
-        def synced():
+        def synced(peer):
             try:
-                return self.honest.call("getbestblockhash") == new
+                return peer.call("getbestblockhash") == new
             except (OSError, RpcError):
                 return False
-        r.check(poll(synced, SYNC_TIMEOUT_S), f"{case}: the honest node still gets new blocks")
+        r.check(poll(lambda: synced(self.honest), SYNC_TIMEOUT_S), f"{case}: the honest node still gets new blocks")
+        if self.syncer:
+            r.check(poll(lambda: synced(self.syncer), SYNC_TIMEOUT_S),
+                    f"{case}: the node that started empty beside it downloaded the whole chain")
+            self.syncer.kill()
+            self.syncer = None
+
+    def start_syncer(self, node_dir):
+        self.syncer = NodeProcess(self.node.tonari, node_dir)
+        self.syncer.start(f"-connect=127.0.0.1:{self.node.p2p_port}")
+        return self.syncer
 
 
 def body(r, opts, tmp):
     node = NodeProcess(opts.tonari, os.path.join(tmp, "a"))
     honest = NodeProcess(opts.tonari, os.path.join(tmp, "b"))
     peers = []
+    load = None
+    check = None
     rng = random.Random(5)
     try:
         node.start()
         honest.start(f"-connect=127.0.0.1:{node.p2p_port}")
         r.check(poll(lambda: node.call("getconnectioncount") == 1, 30), "the honest node connects")
-        # Out of initial block download, or the node ignores transaction announcements.
-        node.call("generatetoaddress", 101, ADDRESS)
+        # Out of initial block download (or the node ignores transaction announcements), with
+        # coins for the load generator.
+        node.call("createwallet", "w")
+        node.call("generatetoaddress", WALLET_BLOCKS, node.call("getnewaddress"))
         check = Checker(r, node, honest)
+        load = Load(node)
 
         # inv flood
+        check.start_syncer(os.path.join(tmp, "sync-inv"))
         p = pp.P2PPeer(node.p2p_port)
         peers.append(p)
         # A peer that announces by wtxid says so before its verack (BIP339).
@@ -129,10 +177,15 @@ def body(r, opts, tmp):
         print(f"  inv flood: sent in {time.monotonic() - started:.1f}s, node asked for {asked} of them", flush=True)
         r.check(0 < asked <= MAX_PEER_TX_REQUESTS,
                 f"inv flood: the node asked for {asked} transactions (at most {MAX_PEER_TX_REQUESTS})")
+        # Nothing is mined until check.after: a payment made now stays in the mempools.
+        during = load.sent[-1] if load.sent else None
+        r.check(during is not None and poll(lambda: during in honest.call("getrawmempool"), SYNC_TIMEOUT_S),
+                "inv flood: a payment made meanwhile was relayed to the honest node")
         p.close()
         check.after("inv flood")
 
         # getdata flood
+        check.start_syncer(os.path.join(tmp, "sync-getdata"))
         p = pp.P2PPeer(node.p2p_port)
         peers.append(p)
         r.check(p.handshake(start_height=0), "getdata flood: handshake")
@@ -148,6 +201,7 @@ def body(r, opts, tmp):
         check.after("getdata flood")
 
         # orphan flood
+        check.start_syncer(os.path.join(tmp, "sync-orphan"))
         p = pp.P2PPeer(node.p2p_port)
         peers.append(p)
         r.check(p.handshake(start_height=0), "orphan flood: handshake")
@@ -159,15 +213,27 @@ def body(r, opts, tmp):
         parents = requested_items(p, MSG_WITNESS_TX)
         print(f"  orphan flood: the node asked for {parents} missing parents", flush=True)
         r.check(parents > MAX_ORPHANS, f"orphan flood: the transactions were handled as orphans ({parents} parents asked)")
-        info = node.call("getmempoolinfo")
-        r.check(info["size"] == 0, f"orphan flood: nothing entered the mempool ({info['size']})")
+        strays = set(node.call("getrawmempool")) - set(load.sent)
+        r.check(not strays, f"orphan flood: none of it entered the mempool ({len(strays)})")
         p.close()
         check.after("orphan flood")
+
+        # The work done beside the floods.
+        load.stop()
+        r.check(len(load.sent) >= 10 and not load.errors,
+                f"the load generator's {len(load.sent)} payments were all accepted during the floods ({load.errors[:3]})")
+        node.call("generatetoaddress", 1, ADDRESS)
+        r.check(all(node.call("gettransaction", t)["confirmations"] >= 1 for t in load.sent) and
+                node.call("getmempoolinfo")["size"] == 0, "every payment is in a block")
         node.call("stop")
         r.check(node.wait_exit() == 0, "after the floods the node stops cleanly (exit 0)")
     finally:
+        if load:
+            load.stop()
         for p in peers:
             p.close()
+        if check and check.syncer:
+            check.syncer.kill()
         honest.kill()
         node.kill()
 

@@ -13,7 +13,7 @@ import os
 import sys
 
 from checks import poll, run_test
-from node_process import NodeProcess
+from node_process import NodeProcess, fund_wallet
 
 TIMEOUT_S = 30
 
@@ -24,9 +24,7 @@ def body(r, opts, tmp):
     try:
         a.start()
         b.start()
-        a.call("createwallet", "w")
-        a.extra_args.append("-wallet=w")
-        a.call("generatetoaddress", 101, a.call("getnewaddress"))
+        fund_wallet(a)
         to = a.call("getnewaddress")
 
         first = a.call("sendtoaddress", to, 1)

@@ -268,7 +268,7 @@ util::Result<AcceptResult, Rejection> MempoolAccept::Accept(const Tx& tx, int64_
     entry.vsize = vsize;
     entry.weight = weight;
     entry.sigop_cost = sigop_cost;
-    entry.time = now;
+    entry.time = options.entry_time != 0 ? options.entry_time : now;
     entry.height = tip->height;
     entry.spends_coinbase = spends_coinbase;
     entry.origin = options.origin;

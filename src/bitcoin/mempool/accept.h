@@ -65,6 +65,9 @@ struct AcceptOptions {
     bool bypass_limits = false;
     // Who sent it (MempoolEntry::origin): a peer id, or a TX_ORIGIN_ constant.
     int64_t origin = TX_ORIGIN_LOCAL;
+    // When it first entered a pool, if earlier than now (mempool.dat: a reloaded transaction
+    // keeps its age, so it still expires on time); 0: now.
+    int64_t entry_time = 0;
 };
 
 struct AcceptResult {

@@ -54,6 +54,7 @@ struct PackageTotals {
 inline constexpr int64_t TX_ORIGIN_LOCAL = -1;   // RPC or a wallet of this node
 inline constexpr int64_t TX_ORIGIN_REORG = -2;   // back from a block a reorg disconnected
 inline constexpr int64_t TX_ORIGIN_ORPHAN = -3;  // a peer's orphan, accepted once its parent came
+inline constexpr int64_t TX_ORIGIN_DISK = -4;    // reloaded from mempool.dat at start
 
 struct MempoolEntry {
     std::shared_ptr<const primitives::Tx> tx;

@@ -17,7 +17,8 @@ void SetOrigin(util::Json& o, int64_t origin, const std::map<uint64_t, std::stri
         if (it != addresses.end()) o.Set("address", it->second);
         return;
     }
-    o.Set("from", origin == mempool::TX_ORIGIN_REORG ? "reorg" : origin == mempool::TX_ORIGIN_ORPHAN ? "orphan" : "local");
+    o.Set("from", origin == mempool::TX_ORIGIN_REORG ? "reorg" : origin == mempool::TX_ORIGIN_ORPHAN ? "orphan"
+                  : origin == mempool::TX_ORIGIN_DISK ? "disk" : "local");
 }
 
 }  // namespace

@@ -8,8 +8,10 @@
 //   reorg {depth, fork_height, old_tip, new_tip}         mempool {size, vsize}
 //   peer_bytes {peers: [{peer, in, out}]}                 bytes each peer moved in the last second
 //                                                         (published by the app's sampler, only while a page watches)
-// `from` is "peer", "local" (RPC, wallet, mining), "reorg" (back from a disconnected block) or
-// "orphan" (a peer's transaction accepted once its parent came).
+//   wallets {wallets: [{name, balance, pending, immature, payments}]}   (the sampler too, when
+//                                                         they changed and a page watches)
+// `from` is "peer", "local" (RPC, wallet, mining), "reorg" (back from a disconnected block),
+// "orphan" (a peer's transaction accepted once its parent came) or "disk" (mempool.dat).
 //
 // It listens in NodeStorage's Dashboard slots and the P2P layer's PeerWatch; everything runs on
 // the validation strand, and publishing is a copy into the bus's ring. Built only when a

@@ -110,6 +110,7 @@ public:
         m_unbroadcast_count = std::move(count);
     }
     bool IsUnbroadcast(const primitives::Txid& txid) const { return m_unbroadcast_contains && m_unbroadcast_contains(txid); }
+    bool HasUnbroadcastView() const { return static_cast<bool>(m_unbroadcast_contains); }
     size_t UnbroadcastCount() const { return m_unbroadcast_count ? m_unbroadcast_count() : 0; }
 
     // The last block template built (generate*, getblocktemplate), for getmininginfo's

@@ -1,5 +1,5 @@
 // Mempool and transaction-broadcast RPC methods: getmempoolinfo, getrawmempool,
-// getmempoolentry, testmempoolaccept, sendrawtransaction, getrawtransaction.
+// getmempoolentry, testmempoolaccept, sendrawtransaction, getrawtransaction, savemempool.
 #include "bitcoin/node/rpc_mempool.h"
 
 #include <chrono>
@@ -268,7 +268,7 @@ Reply GetRawTransaction(NodeContext& node, const rpc::Request& req) {
 
 }  // namespace
 
-util::Result<void, std::string> RegisterMempoolRpcs(rpc::MethodTable& table, NodeContext& node) {
+util::Result<void, std::string> RegisterMempoolRpcs(rpc::MethodTable& table, NodeContext& node, MempoolPersister* persister) {
     Registrar registrar(table);
     auto add = [&registrar](rpc::Method m) { registrar.Add(std::move(m)); };
     add({.name = "getmempoolinfo",
@@ -357,6 +357,21 @@ util::Result<void, std::string> RegisterMempoolRpcs(rpc::MethodTable& table, Nod
          .result_help = "[{txid, wtxid, allowed, vsize, fees{base, effective-feerate, effective-includes}, reject-reason}]",
          .examples = "",
          .handler = [&node](const rpc::Request& req) { return TestMempoolAccept(node, req); }});
+    if (persister != nullptr) {
+        add({.name = "savemempool",
+             .category = "Blockchain",
+             .description = "Dumps the mempool to disk.",
+             .params = {},
+             .result_help = "{filename}    (string) the directory and file where the mempool was saved",
+             .examples = "",
+             .handler = [persister](const rpc::Request&) -> Reply {
+                 auto saved = persister->Save();
+                 if (!saved) return util::Fail(RpcFail(RpcErrorCode::MISC_ERROR, saved.error()));
+                 Json o = Json::MakeObject();
+                 o.Set("filename", saved->string());
+                 return o;
+             }});
+    }
     add({.name = "sendrawtransaction",
          .category = "Rawtransactions",
          .description = "Submit a raw transaction (serialized, hex-encoded) to local node and network.",

@@ -35,7 +35,11 @@ function render() {
   renderNodes();
   renderGraph();
   renderWave();
+  renderReach();
   renderChain();
+  renderLedger();
+  renderStory();
+  renderControls();
   const n = view.node;
   text("height", n.height ?? "–");
   text("tip", n.tip ?? "–");
@@ -98,9 +102,11 @@ function applyWatched(name, e) {
   if (e.type === "block_connected") { noteSeen("block", d.hash, name, e.time, d); noteBlock(name, d); }
   if (e.type === "tip_changed") { w.height = d.height; w.tip = d.hash; }
   if (e.type === "mempool") w.mempool_size = d.size;
+  if (e.type === "wallets") noteWallets(name, d.wallets);
   w.peerList = w.peerList || new Map();
   if (e.type === "peer_connected") { w.peers.add(d.peer); w.peerList.set(d.peer, { address: d.address, local: d.local, direction: d.direction }); }
   if (e.type === "peer_disconnected") { w.peers.delete(d.peer); w.peerList.delete(d.peer); }
+  narrate(name, e);
 }
 
 function apply(e) {
@@ -113,6 +119,7 @@ function apply(e) {
     w.online = d.online;
     if (!d.online) { w.peers = new Set(); w.peerList = new Map(); }
     view.watched.set(d.node, w);
+    narrateStatus(d.node, d.online, e.time, e.id);
     return;
   }
   if (e.type === "peer_connected") view.peers.set(d.peer, { peer: d.peer, address: d.address, local: d.local, direction: d.direction, since: e.time });
@@ -122,6 +129,8 @@ function apply(e) {
   if (e.type === "peer_disconnected") view.peers.delete(d.peer);
   if (e.type === "tip_changed") { view.node.height = d.height; view.node.tip = d.hash; }
   if (e.type === "mempool") view.node.mempool_size = d.size;
+  if (e.type === "wallets") noteWallets("this node", d.wallets);
+  narrate("this node", e);
   if (e.type === "peer_bytes") {
     for (const p of d.peers) {
       const peer = view.peers.get(p.peer);
@@ -140,6 +149,9 @@ async function loadState() {
   view.peers = new Map((state.node.peers || []).map(p => [p.peer, p]));
   // Chat clients (a watched one, or this page's own) go to the chat table, not the network's.
   chat.clear();
+  ledger.clear();
+  noteWallets("this node", state.node.wallets);
+  for (const w of state.watched || []) noteWallets(w.node, w.state?.node?.wallets);
   if (state.node.kind === "chat") noteChatState("this node", state.node);
   for (const w of state.watched || []) {
     if (w.state?.node?.kind === "chat") { noteChatState(w.node, w.state.node); chat.get(w.node).online = w.online; }
@@ -188,7 +200,7 @@ async function connect() {
     view.lastId = e.id;
     apply(e);
     const inner = e.type === "relay" ? e.data.event.type : e.type;
-    if (inner !== "peer_bytes" && inner !== "mempool") log(e);  // the once-a-second ones show in place
+    if (inner !== "peer_bytes" && inner !== "mempool" && inner !== "wallets") log(e);  // the once-a-second ones show in place
     render();
   };
   source.onerror = () => {

@@ -3,6 +3,9 @@
 // to a node by its listening endpoint (we dialled it) or by the local end of its own outbound
 // link (it dialled us).
 const wave = { tx: null, block: null };
+// The last few of each kind, oldest first, for the reach chart (wave[kind] is the newest).
+const REACH_ITEMS = 5;
+const reach = { tx: [], block: [] };
 
 // Every node's peers as [nodeKey, {address, local, direction}] pairs.
 function allPeers() {
@@ -20,10 +23,16 @@ function nodeForAddress(address) {
 
 // `nodeKey` first had `id` (a txid or a block hash) at `time`; `d` is the event's data.
 function noteSeen(kind, id, nodeKey, time, d) {
-  let w = wave[kind];
-  if (!w || w.id !== id) {
-    if (w && w.seen.size > 0 && time < w.first) return;  // an older item arriving late
-    w = wave[kind] = { id, first: time, seen: new Map() };
+  const items = reach[kind];
+  let w = items.find(x => x.id === id);
+  if (!w) {
+    // Relayed events can come late, with earlier times: items stay in the order they began.
+    w = { id, kind, first: time, seen: new Map(), height: d.height };
+    items.push(w);
+    items.sort((a, b) => a.first - b.first);
+    if (items.length > REACH_ITEMS) items.shift();
+    if (!items.includes(w)) return;  // older than every item kept
+    wave[kind] = items[items.length - 1];
   }
   if (w.seen.has(nodeKey)) return;
   const from = d.from === "peer" ? nodeForAddress(d.address) : d.from;
