@@ -11,6 +11,10 @@
 //     waits until the chat table has ROWS rows and one's last message contains TEXT (ROWS 0:
 //     until the stream is live); reports
 //     the table, whether the Bitcoin sections are hidden, the log, errors and requests.
+//   drop PORT / resumed COUNT MORE
+//     cuts the page's connections to the dashboard on PORT (ss -K), reporting the last event
+//     id it had; then waits for MORE events after the first COUNT and reports their ids and
+//     how often the page reloaded its snapshot
 //   act {"what": "pay"|"mine"|"stop", "user", "password", "node", "from", "to", "amount"}
 //     presses one of the page's buttons as a person would and reports the answer line
 //   frames SECONDS
@@ -19,6 +23,7 @@
 //   quit
 // Usage: node page_driver.mjs URL
 import { chromium } from "playwright-core";
+import { execFileSync } from "node:child_process";
 import readline from "node:readline";
 
 const url = process.argv[2];
@@ -37,6 +42,18 @@ await page.route("**/*", route => {
   if (host === "127.0.0.1" || host === "localhost" || host === "[::1]") return route.continue();
   external.push(route.request().url());
   return route.abort();
+});
+// Every event id the page's stream delivers, and how often the page reloads its snapshot: what
+// shows whether a reconnect resumed the stream (Last-Event-ID) or had to start over.
+await page.addInitScript(() => {
+  window.__ids = [];
+  const Native = window.EventSource;
+  window.EventSource = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", m => window.__ids.push(Number(m.lastEventId)));
+    }
+  };
 });
 await page.goto(url, { waitUntil: "load" });
 
@@ -131,6 +148,27 @@ async function act(a) {
   return { ...line, errors, external };
 }
 
+// Cuts the page's connections to the dashboard on PORT at the socket (ss -K: a network drop,
+// not a close the page asked for), so its stream must reconnect by itself; reports the last id
+// it had. `resumed N` then waits for N more events and reports the ids and snapshot reloads.
+async function dropStream(port) {
+  const before = await page.evaluate(() => {
+    window.__loads = 0;
+    const original = window.loadState;
+    window.loadState = (...a) => { window.__loads += 1; return original(...a); };
+    return { count: window.__ids.length, last: window.__ids[window.__ids.length - 1] };
+  });
+  execFileSync("ss", ["-K", "dst", "127.0.0.1", "dport", "=", `:${port}`]);
+  return before;
+}
+
+async function resumed(from, more) {
+  await page.waitForFunction(([n, k]) => window.__ids.length >= n + k &&
+    document.getElementById("stream").textContent.startsWith("live"), [from, more], { timeout: 30000 });
+  return await page.evaluate(n => ({ ids: window.__ids.slice(n), loads: window.__loads,
+                                     lastShown: Number(document.getElementById("last-id").textContent) }), from);
+}
+
 const lines = readline.createInterface({ input: process.stdin });
 for await (const line of lines) {
   const [command, ...args] = line.trim().split(/\s+/);
@@ -139,6 +177,14 @@ for await (const line of lines) {
     if (command === "chat") {
       const [rows, picture, ...text] = args;
       console.log(JSON.stringify(await chatSnapshot(Number(rows), picture, text.join(" "))));
+      continue;
+    }
+    if (command === "drop") {
+      console.log(JSON.stringify(await dropStream(Number(args[0]))));
+      continue;
+    }
+    if (command === "resumed") {
+      console.log(JSON.stringify(await resumed(Number(args[0]), Number(args[1]))));
       continue;
     }
     if (command === "act") {
