@@ -20,11 +20,11 @@ import os
 import random
 import struct
 import sys
-import threading
 import time
 
 import p2p_peer as pp
 from checks import memory_mb, poll, run_test
+from load_generator import Load
 from node_process import NodeProcess, RpcError
 from op_true_coins import P2WSH_OP_TRUE, op_return
 
@@ -39,31 +39,9 @@ ORPHANS = 3_000
 ORPHAN_DATA_BYTES = 90_000
 MAX_ORPHANS = 100
 SYNC_TIMEOUT_S = 60
-LOAD_INTERVAL_S = 0.1
 # Blocks mined to the node's wallet before the floods: 200 mature coins for the load generator,
 # and a chain for the syncing node to download.
 WALLET_BLOCKS = 300
-
-
-class Load:
-    """Payments from the node's wallet every LOAD_INTERVAL_S until stopped."""
-
-    def __init__(self, node):
-        self.node, self.sent, self.errors = node, [], []
-        self.stopping = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self):
-        while not self.stopping.wait(LOAD_INTERVAL_S):
-            try:
-                self.sent.append(self.node.call("sendtoaddress", ADDRESS, 0.001))
-            except (OSError, RpcError) as e:
-                self.errors.append(str(e))
-
-    def stop(self):
-        self.stopping.set()
-        self.thread.join()
 
 
 def inv_payload(kind, hashes):

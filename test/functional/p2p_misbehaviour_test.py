@@ -9,6 +9,10 @@ a flood of unknown commands, headers that do not connect, invalid blocks (bad me
 coinbase paying too much), a mutated block (CVE-2012-2459) before the real one, a 2,000-header low-work fork from genesis, and a thousand short
 TCP connections. After every case A must still be running and answering RPC, its peak memory
 must stay under a fixed bound, and B must sync a block newly mined on A.
+
+All of it runs while A works: a load generator pays from A's wallet every 0.1 s (every payment
+accepted and, at the end, mined), and a third node, started empty as the first case begins,
+downloads A's whole chain meanwhile (it must reach the tip).
 """
 import os
 import random
@@ -18,11 +22,14 @@ import sys
 import time
 
 from checks import poll, memory_mb, run_test
+from load_generator import Load
 from node_process import NodeProcess, RpcError
 import p2p_peer as pp
 
 ADDRESS = "bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080"  # BIP173's regtest P2WPKH example
 CHAIN_LENGTH = 2300
+# The first blocks pay A's wallet: mature coins for the load generator.
+WALLET_BLOCKS = 300
 DISCONNECT_TIMEOUT_S = 15
 # Peak resident memory the node may reach over the whole run. Its steady state here is about
 # 20 MiB; a parser that allocated what a hostile length field claims (4 GB), or
@@ -340,30 +347,47 @@ def connection_storm(s, honest_count):
 def body(r, opts, tmp):
     node = NodeProcess(opts.tonari, os.path.join(tmp, "a"), ["-debug=net"])
     honest = NodeProcess(opts.tonari, os.path.join(tmp, "b"), ["-debug=net"])
+    syncer = NodeProcess(opts.tonari, os.path.join(tmp, "c"))
     s = None
+    load = None
     try:
         node.start()
         honest.start(f"-connect=127.0.0.1:{node.p2p_port}")
         r.check(poll(lambda: node.call("getconnectioncount") == 1, 30),
                 "the honest peer connects to the node")
-        for start in range(0, CHAIN_LENGTH, 500):
+        node.call("createwallet", "w")
+        node.call("generatetoaddress", WALLET_BLOCKS, node.call("getnewaddress"))
+        for start in range(WALLET_BLOCKS, CHAIN_LENGTH, 500):
             node.call("generatetoaddress", min(500, CHAIN_LENGTH - start), ADDRESS)
         tip = node.call("getbestblockhash")
         r.check(poll(lambda: honest.call("getbestblockhash") == tip, SYNC_TIMEOUT_S),
                 f"the honest peer syncs the node's {CHAIN_LENGTH} blocks")
         s = Suite(r, node, honest)
+        load = Load(node)
+        syncer.start(f"-connect=127.0.0.1:{node.p2p_port}")
         for case in (control, bad_checksum, oversized, truncated, unknown_flood, unconnecting_headers,
                      invalid_blocks, mutated_block, low_work_headers):
             case(s)
-        connection_storm(s, 1)
+        connection_storm(s, 2)  # the honest node and the syncing one
+        load.stop()
+        r.check(len(load.sent) >= 10 and not load.errors,
+                f"the load generator's {len(load.sent)} payments were all accepted meanwhile ({load.errors[:3]})")
+        final = node.call("generatetoaddress", 1, ADDRESS)[0]
+        r.check(all(node.call("gettransaction", t)["confirmations"] >= 1 for t in load.sent),
+                "every payment is in a block")
+        r.check(poll(lambda: syncer.call("getbestblockhash") == final, SYNC_TIMEOUT_S),
+                "the node started empty during the attacks downloaded the whole chain")
         node.call("stop")
         r.check(node.wait_exit() == 0, "after all that the node stops cleanly (exit 0)")
     finally:
+        if load:
+            load.stop()
         if s is not None:
             s.close_all()
         if r.failures:
             print("--- node A debug.log (tail) ---")
             print(node.log_tail())
+        syncer.kill()
         honest.kill()
         node.kill()
 
