@@ -5,6 +5,7 @@
 #include <cctype>
 #include <chrono>
 #include <map>
+#include <tuple>
 
 #include "app/rpc_http.h"
 #include "util/json.h"
@@ -107,7 +108,7 @@ void PublishWallets(NodeDashboard& d, bitcoin::node::NodeContext& ctx) {
     const auto key = ctx.WithChain([wallets](bitcoin::node::NodeStorage& s) {
         const auto* tip = s.Chain().Tip();
         // A wallet created or loaded by RPC changes the list too.
-        return std::make_pair(tip ? tip->hash.ToHex() : std::string(), s.Mempool().Sequence() * 1024 + wallets->Count());
+        return std::make_tuple(tip ? tip->hash.ToHex() : std::string(), s.Mempool().Sequence(), wallets->Count());
     });
     if (key == d.wallets_key) return;
     d.wallets_key = key;

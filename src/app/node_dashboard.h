@@ -11,6 +11,7 @@
 #include <thread>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include "bitcoin/node/node_context.h"
@@ -46,10 +47,10 @@ struct NodeDashboard {
     // The JSON-RPC server the page's buttons call (null before it runs and once it is going);
     // node_command's DashboardCallsGuard clears it, and stops the server, before it is freed.
     std::atomic<bitcoin::rpc::JsonRpcServer*> rpc{nullptr};
-    // The last `wallets` event's data, and the (tip, mempool sequence) it was computed at
-    // (sampler thread only).
+    // The last `wallets` event's data, and the (tip, mempool sequence, wallet count) it was
+    // computed at (sampler thread only).
     std::string last_wallets;
-    std::pair<std::string, uint64_t> wallets_key;
+    std::tuple<std::string, uint64_t, size_t> wallets_key;
     // Once a second: a held-back mempool change, and, while a page watches, the bytes each peer
     // moved (peer_bytes events) and the wallets when they changed (wallets events).
     std::thread sampler;

@@ -1,9 +1,8 @@
 // Reading and writing mempool.dat for a running node (see mempool_persist.h).
 #include "bitcoin/node/mempool_persist.h"
 
-#include <ctime>
-
 #include "bitcoin/mempool/mempool_file.h"
+#include "bitcoin/node/rpc_util.h"
 #include "crypto/random.h"
 #include "storage/whole_file.h"
 
@@ -29,8 +28,6 @@ void RemoveLeftovers(const std::filesystem::path& path) {
         if (entry.path().filename().string().starts_with(prefix)) std::filesystem::remove(entry.path(), ec);
     }
 }
-
-int64_t UnixNow() { return static_cast<int64_t>(std::time(nullptr)); }
 
 }  // namespace
 
