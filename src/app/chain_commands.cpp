@@ -195,12 +195,13 @@ util::Result<util::Json, std::string> ChainInfo(const NodeStorageOptions& option
 }
 
 util::Result<util::Json, std::string> GenerateChain(const std::string& file, uint32_t blocks, uint32_t txs_per_block,
-                                                    uint64_t seed, std::ostream& log) {
+                                                    uint32_t outputs_per_tx, uint64_t seed, std::ostream& log) {
     std::ofstream out(file, std::ios::binary | std::ios::trunc);
     if (!out) return util::Fail("cannot create " + file);
     bitcoin::chain::ChainGeneratorOptions options;
     options.seed = seed;
     options.txs_per_block = txs_per_block;
+    options.outputs_per_tx = outputs_per_tx;
     bitcoin::chain::ChainGenerator generator(bitcoin::consensus::GetParams(bitcoin::encoding::Network::Regtest), options);
     const auto start = Clock::now();
     auto last = start;

@@ -23,7 +23,7 @@ util::Result<util::Json, std::string> ChainInfo(const NodeStorageOptions& option
 // Writes a deterministic synthetic regtest chain (really signed P2WPKH, P2TR, P2WSH and P2PKH
 // spends) as binary block records, for tests and benchmarks.
 util::Result<util::Json, std::string> GenerateChain(const std::string& file, uint32_t blocks, uint32_t txs_per_block,
-                                                    uint64_t seed, std::ostream& log);
+                                                    uint32_t outputs_per_tx, uint64_t seed, std::ostream& log);
 util::Result<util::Json, std::string> Reindex(NodeStorageOptions options, std::ostream& log);
 
 }  // namespace tonari::app

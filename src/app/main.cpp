@@ -107,7 +107,7 @@ int main(int argc, char** argv) {
         add_chain(cmd);
         cmd->add_option("--datadir", datadir, "Data directory (a folder per network inside)")->capture_default_str();
         cmd->add_option("--dbcache", dbcache, "Database cache in MiB, as Bitcoin Core's -dbcache")
-            ->check(CLI::Range(16, 1 << 20))
+            ->check(CLI::Range(4, 1 << 20))
             ->capture_default_str();
         cmd->add_option("--flush-every", flush_every,
                         "Write the chain state to disk at least every N connected blocks (0: only when the cache is full)")
@@ -138,11 +138,16 @@ int main(int argc, char** argv) {
     uint32_t gen_blocks = 200;
     uint32_t gen_txs = 20;
     uint64_t gen_seed = 1;
+    uint32_t gen_outputs = 2;
     CLI::App* chain_generate = chain_cmd->add_subcommand(
         "generate", "Write a synthetic regtest chain of really signed spends (for tests and benchmarks)");
     chain_generate->add_option("file", gen_file, "Output file (binary block records)")->required();
     chain_generate->add_option("--blocks", gen_blocks, "Blocks after the genesis")->capture_default_str();
     chain_generate->add_option("--txs-per-block", gen_txs, "Transactions per block once coins have matured")
+        ->capture_default_str();
+    chain_generate->add_option("--outputs-per-tx", gen_outputs,
+                               "Outputs of each transaction (more outputs: a larger UTXO set, for cache tests)")
+        ->check(CLI::Range(1, 100))
         ->capture_default_str();
     chain_generate->add_option("--seed", gen_seed, "Same seed, same chain")->capture_default_str();
 
@@ -210,7 +215,7 @@ int main(int argc, char** argv) {
         if (*chain_info) return PrintResult(tonari::app::ChainInfo(options));
         if (*chain_reindex) return PrintResult(tonari::app::Reindex(options, std::cerr));
         if (*chain_generate) {
-            return PrintResult(tonari::app::GenerateChain(gen_file, gen_blocks, gen_txs, gen_seed, std::cerr));
+            return PrintResult(tonari::app::GenerateChain(gen_file, gen_blocks, gen_txs, gen_outputs, gen_seed, std::cerr));
         }
     }
     return 1;

@@ -26,7 +26,7 @@ void RegisterCommon(config::Args& args) {
 
 void RegisterNodeOptions(config::Args& args) {
     RegisterCommon(args);
-    args.AddArg("dbcache=<n>", "Maximum database cache size <n> MiB (minimum 16, default: 450)", "Options");
+    args.AddArg("dbcache=<n>", "Maximum database cache size <n> MiB (minimum 4, default: 450)", "Options");
     args.AddArg("par=<n>", "Set the number of script verification threads (0 = auto, default: 0)", "Options");
     args.AddArg("maxmempool=<n>", "Keep the transaction memory pool below <n> megabytes (default: 300)", "Options");
     args.AddArg("mempoolexpiry=<n>", "Do not keep transactions in the mempool longer than <n> hours (default: 336)", "Options");

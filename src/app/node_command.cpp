@@ -157,7 +157,7 @@ int RunNode(int argc, const char* const argv[]) {
     if (args.GetBoolArg("daemon", false)) {
         return Fail("Error: -daemon is not supported: Tonari runs in the foreground (use a service manager)");
     }
-    auto dbcache = IntOption(args, "dbcache", 450, 16, 1 << 20);
+    auto dbcache = IntOption(args, "dbcache", 450, 4, 1 << 20);
     auto par = IntOption(args, "par", 0, 0, 256);
     auto rpc_port = IntOption(args, "rpcport", DefaultRpcPort(settings->network), 1, 65535);
     auto rpc_threads = IntOption(args, "rpcthreads", 4, 1, 64);
@@ -297,6 +297,7 @@ int RunNode(int argc, const char* const argv[]) {
         if (!sats) return Fail("Error: Invalid amount for -fallbackfee=<amount>: '" + *fee + "'");
         wallet_options.fallback_fee = bitcoin::policy::FeeRate(*sats);
     }
+    wallet_options.log_error = [&log](const std::string& line) { log.Error(line); };
     bitcoin::node::WalletManager wallets(wallet_options);
     ctx.WithChain([&wallets](bitcoin::node::NodeStorage& s) {
         wallets.Attach(s);

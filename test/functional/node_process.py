@@ -100,11 +100,13 @@ class RpcError(Exception):
 
 
 class NodeProcess:
-    def __init__(self, tonari, datadir, extra_args=(), file_size_limit=None):
+    def __init__(self, tonari, datadir, extra_args=(), file_size_limit=None, command_prefix=()):
         """file_size_limit: bytes no file the node writes may grow past (RLIMIT_FSIZE, as
-        `ulimit -f`), to make a full disk without a filesystem of that size."""
+        `ulimit -f`), to make a full disk without a filesystem of that size. command_prefix: a
+        program that execs the node (e.g. nsenter into a mount namespace)."""
         self.tonari = tonari
         self.file_size_limit = file_size_limit
+        self.command_prefix = list(command_prefix)
         self.datadir = pathlib.Path(datadir)
         self.datadir.mkdir(parents=True, exist_ok=True)
         self.rpc_port = free_port()
@@ -125,7 +127,7 @@ class NodeProcess:
         # process writes its own would fail authentication, depending on which came first.
         (self.net_dir / ".cookie").unlink(missing_ok=True)
         self.log = open(self.datadir / "stderr.txt", "ab")
-        self.proc = subprocess.Popen([self.tonari, "node", *self.args(), f"-port={self.p2p_port}", "-printtoconsole=0",
+        self.proc = subprocess.Popen([*self.command_prefix, self.tonari, "node", *self.args(), f"-port={self.p2p_port}", "-printtoconsole=0",
                                       *self.extra_args, *more],
                                      stdout=self.log, stderr=self.log, preexec_fn=self._limits)
         deadline = time.monotonic() + START_TIMEOUT_S

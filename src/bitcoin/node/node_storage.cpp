@@ -25,9 +25,11 @@ util::Result<std::unique_ptr<NodeStorage>, std::string> NodeStorage::Open(const 
             return util::Fail("cannot remove " + chainstate_dir.string() + ": " + destroyed.error().message);
         }
     }
-    // A quarter of the cache budget for RocksDB's own block cache, the rest for the coins.
+    // A quarter of the cache budget for RocksDB's own block cache, the rest for the coins; at
+    // Core's minimum of 4 MiB that leaves 3 for the coins: a large UTXO set is written often.
     storage::KvOptions kv_options;
-    kv_options.cache_mb = std::max<size_t>(8, options.dbcache_mib / 4);
+    const size_t dbcache_mib = std::max<size_t>(options.dbcache_mib, 4);
+    kv_options.cache_mb = std::max<size_t>(1, dbcache_mib / 4);
     auto kv = storage::KvStore::OpenRocksDb(chainstate_dir, kv_options);
     if (!kv) return util::Fail("cannot open " + chainstate_dir.string() + ": " + kv.error().message);
     node->m_kv = std::move(*kv);
@@ -39,7 +41,7 @@ util::Result<std::unique_ptr<NodeStorage>, std::string> NodeStorage::Open(const 
     node->m_pool = std::make_unique<util::WorkerPool>(options.script_threads);
     node->m_tree = std::make_unique<chain::BlockTree>(params);
     chain::ChainstateOptions chain_options;
-    chain_options.coins_cache_bytes = (options.dbcache_mib - kv_options.cache_mb) << 20;
+    chain_options.coins_cache_bytes = (dbcache_mib - kv_options.cache_mb) << 20;
     chain_options.connect.pool = node->m_pool.get();
     chain_options.connect.check_scripts = options.check_scripts;
     chain_options.connect.sig_cache = &node->m_sig_cache;

@@ -65,6 +65,17 @@ WalletManager::WalletManager(WalletManagerOptions options)
 
 WalletManager::~WalletManager() = default;
 
+wallet::WalletOptions WalletManager::OptionsFor(const std::string& name) const {
+    wallet::WalletOptions options = m_options.wallet;
+    if (m_options.log_error) {
+        options.on_storage_failure = [log = m_options.log_error, name](const std::string& error) {
+            log("Error: wallet '" + name + "' cannot write (" + error +
+                "); it takes no changes until it is loaded again: free disk space, then restart the node.");
+        };
+    }
+    return options;
+}
+
 std::optional<fs::path> WalletManager::WalletPath(const fs::path& network_dir, std::string_view name) {
     if (!NameAllowed(name)) return std::nullopt;
     return network_dir / "wallets" / (name.empty() ? fs::path(DEFAULT_WALLET_FOLDER) : fs::path(name));
@@ -183,6 +194,13 @@ util::Result<void, std::string> WalletManager::CatchUp(NodeStorage& storage, wal
         return std::move(*block);
     };
 
+    // Blocks the wallet counted that this chain does not hold (a reorg while it was away, or
+    // blocks the node lost to a kill after the wallet had written them) confirm nothing.
+    auto forgotten = wallet.ForgetBlocksOffChain([&](const primitives::BlockHash& hash) {
+        const chain::BlockIndex* index = chainstate.Tree().Lookup(hash);
+        return index != nullptr && active.Contains(index);
+    });
+    if (!forgotten) return util::Fail(forgotten.error().message);
     int start_height = 0;
     if (const auto last = wallet.LastProcessedBlock()) {
         const chain::BlockIndex* index = chainstate.Tree().Lookup(last->hash);
@@ -248,7 +266,7 @@ util::Result<wallet::Wallet*, WalletLoadError> WalletManager::Create(NodeStorage
     }
     const bool fresh = !request.mnemonic.has_value();
     auto created = wallet::Wallet::CreateAt(*path, m_options.network, std::move(request.mnemonic),
-                                            request.bip39_passphrase, m_options.wallet);
+                                            request.bip39_passphrase, OptionsFor(name));
     if (!created) {
         // Nothing of value is in the folder yet (it was absent or empty): leave no half wallet.
         fs::remove_all(*path, ec);
@@ -282,7 +300,7 @@ util::Result<wallet::Wallet*, WalletLoadError> WalletManager::Load(NodeStorage& 
     if (!fs::is_directory(*path, ec) || !fs::exists(*path / "CURRENT", ec)) {
         return util::Fail(LoadError(Kind::BadFormat, prefix + "Data is not in recognized format."));
     }
-    auto opened = wallet::Wallet::OpenAt(*path, m_options.network, m_options.wallet);
+    auto opened = wallet::Wallet::OpenAt(*path, m_options.network, OptionsFor(name));
     if (!opened) {
         if (opened.error().code == wallet::WalletErrorCode::NotFound) {
             return util::Fail(LoadError(Kind::BadFormat, prefix + "Data is not in recognized format."));

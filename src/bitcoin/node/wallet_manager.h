@@ -28,6 +28,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -65,6 +66,8 @@ struct WalletManagerOptions {
     // Passed to every wallet; coinbase_maturity is replaced by the network's consensus value.
     // Its clock, when set, also stamps mempool submissions.
     wallet::WalletOptions wallet;
+    // Error lines for the node's log (a wallet that can no longer write); may be empty.
+    std::function<void(const std::string&)> log_error;
 };
 
 policy::FeeRate DefaultFallbackFee(encoding::Network network);
@@ -150,6 +153,8 @@ public:
     static std::string NameRules();
 
 private:
+    // The wallet options for wallet `name`, with its storage failures reported to the log.
+    wallet::WalletOptions OptionsFor(const std::string& name) const;
     struct Entry {
         std::string name;
         std::unique_ptr<wallet::Wallet> wallet;

@@ -192,14 +192,19 @@ int64_t Wallet::Now() const {
 util::Result<void, WalletError> Wallet::CheckUsable() const {
     if (m_failed) {
         return util::Fail(Err(WalletErrorCode::StorageFailure,
-                              "A wallet write failed earlier; reopen the wallet before changing it"));
+                              "A wallet write failed earlier (" + m_failure +
+                                  "); the wallet takes no changes until it is loaded again (restart the node)"));
     }
     return {};
 }
 
 util::Result<void, WalletError> Wallet::Write(const WalletBatch& batch, bool sync) {
     auto w = m_store->Write(batch, sync);
-    if (!w) m_failed = true;
+    if (!w && !m_failed) {
+        m_failed = true;
+        m_failure = w.error().message;
+        if (m_options.on_storage_failure) m_options.on_storage_failure(m_failure);
+    }
     return w;
 }
 

@@ -80,6 +80,11 @@ struct WalletOptions {
     // Seeds coin selection and output shuffling; random when empty (tests pin it).
     std::optional<uint64_t> rng_seed;
     primitives::Amount max_tx_fee = DEFAULT_MAX_TX_FEE;  // Core's -maxtxfee
+    // Called once, with the storage error, when a write first fails and the wallet stops
+    // taking changes (a full disk): the node's log must say so, not only the RPC answer.
+    // It runs under the wallet's lock (and the node's chain lock when a block caused the
+    // write): it must not call back into the wallet or the chain.
+    std::function<void(const std::string&)> on_storage_failure;
 };
 
 // Core's MemPoolRemovalReason.
@@ -213,6 +218,14 @@ public:
     util::Result<void, WalletError> TransactionRemovedFromMempool(const primitives::Txid& txid,
                                                                   MempoolRemovalReason reason);
     std::optional<BestBlock> LastProcessedBlock() const;
+    // At load, as Core's CWalletTx::updateState: a transaction confirmed in (or conflicted by)
+    // a block that is not on the node's active chain becomes unconfirmed. Such a block left the
+    // chain while the wallet was away, or the node lost it (kill -9 before its block index was
+    // written) and the wallet, written first, still counts it; left confirmed, its outputs
+    // would be offered to coin selection though the node's UTXO set does not hold them.
+    // Returns how many transactions changed; their blocks, if connected again, confirm them.
+    util::Result<size_t, WalletError> ForgetBlocksOffChain(
+        const std::function<bool(const primitives::BlockHash&)>& on_active_chain);
     // Unconfirmed, not abandoned, not conflicted wallet transactions in the order the wallet
     // learned them, for the node to resubmit to its mempool after a restart.
     std::vector<primitives::Tx> PendingTransactions() const;
@@ -288,6 +301,7 @@ private:
     uint64_t m_next_order_pos = 0;
     WalletRng m_rng;
     bool m_failed = false;  // a store write failed: memory may be ahead of disk
+    std::string m_failure;  // that write's error, repeated to every later change refused
 };
 
 }  // namespace tonari::bitcoin::wallet

@@ -121,6 +121,30 @@ util::Result<void, WalletError> Wallet::BlockDisconnected(const primitives::Bloc
     return {};
 }
 
+util::Result<size_t, WalletError> Wallet::ForgetBlocksOffChain(
+    const std::function<bool(const primitives::BlockHash&)>& on_active_chain) {
+    const std::lock_guard lock(m_mutex);
+    if (auto ok = CheckUsable(); !ok) return util::Fail(ok.error());
+    WalletBatch batch;
+    size_t changed = 0;
+    for (auto& [txid, wtx] : m_txs) {
+        if (wtx.state != TxState::Confirmed && wtx.state != TxState::Conflicted) continue;
+        if (on_active_chain(wtx.block_hash)) continue;
+        // As BlockDisconnected: a coinbase whose block is gone is never valid elsewhere.
+        if (wtx.state == TxState::Confirmed) wtx.abandoned = wtx.IsCoinbase();
+        wtx.state = TxState::Inactive;
+        wtx.block_hash = primitives::BlockHash();
+        wtx.block_height = -1;
+        wtx.block_index = 0;
+        wtx.block_time = 0;
+        batch.PutTx(wtx);
+        ++changed;
+    }
+    if (changed == 0) return changed;
+    if (auto w = Write(batch, /*sync=*/true); !w) return util::Fail(w.error());
+    return changed;
+}
+
 util::Result<void, WalletError> Wallet::TransactionAddedToMempool(const primitives::Tx& tx) {
     const std::lock_guard lock(m_mutex);
     if (auto ok = CheckUsable(); !ok) return util::Fail(ok.error());

@@ -123,6 +123,43 @@ TEST_F(WalletSyncTest, DisconnectedCoinbaseBecomesAnOrphan) {
     EXPECT_TRUE(m_wallet->PendingTransactions().empty());  // never resubmitted
 }
 
+TEST_F(WalletSyncTest, BlocksTheNodeNoLongerHoldsConfirmNothingAtLoad) {
+    // The wallet saw blocks 1 (a coinbase to it) and 2 (a payment to it); the node came back
+    // from a kill without block 2, so only block 1 is on its active chain.
+    const auto block1 = Mine(*m_wallet, m_chain, {}, m_script);
+    const primitives::Tx pay = PayTo(1, m_script, 2 * COIN);
+    const auto block2 = Mine(*m_wallet, m_chain, {pay});
+    const primitives::BlockHash kept = block1.header.ComputeHash();
+    auto all_kept = m_wallet->ForgetBlocksOffChain([](const primitives::BlockHash&) { return true; });
+    ASSERT_TRUE(all_kept.has_value());
+    EXPECT_EQ(*all_kept, 0u);
+
+    auto changed = m_wallet->ForgetBlocksOffChain([&](const primitives::BlockHash& h) { return h == kept; });
+    ASSERT_TRUE(changed.has_value());
+    EXPECT_EQ(*changed, 1u);
+    const auto details = m_wallet->GetTransaction(primitives::ComputeTxid(pay));
+    ASSERT_TRUE(details.has_value());
+    EXPECT_EQ(details->tx.confirmations, 0);
+    EXPECT_FALSE(details->tx.block_hash.has_value());
+    // Its output is not offered: the node's UTXO set does not hold it.
+    EXPECT_TRUE(m_wallet->ListUnspent(1, 9'999'999, 1).empty());
+    EXPECT_EQ(m_wallet->GetBalances(1).trusted, 0);
+    EXPECT_EQ(m_wallet->GetBalances(1).immature, 50 * COIN);  // block 1's coinbase stays
+
+    // Block 1 gone too: its coinbase becomes an orphan, never resubmitted.
+    changed = m_wallet->ForgetBlocksOffChain([](const primitives::BlockHash&) { return false; });
+    ASSERT_TRUE(changed.has_value());
+    EXPECT_EQ(*changed, 1u);
+    EXPECT_EQ(m_wallet->GetBalances(0).immature, 0);
+    const auto pending = m_wallet->PendingTransactions();
+    ASSERT_EQ(pending.size(), 1u);
+    EXPECT_EQ(primitives::ComputeTxid(pending[0]), primitives::ComputeTxid(pay));
+
+    // When the node connects block 2 again, the payment is confirmed again.
+    ASSERT_TRUE(m_wallet->BlockConnected(block2, 2).has_value());
+    EXPECT_EQ(m_wallet->GetTransaction(primitives::ComputeTxid(pay))->tx.block_hash, block2.header.ComputeHash());
+}
+
 TEST_F(WalletSyncTest, ConfirmedConflictMarksTheMempoolTxConflicted) {
     // An incoming payment sits in the mempool; a block confirms a different spend of its input.
     const primitives::Tx pay = PayTo(9, m_script, COIN);

@@ -120,6 +120,58 @@ TEST(Wallet, OpenRefusesStoresThatAreNotWallets) {
     EXPECT_EQ(corrupt.error().code, WalletErrorCode::Corrupt);
 }
 
+// A store whose writes start failing on request, as a full disk makes them.
+class FailingKv final : public storage::KvStore {
+public:
+    explicit FailingKv(std::shared_ptr<bool> failing) : m_failing(std::move(failing)) {}
+    storage::StorageResult<std::optional<util::Bytes>> Get(util::ByteSpan key) const override { return m_kv->Get(key); }
+    storage::StorageResult<bool> Exists(util::ByteSpan key) const override { return m_kv->Exists(key); }
+    storage::Status Write(const storage::WriteBatch& batch, bool sync) override {
+        if (*m_failing) return util::Fail(storage::StorageError::Io("No space left on device"));
+        return m_kv->Write(batch, sync);
+    }
+    std::unique_ptr<storage::KvIterator> NewIterator() const override { return m_kv->NewIterator(); }
+    storage::Status CompactRange(std::optional<util::ByteSpan> begin, std::optional<util::ByteSpan> end) override {
+        return m_kv->CompactRange(begin, end);
+    }
+    storage::StorageResult<uint64_t> EstimateSize(util::ByteSpan begin, util::ByteSpan end) const override {
+        return m_kv->EstimateSize(begin, end);
+    }
+
+private:
+    std::shared_ptr<bool> m_failing;
+    std::unique_ptr<storage::KvStore> m_kv = storage::KvStore::MakeMemoryKv();
+};
+
+TEST(Wallet, AFailedWriteIsReportedOnceAndEveryLaterChangeIsRefusedWithItsReason) {
+    auto failing = std::make_shared<bool>(false);
+    std::vector<std::string> reported;
+    WalletOptions options = TestOptions();
+    options.on_storage_failure = [&reported](const std::string& e) { reported.push_back(e); };
+    auto created = Wallet::Create(std::make_unique<FailingKv>(failing), Network::Regtest,
+                                  std::string(test::ABANDON_MNEMONIC), "", options);
+    ASSERT_TRUE(created.has_value());
+    auto& w = **created;
+    const std::string first = *w.GetNewAddress();
+    *failing = true;
+    auto refused = w.GetNewAddress();
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_NE(refused.error().message.find("No space left on device"), std::string::npos);
+    // Later changes are refused before touching the store, naming the first failure.
+    *failing = false;
+    TestChain chain;
+    auto block = chain.Next({PayTo(1, ScriptFor(first), COIN)});
+    auto connected = w.BlockConnected(block, 1);
+    ASSERT_FALSE(connected.has_value());
+    EXPECT_EQ(connected.error().code, WalletErrorCode::StorageFailure);
+    EXPECT_NE(connected.error().message.find("No space left on device"), std::string::npos);
+    EXPECT_NE(connected.error().message.find("restart the node"), std::string::npos);
+    ASSERT_EQ(reported.size(), 1u);
+    EXPECT_NE(reported[0].find("No space left on device"), std::string::npos);
+    // Reads still answer.
+    EXPECT_EQ(w.GetBalances(1).trusted, 0);
+}
+
 TEST(Wallet, RestartKeepsAddressesBalancesAndHistory) {
     storage::test::TestTempDir dir;
     const auto path = dir.path() / "w2";
