@@ -163,6 +163,10 @@ int main(int argc, char** argv) {
     sim_cmd->add_option("--seed", sim_seed, "Same seed, same run (default: the scenario's)");
     sim_cmd->add_option("--nodes", sim_nodes, "Number of nodes (default: the scenario's)");
     sim_cmd->add_option("--minutes", sim_minutes, "Simulated minutes after the warm-up (default: the scenario's)");
+    std::string sim_validation;
+    sim_cmd->add_option("--validation", sim_validation,
+                        "What checking a received block costs a node: cached (its signatures were checked in the "
+                        "mempool; the default), full (every signature) or none");
     sim_cmd->add_option("--json", sim_options.json_file, "Write the JSON report here instead of stdout");
 
     std::string data_dir = "test/data";
@@ -201,6 +205,7 @@ int main(int argc, char** argv) {
         if (sim_cmd->count("--seed") != 0) sim_options.seed = sim_seed;
         if (sim_cmd->count("--nodes") != 0) sim_options.nodes = sim_nodes;
         if (sim_cmd->count("--minutes") != 0) sim_options.minutes = sim_minutes;
+        if (sim_cmd->count("--validation") != 0) sim_options.validation = sim_validation;
         return tonari::app::RunSimCommand(sim_options, std::cout, std::cerr);
     }
     if (*chain_cmd) {

@@ -33,6 +33,14 @@ int RunSimCommand(const SimCommandOptions& options, std::ostream& out, std::ostr
     if (options.seed) scenario->seed = *options.seed;
     if (options.nodes) scenario->nodes = *options.nodes;
     if (options.minutes) scenario->duration_s = *options.minutes * 60;
+    if (options.validation) {
+        const auto model = bitcoin::sim::ParseValidationModel(*options.validation);
+        if (!model) {
+            err << "Error: unknown validation model '" << *options.validation << "' (none, cached, full)\n";
+            return 1;
+        }
+        scenario->validation = *model;
+    }
 
     ProgressLine progress(err, isatty(STDERR_FILENO) != 0);
     const auto wall_start = std::chrono::steady_clock::now();
@@ -49,7 +57,7 @@ int RunSimCommand(const SimCommandOptions& options, std::ostream& out, std::ostr
 
     const auto& p = report.block_propagation;
     out << "scenario " << report.scenario << " (seed " << report.seed << "): " << report.nodes << " nodes, "
-        << report.simulated_s << " s simulated\n"
+        << report.simulated_s << " s simulated, block checks: " << report.validation << "\n"
         << "blocks mined " << report.blocks_mined << ", stale " << report.stale_blocks << "\n"
         << "block propagation (s): p10 " << Fixed(p.p10, 3) << "  p50 " << Fixed(p.p50, 3) << "  p90 " << Fixed(p.p90, 3)
         << "  p95 " << Fixed(p.p95, 3) << "  p99 " << Fixed(p.p99, 3) << "\n"

@@ -14,6 +14,7 @@ struct SimCommandOptions {
     std::optional<uint64_t> seed;
     std::optional<int> nodes;
     std::optional<int64_t> minutes;
+    std::optional<std::string> validation;  // none | cached | full
     std::string json_file;  // empty: the report goes to stdout after the summary
 };
 

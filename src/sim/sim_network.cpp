@@ -120,9 +120,12 @@ bool SimNetwork::Send(size_t node, netcore::ConnectionId id, util::Bytes frame) 
     const auto bits = static_cast<double>(frame.size()) * 8.0;
     // Serialization on the sender's upload, then the flight; the receiver's download link is
     // taken when the message arrives (in arrival order, not send order).
-    const int64_t up_start = std::max(m_sim.Now(), from.upload_free_us);
+    const int64_t up_start = std::max({m_sim.Now(), from.upload_free_us, from.cpu_free_us});
     from.upload_free_us = up_start + static_cast<int64_t>(bits * 1e6 / static_cast<double>(m_options.model->upload_bps[a][b]));
-    const int64_t arrive = from.upload_free_us + Jittered(LatencyUs(node, conn.peer_node));
+    // Each frame's flight has its own jitter, but a connection is a stream: a frame never
+    // lands before the one sent ahead of it.
+    const int64_t arrive = std::max(from.upload_free_us + Jittered(LatencyUs(node, conn.peer_node)), conn.last_sent_arrive_us);
+    conn.last_sent_arrive_us = arrive;
     const auto download_us = static_cast<int64_t>(bits * 1e6 / static_cast<double>(m_options.model->download_bps[b][a]));
     from.traffic.bytes_sent += frame.size();
     from.traffic.messages_sent += 1;
@@ -137,16 +140,62 @@ bool SimNetwork::Send(size_t node, netcore::ConnectionId id, util::Bytes frame) 
         const int64_t delivered = std::max(receiver.download_free_us, c->second.last_arrival_us);
         c->second.last_arrival_us = delivered;
         m_sim.At(delivered, [this, peer_id, peer_node, frame = std::move(frame)]() mutable {
-            auto d = m_conns.find(peer_id);
-            if (d == m_conns.end() || !d->second.open || !m_nodes[peer_node].alive || !m_nodes[peer_node].events) return;
-            m_nodes[peer_node].traffic.bytes_received += frame.size();
-            const auto split = static_cast<std::ptrdiff_t>(m_options.frame_header_bytes);
-            util::Bytes header(frame.begin(), frame.begin() + split);
-            frame.erase(frame.begin(), frame.begin() + split);
-            m_nodes[peer_node].events->OnFrame(peer_id, std::move(header), std::move(frame));
+            Deliver(peer_id, peer_node, std::move(frame));
         });
     });
     return true;
+}
+
+void SimNetwork::Deliver(netcore::ConnectionId id, size_t node, util::Bytes frame) {
+    auto c = m_conns.find(id);
+    if (c == m_conns.end() || !c->second.open || !m_nodes[node].alive) return;
+    Node& receiver = m_nodes[node];
+    if (receiver.cpu_free_us > m_sim.Now() || !receiver.waiting.empty()) {
+        // A busy node takes its frames later, all of them in the order they arrived.
+        receiver.waiting.emplace_back(id, std::move(frame));
+        ScheduleDrain(node);
+        return;
+    }
+    Hand(id, node, std::move(frame));
+}
+
+void SimNetwork::ScheduleDrain(size_t node) {
+    Node& n = m_nodes[node];
+    if (n.drain_scheduled) return;
+    n.drain_scheduled = true;
+    m_sim.At(std::max(m_sim.Now(), n.cpu_free_us), [this, node] {
+        m_nodes[node].drain_scheduled = false;
+        Drain(node);
+    });
+}
+
+void SimNetwork::Drain(size_t node) {
+    Node& n = m_nodes[node];
+    while (!n.waiting.empty()) {
+        if (n.cpu_free_us > m_sim.Now()) {  // a frame just handed over made it busy again
+            ScheduleDrain(node);
+            return;
+        }
+        auto [id, frame] = std::move(n.waiting.front());
+        n.waiting.pop_front();
+        Hand(id, node, std::move(frame));
+    }
+}
+
+void SimNetwork::Hand(netcore::ConnectionId id, size_t node, util::Bytes frame) {
+    auto d = m_conns.find(id);
+    if (d == m_conns.end() || !d->second.open || !m_nodes[node].alive || !m_nodes[node].events) return;
+    Node& receiver = m_nodes[node];
+    receiver.traffic.bytes_received += frame.size();
+    const auto split = static_cast<std::ptrdiff_t>(m_options.frame_header_bytes);
+    util::Bytes header(frame.begin(), frame.begin() + split);
+    frame.erase(frame.begin(), frame.begin() + split);
+    receiver.events->OnFrame(id, std::move(header), std::move(frame));
+}
+
+void SimNetwork::Busy(size_t node, int64_t duration_us) {
+    Node& n = m_nodes[node];
+    n.cpu_free_us = std::max(m_sim.Now(), n.cpu_free_us) + std::max<int64_t>(duration_us, 0);
 }
 
 void SimNetwork::Close(netcore::ConnectionId id, const std::string& reason, int64_t delay_us) {
@@ -186,6 +235,8 @@ void SimNetwork::RemoveNode(size_t node) {
         if (n.events) n.events->OnDisconnected(id, "node stopped");
         if (conn.open) Close(conn.peer_id, "peer gone", LatencyUs(node, conn.peer_node));
     }
+    n.waiting.clear();  // frames for a process that is gone
+    n.cpu_free_us = 0;  // and its work: a restarted node starts idle
     n.alive = false;
 }
 

@@ -8,15 +8,22 @@
 // (behind NAT, or gone) fails after a round trip. A node removed from the network loses its
 // links: each peer is told after one latency.
 //
+// A node can be busy (Busy): its one validation thread is checking a block. Until it is free,
+// frames that arrive for it wait (in arrival order) and what it sends waits before its upload
+// link; what it sent before it became busy is on its way. Its timers still fire, but whatever
+// they send waits too.
+//
 // Every delivery is an event of the Simulation, never a call into a node from inside another
 // node's call, as the real node's strand would have it. Not thread-safe.
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "netcore/peer_network.h"
@@ -59,6 +66,9 @@ public:
     // The node is back (a restart): reachable for dials again, its events delivered.
     void ReviveNode(size_t node);
     bool Alive(size_t node) const { return m_nodes[node].alive; }
+    // The node computes for `duration_us` more (after whatever it was already busy with).
+    void Busy(size_t node, int64_t duration_us);
+    int64_t BusyUntil(size_t node) const { return m_nodes[node].cpu_free_us; }
 
     const NodeTraffic& Traffic(size_t node) const { return m_nodes[node].traffic; }
     int64_t LatencyUs(size_t from, size_t to) const;
@@ -76,6 +86,9 @@ private:
         std::unique_ptr<NodeView> view;
         int64_t upload_free_us = 0;    // when its upload link is next idle
         int64_t download_free_us = 0;
+        int64_t cpu_free_us = 0;       // when it has finished what it is computing
+        std::deque<std::pair<netcore::ConnectionId, util::Bytes>> waiting;  // frames for it while busy
+        bool drain_scheduled = false;
         NodeTraffic traffic;
     };
     struct Conn {
@@ -83,6 +96,7 @@ private:
         size_t peer_node = 0;
         netcore::ConnectionId peer_id = 0;
         int64_t last_arrival_us = 0;     // in-order delivery on this connection
+        int64_t last_sent_arrive_us = 0;  // when this end's last frame reaches the other end
         bool open = true;
     };
 
@@ -91,6 +105,12 @@ private:
     void Disconnect(size_t node, netcore::ConnectionId id, const std::string& reason);
     int64_t Jittered(int64_t latency_us);
     void Close(netcore::ConnectionId id, const std::string& reason, int64_t delay_us);
+    // A frame reaches its receiver: handed over now, or queued while the receiver is busy or
+    // frames that came before it still wait.
+    void Deliver(netcore::ConnectionId id, size_t node, util::Bytes frame);
+    void ScheduleDrain(size_t node);
+    void Drain(size_t node);
+    void Hand(netcore::ConnectionId id, size_t node, util::Bytes frame);
 
     Simulation& m_sim;
     SimNetworkOptions m_options;

@@ -18,7 +18,7 @@
 // cheap. No signature cache: every signature is verified, as for a block never seen before.
 // Blocks are generated once per process, outside every timed loop.
 // Reported: time per iteration (all heavy blocks), blocks/s (items_per_second), inputs/s,
-// per_block and per_input wall time.
+// per_block, per_input and per_kB (of serialized block) wall time.
 // Run: tonari_bench --benchmark_filter=Connect
 #include <benchmark/benchmark.h>
 
@@ -48,6 +48,7 @@ struct ChainFixture {
     std::vector<Block> heavy;
     size_t inputs = 0;      // in the heavy blocks
     size_t signatures = 0;  // in the heavy blocks
+    size_t bytes = 0;       // of the heavy blocks, serialized with witnesses
     double generate_seconds = 0;
 };
 
@@ -59,6 +60,7 @@ ChainFixture Build(ChainGeneratorOptions options, size_t heavy_blocks, size_t he
     for (int h = 1; h <= WARMUP_BLOCKS; ++h) f.warmup.push_back(gen.Next());
     const ChainGeneratorStats before = gen.Stats();
     for (size_t b = 0; b < heavy_blocks; ++b) f.heavy.push_back(gen.Next(heavy_txs));
+    for (const Block& b : f.heavy) f.bytes += primitives::SerializedSize(b);
     f.inputs = gen.Stats().inputs - before.inputs;
     f.signatures = gen.Stats().signatures - before.signatures;
     f.generate_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -131,6 +133,11 @@ void Connect(benchmark::State& state, const ChainFixture& f, size_t threads) {
         blocks, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
     state.counters["per_input"] = benchmark::Counter(
         inputs, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+    // Per kilobyte (1,000 bytes) of block: the simulator's validation cost table
+    // (bitcoin/sim/validation_cost.h) is made of these figures.
+    state.counters["per_kB"] = benchmark::Counter(static_cast<double>(f.bytes) / 1000.0,
+                                                  benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+    state.counters["kB_per_block"] = static_cast<double>(f.bytes) / 1000.0 / blocks;
     state.counters["inputs_per_block"] = inputs / blocks;
     state.counters["sigs_per_input"] = static_cast<double>(f.signatures) / inputs;
     state.counters["generate_s"] = f.generate_seconds;

@@ -133,7 +133,8 @@ Report RunScenario(const Scenario& sc, const std::function<void(int64_t)>& progr
                                                                  .block_relay_only = sc.block_relay_only,
                                                                  .seed = rng(),
                                                                  .protocol_version = sc.protocol_version,
-                                                                 .block_bytes = sc.block_bytes}));
+                                                                 .block_bytes = sc.block_bytes,
+                                                                 .validation = sc.validation}));
     }
     for (int i = 0; i < n; ++i) {
         std::vector<int> pool = reachable_nodes;
@@ -209,6 +210,7 @@ Report RunScenario(const Scenario& sc, const std::function<void(int64_t)>& progr
     Report report;
     report.scenario = sc.name;
     report.seed = sc.seed;
+    report.validation = std::string(ValidationModelName(sc.validation));
     report.nodes = n;
     report.blocks_mined = static_cast<int>(mined.size());
     const auto& reference = nodes[0]->Chain();
@@ -303,6 +305,7 @@ util::Json Report::ToJson() const {
     util::Json o = util::Json::MakeObject();
     o.Set("scenario", scenario);
     o.Set("seed", seed);
+    o.Set("validation", validation);
     o.Set("nodes", int64_t{nodes});
     o.Set("blocks_mined", int64_t{blocks_mined});
     o.Set("stale_blocks", int64_t{stale_blocks});

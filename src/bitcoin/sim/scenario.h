@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "bitcoin/sim/validation_cost.h"
 #include "sim/regions.h"
 #include "util/json.h"
 
@@ -36,6 +37,7 @@ struct Scenario {
     double churn_per_hour = 0;           // share of non-mining nodes that leave and come back each hour
     uint32_t block_bytes = 0;            // each block padded to about this size (0: coinbase only)
     int32_t protocol_version = 70016;    // 70002: the 2014 network (blocks by inv, no compact blocks)
+    ValidationModel validation = ValidationModel::Cached;  // what checking a received block costs
     uint64_t seed = 1;
 };
 
@@ -51,6 +53,7 @@ struct Percentiles {
 struct Report {
     std::string scenario;
     uint64_t seed = 0;
+    std::string validation;              // the cost model's name
     int nodes = 0;
     int blocks_mined = 0;
     int stale_blocks = 0;               // mined but not on the final best chain of node 0

@@ -101,6 +101,7 @@ bitcoin::primitives::BlockHash SimNode::MineBlock(uint32_t salt) {
     }
     auto solved = bitcoin::chain::SolveBlock(std::move(block), *m_options.params);
     const bitcoin::primitives::BlockHash hash = solved->header.ComputeHash();
+    m_own_block = hash;
     (void)m_chain.ProcessBlock(*solved, m_sim.Now() / 1'000'000);
     m_accept.ChainSettled(m_sim.Now() / 1'000'000);
     m_peers->TipChanged();
@@ -121,7 +122,14 @@ void SimNode::OnDisconnected(netcore::ConnectionId id, const std::string& reason
 
 void SimNode::BlockConnected(const bitcoin::primitives::Block& block, const bitcoin::chain::BlockIndex& index) {
     m_accept.BlockConnected(block);
-    m_first_connected.try_emplace(index.hash, m_sim.Now());
+    // The check runs now; what the node does next (relaying, reading its next message) waits
+    // for it, and the block counts as the node's once checked, when it could announce it.
+    int64_t had_it = m_sim.Now();
+    if (index.hash != m_own_block) {
+        m_net.Busy(m_index, ValidationUs(m_options.validation, bitcoin::primitives::SerializedSize(block)));
+        had_it = m_net.BusyUntil(m_index);
+    }
+    m_first_connected.try_emplace(index.hash, had_it);
     uint64_t h = 0;
     for (size_t i = 0; i < 8; ++i) h |= uint64_t{index.hash.get().span()[i]} << (8 * i);
     m_sim.Trace(h ^ m_index);

@@ -18,6 +18,7 @@
 #include "bitcoin/mempool/tx_mempool.h"
 #include "bitcoin/p2p/ban_list.h"
 #include "bitcoin/p2p/peer_manager.h"
+#include "bitcoin/sim/validation_cost.h"
 #include "bitcoin/wire/protocol.h"
 #include "sim/sim_network.h"
 #include "sim/simulation.h"
@@ -41,6 +42,8 @@ struct SimNodeOptions {
     uint64_t seed = 0;  // this node's randomness (derived from the scenario's seed)
     int32_t protocol_version = bitcoin::wire::PROTOCOL_VERSION;
     uint32_t block_bytes = 0;  // blocks it mines are padded to about this size
+    // What checking a block received from a peer costs it (its own blocks cost nothing).
+    ValidationModel validation = ValidationModel::Cached;
 };
 
 class SimNode final : public netcore::PeerNetworkEvents, public bitcoin::chain::ChainObserver {
@@ -97,6 +100,7 @@ private:
     std::map<bitcoin::primitives::BlockHash, int64_t> m_first_connected;
     EventId m_tick = 0;
     bool m_running = false;
+    bitcoin::primitives::BlockHash m_own_block;  // the block MineBlock is connecting: it costs no check
 };
 
 }  // namespace tonari::bitcoin::sim
