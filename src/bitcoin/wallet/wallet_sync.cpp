@@ -5,6 +5,28 @@
 #include "bitcoin/wallet/wallet.h"
 
 namespace tonari::bitcoin::wallet {
+namespace {
+
+// A confirmed transaction whose block left the chain: unconfirmed again. A coinbase of a block
+// that is gone can never be valid elsewhere; it must not be relayed on its own (Core marks it
+// abandoned too).
+void LeaveBlock(WalletTx& wtx) {
+    wtx.state = TxState::Inactive;
+    wtx.abandoned = wtx.IsCoinbase();
+    wtx.block_hash = primitives::BlockHash();
+    wtx.block_height = -1;
+    wtx.block_index = 0;
+    wtx.block_time = 0;
+}
+
+// A transaction conflicted by a block that left the chain: the conflict no longer holds.
+void ReleaseConflict(WalletTx& wtx) {
+    wtx.state = TxState::Inactive;
+    wtx.block_hash = primitives::BlockHash();
+    wtx.block_height = -1;
+}
+
+}  // namespace
 
 void Wallet::MarkConflicted(const primitives::Txid& txid, const primitives::BlockHash& block, int32_t height,
                             WalletBatch& batch) {
@@ -94,23 +116,14 @@ util::Result<void, WalletError> Wallet::BlockDisconnected(const primitives::Bloc
         if (it == m_txs.end()) continue;
         WalletTx& wtx = it->second;
         if (wtx.state != TxState::Confirmed || wtx.block_hash != hash) continue;
-        wtx.state = TxState::Inactive;
-        // A coinbase of a block that left the chain can never be valid elsewhere; it must
-        // not be relayed on its own (Core marks it abandoned too).
-        wtx.abandoned = wtx.IsCoinbase();
-        wtx.block_hash = primitives::BlockHash();
-        wtx.block_height = -1;
-        wtx.block_index = 0;
-        wtx.block_time = 0;
+        LeaveBlock(wtx);
         batch.PutTx(wtx);
         touched = true;
     }
     // Conflicts caused by this block (or a later one already gone) no longer hold.
     for (auto& [txid, wtx] : m_txs) {
         if (wtx.state != TxState::Conflicted || wtx.block_height < height) continue;
-        wtx.state = TxState::Inactive;
-        wtx.block_hash = primitives::BlockHash();
-        wtx.block_height = -1;
+        ReleaseConflict(wtx);
         batch.PutTx(wtx);
         touched = true;
     }
@@ -130,13 +143,11 @@ util::Result<size_t, WalletError> Wallet::ForgetBlocksOffChain(
     for (auto& [txid, wtx] : m_txs) {
         if (wtx.state != TxState::Confirmed && wtx.state != TxState::Conflicted) continue;
         if (on_active_chain(wtx.block_hash)) continue;
-        // As BlockDisconnected: a coinbase whose block is gone is never valid elsewhere.
-        if (wtx.state == TxState::Confirmed) wtx.abandoned = wtx.IsCoinbase();
-        wtx.state = TxState::Inactive;
-        wtx.block_hash = primitives::BlockHash();
-        wtx.block_height = -1;
-        wtx.block_index = 0;
-        wtx.block_time = 0;
+        if (wtx.state == TxState::Confirmed) {
+            LeaveBlock(wtx);
+        } else {
+            ReleaseConflict(wtx);
+        }
         batch.PutTx(wtx);
         ++changed;
     }
