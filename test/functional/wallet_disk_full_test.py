@@ -92,7 +92,8 @@ def body(r, opts, tmp):
     ns = node = None
     try:
         ns = Namespace(wallets)
-        node = NodeProcess(opts.tonari, datadir, ["-connect=0"], command_prefix=ns.prefix())
+        # nsenter starts the node in the namespace's root folder: a relative path would not resolve.
+        node = NodeProcess(os.path.abspath(opts.tonari), datadir, ["-connect=0"], command_prefix=ns.prefix())
         node.start()
         node.call("createwallet", "w")
         node.extra_args.append("-wallet=w")
