@@ -63,6 +63,7 @@ void RegisterNodeOptions(config::Args& args) {
     args.AddArg("rest", "Accept public REST requests on the RPC port, under /rest/ (default: 0)", "RPC server options");
     args.AddArg("testactivationheight=name@height.", "Set the activation height of 'name' (segwit, bip34, dersig, cltv, csv). (regtest-only)", "Debugging/Testing options", {.multi = true});
     args.AddArg("vbparams=deployment:start:end[:min_activation_height]", "Use given start/end times and min_activation_height for specified version bits deployment (regtest-only)", "Debugging/Testing options", {.multi = true});
+    args.AddArg("simlatency=<ms>", "Hold every P2P message this many milliseconds before sending it, as a link delay, to compare a loopback network with the simulator (regtest-only; default: 0)", "Debugging/Testing options");
     args.AddArg("printtoconsole", "Send trace/debug info to console (default: 1)", "Debugging/Testing options");
     args.AddArg("debug=<category>", "Output debug and trace logging (default: -nodebug). Categories: net, rpc, http, validation, bench; 1 or all for every category", "Debugging/Testing options", {.multi = true});
     args.AddArg("listen", "Accept connections from outside (default: 1)", "Connection options", {.network_only = true});

@@ -4,6 +4,7 @@
 
 #include "app/node_dashboard.h"
 
+#include <chrono>
 #include <pthread.h>
 #include <signal.h>
 
@@ -85,7 +86,7 @@ util::Result<int64_t, std::string> IntOption(const config::Args& args, std::stri
 }
 
 // The P2P options: -listen, -port, -bind, -connect, -addnode, -seednode, -maxconnections,
-// -dnsseed, -fixedseeds, -v2transport.
+// -dnsseed, -fixedseeds, -v2transport, -simlatency.
 util::Result<bitcoin::node::P2pServiceOptions, std::string> P2pOptions(const config::Args& args, uint16_t default_port,
                                                                        Logger& log) {
     bitcoin::node::P2pServiceOptions o;
@@ -120,6 +121,9 @@ util::Result<bitcoin::node::P2pServiceOptions, std::string> P2pOptions(const con
     o.dns_seed = args.GetBoolArg("dnsseed", o.connect.empty() && !o.no_connect && o.max_connections > 0);
     o.fixed_seeds = args.GetBoolArg("fixedseeds", true);
     o.v2transport = args.GetBoolArg("v2transport", true);
+    auto send_delay = IntOption(args, "simlatency", 0, 0, netcore::MAX_SEND_DELAY.count());
+    if (!send_delay) return util::Fail(send_delay.error());
+    o.send_delay = std::chrono::milliseconds(*send_delay);
     if (log.Enabled("net")) o.log = [&log](const std::string& line) { log.Debug("net", line); };
     return o;
 }
@@ -260,6 +264,9 @@ int RunNode(int argc, const char* const argv[]) {
         storage.assume_valid = bitcoin::primitives::BlockHash(*util::Uint256::FromHex(std::string(64 - hex.size(), '0') + hex));
     }
     // Core's regtest-only options for test chains; refused elsewhere rather than ignored.
+    if (args.IsArgSet("simlatency") && settings->network != bitcoin::encoding::Network::Regtest) {
+        return Fail("Error: -simlatency is only allowed on regtest");
+    }
     const auto activation_heights = args.GetArgs("testactivationheight");
     const auto vbparams = args.GetArgs("vbparams");
     if (!activation_heights.empty() || !vbparams.empty()) {

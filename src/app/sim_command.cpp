@@ -7,9 +7,12 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <optional>
+#include <string>
 
 #include "app/progress_line.h"
 #include "bitcoin/sim/scenario.h"
+#include "bitcoin/sim/scenario_file.h"
 
 namespace tonari::app {
 namespace {
@@ -20,19 +23,54 @@ std::string Fixed(double v, int digits) {
     return buf;
 }
 
+// A scenario file's text, read whole (bounded: a path to a huge file must not be read in).
+util::Result<bitcoin::sim::Scenario, std::string> LoadScenarioFile(const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    if (!f) return util::Fail("cannot read scenario file " + path);
+    std::string text(bitcoin::sim::MAX_FILE_BYTES + 1, '\0');
+    f.read(text.data(), static_cast<std::streamsize>(text.size()));
+    if (f.bad()) return util::Fail("cannot read scenario file " + path);
+    text.resize(static_cast<size_t>(f.gcount()));
+    auto parsed = bitcoin::sim::ParseScenarioFile(text);
+    if (!parsed) return util::Fail(path + ": " + parsed.error());
+    return parsed;
+}
+
 }  // namespace
 
 int RunSimCommand(const SimCommandOptions& options, std::ostream& out, std::ostream& err) {
-    auto scenario = bitcoin::sim::BuiltinScenario(options.scenario);
+    std::optional<bitcoin::sim::Scenario> scenario;
+    if (options.scenario.ends_with(".json")) {
+        auto loaded = LoadScenarioFile(options.scenario);
+        if (!loaded) {
+            err << "Error: " << loaded.error() << "\n";
+            return 1;
+        }
+        scenario = std::move(*loaded);
+    } else {
+        scenario = bitcoin::sim::BuiltinScenario(options.scenario);
+    }
     if (!scenario) {
         err << "Error: unknown scenario '" << options.scenario << "' (built in:";
         for (const auto& name : bitcoin::sim::BuiltinScenarioNames()) err << " " << name;
-        err << ")\n";
+        err << "; or a scenario file ending in .json)\n";
         return 1;
     }
     if (options.seed) scenario->seed = *options.seed;
-    if (options.nodes) scenario->nodes = *options.nodes;
-    if (options.minutes) scenario->duration_s = *options.minutes * 60;
+    if (options.nodes) {
+        if (!scenario->links.empty() || !scenario->send_delay_us.empty() || !scenario->schedule.empty()) {
+            err << "Error: --nodes cannot change a scenario whose file lists links, delays or blocks by node\n";
+            return 1;
+        }
+        scenario->nodes = *options.nodes;
+    }
+    if (options.minutes) {
+        if (*options.minutes < 1 || *options.minutes > bitcoin::sim::MAX_FILE_DURATION_S / 60) {
+            err << "Error: --minutes must be from 1 to " << bitcoin::sim::MAX_FILE_DURATION_S / 60 << "\n";
+            return 1;
+        }
+        scenario->duration_s = *options.minutes * 60;
+    }
     if (options.validation) {
         const auto model = bitcoin::sim::ParseValidationModel(*options.validation);
         if (!model) {
@@ -40,6 +78,10 @@ int RunSimCommand(const SimCommandOptions& options, std::ostream& out, std::ostr
             return 1;
         }
         scenario->validation = *model;
+    }
+    if (auto valid = bitcoin::sim::ValidateScenario(*scenario); !valid) {
+        err << "Error: " << valid.error() << "\n";
+        return 1;
     }
 
     ProgressLine progress(err, isatty(STDERR_FILENO) != 0);

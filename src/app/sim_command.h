@@ -10,7 +10,7 @@
 namespace tonari::app {
 
 struct SimCommandOptions {
-    std::string scenario = "ci-100";
+    std::string scenario = "ci-100";  // a built-in name, or a file's path ending in .json
     std::optional<uint64_t> seed;
     std::optional<int> nodes;
     std::optional<int64_t> minutes;
@@ -18,7 +18,8 @@ struct SimCommandOptions {
     std::string json_file;  // empty: the report goes to stdout after the summary
 };
 
-// Exit status: 0 on success, 1 for an unknown scenario or an unwritable report file.
+// Exit status: 0 on success, 1 for an unknown scenario, a file that cannot be read or is not a
+// valid scenario, options that contradict the file, or an unwritable report file.
 int RunSimCommand(const SimCommandOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace tonari::app

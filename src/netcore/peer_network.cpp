@@ -77,6 +77,7 @@ bool PeerNetworkImpl::Send(ConnectionId id, util::Bytes frame) {
     }
     queued += frame.size();
     conn->send_queue.push_back(std::move(frame));
+    if (m_options.send_delay.count() > 0) conn->send_times.push_back(SteadyClock::now());
     if (conn->writer_idle && !conn->writer_wake_posted) {
         conn->writer_wake_posted = true;
         asio::post(m_io, [conn] { conn->writer_wake.cancel(); });

@@ -45,6 +45,10 @@ struct FrameFormat {
     std::function<util::Result<size_t, std::string>(util::ByteSpan header)> payload_length;
 };
 
+// The longest PeerNetworkOptions::send_delay (a test hook): a mistyped value must not hold every
+// frame, and the memory behind it, for hours.
+inline constexpr std::chrono::milliseconds MAX_SEND_DELAY{10'000};
+
 // The defaults below are Bitcoin Core's where it has one; each defends against a hostile peer.
 struct PeerNetworkOptions {
     std::vector<PeerEndpoint> listen;  // IP literals; empty: no listening
@@ -90,6 +94,10 @@ struct PeerNetworkOptions {
     // A stream handshake not complete this long after the connection closes it (a peer that
     // opens connections and stalls them to hold our slots and DH work).
     std::chrono::milliseconds handshake_timeout{10000};
+    // Test hook: every frame handed to Send leaves this long later, in order, as if each link
+    // had this one-way latency (so real processes on loopback can be set against the simulator,
+    // whose links are given the same delay). Zero: frames leave at once.
+    std::chrono::milliseconds send_delay{0};
 };
 
 struct ConnectionInfo {

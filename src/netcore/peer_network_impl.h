@@ -101,6 +101,8 @@ struct Connection {
 
     // Guarded by PeerNetworkImpl::m_mutex.
     std::deque<util::Bytes> send_queue;  // not yet taken by the writer
+    // With PeerNetworkOptions::send_delay: when each frame of send_queue was handed to Send.
+    std::deque<SteadyClock::time_point> send_times;
     bool closing = false;                // no more Send, no more OnFrame
     std::string close_reason;
     bool writer_idle = false;

@@ -203,14 +203,29 @@ asio::awaitable<void> PeerNetworkImpl::WriteLoop(std::shared_ptr<Connection> con
 asio::awaitable<void> PeerNetworkImpl::WriteFrames(Connection& c) {
     std::vector<util::Bytes> batch;
     std::vector<asio::const_buffer> buffers;
+    const bool delayed = m_options.send_delay.count() > 0;
     while (!c.closed) {
+        std::optional<SteadyClock::time_point> next_due;  // the send_delay hook: the first frame not yet due
         {
             std::lock_guard lock(m_mutex);
             c.writer_idle = c.send_queue.empty();
+            const auto now = SteadyClock::now();
             while (!c.send_queue.empty() && batch.size() < MAX_WRITE_BATCH) {
+                if (delayed) {
+                    if (c.send_times.front() + m_options.send_delay > now) {
+                        next_due = c.send_times.front() + m_options.send_delay;
+                        break;
+                    }
+                    c.send_times.pop_front();
+                }
                 batch.push_back(std::move(c.send_queue.front()));
                 c.send_queue.pop_front();
             }
+        }
+        if (batch.empty() && next_due) {
+            c.write_timer.expires_at(*next_due);
+            co_await c.write_timer.async_wait(AS_TUPLE);
+            continue;
         }
         if (batch.empty()) {
             c.writer_wake.expires_at(SteadyClock::time_point::max());

@@ -6,6 +6,7 @@
 #include "netcore/peer_network.h"
 
 #include <set>
+#include <thread>
 
 #include "netcore/peer_network_test_support.h"
 
@@ -402,6 +403,31 @@ TEST(PeerNetwork, ReceiveRateLimitDelaysButDelivers) {
     // A lower bound only: the bucket holds 20,000 bytes, the other 80,008 take ≥ 0.4 s.
     EXPECT_GE(std::chrono::steady_clock::now() - start, 350ms);
     EXPECT_EQ(server_events.Copy(server_events.frames)[0].payload, payload);
+}
+
+TEST(PeerNetwork, SendDelayHoldsEveryFrameAndKeepsTheirOrder) {
+    Recorder server_events;
+    Recorder client_events;
+    auto delayed = TestOptions(false);
+    delayed.send_delay = 150ms;
+    auto server = StartNetwork(TestOptions(), server_events);
+    auto client = StartNetwork(delayed, client_events);
+    ASSERT_TRUE(server && client);
+    client->Connect({"127.0.0.1", Port(*server)}, 1);
+    ASSERT_TRUE(client_events.WaitUntil([&] { return client_events.connected.size() == 1; }));
+    const auto id = client_events.Copy(client_events.connected)[0].info.id;
+    const auto start = std::chrono::steady_clock::now();
+    ASSERT_TRUE(client->Send(id, MakeFrame(Pattern(10, 1))));
+    std::this_thread::sleep_for(50ms);
+    ASSERT_TRUE(client->Send(id, MakeFrame(Pattern(20, 2))));
+    ASSERT_TRUE(client->Send(id, MakeFrame(Pattern(30, 3))));
+    ASSERT_TRUE(server_events.WaitUntil([&] { return server_events.frames.size() == 3; }));
+    // Lower bounds only: each frame is held its 150 ms, and the last two left 50 ms later.
+    EXPECT_GE(std::chrono::steady_clock::now() - start, 200ms);
+    const auto frames = server_events.Copy(server_events.frames);
+    EXPECT_EQ(frames[0].payload, Pattern(10, 1));
+    EXPECT_EQ(frames[1].payload, Pattern(20, 2));
+    EXPECT_EQ(frames[2].payload, Pattern(30, 3));
 }
 
 TEST(PeerNetwork, NetworkWideSendAndReceiveLimitsHoldAcrossConnections) {

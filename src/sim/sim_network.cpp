@@ -49,6 +49,7 @@ size_t SimNetwork::AddNode(std::string address, Region region, bool reachable) {
 netcore::PeerNetwork& SimNetwork::Network(size_t node) { return *m_nodes[node].view; }
 
 int64_t SimNetwork::LatencyUs(size_t from, size_t to) const {
+    if (m_nodes[from].send_delay_us >= 0) return m_nodes[from].send_delay_us;
     const auto a = static_cast<size_t>(m_nodes[from].region);
     const auto b = static_cast<size_t>(m_nodes[to].region);
     return int64_t{m_options.model->latency_ms[a][b]} * 1000;
@@ -121,12 +122,18 @@ bool SimNetwork::Send(size_t node, netcore::ConnectionId id, util::Bytes frame) 
     // Serialization on the sender's upload, then the flight; the receiver's download link is
     // taken when the message arrives (in arrival order, not send order).
     const int64_t up_start = std::max({m_sim.Now(), from.upload_free_us, from.cpu_free_us});
-    from.upload_free_us = up_start + static_cast<int64_t>(bits * 1e6 / static_cast<double>(m_options.model->upload_bps[a][b]));
+    from.upload_free_us =
+        up_start + (m_options.unlimited_bandwidth
+                        ? 0
+                        : static_cast<int64_t>(bits * 1e6 / static_cast<double>(m_options.model->upload_bps[a][b])));
     // Each frame's flight has its own jitter, but a connection is a stream: a frame never
     // lands before the one sent ahead of it.
     const int64_t arrive = std::max(from.upload_free_us + Jittered(LatencyUs(node, conn.peer_node)), conn.last_sent_arrive_us);
     conn.last_sent_arrive_us = arrive;
-    const auto download_us = static_cast<int64_t>(bits * 1e6 / static_cast<double>(m_options.model->download_bps[b][a]));
+    const auto download_us =
+        m_options.unlimited_bandwidth
+            ? int64_t{0}
+            : static_cast<int64_t>(bits * 1e6 / static_cast<double>(m_options.model->download_bps[b][a]));
     from.traffic.bytes_sent += frame.size();
     from.traffic.messages_sent += 1;
     const netcore::ConnectionId peer_id = conn.peer_id;

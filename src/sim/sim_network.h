@@ -41,6 +41,9 @@ struct SimNetworkOptions {
     // How a frame handed to Send splits into header and payload for OnFrame: the system's
     // framing (24 bytes for Bitcoin's P2P messages).
     size_t frame_header_bytes = 24;
+    // No bandwidth limit: a message takes only its flight time (the loopback of a test that
+    // sets each node's delay with SetSendDelay, as `tonari node -simlatency` does).
+    bool unlimited_bandwidth = false;
 };
 
 struct NodeTraffic {
@@ -66,6 +69,9 @@ public:
     // The node is back (a restart): reachable for dials again, its events delivered.
     void ReviveNode(size_t node);
     bool Alive(size_t node) const { return m_nodes[node].alive; }
+    // Everything the node sends takes `delay_us` to arrive, to any peer, in place of the
+    // regions' latency (`tonari node -simlatency` delays its own messages the same way).
+    void SetSendDelay(size_t node, int64_t delay_us) { m_nodes[node].send_delay_us = delay_us; }
     // The node computes for `duration_us` more (after whatever it was already busy with).
     void Busy(size_t node, int64_t duration_us);
     int64_t BusyUntil(size_t node) const { return m_nodes[node].cpu_free_us; }
@@ -82,6 +88,7 @@ private:
         Region region;
         bool reachable = true;
         bool alive = true;
+        int64_t send_delay_us = -1;    // -1: the regions' latency
         netcore::PeerNetworkEvents* events = nullptr;
         std::unique_ptr<NodeView> view;
         int64_t upload_free_us = 0;    // when its upload link is next idle

@@ -131,5 +131,37 @@ TEST_F(BusyTest, AFrameThatMakesTheNodeBusyHoldsBackTheOnesBehindIt) {
     EXPECT_EQ(rb.frames[1].first, rb.frames[0].first + 1'000'000);
 }
 
+
+TEST(SimNetworkSendDelay, EachNodesMessagesTakeItsOwnDelayWithoutBandwidthLimits) {
+    Simulation sim{0};
+    SimNetwork net{sim, {.jitter = 0, .seed = 1, .port = 8333, .frame_header_bytes = HEADER, .unlimited_bandwidth = true}};
+    Recorder ra{sim}, rb{sim};
+    const size_t a = net.AddNode("10.0.0.1", Region::Europe, true);
+    const size_t b = net.AddNode("10.0.0.2", Region::AsiaPacific, true);
+    net.SetEvents(a, &ra);
+    net.SetEvents(b, &rb);
+    net.SetSendDelay(a, 30'000);
+    net.SetSendDelay(b, 70'000);
+    EXPECT_EQ(net.LatencyUs(a, b), 30'000);
+    EXPECT_EQ(net.LatencyUs(b, a), 70'000);
+    net.Network(a).Connect({"10.0.0.2", 8333}, 1);
+    while (sim.Step()) {
+    }
+    ASSERT_NE(ra.id, 0u);
+    ASSERT_NE(rb.id, 0u);
+    // A 10 MB frame: with no bandwidth limit it takes only the sender's delay.
+    util::Bytes big(10'000'000, 0);
+    big[HEADER] = 7;
+    const int64_t sent_at = sim.Now();
+    ASSERT_TRUE(net.Network(a).Send(ra.id, big));
+    ASSERT_TRUE(net.Network(b).Send(rb.id, Frame(9)));
+    while (sim.Step()) {
+    }
+    ASSERT_EQ(rb.frames.size(), 1u);
+    EXPECT_EQ(rb.frames[0], std::make_pair(sent_at + 30'000, uint8_t{7}));
+    ASSERT_EQ(ra.frames.size(), 1u);
+    EXPECT_EQ(ra.frames[0], std::make_pair(sent_at + 70'000, uint8_t{9}));
+}
+
 }  // namespace
 }  // namespace tonari::sim

@@ -185,6 +185,7 @@ util::Result<std::unique_ptr<P2pService>, std::string> P2pService::Start(NodeCon
     }
     net.max_outbound = static_cast<size_t>(outbound + static_cast<int>(pm_options.manual.size()) + 8);
     net.max_inbound = static_cast<size_t>(pm_options.max_inbound + p2p::INBOUND_EVICTION_HEADROOM);
+    net.send_delay = o.send_delay;
     const auto magic = params.message_start;
     net.format.header_size = wire::FRAME_HEADER_SIZE;
     net.format.payload_length = [magic](util::ByteSpan header) -> util::Result<size_t, std::string> {

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -41,6 +42,9 @@ struct P2pServiceOptions {
     bool dns_seed = true;                        // -dnsseed
     bool fixed_seeds = true;                     // -fixedseeds
     bool v2transport = true;                     // -v2transport: BIP324 encrypted transport
+    // -simlatency (regtest test hook): every message leaves this long after it is sent, so a
+    // loopback network of real nodes has the link delays of a simulated one.
+    std::chrono::milliseconds send_delay{0};
     std::string user_agent = "/Tonari:0.1.0/";
     std::function<void(const std::string&)> log;  // "net" category lines
     p2p::PeerWatch watch;                         // the dashboard's event publisher, if any

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <memory>
 #include <random>
 
@@ -116,27 +117,47 @@ Report RunScenario(const Scenario& sc, const std::function<void(int64_t)>& progr
     const auto& params = bitcoin::consensus::GetParams(bitcoin::encoding::Network::Regtest);
     Simulation sim(START_US);
     std::mt19937_64 rng(sc.seed);
-    SimNetwork net(sim, {.model = sc.model, .jitter = sc.jitter, .seed = rng(), .port = params.default_port,
-                         .frame_header_bytes = bitcoin::wire::FRAME_HEADER_SIZE});
+    SimNetwork net(sim, {.model = sc.model,
+                         .jitter = sc.jitter,
+                         .seed = rng(),
+                         .port = params.default_port,
+                         .frame_header_bytes = bitcoin::wire::FRAME_HEADER_SIZE,
+                         .unlimited_bandwidth = !sc.send_delay_us.empty()});
 
     const int n = std::max(2, sc.nodes);
     const int reachable = std::max(1, static_cast<int>(std::lround(sc.reachable_share * n)));
     std::vector<std::unique_ptr<SimNode>> nodes;
     std::vector<int> reachable_nodes;
+    // A fixed topology: each node keeps exactly its listed peers, as `-connect` would.
+    std::vector<std::vector<netcore::PeerEndpoint>> manual(static_cast<size_t>(n));
+    for (const auto& [from, to] : sc.links) {
+        if (from >= 0 && from < n && to >= 0 && to < n) {
+            manual[static_cast<size_t>(from)].push_back({NodeAddress(to), params.default_port});
+        }
+    }
+    std::map<std::string, int> by_address;
     for (int i = 0; i < n; ++i) {
         const bool accepts = i < reachable;
-        net.AddNode(NodeAddress(i), PickRegion(*sc.model, rng), accepts);
+        const size_t idx = net.AddNode(NodeAddress(i), PickRegion(*sc.model, rng), accepts);
+        by_address[NodeAddress(i)] = i;
+        if (idx < sc.send_delay_us.size()) net.SetSendDelay(idx, sc.send_delay_us[idx]);
         if (accepts) reachable_nodes.push_back(i);
-        nodes.push_back(std::make_unique<SimNode>(sim, net, static_cast<size_t>(i),
+        nodes.push_back(std::make_unique<SimNode>(sim, net, idx,
                                                   SimNodeOptions{.params = &params,
                                                                  .outbound_full_relay = sc.outbound_full_relay,
                                                                  .block_relay_only = sc.block_relay_only,
                                                                  .seed = rng(),
                                                                  .protocol_version = sc.protocol_version,
                                                                  .block_bytes = sc.block_bytes,
-                                                                 .validation = sc.validation}));
+                                                                 .validation = sc.validation,
+                                                                 .manual = std::move(manual[idx]),
+                                                                 .automatic_outbound = sc.links.empty()}));
     }
     for (int i = 0; i < n; ++i) {
+        if (!sc.links.empty()) {
+            nodes[static_cast<size_t>(i)]->Start();
+            continue;
+        }
         std::vector<int> pool = reachable_nodes;
         std::shuffle(pool.begin(), pool.end(), rng);
         std::vector<bitcoin::wire::AddrEntry> entries;
@@ -159,6 +180,12 @@ Report RunScenario(const Scenario& sc, const std::function<void(int64_t)>& progr
         int miner;
     };
     std::vector<Mined> mined;
+    const auto mine_at = [&](int miner) {
+        if (!nodes[static_cast<size_t>(miner)]->Running()) return;
+        const auto hash = nodes[static_cast<size_t>(miner)]->MineBlock(static_cast<uint32_t>(mined.size()));
+        mined.push_back({hash, sim.Now(), miner});
+        sim.Trace(mined.size());
+    };
     const int64_t end_us = START_US + (sc.warmup_s + sc.duration_s) * 1'000'000;
     // Mining and churn stop this long before the end, so that the last block and the last
     // returning node have time to settle before convergence is judged.
@@ -167,16 +194,17 @@ Report RunScenario(const Scenario& sc, const std::function<void(int64_t)>& progr
     std::exponential_distribution<double> uptime(sc.churn_per_hour > 0 ? sc.churn_per_hour / 3600.0 : 1.0);
     std::function<void()> mine_next;
     mine_next = [&] {
-        const int miner = static_cast<int>(rng() % static_cast<uint64_t>(miners));
-        if (nodes[static_cast<size_t>(miner)]->Running()) {
-            const auto hash = nodes[static_cast<size_t>(miner)]->MineBlock(static_cast<uint32_t>(mined.size()));
-            mined.push_back({hash, sim.Now(), miner});
-            sim.Trace(mined.size());
-        }
+        mine_at(static_cast<int>(rng() % static_cast<uint64_t>(miners)));
         const auto gap = static_cast<int64_t>(interval(rng) * 1e6);
         if (sim.Now() + gap < quiet_from_us) sim.After(gap, mine_next);
     };
-    sim.At(START_US + sc.warmup_s * 1'000'000 + static_cast<int64_t>(interval(rng) * 1e6), mine_next);
+    if (sc.schedule.empty()) {
+        sim.At(START_US + sc.warmup_s * 1'000'000 + static_cast<int64_t>(interval(rng) * 1e6), mine_next);
+    }
+    for (const ScheduledBlock& b : sc.schedule) {
+        if (b.miner < 0 || b.miner >= n) continue;
+        sim.At(START_US + (sc.warmup_s + b.at_s) * 1'000'000, [&mine_at, miner = b.miner] { mine_at(miner); });
+    }
 
     // Churn: non-mining nodes leave and come back; when each was away is kept for the figures.
     std::vector<std::vector<std::pair<int64_t, int64_t>>> away(static_cast<size_t>(n));
@@ -231,7 +259,29 @@ Report RunScenario(const Scenario& sc, const std::function<void(int64_t)>& progr
     std::vector<double> t50, t90;
     for (const Mined& m : mined) {
         const auto* index = reference.Tree().Lookup(m.hash);
-        if (index == nullptr || !reference.Chain().Contains(index)) {
+        const bool stale = index == nullptr || !reference.Chain().Contains(index);
+        if (sc.report_arrivals) {
+            BlockArrivals& record = report.arrivals.emplace_back();
+            record.hash = m.hash.ToHex();
+            record.miner = m.miner;
+            record.stale = stale;
+            record.mined_at_s = static_cast<double>(m.at_us - START_US) / 1e6 - static_cast<double>(sc.warmup_s);
+            record.nodes.resize(static_cast<size_t>(n));
+            for (size_t idx = 0; idx < static_cast<size_t>(n); ++idx) {
+                if (idx == static_cast<size_t>(m.miner)) continue;
+                const auto& seen = nodes[idx]->FirstConnected();
+                if (const auto it = seen.find(m.hash); it != seen.end()) {
+                    record.nodes[idx].after_s = static_cast<double>(it->second - m.at_us) / 1e6;
+                }
+                const auto& sources = nodes[idx]->BlockSources();
+                if (const auto it = sources.find(m.hash); it != sources.end()) {
+                    if (const auto from = by_address.find(it->second); from != by_address.end()) {
+                        record.nodes[idx].from = from->second;
+                    }
+                }
+            }
+        }
+        if (stale) {
             ++report.stale_blocks;
             continue;
         }
@@ -326,6 +376,26 @@ util::Json Report::ToJson() const {
     char hex[17];
     std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(trace_hash));
     o.Set("trace_hash", std::string(hex));
+    if (!arrivals.empty()) {
+        util::Json blocks = util::Json::MakeArray();
+        for (const BlockArrivals& b : arrivals) {
+            util::Json block = util::Json::MakeObject();
+            block.Set("hash", b.hash);
+            block.Set("miner", int64_t{b.miner});
+            block.Set("mined_at_s", b.mined_at_s);
+            block.Set("stale", b.stale);
+            util::Json per_node = util::Json::MakeArray();
+            for (const Arrival& a : b.nodes) {
+                util::Json e = util::Json::MakeObject();
+                e.Set("after_s", a.after_s);
+                e.Set("from", int64_t{a.from});
+                per_node.PushBack(std::move(e));
+            }
+            block.Set("nodes", std::move(per_node));
+            blocks.PushBack(std::move(block));
+        }
+        o.Set("arrivals", std::move(blocks));
+    }
     return o;
 }
 

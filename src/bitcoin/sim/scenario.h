@@ -9,6 +9,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bitcoin/sim/validation_cost.h"
@@ -21,6 +22,12 @@ namespace tonari::bitcoin::sim {
 using ::tonari::sim::Model2015;
 using ::tonari::sim::Model2019;
 using ::tonari::sim::RegionModel;
+
+// A block found at a set time by a set node, in place of the random mining process.
+struct ScheduledBlock {
+    int64_t at_s = 0;  // seconds after the warm-up
+    int miner = 0;     // node index
+};
 
 struct Scenario {
     std::string name;
@@ -39,6 +46,19 @@ struct Scenario {
     int32_t protocol_version = 70016;    // 70002: the 2014 network (blocks by inv, no compact blocks)
     ValidationModel validation = ValidationModel::Cached;  // what checking a received block costs
     uint64_t seed = 1;
+    // A fixed topology (a scenario file's "links"): node `first` dials node `second`, as
+    // `tonari node -connect` would, and nodes learn no other addresses. Empty: each node starts
+    // with addresses as a DNS seed would give them and fills its outbound slots itself.
+    std::vector<std::pair<int, int>> links;
+    // Per node: everything it sends takes this long to arrive, in place of the regions'
+    // latency, and no link has a bandwidth limit (what `tonari node -simlatency` gives real
+    // processes on loopback). Empty: the region model.
+    std::vector<int64_t> send_delay_us;
+    // Blocks at set times by set nodes (one whose node is away then is not mined). Empty: a
+    // Poisson process over the miners.
+    std::vector<ScheduledBlock> schedule;
+    // The report lists, for each block, when each node had it and which peer it came from.
+    bool report_arrivals = false;
 };
 
 // The built-in scenarios by name (ci-100, mainnet-1000, churn, legacy-2014); nullopt for an
@@ -48,6 +68,20 @@ std::vector<std::string> BuiltinScenarioNames();
 
 struct Percentiles {
     double p10 = 0, p50 = 0, p90 = 0, p95 = 0, p99 = 0;  // seconds
+};
+
+// One node's first copy of one block.
+struct Arrival {
+    double after_s = -1;  // seconds after the block was mined; -1: never had it
+    int from = -1;        // the node index it came from; -1: its miner, or never had it
+};
+
+struct BlockArrivals {
+    std::string hash;
+    int miner = 0;
+    double mined_at_s = 0;          // seconds after the warm-up
+    bool stale = false;             // not on node 0's final chain
+    std::vector<Arrival> nodes;     // by node index
 };
 
 struct Report {
@@ -72,6 +106,7 @@ struct Report {
     double events_per_s = 0;
     uint64_t trace_hash = 0;
     bool converged = false;              // every running node on one tip at the end
+    std::vector<BlockArrivals> arrivals;  // with Scenario::report_arrivals
 
     util::Json ToJson() const;
 };

@@ -36,6 +36,9 @@ SimNode::SimNode(Simulation& sim, SimNetwork& net, size_t index, const SimNodeOp
         {},
         {},
         {}};
+    deps.watch.block_from = [this](const bitcoin::primitives::BlockHash& hash, const bitcoin::p2p::Peer& peer) {
+        m_block_sources.try_emplace(hash, peer.remote.address);
+    };
     bitcoin::p2p::PeerManagerOptions pm;
     pm.params = options.params;
     pm.local_services = bitcoin::wire::NODE_NETWORK | bitcoin::wire::NODE_WITNESS;
@@ -45,6 +48,8 @@ SimNode::SimNode(Simulation& sim, SimNetwork& net, size_t index, const SimNodeOp
     pm.fixed_seeds = false;
     pm.rng_seed = options.seed;
     pm.protocol_version = options.protocol_version;
+    pm.manual = options.manual;
+    pm.automatic_outbound = options.automatic_outbound;
     m_peers = std::make_unique<bitcoin::p2p::PeerManager>(std::move(deps), pm);
     m_peers->SetNetwork(&m_net.Network(index));
     m_net.SetEvents(index, this);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <vector>
 #include <string>
 
 #include "bitcoin/addrman/addrman.h"
@@ -44,6 +45,9 @@ struct SimNodeOptions {
     uint32_t block_bytes = 0;  // blocks it mines are padded to about this size
     // What checking a block received from a peer costs it (its own blocks cost nothing).
     ValidationModel validation = ValidationModel::Cached;
+    // Peers to keep connected (`-connect`): with automatic_outbound false, the only ones dialled.
+    std::vector<netcore::PeerEndpoint> manual{};
+    bool automatic_outbound = true;
 };
 
 class SimNode final : public netcore::PeerNetworkEvents, public bitcoin::chain::ChainObserver {
@@ -67,6 +71,8 @@ public:
 
     // When each block first joined this node's active chain (simulated microseconds).
     const std::map<bitcoin::primitives::BlockHash, int64_t>& FirstConnected() const { return m_first_connected; }
+    // The address of the peer each block new to this node came from (none for its own blocks).
+    const std::map<bitcoin::primitives::BlockHash, std::string>& BlockSources() const { return m_block_sources; }
     const bitcoin::chain::Chainstate& Chain() const { return m_chain; }
     bitcoin::p2p::PeerManager& Peers() { return *m_peers; }
     size_t Index() const { return m_index; }
@@ -98,6 +104,7 @@ private:
     bitcoin::p2p::BanList m_bans;
     std::unique_ptr<bitcoin::p2p::PeerManager> m_peers;
     std::map<bitcoin::primitives::BlockHash, int64_t> m_first_connected;
+    std::map<bitcoin::primitives::BlockHash, std::string> m_block_sources;
     EventId m_tick = 0;
     bool m_running = false;
     bitcoin::primitives::BlockHash m_own_block;  // the block MineBlock is connecting: it costs no check
