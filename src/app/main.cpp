@@ -159,7 +159,7 @@ int main(int argc, char** argv) {
     int sim_nodes = 0;
     int64_t sim_minutes = 0;
     sim_cmd->add_option("--scenario", sim_options.scenario,
-                        "Built-in scenario (ci-100, mainnet-1000, churn, legacy-2014) or a scenario file ending in "
+                        "Built-in scenario (ci-100, mainnet-1000, churn, legacy-2014, eclipse) or a scenario file ending in "
                         ".json (docs/simulation.md)")
         ->capture_default_str();
     sim_cmd->add_option("--seed", sim_seed, "Same seed, same run (default: the scenario's)");

@@ -112,6 +112,11 @@ int RunSimCommand(const SimCommandOptions& options, std::ostream& out, std::ostr
             << " s, nodes back within the last 2 min " << Fixed(report.median_delay_returned_s, 3) << " s ("
             << report.returned_samples << " samples)\n";
     }
+    if (report.attackers > 0) {
+        out << "attackers (relaying nothing) " << report.attackers << ": honest nodes had "
+            << Fixed(100 * report.reached_share, 1) << "% of the blocks they could have had; " << report.eclipsed_nodes
+            << " had none (eclipsed), " << report.late_nodes << " had some over a minute late\n";
+    }
     out << "bytes sent per node " << FormatBytes(static_cast<double>(report.bytes_per_node)) << ", converged "
         << (report.converged ? "yes" : "no") << "\n";
     const std::string json = report.ToJson().Dump(2);

@@ -32,6 +32,8 @@ constexpr int64_t QUIET_END_S = 60;
 // A node that came back this recently is still finding its peers: the churn figures set its
 // block delays against those of nodes that never left.
 constexpr int64_t RECENT_RETURN_S = 120;
+// A block this late reached a node that was cut off from the honest network for a while.
+constexpr double LATE_S = 60;
 
 // One /16 per node (Core's outbound rule takes one peer per group, as on the real internet
 // where nodes are spread over many ranges).
@@ -75,12 +77,15 @@ struct Builtin {
     int64_t duration_s;
     double churn_per_hour;
     bool year_2014;  // SimBlock's 2015 tables, 400 kB blocks, protocol 70002 (blocks by inv)
+    double attacker_share;
 };
 constexpr Builtin BUILTINS[] = {
-    {"ci-100", 100, 0.3, 30, 600, 0, false},
-    {"mainnet-1000", 1000, 0.15, 600, 3600, 0, false},
-    {"churn", 100, 0.3, 30, 900, 2.0, false},
-    {"legacy-2014", 500, 0.3, 600, 3 * 3600, 0, true},
+    {"ci-100", 100, 0.3, 30, 600, 0, false, 0},
+    {"mainnet-1000", 1000, 0.15, 600, 3600, 0, false, 0},
+    {"churn", 100, 0.3, 30, 900, 2.0, false, 0},
+    {"legacy-2014", 500, 0.3, 600, 3 * 3600, 0, true, 0},
+    // An attacker runs 40 of the 50 listening nodes, and none of them relays anything.
+    {"eclipse", 100, 0.5, 60, 1200, 0, false, 0.8},
 };
 
 std::vector<std::string> BuiltinScenarioNames() {
@@ -99,6 +104,7 @@ std::optional<Scenario> BuiltinScenario(const std::string& name) {
         s.block_interval_s = b.block_interval_s;
         s.duration_s = b.duration_s;
         s.churn_per_hour = b.churn_per_hour;
+        s.attacker_share = b.attacker_share;
         if (b.year_2014) {
             // 2014: blocks averaged about 400 kB; nodes spoke protocol 70002 (Core 0.9), which
             // announces blocks by inv and sends them whole on getdata; bandwidth as SimBlock's
@@ -136,6 +142,9 @@ Report RunScenario(const Scenario& sc, const std::function<void(int64_t)>& progr
         }
     }
     std::map<std::string, int> by_address;
+    const int miners = std::clamp(sc.miners, 1, reachable);
+    const int attackers = std::clamp(static_cast<int>(std::lround(sc.attacker_share * reachable)), 0, reachable - miners);
+    const auto is_attacker = [&](int i) { return i >= reachable - attackers && i < reachable; };
     for (int i = 0; i < n; ++i) {
         const bool accepts = i < reachable;
         const size_t idx = net.AddNode(NodeAddress(i), PickRegion(*sc.model, rng), accepts);
@@ -151,7 +160,8 @@ Report RunScenario(const Scenario& sc, const std::function<void(int64_t)>& progr
                                                                  .block_bytes = sc.block_bytes,
                                                                  .validation = sc.validation,
                                                                  .manual = std::move(manual[idx]),
-                                                                 .automatic_outbound = sc.links.empty()}));
+                                                                 .automatic_outbound = sc.links.empty(),
+                                                                 .silent = is_attacker(i)}));
     }
     for (int i = 0; i < n; ++i) {
         if (!sc.links.empty()) {
@@ -173,7 +183,6 @@ Report RunScenario(const Scenario& sc, const std::function<void(int64_t)>& progr
     }
 
     // Mining: a Poisson process of blocks, each found by a miner chosen by hash power (equal).
-    const int miners = std::clamp(sc.miners, 1, reachable);
     struct Mined {
         bitcoin::primitives::BlockHash hash;
         int64_t at_us;
@@ -181,7 +190,7 @@ Report RunScenario(const Scenario& sc, const std::function<void(int64_t)>& progr
     };
     std::vector<Mined> mined;
     const auto mine_at = [&](int miner) {
-        if (!nodes[static_cast<size_t>(miner)]->Running()) return;
+        if (!nodes[static_cast<size_t>(miner)]->Running() || is_attacker(miner)) return;
         const auto hash = nodes[static_cast<size_t>(miner)]->MineBlock(static_cast<uint32_t>(mined.size()));
         mined.push_back({hash, sim.Now(), miner});
         sim.Trace(mined.size());
@@ -257,6 +266,10 @@ Report RunScenario(const Scenario& sc, const std::function<void(int64_t)>& progr
     };
     std::vector<double> all_delays, since_first, stable_delays, returned_delays;
     std::vector<double> t50, t90;
+    size_t pairs = 0, reached = 0;  // (final-chain block, honest node present) pairs, and those that had it
+    std::vector<int> blocks_had(static_cast<size_t>(n), 0);
+    std::vector<bool> was_late(static_cast<size_t>(n), false);
+    int final_blocks = 0;
     for (const Mined& m : mined) {
         const auto* index = reference.Tree().Lookup(m.hash);
         const bool stale = index == nullptr || !reference.Chain().Contains(index);
@@ -285,15 +298,19 @@ Report RunScenario(const Scenario& sc, const std::function<void(int64_t)>& progr
             ++report.stale_blocks;
             continue;
         }
+        ++final_blocks;
         std::vector<double> delays;
         size_t eligible = 0;
         for (int i = 0; i < n; ++i) {
             const auto idx = static_cast<size_t>(i);
-            if (i == m.miner || away_at(idx, m.at_us)) continue;
+            if (i == m.miner || away_at(idx, m.at_us) || is_attacker(i)) continue;
             ++eligible;
             const auto& seen = nodes[idx]->FirstConnected();
             const auto it = seen.find(m.hash);
             if (it == seen.end()) continue;
+            ++reached;
+            ++blocks_had[idx];
+            if (static_cast<double>(it->second - m.at_us) / 1e6 > LATE_S) was_late[idx] = true;
             const double d = static_cast<double>(it->second - m.at_us) / 1e6;
             all_delays.push_back(d);
             delays.push_back(d);
@@ -304,6 +321,7 @@ Report RunScenario(const Scenario& sc, const std::function<void(int64_t)>& progr
                 returned_delays.push_back(d);
             }
         }
+        pairs += eligible;
         std::sort(delays.begin(), delays.end());
         // As the measurement studies count: from the first node other than the miner to have it.
         for (double d : delays) since_first.push_back(d - delays.front());
@@ -314,6 +332,13 @@ Report RunScenario(const Scenario& sc, const std::function<void(int64_t)>& progr
                                 Quantile(all_delays, 0.95), Quantile(all_delays, 0.99)};
     report.since_first = {Quantile(since_first, 0.10), Quantile(since_first, 0.50), Quantile(since_first, 0.90),
                           Quantile(since_first, 0.95), Quantile(since_first, 0.99)};
+    report.attackers = attackers;
+    report.reached_share = pairs > 0 ? static_cast<double>(reached) / static_cast<double>(pairs) : 0;
+    for (int i = miners; i < n && final_blocks > 0; ++i) {
+        if (is_attacker(i)) continue;
+        if (blocks_had[static_cast<size_t>(i)] == 0) ++report.eclipsed_nodes;
+        if (was_late[static_cast<size_t>(i)]) ++report.late_nodes;
+    }
     report.time_to_50pct_s = Quantile(t50, 0.5);
     report.time_to_90pct_s = Quantile(t90, 0.5);
     report.median_delay_stable_s = Quantile(stable_delays, 0.5);
@@ -366,6 +391,10 @@ util::Json Report::ToJson() const {
     o.Set("median_delay_stable_s", median_delay_stable_s);
     o.Set("median_delay_returned_s", median_delay_returned_s);
     o.Set("returned_samples", static_cast<uint64_t>(returned_samples));
+    o.Set("attackers", int64_t{attackers});
+    o.Set("eclipsed_nodes", int64_t{eclipsed_nodes});
+    o.Set("reached_share", reached_share);
+    o.Set("late_nodes", int64_t{late_nodes});
     o.Set("bytes_sent_per_node", bytes_per_node);
     o.Set("converged", converged);
     o.Set("simulated_s", simulated_s);

@@ -45,6 +45,10 @@ struct Scenario {
     uint32_t block_bytes = 0;            // each block padded to about this size (0: coinbase only)
     int32_t protocol_version = 70016;    // 70002: the 2014 network (blocks by inv, no compact blocks)
     ValidationModel validation = ValidationModel::Cached;  // what checking a received block costs
+    // Share of the reachable nodes run by an attacker: they relay nothing (SilentNetwork) and
+    // mine nothing, but hold their peers' connection slots like healthy nodes. The last
+    // reachable nodes by index; never a miner.
+    double attacker_share = 0;
     uint64_t seed = 1;
     // A fixed topology (a scenario file's "links"): node `first` dials node `second`, as
     // `tonari node -connect` would, and nodes learn no other addresses. Empty: each node starts
@@ -61,8 +65,8 @@ struct Scenario {
     bool report_arrivals = false;
 };
 
-// The built-in scenarios by name (ci-100, mainnet-1000, churn, legacy-2014); nullopt for an
-// unknown one.
+// The built-in scenarios by name (ci-100, mainnet-1000, churn, legacy-2014, eclipse); nullopt
+// for an unknown one.
 std::optional<Scenario> BuiltinScenario(const std::string& name);
 std::vector<std::string> BuiltinScenarioNames();
 
@@ -98,6 +102,16 @@ struct Report {
     double median_delay_stable_s = 0;    // median block delay of non-mining nodes that never left
     double median_delay_returned_s = 0;  // ... of nodes back from an absence within the last 2 min
     size_t returned_samples = 0;         // (block, node) pairs behind the second figure
+    int attackers = 0;
+    // Honest nodes (not miners, not attackers) that had none of the blocks on the final chain:
+    // every outbound peer was an attacker, and nobody honest connected to them.
+    int eclipsed_nodes = 0;
+    // Honest nodes that had some final-chain block more than a minute after it was found (cut
+    // off for a while, until a timeout swapped a peer).
+    int late_nodes = 0;
+    // Of each final-chain block and each honest node present when it was found: the share that
+    // had the block by the end.
+    double reached_share = 0;
     uint64_t bytes_per_node = 0;         // mean bytes sent
     int64_t simulated_s = 0;
     double wall_s = 0;

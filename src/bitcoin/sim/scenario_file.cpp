@@ -200,6 +200,8 @@ util::Result<Scenario, std::string> ParseScenarioFile(std::string_view text) {
             e = ReadIntInto(v, key, 60, MAX_FILE_DURATION_S, sc.duration_s);
         } else if (key == "warmup_s") {
             e = ReadIntInto(v, key, 0, 24 * 3600, sc.warmup_s);
+        } else if (key == "attacker_share") {
+            e = ReadDouble(v, key, 0, 1, sc.attacker_share);
         } else if (key == "churn_per_hour") {
             e = ReadDouble(v, key, 0, 60, sc.churn_per_hour);
         } else if (key == "block_bytes") {

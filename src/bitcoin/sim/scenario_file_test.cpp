@@ -17,7 +17,7 @@ std::string ErrorOf(const std::string& text) {
 
 TEST(ScenarioFile, ABaseWithChanges) {
     auto r = ParseScenarioFile(R"({"base": "legacy-2014", "name": "mine", "nodes": 40, "seed": 9,
-                                   "validation": "full", "regions": "2019", "jitter": 0})");
+                                   "validation": "full", "regions": "2019", "jitter": 0, "attacker_share": 0.5})");
     ASSERT_TRUE(r) << r.error();
     EXPECT_EQ(r->name, "mine");
     EXPECT_EQ(r->nodes, 40);
@@ -25,6 +25,7 @@ TEST(ScenarioFile, ABaseWithChanges) {
     EXPECT_EQ(r->validation, ValidationModel::Full);
     EXPECT_EQ(r->model, &Model2019());
     EXPECT_EQ(r->jitter, 0.0);
+    EXPECT_EQ(r->attacker_share, 0.5);
     EXPECT_EQ(r->protocol_version, 70002);  // kept from the base
     EXPECT_EQ(r->block_bytes, 400'000u);
 }

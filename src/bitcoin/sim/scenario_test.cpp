@@ -60,5 +60,40 @@ TEST(Scenario, TheNetworkOf2014IsSlowerThanTodays) {
               << now.block_propagation.p50 << " s\n";
 }
 
+// Node 3 sits behind NAT and can reach only nodes 1 and 2, which hear every block from the
+// miner (node 0). Honest, they pass each block on; run by an attacker, they relay nothing and
+// node 3 never has a block, however long the run, while they themselves have every one.
+TEST(Scenario, NodesThatRelayNothingCutOffANodeThatReachesOnlyThem) {
+    Scenario s;
+    s.nodes = 4;
+    s.reachable_share = 0.75;
+    s.miners = 1;
+    s.jitter = 0;
+    s.warmup_s = 10;
+    s.duration_s = 900;
+    s.links = {{1, 0}, {2, 0}, {3, 1}, {3, 2}};
+    s.schedule = {{10, 0}, {300, 0}, {600, 0}};
+    s.report_arrivals = true;
+    const Report honest = RunScenario(s);
+    EXPECT_EQ(honest.attackers, 0);
+    EXPECT_EQ(honest.eclipsed_nodes, 0);
+    EXPECT_DOUBLE_EQ(honest.reached_share, 1.0);
+    ASSERT_EQ(honest.arrivals.size(), 3u);
+    EXPECT_GE(honest.arrivals[0].nodes[3].from, 1);
+
+    s.attacker_share = 2.0 / 3.0;  // nodes 1 and 2 of the three reachable
+    const Report attacked = RunScenario(s);
+    EXPECT_EQ(attacked.attackers, 2);
+    EXPECT_EQ(attacked.eclipsed_nodes, 1);
+    EXPECT_DOUBLE_EQ(attacked.reached_share, 0.0);  // node 3 is the only honest non-miner
+    EXPECT_FALSE(attacked.converged);
+    ASSERT_EQ(attacked.arrivals.size(), 3u);
+    for (const BlockArrivals& b : attacked.arrivals) {
+        EXPECT_EQ(b.nodes[3].after_s, -1);
+        EXPECT_GE(b.nodes[1].after_s, 0);  // the attackers had it
+        EXPECT_GE(b.nodes[2].after_s, 0);
+    }
+}
+
 }  // namespace
 }  // namespace tonari::bitcoin::sim

@@ -51,7 +51,8 @@ SimNode::SimNode(Simulation& sim, SimNetwork& net, size_t index, const SimNodeOp
     pm.manual = options.manual;
     pm.automatic_outbound = options.automatic_outbound;
     m_peers = std::make_unique<bitcoin::p2p::PeerManager>(std::move(deps), pm);
-    m_peers->SetNetwork(&m_net.Network(index));
+    if (options.silent) m_silent = std::make_unique<SilentNetwork>(m_net.Network(index));
+    m_peers->SetNetwork(m_silent ? static_cast<netcore::PeerNetwork*>(m_silent.get()) : &m_net.Network(index));
     m_net.SetEvents(index, this);
 }
 

@@ -19,6 +19,7 @@
 #include "bitcoin/mempool/tx_mempool.h"
 #include "bitcoin/p2p/ban_list.h"
 #include "bitcoin/p2p/peer_manager.h"
+#include "bitcoin/sim/silent_network.h"
 #include "bitcoin/sim/validation_cost.h"
 #include "bitcoin/wire/protocol.h"
 #include "sim/sim_network.h"
@@ -48,6 +49,8 @@ struct SimNodeOptions {
     // Peers to keep connected (`-connect`): with automatic_outbound false, the only ones dialled.
     std::vector<netcore::PeerEndpoint> manual{};
     bool automatic_outbound = true;
+    // An attacker: it relays nothing (SilentNetwork) and mines nothing.
+    bool silent = false;
 };
 
 class SimNode final : public netcore::PeerNetworkEvents, public bitcoin::chain::ChainObserver {
@@ -76,6 +79,7 @@ public:
     const bitcoin::chain::Chainstate& Chain() const { return m_chain; }
     bitcoin::p2p::PeerManager& Peers() { return *m_peers; }
     size_t Index() const { return m_index; }
+    bool Silent() const { return m_silent != nullptr; }
 
     // netcore::PeerNetworkEvents
     void OnConnected(const netcore::ConnectionInfo& info, uint64_t tag) override;
@@ -102,6 +106,7 @@ private:
     bitcoin::mempool::MempoolAccept m_accept;
     bitcoin::addrman::AddrMan m_addrman;
     bitcoin::p2p::BanList m_bans;
+    std::unique_ptr<SilentNetwork> m_silent;  // an attacker's filter, between its PeerManager and the network
     std::unique_ptr<bitcoin::p2p::PeerManager> m_peers;
     std::map<bitcoin::primitives::BlockHash, int64_t> m_first_connected;
     std::map<bitcoin::primitives::BlockHash, std::string> m_block_sources;
