@@ -170,6 +170,8 @@ int main(int argc, char** argv) {
                         "What checking a received block costs a node: cached (its signatures were checked in the "
                         "mempool; the default), full (every signature) or none");
     sim_cmd->add_option("--json", sim_options.json_file, "Write the JSON report here instead of stdout");
+    sim_cmd->add_option("--svg", sim_options.svg_prefix,
+                        "Also draw the propagation CDF and the nodes each block reached: PREFIX-cdf.svg, PREFIX-reach.svg");
 
     std::string data_dir = "test/data";
     // Listed for --help only: main() hands these to their own parsers before CLI11 runs.

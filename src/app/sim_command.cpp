@@ -9,8 +9,10 @@
 #include <fstream>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "app/progress_line.h"
+#include "bitcoin/sim/report_plots.h"
 #include "bitcoin/sim/scenario.h"
 #include "bitcoin/sim/scenario_file.h"
 
@@ -119,6 +121,19 @@ int RunSimCommand(const SimCommandOptions& options, std::ostream& out, std::ostr
     }
     out << "bytes sent per node " << FormatBytes(static_cast<double>(report.bytes_per_node)) << ", converged "
         << (report.converged ? "yes" : "no") << "\n";
+    if (!options.svg_prefix.empty()) {
+        for (const auto& [suffix, svg] : {std::pair{"-cdf.svg", bitcoin::sim::PropagationCdfSvg(report)},
+                                          std::pair{"-reach.svg", bitcoin::sim::NodesReachedSvg(report)}}) {
+            const std::string path = options.svg_prefix + suffix;
+            std::ofstream f(path);
+            f << svg;
+            if (!f) {
+                err << "Error: cannot write " << path << "\n";
+                return 1;
+            }
+            out << "plot written to " << path << "\n";
+        }
+    }
     const std::string json = report.ToJson().Dump(2);
     if (options.json_file.empty()) {
         out << json << "\n";

@@ -16,6 +16,7 @@ struct SimCommandOptions {
     std::optional<int64_t> minutes;
     std::optional<std::string> validation;  // none | cached | full
     std::string json_file;  // empty: the report goes to stdout after the summary
+    std::string svg_prefix;  // non-empty: PREFIX-cdf.svg and PREFIX-reach.svg are written
 };
 
 // Exit status: 0 on success, 1 for an unknown scenario, a file that cannot be read or is not a

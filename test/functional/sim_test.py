@@ -2,11 +2,15 @@
 """`tonari sim`: the built-in ci-100 scenario (100 real Tonari nodes in one process, 11 simulated
 minutes) runs in seconds, converges on one chain with every block spread, and repeats exactly:
 two runs with the same seed give the same trace hash, another seed another one. The churn
-scenario shows nodes that leave and come back getting blocks later than stable nodes.
+scenario shows nodes that leave and come back getting blocks later than stable nodes. `--svg`
+draws the propagation CDF and one line per block. In the eclipse scenario, honest nodes still
+have most blocks while 40 of the 50 listening nodes relay nothing, but the few surrounded by
+those nodes have blocks late or never.
 """
 import json
 import os
 import sys
+from xml.etree import ElementTree
 
 from checks import run_test
 
@@ -32,8 +36,27 @@ def body(r, opts, tmp):
     second, _ = sim(r, tmp, "ci-100")
     r.check(second["trace_hash"] == first["trace_hash"] and second["events"] == first["events"],
             f"same seed, same run (trace {first['trace_hash']} / {second['trace_hash']})")
-    other, _ = sim(r, tmp, "ci-100", "--seed", "2")
+    other, _ = sim(r, tmp, "ci-100", "--seed", "2", "--svg", os.path.join(tmp, "plot"))
     r.check(other["trace_hash"] != first["trace_hash"], "another seed, another run")
+    plots = {}
+    for kind in ("cdf", "reach"):
+        try:
+            plots[kind] = ElementTree.parse(os.path.join(tmp, f"plot-{kind}.svg")).getroot()
+        except (OSError, ElementTree.ParseError) as e:
+            r.fail(f"--svg wrote plot-{kind}.svg as well-formed SVG: {e}")
+    if len(plots) == 2:
+        lines = {kind: len(root.findall(".//{http://www.w3.org/2000/svg}polyline")) for kind, root in plots.items()}
+        final_blocks = other["blocks_mined"] - other["stale_blocks"]
+        r.check(lines == {"cdf": 2, "reach": final_blocks},
+                f"the CDF has its two curves and the reach plot one line per block of the chain ({lines}, {final_blocks} blocks)")
+
+    eclipse, summary = sim(r, tmp, "eclipse")
+    print("\n".join(line for line in summary.splitlines() if line.startswith("attackers")))
+    r.check(eclipse["attackers"] == 40 and 0.9 <= eclipse["reached_share"] <= 1,
+            f"eclipse: 40 attackers; honest nodes still had {eclipse['reached_share']:.1%} of their blocks")
+    r.check(eclipse["late_nodes"] + eclipse["eclipsed_nodes"] >= 1,
+            f"eclipse: nodes surrounded by attackers had blocks late ({eclipse['late_nodes']}) or never "
+            f"({eclipse['eclipsed_nodes']})")
 
     churn, summary = sim(r, tmp, "churn")
     print("\n".join(line for line in summary.splitlines() if line.startswith("median block delay")))

@@ -88,6 +88,16 @@ constexpr Builtin BUILTINS[] = {
     {"eclipse", 100, 0.5, 60, 1200, 0, false, 0.8},
 };
 
+int ReachableCount(const Scenario& sc) {
+    return std::max(1, static_cast<int>(std::lround(sc.reachable_share * std::max(2, sc.nodes))));
+}
+
+int AttackerCount(const Scenario& sc) {
+    const int reachable = ReachableCount(sc);
+    const int miners = std::clamp(sc.miners, 1, reachable);
+    return std::clamp(static_cast<int>(std::lround(sc.attacker_share * reachable)), 0, reachable - miners);
+}
+
 std::vector<std::string> BuiltinScenarioNames() {
     std::vector<std::string> out;
     for (const Builtin& b : BUILTINS) out.emplace_back(b.name);
@@ -131,7 +141,7 @@ Report RunScenario(const Scenario& sc, const std::function<void(int64_t)>& progr
                          .unlimited_bandwidth = !sc.send_delay_us.empty()});
 
     const int n = std::max(2, sc.nodes);
-    const int reachable = std::max(1, static_cast<int>(std::lround(sc.reachable_share * n)));
+    const int reachable = ReachableCount(sc);
     std::vector<std::unique_ptr<SimNode>> nodes;
     std::vector<int> reachable_nodes;
     // A fixed topology: each node keeps exactly its listed peers, as `-connect` would.
@@ -143,7 +153,7 @@ Report RunScenario(const Scenario& sc, const std::function<void(int64_t)>& progr
     }
     std::map<std::string, int> by_address;
     const int miners = std::clamp(sc.miners, 1, reachable);
-    const int attackers = std::clamp(static_cast<int>(std::lround(sc.attacker_share * reachable)), 0, reachable - miners);
+    const int attackers = AttackerCount(sc);
     const auto is_attacker = [&](int i) { return i >= reachable - attackers && i < reachable; };
     for (int i = 0; i < n; ++i) {
         const bool accepts = i < reachable;
@@ -323,6 +333,8 @@ Report RunScenario(const Scenario& sc, const std::function<void(int64_t)>& progr
         }
         pairs += eligible;
         std::sort(delays.begin(), delays.end());
+        report.block_delays_s.push_back(delays);
+        report.block_eligible.push_back(eligible);
         // As the measurement studies count: from the first node other than the miner to have it.
         for (double d : delays) since_first.push_back(d - delays.front());
         if (auto v = TimeToShare(delays, eligible, 0.5)) t50.push_back(*v);
@@ -332,10 +344,18 @@ Report RunScenario(const Scenario& sc, const std::function<void(int64_t)>& progr
                                 Quantile(all_delays, 0.95), Quantile(all_delays, 0.99)};
     report.since_first = {Quantile(since_first, 0.10), Quantile(since_first, 0.50), Quantile(since_first, 0.90),
                           Quantile(since_first, 0.95), Quantile(since_first, 0.99)};
+    std::sort(all_delays.begin(), all_delays.end());
+    std::sort(since_first.begin(), since_first.end());
+    report.delays_s = std::move(all_delays);
+    report.since_first_s = std::move(since_first);
+    report.eligible_pairs = pairs;
     report.attackers = attackers;
     report.reached_share = pairs > 0 ? static_cast<double>(reached) / static_cast<double>(pairs) : 0;
-    for (int i = miners; i < n && final_blocks > 0; ++i) {
-        if (is_attacker(i)) continue;
+    // Only nodes that never left and never mined: a node away for a while is late for that reason.
+    std::vector<bool> mined_any(static_cast<size_t>(n), false);
+    for (const Mined& m : mined) mined_any[static_cast<size_t>(m.miner)] = true;
+    for (int i = 0; i < n && final_blocks > 0; ++i) {
+        if (is_attacker(i) || mined_any[static_cast<size_t>(i)] || !away[static_cast<size_t>(i)].empty()) continue;
         if (blocks_had[static_cast<size_t>(i)] == 0) ++report.eclipsed_nodes;
         if (was_late[static_cast<size_t>(i)]) ++report.late_nodes;
     }
@@ -347,8 +367,9 @@ Report RunScenario(const Scenario& sc, const std::function<void(int64_t)>& progr
     uint64_t bytes = 0;
     for (int i = 0; i < n; ++i) bytes += net.Traffic(static_cast<size_t>(i)).bytes_sent;
     report.bytes_per_node = bytes / static_cast<uint64_t>(n);
-    report.converged = true;
+    report.converged = true;  // the honest nodes: an attacker's tip is its own business
     for (const auto& node : nodes) {
+        if (node->Silent()) continue;
         if (node->Running() && node->Chain().Tip() != nullptr && node->Chain().Tip()->hash != reference.Tip()->hash) {
             report.converged = false;
         }

@@ -65,6 +65,11 @@ struct Scenario {
     bool report_arrivals = false;
 };
 
+// How many nodes accept inbound connections, and how many of those an attacker runs (the
+// last reachable ones by index, never one of the `miners` first).
+int ReachableCount(const Scenario& scenario);
+int AttackerCount(const Scenario& scenario);
+
 // The built-in scenarios by name (ci-100, mainnet-1000, churn, legacy-2014, eclipse); nullopt
 // for an unknown one.
 std::optional<Scenario> BuiltinScenario(const std::string& name);
@@ -103,10 +108,10 @@ struct Report {
     double median_delay_returned_s = 0;  // ... of nodes back from an absence within the last 2 min
     size_t returned_samples = 0;         // (block, node) pairs behind the second figure
     int attackers = 0;
-    // Honest nodes (not miners, not attackers) that had none of the blocks on the final chain:
-    // every outbound peer was an attacker, and nobody honest connected to them.
+    // Honest nodes that never mined and never left, and had none of the blocks on the final
+    // chain: every outbound peer was an attacker, and nobody honest connected to them.
     int eclipsed_nodes = 0;
-    // Honest nodes that had some final-chain block more than a minute after it was found (cut
+    // The same nodes that had some final-chain block more than a minute after it was found (cut
     // off for a while, until a timeout swapped a peer).
     int late_nodes = 0;
     // Of each final-chain block and each honest node present when it was found: the share that
@@ -119,8 +124,16 @@ struct Report {
     uint64_t events = 0;
     double events_per_s = 0;
     uint64_t trace_hash = 0;
-    bool converged = false;              // every running node on one tip at the end
+    bool converged = false;              // every running honest node on one tip at the end
     std::vector<BlockArrivals> arrivals;  // with Scenario::report_arrivals
+    // What the plots draw (not in the JSON): every (block, node) delay from mining, and from
+    // the first node to have the block, sorted; each block's delays, sorted, with the number of
+    // nodes that could have had it.
+    std::vector<double> delays_s;
+    std::vector<double> since_first_s;
+    size_t eligible_pairs = 0;
+    std::vector<std::vector<double>> block_delays_s;
+    std::vector<size_t> block_eligible;
 
     util::Json ToJson() const;
 };

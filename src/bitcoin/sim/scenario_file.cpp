@@ -112,7 +112,7 @@ Error CheckWhole(const Scenario& sc) {
     if (sc.nodes < 2 || sc.nodes > MAX_FILE_NODES) {
         return "a network of " + std::to_string(sc.nodes) + " nodes (from 2 to " + std::to_string(MAX_FILE_NODES) + ")";
     }
-    const int reachable = std::max(1, static_cast<int>(std::lround(sc.reachable_share * sc.nodes)));
+    const int reachable = ReachableCount(sc);
     std::set<std::pair<int, int>> seen;
     for (const auto& [from, to] : sc.links) {
         const std::string which = "link [" + std::to_string(from) + ", " + std::to_string(to) + "]";
@@ -128,7 +128,12 @@ Error CheckWhole(const Scenario& sc) {
         return "'send_delay_ms' has " + std::to_string(sc.send_delay_us.size()) + " delays for " +
                std::to_string(sc.nodes) + " nodes";
     }
+    const int attackers = AttackerCount(sc);
     for (const ScheduledBlock& b : sc.schedule) {
+        if (b.miner >= reachable - attackers && b.miner < reachable) {
+            return "block at " + std::to_string(b.at_s) + " s: miner " + std::to_string(b.miner) +
+                   " is run by the attacker, which mines nothing";
+        }
         if (b.miner >= sc.nodes) return "block at " + std::to_string(b.at_s) + " s: miner " + std::to_string(b.miner) + " is past the last node";
         if (b.at_s >= sc.duration_s) {
             return "block at " + std::to_string(b.at_s) + " s is not within 'duration_s' (" + std::to_string(sc.duration_s) + ")";

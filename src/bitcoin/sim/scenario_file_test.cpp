@@ -81,6 +81,9 @@ TEST(ScenarioFile, EveryMistakeNamesItsKey) {
               "scenario file: block at 60 s is not within 'duration_s' (60)");
     EXPECT_EQ(ErrorOf(R"({"blocks": [{"at_s": 1, "miner": 0, "extra": 1}]})"),
               "scenario file: 'blocks' must be a list of {\"at_s\": seconds, \"miner\": node index} (entry 0)");
+    EXPECT_EQ(ErrorOf(R"({"nodes": 4, "reachable_share": 1, "miners": 1, "attacker_share": 0.5,
+                          "blocks": [{"at_s": 1, "miner": 3}]})"),
+              "scenario file: block at 1 s: miner 3 is run by the attacker, which mines nothing");
     EXPECT_EQ(ErrorOf(R"({"nodes": 2000, "report_arrivals": true})"),
               "scenario file: 'report_arrivals' is for networks of up to 1000 nodes");
 }
