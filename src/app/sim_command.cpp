@@ -121,28 +121,30 @@ int RunSimCommand(const SimCommandOptions& options, std::ostream& out, std::ostr
     }
     out << "bytes sent per node " << FormatBytes(static_cast<double>(report.bytes_per_node)) << ", converged "
         << (report.converged ? "yes" : "no") << "\n";
-    if (!options.svg_prefix.empty()) {
-        for (const auto& [suffix, svg] : {std::pair{"-cdf.svg", bitcoin::sim::PropagationCdfSvg(report)},
-                                          std::pair{"-reach.svg", bitcoin::sim::NodesReachedSvg(report)}}) {
-            const std::string path = options.svg_prefix + suffix;
-            std::ofstream f(path);
-            f << svg;
-            if (!f) {
-                err << "Error: cannot write " << path << "\n";
-                return 1;
-            }
-            out << "plot written to " << path << "\n";
-        }
-    }
     const std::string json = report.ToJson().Dump(2);
     if (options.json_file.empty()) {
         out << json << "\n";
     } else {
         std::ofstream f(options.json_file);
         f << json << "\n";
+        f.close();
         if (!f) {
             err << "Error: cannot write " << options.json_file << "\n";
             return 1;
+        }
+    }
+    if (!options.svg_prefix.empty()) {
+        for (const auto& [suffix, svg] : {std::pair{"-cdf.svg", bitcoin::sim::PropagationCdfSvg(report)},
+                                          std::pair{"-reach.svg", bitcoin::sim::NodesReachedSvg(report)}}) {
+            const std::string path = options.svg_prefix + suffix;
+            std::ofstream f(path);
+            f << svg;
+            f.close();
+            if (!f) {
+                err << "Error: cannot write " << path << "\n";
+                return 1;
+            }
+            err << "plot written to " << path << "\n";
         }
     }
     return 0;

@@ -20,7 +20,7 @@ struct SimCommandOptions {
 };
 
 // Exit status: 0 on success, 1 for an unknown scenario, a file that cannot be read or is not a
-// valid scenario, options that contradict the file, or an unwritable report file.
+// valid scenario, options that contradict the file, or a report or plot file it cannot write.
 int RunSimCommand(const SimCommandOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace tonari::app

@@ -13,6 +13,8 @@ constexpr double MARGIN_LEFT = 64, MARGIN_RIGHT = 24, MARGIN_TOP = 40, MARGIN_BO
 std::string Escape(const std::string& text) {
     std::string out;
     for (char c : text) {
+        // Control characters are not allowed in an XML document at all.
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') continue;
         switch (c) {
             case '<': out += "&lt;"; break;
             case '>': out += "&gt;"; break;
@@ -36,10 +38,12 @@ std::string TickLabel(double v) {
     return buf;
 }
 
+// An axis draws at most this many ticks (more would mean a range its steps cannot resolve).
+constexpr int MAX_TICKS = 60;
+
 // Ticks at 1, 2 or 5 times a power of ten, about five over the range.
 std::vector<double> LinearTicks(double lo, double hi) {
-    std::vector<double> ticks;
-    if (!(hi > lo)) return {lo};
+    if (!std::isfinite(lo) || !std::isfinite(hi) || !(hi > lo)) return {};
     const double raw = (hi - lo) / 5;
     const double power = std::pow(10.0, std::floor(std::log10(raw)));
     double step = power;
@@ -47,7 +51,14 @@ std::vector<double> LinearTicks(double lo, double hi) {
         step = m * power;
         if (step >= raw) break;
     }
-    for (double t = std::ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) ticks.push_back(std::abs(t) < step * 1e-9 ? 0 : t);
+    if (!(step > 0) || !std::isfinite(step)) return {};
+    std::vector<double> ticks;
+    const double first = std::ceil(lo / step);
+    for (int k = 0; k < MAX_TICKS; ++k) {
+        const double t = (first + k) * step;
+        if (t > hi + step * 1e-9) break;
+        ticks.push_back(std::abs(t) < step * 1e-9 ? 0 : t);
+    }
     return ticks;
 }
 
@@ -56,7 +67,8 @@ std::vector<double> LinearTicks(double lo, double hi) {
 std::string RenderLinePlot(const PlotOptions& o, const std::vector<PlotSeries>& series) {
     const double w = o.width, h = o.height;
     const double left = MARGIN_LEFT, right = w - MARGIN_RIGHT, top = MARGIN_TOP, bottom = h - MARGIN_BOTTOM;
-    const bool log_x = o.log_x && o.x_min > 0 && o.x_max > o.x_min;
+    const bool finite = std::isfinite(o.x_min) && std::isfinite(o.x_max) && std::isfinite(o.y_min) && std::isfinite(o.y_max);
+    const bool log_x = finite && o.log_x && o.x_min > 0 && o.x_max > o.x_min;
     const double x0 = log_x ? std::log10(o.x_min) : o.x_min;
     const double x1 = log_x ? std::log10(o.x_max) : o.x_max;
     const double xs = x1 > x0 ? (right - left) / (x1 - x0) : 1;
@@ -72,10 +84,10 @@ std::string RenderLinePlot(const PlotOptions& o, const std::vector<PlotSeries>& 
     // Grid and ticks.
     std::vector<double> x_ticks;
     if (log_x) {
-        for (double d = std::floor(x0); d <= x1 + 1e-9; d += 1) {
+        for (double d = std::floor(x0); d <= x1 + 1e-9 && x_ticks.size() < MAX_TICKS; d += 1) {
             if (d >= x0 - 1e-9) x_ticks.push_back(std::pow(10.0, d));
         }
-    } else {
+    } else if (finite) {
         x_ticks = LinearTicks(o.x_min, o.x_max);
     }
     for (double t : x_ticks) {
@@ -84,7 +96,7 @@ std::string RenderLinePlot(const PlotOptions& o, const std::vector<PlotSeries>& 
              "\" stroke=\"#e4e4e4\"/>\n<text x=\"" + Num(x) + "\" y=\"" + Num(bottom + 16) + "\" text-anchor=\"middle\">" +
              TickLabel(t) + "</text>\n";
     }
-    for (double t : LinearTicks(o.y_min, o.y_max)) {
+    for (double t : finite ? LinearTicks(o.y_min, o.y_max) : std::vector<double>{}) {
         const double y = py(t);
         s += "<line x1=\"" + Num(left) + "\" y1=\"" + Num(y) + "\" x2=\"" + Num(right) + "\" y2=\"" + Num(y) +
              "\" stroke=\"#e4e4e4\"/>\n<text x=\"" + Num(left - 6) + "\" y=\"" + Num(y + 4) + "\" text-anchor=\"end\">" +
@@ -101,11 +113,17 @@ std::string RenderLinePlot(const PlotOptions& o, const std::vector<PlotSeries>& 
     s += "<clipPath id=\"area\"><rect x=\"" + Num(left) + "\" y=\"" + Num(top) + "\" width=\"" + Num(right - left) +
          "\" height=\"" + Num(bottom - top) + "\"/></clipPath>\n<g clip-path=\"url(#area)\">\n";
     for (const PlotSeries& line : series) {
+        if (!finite) break;
         std::string points;
+        std::string last;
         for (const auto& [x, y] : line.points) {
-            if (log_x && x <= 0) continue;
-            if (!std::isfinite(x) || !std::isfinite(y)) continue;
-            points += Num(px(x)) + "," + Num(py(y)) + " ";
+            if ((o.log_x && x <= 0) || !std::isfinite(x) || !std::isfinite(y)) continue;
+            // Points that land on the same spot as the one before add nothing but bytes (a CDF
+            // of 10,000 nodes has hundreds of thousands).
+            std::string point = Num(px(x)) + "," + Num(py(y)) + " ";
+            if (point == last) continue;
+            points += point;
+            last = std::move(point);
         }
         if (points.empty()) continue;
         s += "<polyline fill=\"none\" stroke=\"" + Escape(line.color) + "\" stroke-width=\"" + Num(line.width) +

@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
+#include <utility>
+#include <vector>
 #include <string>
 
 namespace tonari::sim {
@@ -51,6 +54,33 @@ TEST(SvgPlot, LogAxisTicksDecadesAndSkipsWhatItCannotDraw) {
     EXPECT_NE(svg.find("points=\"64.0,388.0 696.0,40.0 \""), std::string::npos);
     // A series with nothing drawable is left out, not drawn empty.
     EXPECT_EQ(Count(RenderLinePlot(o, {{.label = "", .points = {{-1, 0}}}}), "<polyline"), 0u);
+}
+
+TEST(SvgPlot, RangesItCannotDrawGiveEmptyAxesNotAHang) {
+    PlotOptions tiny;
+    tiny.x_min = 1.0;
+    tiny.x_max = std::nextafter(1.0, 2.0);  // a step below the doubles' spacing
+    EXPECT_NE(RenderLinePlot(tiny, {{.points = {{1, 0}, {1, 1}}}}).find("</svg>"), std::string::npos);
+    PlotOptions endless;
+    endless.log_x = true;
+    endless.x_min = 0.001;
+    endless.x_max = std::numeric_limits<double>::infinity();
+    const std::string svg = RenderLinePlot(endless, {{.points = {{1, 0}, {2, 1}}}});
+    EXPECT_EQ(Count(svg, "<polyline"), 0u);
+    EXPECT_EQ(svg.find("nan"), std::string::npos);
+    EXPECT_EQ(svg.find("inf"), std::string::npos);
+    PlotOptions control;
+    control.title = std::string("a\x01" "b");
+    EXPECT_NE(RenderLinePlot(control, {}).find(">ab</text>"), std::string::npos);
+}
+
+TEST(SvgPlot, PointsOnTheSameSpotAreDrawnOnce) {
+    PlotOptions o;
+    std::vector<std::pair<double, double>> many;
+    for (int i = 0; i <= 100'000; ++i) many.emplace_back(i / 100'000.0, i / 100'000.0);
+    const std::string svg = RenderLinePlot(o, {{.points = many}});
+    // Drawn point by point, 100,001 points take 1.3 MB; merged, one per tenth of a pixel.
+    EXPECT_LT(svg.size(), 200'000u);
 }
 
 }  // namespace

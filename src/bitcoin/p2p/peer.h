@@ -85,6 +85,13 @@ struct Peer {
     std::map<primitives::BlockHash, int64_t> blocks_in_flight;  // hash -> requested at (us)
     int64_t stalling_since_us = 0;     // 0: not blocking the download window
     const chain::BlockIndex* best_announced = nullptr;  // our blocks it has heard of from us
+    // Outbound eviction (PeerManager::ConsiderEviction): when it must have caught up with
+    // chain_sync_work (0: not behind), whether the last-chance getheaders went, and whether it
+    // is one of the few outbound peers kept whatever their chain.
+    int64_t chain_sync_timeout_us = 0;
+    const chain::BlockIndex* chain_sync_work = nullptr;
+    bool chain_sync_sent_getheaders = false;
+    bool chain_sync_protected = false;
     // The compact block from this peer waiting for its blocktxn; one at a time, so a peer
     // cannot make us hold many half-built blocks.
     std::unique_ptr<PartialBlock> partial_block;

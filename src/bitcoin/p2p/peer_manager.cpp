@@ -212,6 +212,7 @@ void PeerManager::OnDisconnected(PeerId id, const std::string& reason) {
     }
     m_orphans.EraseForPeer(static_cast<mempool::PeerId>(id));
     if (m_headers_sync_peer == id) m_headers_sync_peer = 0;
+    if (peer.chain_sync_protected) --m_outbound_protected;
     std::erase(m_hb_peers, id);
     for (auto& m : m_manual) {
         if (m.peer == id) {
@@ -487,6 +488,8 @@ void PeerManager::Tick() {
         if (!p->HandshakeDone()) continue;
         MaintainPings(*p, now);
         CheckStalls(*p, now);
+        ConsiderEviction(*p, now);
+        if (p->disconnecting) continue;
         ExpireTxRequests(*p, now);
         TrickleTxs(*p, now);
         TrickleAddrs(*p, now);

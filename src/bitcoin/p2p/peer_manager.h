@@ -65,6 +65,14 @@ inline constexpr int64_t BLOCK_STALLING_TIMEOUT_MAX_US = 64'000'000;
 inline constexpr int64_t BLOCK_DOWNLOAD_TIMEOUT_US = 60'000'000;
 // A getheaders unanswered this long: the sync peer is replaced.
 inline constexpr int64_t HEADERS_RESPONSE_TIMEOUT_US = 120'000'000;
+// Core's outbound eviction (ConsiderEviction): an automatic outbound peer whose best known
+// chain has less work than our tip this long is sent a getheaders, and dropped if it still has
+// not caught up HEADERS_RESPONSE_TIMEOUT_US later. A peer that feeds us nothing (an eclipse
+// attacker's node, or one stuck on an old chain) cannot hold an outbound slot for good.
+inline constexpr int64_t CHAIN_SYNC_TIMEOUT_US = 20 * 60 * 1'000'000LL;
+// Up to this many full-relay outbound peers that have had a chain as good as ours are never
+// dropped for it, so a sudden run of blocks from one peer cannot make us drop all the others.
+inline constexpr int MAX_OUTBOUND_PEERS_TO_PROTECT = 4;
 // Headers messages that do not connect to anything we know, tolerated before the peer is
 // treated as misbehaving (they are how reorgs are announced, and also a cheap spam vector).
 inline constexpr int MAX_UNCONNECTING_HEADERS = 10;
@@ -349,6 +357,8 @@ private:
                               PeerId& staller);
     void BlockReceived(const primitives::BlockHash& hash);
     void CheckStalls(Peer& peer, int64_t now);
+    // Core's ConsiderEviction for automatic outbound peers (CHAIN_SYNC_TIMEOUT_US).
+    void ConsiderEviction(Peer& peer, int64_t now);
     void AnnounceBlocks(Peer& peer);
     bool PeerHasHeader(const Peer& peer, const chain::BlockIndex* index) const;
 
@@ -405,6 +415,7 @@ private:
     // Block download: who we asked for what.
     std::map<primitives::BlockHash, BlockRequest> m_block_requests;
     int64_t m_block_stalling_timeout_us = BLOCK_STALLING_TIMEOUT_US;
+    int m_outbound_protected = 0;  // peers with chain_sync_protected (ConsiderEviction)
     PeerId m_headers_sync_peer = 0;  // 0: none (initial headers come from one peer at a time)
     const chain::BlockIndex* m_last_announced_tip = nullptr;
 

@@ -48,8 +48,8 @@ std::string PropagationCdfSvg(const Report& r) {
 }
 
 std::string NodesReachedSvg(const Report& r) {
-    // The axis ends past the 99th percentile, so a few very late nodes do not flatten the rest.
-    const double end = std::max(r.block_propagation.p99 * 1.5, 0.1);
+    // The axis runs to the latest arrival, so nodes cut off for minutes show as late steps.
+    const double end = std::max(r.delays_s.empty() ? 0.0 : r.delays_s.back() * 1.05, 0.1);
     ::tonari::sim::PlotOptions o;
     o.title = Title(r, "Nodes reached, one line per block");
     o.x_label = "seconds after the block was mined";
@@ -59,7 +59,7 @@ std::string NodesReachedSvg(const Report& r) {
     for (size_t b = 0; b < r.block_delays_s.size(); ++b) {
         auto points = Steps(r.block_delays_s[b], r.block_eligible[b], 0);
         points.insert(points.begin(), {0.0, 0.0});
-        if (!points.empty()) points.emplace_back(end, points.back().second);
+        points.emplace_back(end, points.back().second);
         lines.push_back({.label = b == 0 ? "each block" : "", .points = std::move(points), .color = "#555555", .width = 1});
     }
     return ::tonari::sim::RenderLinePlot(o, lines);

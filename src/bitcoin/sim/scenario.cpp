@@ -366,6 +366,9 @@ Report RunScenario(const Scenario& sc, const std::function<void(int64_t)>& progr
     report.returned_samples = returned_delays.size();
     uint64_t bytes = 0;
     for (int i = 0; i < n; ++i) bytes += net.Traffic(static_cast<size_t>(i)).bytes_sent;
+    for (const auto& node : nodes) {
+        for (const auto& [reason, count] : node->DisconnectReasons()) report.disconnect_reasons[reason] += count;
+    }
     report.bytes_per_node = bytes / static_cast<uint64_t>(n);
     report.converged = true;  // the honest nodes: an attacker's tip is its own business
     for (const auto& node : nodes) {
@@ -416,6 +419,9 @@ util::Json Report::ToJson() const {
     o.Set("eclipsed_nodes", int64_t{eclipsed_nodes});
     o.Set("reached_share", reached_share);
     o.Set("late_nodes", int64_t{late_nodes});
+    util::Json reasons = util::Json::MakeObject();
+    for (const auto& [reason, count] : disconnect_reasons) reasons.Set(reason, count);
+    o.Set("disconnect_reasons", std::move(reasons));
     o.Set("bytes_sent_per_node", bytes_per_node);
     o.Set("converged", converged);
     o.Set("simulated_s", simulated_s);

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -117,6 +118,8 @@ struct Report {
     // Of each final-chain block and each honest node present when it was found: the share that
     // had the block by the end.
     double reached_share = 0;
+    // Why connections ended, over all nodes' ends, by reason (churn, evictions, timeouts).
+    std::map<std::string, int64_t> disconnect_reasons;
     uint64_t bytes_per_node = 0;         // mean bytes sent
     int64_t simulated_s = 0;
     double wall_s = 0;

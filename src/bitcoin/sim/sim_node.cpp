@@ -124,7 +124,10 @@ void SimNode::OnFrame(netcore::ConnectionId id, util::Bytes header, util::Bytes 
     m_peers->OnFrame(id, header, payload);
 }
 
-void SimNode::OnDisconnected(netcore::ConnectionId id, const std::string& reason) { m_peers->OnDisconnected(id, reason); }
+void SimNode::OnDisconnected(netcore::ConnectionId id, const std::string& reason) {
+    ++m_disconnect_reasons[reason];
+    m_peers->OnDisconnected(id, reason);
+}
 
 void SimNode::BlockConnected(const bitcoin::primitives::Block& block, const bitcoin::chain::BlockIndex& index) {
     m_accept.BlockConnected(block);

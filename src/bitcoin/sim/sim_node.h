@@ -74,6 +74,8 @@ public:
 
     // When each block first joined this node's active chain (simulated microseconds).
     const std::map<bitcoin::primitives::BlockHash, int64_t>& FirstConnected() const { return m_first_connected; }
+    // Why this node's connections ended, by reason, with how many times each.
+    const std::map<std::string, int>& DisconnectReasons() const { return m_disconnect_reasons; }
     // The address of the peer each block new to this node came from (none for its own blocks).
     const std::map<bitcoin::primitives::BlockHash, std::string>& BlockSources() const { return m_block_sources; }
     const bitcoin::chain::Chainstate& Chain() const { return m_chain; }
@@ -110,6 +112,7 @@ private:
     std::unique_ptr<bitcoin::p2p::PeerManager> m_peers;
     std::map<bitcoin::primitives::BlockHash, int64_t> m_first_connected;
     std::map<bitcoin::primitives::BlockHash, std::string> m_block_sources;
+    std::map<std::string, int> m_disconnect_reasons;
     EventId m_tick = 0;
     bool m_running = false;
     bitcoin::primitives::BlockHash m_own_block;  // the block MineBlock is connecting: it costs no check
