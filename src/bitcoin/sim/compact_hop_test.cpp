@@ -13,6 +13,7 @@
 #include "bitcoin/wire/frame.h"
 #include "bitcoin/wire/protocol.h"
 #include "sim/sim_network.h"
+#include "bitcoin/sim/flat_model_test_support.h"
 #include "bitcoin/sim/sim_node.h"
 #include "sim/simulation.h"
 
@@ -21,22 +22,13 @@ namespace {
 
 constexpr int LATENCY_MS = 50;
 
-RegionModel FlatModel() {
-    RegionModel m{};
-    for (auto& row : m.latency_ms) row.fill(LATENCY_MS);
-    for (auto& row : m.upload_bps) row.fill(int64_t{1} << 50);
-    for (auto& row : m.download_bps) row.fill(int64_t{1} << 50);
-    m.node_share = {1, 0, 0, 0, 0, 0};
-    return m;
-}
-
 constexpr int64_t ONE_WAY_US = int64_t{LATENCY_MS} * 1000;
 
 // Three blocks from a miner to the node it serves; how long each took to reach the receiver's
 // chain (checked, when the receiver pays for checks).
 std::vector<int64_t> Hops(ValidationModel validation, uint32_t block_bytes) {
     const auto& params = bitcoin::consensus::GetParams(bitcoin::encoding::Network::Regtest);
-    const RegionModel model = FlatModel();
+    const RegionModel model = FlatModel(LATENCY_MS);
     Simulation sim(int64_t{1'700'000'000} * 1'000'000);
     SimNetwork net(sim, {.model = &model, .jitter = 0, .seed = 1, .port = params.default_port,
                          .frame_header_bytes = bitcoin::wire::FRAME_HEADER_SIZE});

@@ -11,6 +11,7 @@
 
 #include "bitcoin/consensus/params.h"
 #include "bitcoin/p2p/peer_manager.h"
+#include "bitcoin/sim/flat_model_test_support.h"
 #include "bitcoin/sim/sim_node.h"
 #include "sim/sim_network.h"
 #include "sim/simulation.h"
@@ -20,15 +21,6 @@ namespace {
 
 constexpr int64_t MINUTE_US = 60'000'000;
 
-RegionModel FlatModel() {
-    RegionModel m{};
-    for (auto& row : m.latency_ms) row.fill(50);
-    for (auto& row : m.upload_bps) row.fill(int64_t{1} << 40);
-    for (auto& row : m.download_bps) row.fill(int64_t{1} << 40);
-    m.node_share = {1, 0, 0, 0, 0, 0};
-    return m;
-}
-
 bitcoin::wire::AddrEntry Address(const char* ip, int64_t now_us, uint16_t port) {
     return {static_cast<uint32_t>(now_us / 1'000'000 - 60), bitcoin::wire::NODE_NETWORK | bitcoin::wire::NODE_WITNESS,
             *bitcoin::wire::NetAddress::Parse(ip, port)};
@@ -36,7 +28,7 @@ bitcoin::wire::AddrEntry Address(const char* ip, int64_t now_us, uint16_t port) 
 
 TEST(OutboundEviction, APeerThatRelaysNothingIsDroppedAfterTheChainSyncTimeout) {
     const auto& params = bitcoin::consensus::GetParams(bitcoin::encoding::Network::Regtest);
-    const RegionModel model = FlatModel();
+    const RegionModel model = FlatModel(50);
     Simulation sim(int64_t{1'700'000'000} * 1'000'000);
     SimNetwork net(sim, {.model = &model, .jitter = 0, .seed = 1, .port = params.default_port,
                          .frame_header_bytes = bitcoin::wire::FRAME_HEADER_SIZE});
