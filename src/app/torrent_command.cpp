@@ -12,9 +12,11 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <optional>
 
 #include "app/progress_line.h"
 #include "app/stop_signals.h"
+#include "app/torrent_dashboard.h"
 #include "app/torrent_daemon_command.h"
 #include "app/torrent_dht_command.h"
 #include "app/torrent_tracker_command.h"
@@ -268,6 +270,8 @@ struct TransferOptions {
     bool no_dht = false;
     bool no_lsd = false;
     std::vector<std::string> dht_bootstrap;  // HOST:PORT routers (default: the public ones)
+    std::optional<uint16_t> dashboard;       // serve the live dashboard on this loopback port
+    std::vector<std::string> dashboard_watch;  // other members' dashboards to show on ours
 };
 
 // `get` and `seed`: one torrent in the terminal until it is done (or forever, seeding), with
@@ -378,6 +382,10 @@ int RunTransfer(const TransferOptions& o, bool seed_mode) {
         }
     }
 
+    if (!o.dashboard_watch.empty() && !o.dashboard) {
+        std::cerr << "error: --dashboard-watch shows other dashboards on ours: give --dashboard too\n";
+        return 1;
+    }
     if (magnet && seed_mode) {
         std::cerr << "error: seeding needs the .torrent file (a magnet link has no metadata to check the files against)\n";
         return 1;
@@ -414,8 +422,33 @@ int RunTransfer(const TransferOptions& o, bool seed_mode) {
 
     const double total = static_cast<double>(meta->ContentSize());
     bool announced_complete = first.pieces_have == first.pieces_total;
+    std::unique_ptr<TorrentDashboard> dashboard;
+    if (o.dashboard) {
+        TorrentFacts facts;
+        facts.name = meta->name;
+        facts.info_hash = meta->info_hashes.v1 ? torrent::metainfo::ToHex(*meta->info_hashes.v1)
+                                               : torrent::metainfo::ToHex(*meta->info_hashes.v2);
+        facts.size = meta->ContentSize();
+        facts.pieces = first.pieces_total;
+        facts.piece_length = meta->piece_length;
+        facts.peer_id = s.PeerIdHex();
+        for (const auto& ep : s.ListenEndpoints()) facts.listen.push_back(ep.ToString());
+        facts.started_complete = announced_complete;
+        facts.mode = seed_mode ? "seed" : "get";
+        auto started_dashboard = TorrentDashboard::Start(*o.dashboard, o.dashboard_watch, std::move(facts));
+        if (!started_dashboard) {
+            progress.Finish("error: " + started_dashboard.error());
+            return 1;
+        }
+        dashboard = std::move(*started_dashboard);
+        std::cout << "dashboard on " << dashboard->Url() << std::endl;
+    }
     int exit_code = 0;
     while (true) {
+        if (dashboard) {
+            dashboard->Update(s);
+            for (const auto& line : dashboard->TakeLog()) progress.Finish(line);
+        }
         if (signals.WaitFor(std::chrono::milliseconds(250)) != 0) {
             progress.Finish("stopping");
             exit_code = seed_mode || announced_complete ? 0 : 1;
@@ -440,12 +473,21 @@ int RunTransfer(const TransferOptions& o, bool seed_mode) {
             char done[256];
             std::snprintf(done, sizeof done, "complete: %s, %s in %.1f s, every piece checked", meta->name.c_str(),
                           FormatBytes(total).c_str(), secs);
+            // Published before the line is printed, so whoever waits for the line finds them.
+            if (dashboard) {
+                dashboard->Update(s, true);
+                dashboard->NoteComplete(secs);
+            }
             progress.Finish(done);
         }
         if (announced_complete && !seed_mode && !o.seed_after &&
             (o.seed_ratio <= 0 || static_cast<double>(st.uploaded) >= o.seed_ratio * total)) {
             break;
         }
+    }
+    if (dashboard) {
+        dashboard->Update(s, true);
+        dashboard->Linger();
     }
     s.Stop();
     const auto last = s.Stats();
@@ -511,6 +553,11 @@ int RunTorrent(int argc, char** argv) {
                       "service discovery; never used for private torrents)");
         cmd->add_option("--dht-bootstrap", transfer.dht_bootstrap,
                         "A DHT node to join the DHT through, HOST:PORT (repeatable; default: the public routers)");
+        cmd->add_option("--dashboard", transfer.dashboard,
+                        "Serve the live dashboard on this port, loopback only (0: any free port): the piece map, "
+                        "the peers and the bytes each way");
+        cmd->add_option("--dashboard-watch", transfer.dashboard_watch,
+                        "Also show this dashboard's swarm member on ours, http://127.0.0.1:PORT/ (repeatable, at most 16)");
     };
     CLI::App* get = app.add_subcommand("get", "Download a torrent, checking every piece; exit 0 once complete");
     get->add_option("torrent", transfer.source, "The .torrent file, or a magnet: link (its metadata is fetched from peers)")->required();

@@ -70,6 +70,11 @@ class Page:
         """Waits until the chat table has `rows` rows, one whose last message contains `text`."""
         return self.ask(f"chat {rows} {ARTIFACTS / picture} {text}")
 
+    def swarm(self, rows, done, picture, ratio=0, completes=0):
+        """Waits until the swarm table has `rows` rows, `done` of them at 100%, the origin's
+        ratio at least `ratio` and `completes` downloads told in the log."""
+        return self.ask(f"swarm {rows} {done} {ratio} {completes} {ARTIFACTS / picture}")
+
     def ask(self, command):
         if self.proc is None:
             return {}
@@ -90,7 +95,7 @@ class Page:
             return
         try:
             self.proc.stdin.write("quit\n")
-            self.proc.stdin.flush()
+            self.proc.stdin.close()
             self.proc.wait(timeout=20)
         except (OSError, subprocess.TimeoutExpired):
             self.proc.kill()

@@ -11,6 +11,13 @@
 //     waits until the chat table has ROWS rows and one's last message contains TEXT (ROWS 0:
 //     until the stream is live); reports
 //     the table, whether the Bitcoin sections are hidden, the log, errors and requests.
+//   swarm ROWS DONE RATIO COMPLETES PICTURE
+//     waits until the swarm table has ROWS rows, DONE of them at 100%, the summary's origin
+//     ratio is at least RATIO (0: any), the log tells COMPLETES downloads completing, and the
+//     stream is live;
+//     reports the rows, each row's piece map, every piece map each member showed since the
+//     first swarm command, the summary line, whether the Bitcoin sections are hidden, the log,
+//     errors and requests.
 //   drop PORT / resumed COUNT MORE
 //     cuts the page's connections to the dashboard on PORT (ss -K), reporting the last event
 //     id it had; then waits for MORE events after the first COUNT and reports their ids and
@@ -105,6 +112,45 @@ async function chatSnapshot(rows, picture, wanted) {
   return { ...shown, errors, external };
 }
 
+// The file-sharing act. The first call starts recording every piece map each row shows, so a
+// test can see the maps fill in as the page drew them.
+async function swarmSnapshot(rows, done, ratio, completes, picture) {
+  await page.evaluate(() => {
+    if (window.__maps) return;
+    window.__maps = {};
+    const original = window.render;
+    window.render = () => {
+      original();
+      for (const tr of document.querySelectorAll("#swarm-table tbody tr")) {
+        const map = tr.querySelector("svg.pieces")?.dataset.map;
+        const seen = (window.__maps[tr.dataset.member] ||= []);
+        if (map !== undefined && seen[seen.length - 1] !== map) seen.push(map);
+      }
+    };
+  });
+  await page.waitForFunction(([n, d, least, c]) => {
+    const trs = [...document.querySelectorAll("#swarm-table tbody tr")];
+    const shown = n === 0 || (!document.getElementById("swarm").hidden && trs.length === n &&
+      trs.filter(tr => tr.children[2].textContent === "100%").length === d);
+    const ratio = Number(document.getElementById("swarm-summary").dataset.originRatio);
+    const told = [...document.querySelectorAll("#log li")].filter(li => li.textContent.includes("torrent_complete")).length;
+    return shown && (least === 0 || ratio >= least) && told >= c &&
+      document.getElementById("stream").textContent.startsWith("live");
+  }, [rows, done, ratio, completes], { timeout: 50000 });
+  const shown = await page.evaluate(() => ({
+    swarm: [...document.querySelectorAll("#swarm-table tbody tr")].map(tr => [...tr.children].map(td => td.textContent)),
+    members: [...document.querySelectorAll("#swarm-table tbody tr")].map(tr => tr.dataset.member),
+    maps: [...document.querySelectorAll("#swarm-table tbody tr")].map(tr => tr.querySelector("svg.pieces")?.dataset.map),
+    seen: window.__maps,
+    summary: document.getElementById("swarm-summary").textContent,
+    ratio: document.getElementById("swarm-summary").dataset.originRatio,
+    bitcoin_hidden: [...document.querySelectorAll(".bitcoin")].every(s => s.hidden),
+    log: [...document.querySelectorAll("#log li")].map(li => li.textContent).slice(0, 40),
+  }));
+  await page.screenshot({ path: picture, fullPage: true });
+  return { ...shown, errors, external };
+}
+
 // The page's cost while events pour in, for bench/dashboard_frame_bench.py: for SECONDS, the
 // time each render() takes (the page's whole work per event), the intervals between animation
 // frames, and every long task (over 50 ms, the browser's own measure of a janky frame).
@@ -179,6 +225,10 @@ for await (const line of lines) {
       console.log(JSON.stringify(await chatSnapshot(Number(rows), picture, text.join(" "))));
       continue;
     }
+    if (command === "swarm") {
+      console.log(JSON.stringify(await swarmSnapshot(Number(args[0]), Number(args[1]), Number(args[2]), Number(args[3]), args[4])));
+      continue;
+    }
     if (command === "drop") {
       console.log(JSON.stringify(await dropStream(Number(args[0]))));
       continue;
@@ -200,11 +250,13 @@ for await (const line of lines) {
     console.log(JSON.stringify(await snapshot(Number(rows), Number(offline), picture, txid, block)));
   } catch (e) {
     // What the page showed instead, for the failure report.
-    const picture = command === "chat" ? args[1] : command === "snapshot" ? args[2] : undefined;
+    const picture = command === "chat" ? args[1] : command === "snapshot" ? args[2] : command === "swarm" ? args[4] : undefined;
     if (picture) await page.screenshot({ path: picture, fullPage: true }).catch(() => {});
-    const table = await page.evaluate(() => [...document.querySelectorAll("#node-table tbody tr, #wave-block tbody tr")]
+    const table = await page.evaluate(() => [...document.querySelectorAll("#node-table tbody tr, #wave-block tbody tr, #swarm-table tbody tr")]
       .map(tr => [...tr.children].map(td => td.textContent).join(" | "))).catch(() => []);
     console.log(JSON.stringify({ failed: `${e}; the page showed: ${table.join(" / ")}`, errors, external }));
   }
 }
 await browser.close();
+// stdin may still be open (the test keeps its end until the driver is gone): leave now.
+process.exit(0);

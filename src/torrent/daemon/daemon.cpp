@@ -284,7 +284,51 @@ void TorrentDaemon::SaveStateLocked() {
     if (!error.empty()) m_options.log("daemon: cannot save its state: " + error);
 }
 
-std::vector<TorrentView> TorrentDaemon::List() {
+namespace {
+
+// Each file's bytes in pieces we have (a piece shared by two files counts for each its share).
+std::vector<FileView> FileViews(const metainfo::Metainfo& meta, const std::vector<bool>& have) {
+    std::vector<FileView> out;
+    const uint64_t piece_length = meta.piece_length;
+    for (const auto& f : meta.files) {
+        if (f.pad) continue;
+        FileView v;
+        v.name = f.JoinedPath();
+        v.length = f.length;
+        if (f.length > 0 && piece_length > 0) {
+            const uint64_t end = f.offset + f.length;
+            for (uint64_t piece = f.offset / piece_length; piece * piece_length < end && piece < have.size(); ++piece) {
+                if (!have[piece]) continue;
+                const uint64_t from = std::max(f.offset, piece * piece_length);
+                const uint64_t to = std::min(end, piece * piece_length + meta.PieceSize(piece));
+                if (to > from) v.bytes_completed += to - from;
+            }
+        }
+        out.push_back(std::move(v));
+    }
+    return out;
+}
+
+PeerInfo PeerInfoOf(const peer::PeerView& p, uint64_t pieces) {
+    PeerInfo i;
+    i.address = p.remote.address;
+    i.port = p.remote.port;
+    i.client = p.client;
+    i.incoming = p.inbound;
+    i.encrypted = p.encrypted;
+    i.progress = pieces == 0 ? 0.0 : static_cast<double>(p.pieces) / static_cast<double>(pieces);
+    i.rate_to_client = p.down_rate;
+    i.rate_to_peer = p.up_rate;
+    i.client_is_choked = p.peer_choking;
+    i.client_is_interested = p.am_interested;
+    i.peer_is_choked = p.am_choking;
+    i.peer_is_interested = p.peer_interested;
+    return i;
+}
+
+}  // namespace
+
+std::vector<TorrentView> TorrentDaemon::List(bool details) {
     std::lock_guard lock(m_mutex);
     std::vector<TorrentView> out;
     for (auto& t : m_torrents) {
@@ -303,8 +347,21 @@ std::vector<TorrentView> TorrentDaemon::List() {
             v.piece_size = t->meta->piece_length;
             v.is_private = t->meta->is_private;
         }
+        if (details) {
+            v.details.emplace();
+            if (t->meta) {
+                v.details->trackers = t->meta->trackers;
+                v.details->files = FileViews(*t->meta, {});  // stopped: nothing known checked
+            }
+        }
         if (t->session) {
-            const auto s = t->session->Stats();
+            std::optional<peer::SwarmSnapshot> snapshot;
+            if (details) snapshot = t->session->Snapshot();
+            const auto s = snapshot ? snapshot->stats : t->session->Stats();
+            if (snapshot) {
+                v.details->files = FileViews(*t->meta, snapshot->have);
+                for (const auto& p : snapshot->peers) v.details->peers.push_back(PeerInfoOf(p, s.pieces_total));
+            }
             v.have_bytes = s.bytes_have;
             v.downloaded = s.downloaded;
             v.uploaded = s.uploaded;
@@ -417,7 +474,7 @@ bool TorrentDaemon::Remove(int id, bool delete_data) {
 
 SessionTotals TorrentDaemon::Totals() {
     SessionTotals totals;
-    for (const auto& v : List()) {
+    for (const auto& v : List(false)) {
         totals.rate_down += v.rate_down;
         totals.rate_up += v.rate_up;
         totals.downloaded += v.downloaded;

@@ -39,7 +39,7 @@ public:
     ~TorrentDaemon() override;
 
     util::Result<AddResult, std::string> Add(const AddRequest& request) override;
-    std::vector<TorrentView> List() override;
+    std::vector<TorrentView> List(bool details) override;
     bool Start(int id) override;
     bool Stop(int id) override;
     bool Verify(int id) override;

@@ -15,6 +15,36 @@ namespace tonari::torrent::daemon {
 // Transmission's tr_torrent_activity numbers, which its clients display.
 enum class Status : int { Stopped = 0, CheckWait = 1, Checking = 2, DownloadWait = 3, Downloading = 4, SeedWait = 5, Seeding = 6 };
 
+// One file of a torrent (torrent-get "files" and "fileStats").
+struct FileView {
+    std::string name;  // as Transmission gives it: the torrent's name first for a multi-file torrent
+    uint64_t length = 0;
+    uint64_t bytes_completed = 0;  // in verified pieces
+};
+
+// One connected peer (torrent-get "peers").
+struct PeerInfo {
+    std::string address;  // IP literal
+    uint16_t port = 0;
+    std::string client;   // its extension handshake's name
+    bool incoming = false;
+    bool encrypted = false;
+    double progress = 0;  // share of the pieces it has
+    double rate_to_client = 0;  // bytes/s from it
+    double rate_to_peer = 0;    // bytes/s to it
+    bool client_is_choked = true;       // it refuses our requests
+    bool client_is_interested = false;  // we want something it has
+    bool peer_is_choked = true;         // we refuse its requests
+    bool peer_is_interested = false;
+};
+
+// What only some requests ask for, and costs a walk over pieces, files or peers.
+struct TorrentDetails {
+    std::vector<FileView> files;
+    std::vector<std::vector<std::string>> trackers;  // tiers of announce URLs
+    std::vector<PeerInfo> peers;
+};
+
 struct TorrentView {
     int id = 0;
     std::string name;
@@ -37,6 +67,7 @@ struct TorrentView {
     uint64_t piece_size = 0;
     bool is_private = false;
     std::string magnet;
+    std::optional<TorrentDetails> details;  // only when List was asked for them
 };
 
 struct AddRequest {
@@ -68,7 +99,8 @@ class TorrentControl {
 public:
     virtual ~TorrentControl() = default;
     virtual util::Result<AddResult, std::string> Add(const AddRequest& request) = 0;
-    virtual std::vector<TorrentView> List() = 0;
+    // With `details`, each view's files, trackers and peers too.
+    virtual std::vector<TorrentView> List(bool details) = 0;
     // False when the id is unknown.
     virtual bool Start(int id) = 0;
     virtual bool Stop(int id) = 0;

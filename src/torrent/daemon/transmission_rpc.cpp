@@ -23,6 +23,103 @@ netcore::HttpResponse Plain(int status, std::string body) {
 
 double Ratio(uint64_t a, uint64_t b) { return b == 0 ? 0.0 : static_cast<double>(a) / static_cast<double>(b); }
 
+bool IsDetailField(const std::string& name) {
+    return name == "files" || name == "fileStats" || name == "priorities" || name == "wanted" || name == "trackers" ||
+           name == "peers";
+}
+
+// "udp://t.example/announce" → "udp://t.example/scrape": the convention trackers follow
+// (BEP 48); empty when the announce URL does not allow it.
+std::string ScrapeUrl(const std::string& announce) {
+    const size_t slash = announce.rfind('/');
+    if (slash == std::string::npos || announce.compare(slash + 1, 8, "announce") != 0) return "";
+    return announce.substr(0, slash + 1) + "scrape" + announce.substr(slash + 1 + 8);
+}
+
+std::string TrackerHost(const std::string& announce) {
+    const size_t scheme = announce.find("://");
+    if (scheme == std::string::npos) return "";
+    const size_t end = announce.find('/', scheme + 3);
+    return announce.substr(0, end);
+}
+
+// Transmission's flag letters for a peer (see its peer-mgr): D downloading from it, d it would
+// send but we are not interested, U uploading to it, u it is interested but choked, K it
+// unchoked us but we are not interested, ? we unchoked it but it is not interested, E
+// encrypted, I incoming.
+std::string FlagString(const PeerInfo& p) {
+    std::string flags;
+    if (!p.client_is_choked && p.client_is_interested) flags += 'D';
+    else if (!p.client_is_choked) flags += 'd';
+    if (!p.peer_is_choked && p.peer_is_interested) flags += 'U';
+    else if (p.peer_is_interested) flags += 'u';
+    if (!p.client_is_choked && !p.client_is_interested) flags += 'K';
+    if (!p.peer_is_choked && !p.peer_is_interested) flags += '?';
+    if (p.encrypted) flags += 'E';
+    if (p.incoming) flags += 'I';
+    return flags;
+}
+
+// files, fileStats, priorities, wanted, trackers, peers: from the view's details (empty arrays
+// while a magnet link's metadata is fetched).
+Json DetailField(const TorrentView& t, const std::string& name) {
+    Json out = Json::MakeArray();
+    if (!t.details) return out;
+    const auto& d = *t.details;
+    if (name == "files" || name == "fileStats") {
+        for (const auto& f : d.files) {
+            Json one = Json::MakeObject();
+            one.Set("bytesCompleted", f.bytes_completed);
+            if (name == "files") {
+                one.Set("length", f.length);
+                one.Set("name", f.name);
+            } else {
+                one.Set("wanted", true);
+                one.Set("priority", 0);
+            }
+            out.PushBack(std::move(one));
+        }
+    } else if (name == "priorities" || name == "wanted") {
+        // Every file is wanted, at normal priority: tonari downloads whole torrents.
+        for (size_t i = 0; i < d.files.size(); ++i) out.PushBack(name == "wanted" ? Json(1) : Json(0));
+    } else if (name == "trackers") {
+        int id = 0;
+        for (size_t tier = 0; tier < d.trackers.size(); ++tier) {
+            for (const auto& url : d.trackers[tier]) {
+                Json one = Json::MakeObject();
+                one.Set("id", id++);
+                one.Set("tier", static_cast<uint64_t>(tier));
+                one.Set("announce", url);
+                one.Set("scrape", ScrapeUrl(url));
+                one.Set("sitename", TrackerHost(url));
+                out.PushBack(std::move(one));
+            }
+        }
+    } else if (name == "peers") {
+        for (const auto& p : d.peers) {
+            Json one = Json::MakeObject();
+            one.Set("address", p.address);
+            one.Set("port", static_cast<uint64_t>(p.port));
+            one.Set("clientName", p.client);
+            one.Set("clientIsChoked", p.client_is_choked);
+            one.Set("clientIsInterested", p.client_is_interested);
+            one.Set("peerIsChoked", p.peer_is_choked);
+            one.Set("peerIsInterested", p.peer_is_interested);
+            one.Set("isDownloadingFrom", !p.client_is_choked && p.client_is_interested);
+            one.Set("isUploadingTo", !p.peer_is_choked && p.peer_is_interested);
+            one.Set("isEncrypted", p.encrypted);
+            one.Set("isIncoming", p.incoming);
+            one.Set("isUTP", false);
+            one.Set("flagStr", FlagString(p));
+            one.Set("progress", p.progress);
+            one.Set("rateToClient", static_cast<int64_t>(p.rate_to_client));
+            one.Set("rateToPeer", static_cast<int64_t>(p.rate_to_peer));
+            out.PushBack(std::move(one));
+        }
+    }
+    return out;
+}
+
 // The value of one torrent-get field, or null for a field this daemon does not know.
 Json Field(const TorrentView& t, const std::string& name) {
     const uint64_t left = t.total_size - std::min(t.total_size, t.have_bytes);
@@ -66,10 +163,8 @@ Json Field(const TorrentView& t, const std::string& name) {
     if (name == "seedRatioMode") return Json(0);
     if (name == "seedRatioLimit") return Json(2.0);
     if (name == "fileCount") return Json(t.file_count);
-    if (name == "trackers" || name == "trackerStats" || name == "files" || name == "fileStats" || name == "peers" ||
-        name == "webseeds" || name == "labels") {
-        return Json::MakeArray();
-    }
+    if (IsDetailField(name)) return DetailField(t, name);
+    if (name == "trackerStats" || name == "webseeds" || name == "labels") return Json::MakeArray();
     return Json();
 }
 
@@ -113,7 +208,7 @@ netcore::HttpResponse TransmissionRpc::Handle(const netcore::HttpRequest& reques
 }
 
 std::vector<int> TransmissionRpc::SelectIds(const Json* ids) {
-    const auto all = m_control.List();
+    const auto all = m_control.List(false);
     std::vector<int> out;
     auto match = [&](const Json& one) {
         for (const auto& t : all) {
@@ -149,8 +244,10 @@ Json TransmissionRpc::TorrentGet(const Json& args, std::string& result) {
         return Json::MakeObject();
     }
     const auto wanted = SelectIds(args.Find("ids"));
+    const bool details = std::any_of(fields->GetArray().begin(), fields->GetArray().end(),
+                                     [](const Json& f) { return f.IsString() && IsDetailField(f.GetString()); });
     Json torrents = Json::MakeArray();
-    for (const auto& t : m_control.List()) {
+    for (const auto& t : m_control.List(details)) {
         if (std::find(wanted.begin(), wanted.end(), t.id) == wanted.end()) continue;
         Json one = Json::MakeObject();
         for (const auto& f : fields->GetArray()) {

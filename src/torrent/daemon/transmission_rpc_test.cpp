@@ -24,8 +24,24 @@ public:
         added.push_back(request.torrent_file);
         return AddResult{1, "share", "aa", added.size() > 1};
     }
-    std::vector<TorrentView> List() override {
+    std::vector<TorrentView> List(bool details) override {
         TorrentView t;
+        if (details) {
+            ++details_asked;
+            t.details.emplace();
+            t.details->files = {{"share/a.bin", 600, 200}, {"share/b.txt", 400, 50}};
+            t.details->trackers = {{"http://t.example:6969/announce"}, {"udp://u.example:80/announce.php", "http://x.example/tr"}};
+            PeerInfo p;
+            p.address = "192.0.2.7";
+            p.port = 6881;
+            p.client = "libtorrent 2.0.8";
+            p.encrypted = true;
+            p.progress = 0.5;
+            p.rate_to_client = 1000;
+            p.client_is_choked = false;
+            p.client_is_interested = true;
+            t.details->peers = {p};
+        }
         t.id = 1;
         t.name = "share";
         t.hash = "aa";
@@ -48,6 +64,7 @@ public:
     }
     std::vector<std::string> added;
     std::vector<std::string> calls;
+    int details_asked = 0;
 };
 
 struct Fixture {
@@ -139,6 +156,50 @@ TEST(TransmissionRpc, SessionAndErrors) {
     auto garbage = f.Post("[[[");
     EXPECT_EQ(garbage.status, 200);
     EXPECT_NE(garbage.body.find("not a JSON object"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tonari::torrent::daemon
+
+namespace tonari::torrent::daemon {
+namespace {
+
+TEST(TransmissionRpc, FilesTrackersAndPeersWhenAsked) {
+    Fixture f;
+    auto got = f.Call(R"({"method":"torrent-get","arguments":{"ids":[1],"fields":["id","files","fileStats",
+        "priorities","wanted","trackers","peers"]}})");
+    const auto& t = got.Find("arguments")->Find("torrents")->GetArray().at(0);
+    const auto& files = t.Find("files")->GetArray();
+    ASSERT_EQ(files.size(), 2u);
+    EXPECT_EQ(files[0].Find("name")->GetString(), "share/a.bin");
+    EXPECT_EQ(files[0].Find("length")->GetInt64(), 600);
+    EXPECT_EQ(files[0].Find("bytesCompleted")->GetInt64(), 200);
+    const auto& stats = t.Find("fileStats")->GetArray();
+    ASSERT_EQ(stats.size(), 2u);
+    EXPECT_EQ(stats[1].Find("bytesCompleted")->GetInt64(), 50);
+    EXPECT_TRUE(stats[1].Find("wanted")->GetBool());
+    EXPECT_EQ(t.Find("wanted")->GetArray().size(), 2u);
+    EXPECT_EQ(t.Find("priorities")->GetArray().size(), 2u);
+    const auto& trackers = t.Find("trackers")->GetArray();
+    ASSERT_EQ(trackers.size(), 3u);
+    EXPECT_EQ(trackers[0].Find("scrape")->GetString(), "http://t.example:6969/scrape");
+    EXPECT_EQ(trackers[1].Find("scrape")->GetString(), "udp://u.example:80/scrape.php");
+    EXPECT_EQ(trackers[1].Find("tier")->GetInt64(), 1);
+    EXPECT_EQ(trackers[2].Find("scrape")->GetString(), "");  // no "announce" to replace
+    EXPECT_EQ(trackers[2].Find("id")->GetInt64(), 2);
+    const auto& peers = t.Find("peers")->GetArray();
+    ASSERT_EQ(peers.size(), 1u);
+    EXPECT_EQ(peers[0].Find("address")->GetString(), "192.0.2.7");
+    EXPECT_EQ(peers[0].Find("port")->GetInt64(), 6881);
+    EXPECT_EQ(peers[0].Find("clientName")->GetString(), "libtorrent 2.0.8");
+    EXPECT_EQ(peers[0].Find("flagStr")->GetString(), "DE");
+    EXPECT_TRUE(peers[0].Find("isDownloadingFrom")->GetBool());
+    EXPECT_EQ(peers[0].Find("rateToClient")->GetInt64(), 1000);
+
+    // Without those fields nothing is walked: the control is asked for no details.
+    auto plain = f.Call(R"({"method":"torrent-get","arguments":{"fields":["id","name"]}})");
+    EXPECT_EQ(plain.Find("arguments")->Find("torrents")->GetArray().at(0).Find("files"), nullptr);
+    EXPECT_EQ(f.control.details_asked, 1);
 }
 
 }  // namespace

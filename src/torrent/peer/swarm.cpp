@@ -14,6 +14,7 @@
 #include "torrent/storage/piece_check.h"
 #include "util/byte_reader.h"
 #include "util/byte_writer.h"
+#include "util/hex.h"
 
 namespace tonari::torrent::peer {
 
@@ -482,6 +483,8 @@ void Swarm::OnRequest(Peer& p, const wire::BlockRef& b) {
     p.last_send_us = m_now_us;
     if (m_net == nullptr || !m_net->Send(p.id, std::move(frame))) return;
     p.window_up += b.length;
+    p.total_up += b.length;
+    TotalsOf(p).uploaded += b.length;
     m_window_up += b.length;
     m_uploaded += b.length;
 }
@@ -501,6 +504,8 @@ void Swarm::OnPiece(Peer& p, uint32_t piece, uint32_t offset, util::ByteSpan dat
         return;
     }
     p.window_down += data.size();
+    p.total_down += data.size();
+    TotalsOf(p).downloaded += data.size();
     m_window_down += data.size();
     m_downloaded += data.size();
     if (p.slow_start && p.slow_start_pipeline < MAX_PIPELINE) ++p.slow_start_pipeline;
@@ -771,6 +776,61 @@ SwarmStats Swarm::Stats() const {
         if (p->transport == "rc4") ++s.encrypted_peers;
     }
     return s;
+}
+
+std::vector<PeerView> Swarm::Peers() const {
+    std::vector<PeerView> out;
+    for (const auto& [id, p] : m_peers) {
+        if (!p->handshaken || p->dropped) continue;
+        PeerView v;
+        v.remote = p->remote;
+        v.address = p->remote.ToString();
+        v.peer_id_hex = util::HexEncode(p->peer_id);
+        v.client = p->client;
+        v.inbound = p->inbound;
+        v.encrypted = p->transport == "rc4";
+        v.pieces = p->has_count;
+        v.uploaded = p->total_up;
+        v.downloaded = p->total_down;
+        v.up_rate = p->up_rate;
+        v.down_rate = p->down_rate;
+        v.am_choking = p->am_choking;
+        v.am_interested = p->am_interested;
+        v.peer_choking = p->peer_choking;
+        v.peer_interested = p->peer_interested;
+        out.push_back(std::move(v));
+    }
+    return out;
+}
+
+PeerTotals& Swarm::TotalsOf(const Peer& p) {
+    auto it = m_totals.find(p.peer_id);
+    if (it == m_totals.end()) {
+        if (m_totals.size() >= std::max<size_t>(m_options.max_peer_totals, 1)) {
+            auto least = std::min_element(m_totals.begin(), m_totals.end(), [](const auto& a, const auto& b) {
+                return a.second.uploaded + a.second.downloaded < b.second.uploaded + b.second.downloaded;
+            });
+            m_totals.erase(least);
+        }
+        it = m_totals.emplace(p.peer_id, PeerTotals{.peer_id_hex = util::HexEncode(p.peer_id), .address = p.remote.ToString()}).first;
+    }
+    return it->second;
+}
+
+std::vector<PeerTotals> Swarm::Totals() const {
+    std::vector<PeerTotals> out;
+    out.reserve(m_totals.size());
+    for (const auto& [id, t] : m_totals) out.push_back(t);
+    std::stable_sort(out.begin(), out.end(), [](const PeerTotals& a, const PeerTotals& b) {
+        return a.uploaded + a.downloaded > b.uploaded + b.downloaded;
+    });
+    return out;
+}
+
+std::vector<bool> Swarm::HaveMap() const {
+    std::vector<bool> have(m_picker.PieceCount());
+    for (uint64_t i = 0; i < have.size(); ++i) have[i] = m_picker.Have(i);
+    return have;
 }
 
 }  // namespace tonari::torrent::peer

@@ -102,6 +102,10 @@ inline constexpr int MAX_CANDIDATE_FAILURES = 4;
 // Discovered peers are dialled no more often than this.
 inline constexpr int64_t CANDIDATE_DIAL_INTERVAL_US = 500'000;
 
+// Attack: a peer reconnecting under ever new peer ids, each one remembered in the totals below.
+// Past this, the peer that traded least is forgotten to make room.
+inline constexpr size_t MAX_PEER_TOTALS = 512;
+
 struct SwarmOptions {
     wire::Hash20 peer_id{};
     size_t unchoke_slots = 4;  // plus one optimistic
@@ -116,6 +120,7 @@ struct SwarmOptions {
     // Peers banned before the swarm starts (ban_key.h's AddressKey): those a magnet's metadata
     // phase caught lying.
     std::set<std::string> banned;
+    size_t max_peer_totals = MAX_PEER_TOTALS;  // (smaller in tests)
 };
 
 struct SwarmStats {
@@ -131,6 +136,44 @@ struct SwarmStats {
     size_t encrypted_peers = 0;     // connections under MSE's RC4
     uint64_t hash_failures = 0;
     uint64_t peers_banned = 0;
+};
+
+// One connection as a watcher sees it (the dashboard, the daemon's torrent-get).
+struct PeerView {
+    netcore::PeerEndpoint remote;
+    std::string address;       // the same as text ("ip:port")
+    std::string peer_id_hex;   // its handshake's peer id
+    std::string client;        // its BEP 10 "v", if any
+    bool inbound = false;
+    bool encrypted = false;    // MSE's RC4
+    uint64_t pieces = 0;       // pieces it says it has
+    uint64_t uploaded = 0;     // payload sent to it on this connection
+    uint64_t downloaded = 0;   // payload received from it on this connection
+    double up_rate = 0;        // bytes per second, recent
+    double down_rate = 0;
+    bool am_choking = true;    // we refuse its requests
+    bool am_interested = false;
+    bool peer_choking = true;  // it refuses ours
+    bool peer_interested = false;
+};
+
+
+// Payload traded with one peer (by peer id) over every connection to it: who gave whom what,
+// after the connections are gone.
+struct PeerTotals {
+    std::string peer_id_hex;
+    std::string address;  // of the connection it first traded over
+    uint64_t uploaded = 0;
+    uint64_t downloaded = 0;
+};
+
+// Everything a watcher shows, taken at one moment (so the totals add up to the counts, while
+// fewer than max_peer_totals peers have traded).
+struct SwarmSnapshot {
+    SwarmStats stats;
+    std::vector<PeerView> peers;
+    std::vector<bool> have;
+    std::vector<PeerTotals> totals;
 };
 
 using LogFn = std::function<void(const std::string&)>;
@@ -158,6 +201,13 @@ public:
     void Tick(int64_t now_us);
 
     SwarmStats Stats() const;
+    // Handshaken connections, in connection order.
+    std::vector<PeerView> Peers() const;
+    // Which pieces we have, one entry per piece.
+    std::vector<bool> HaveMap() const;
+    // Every peer we traded payload with (at most MAX_PEER_TOTALS), busiest first.
+    std::vector<PeerTotals> Totals() const;
+    SwarmSnapshot Snapshot() const { return {Stats(), Peers(), HaveMap(), Totals()}; }
     bool Complete() const { return m_picker.Complete(); }
     bool Have(uint64_t piece) const { return m_picker.Have(piece); }
     // A disk error stops downloading and uploading; the text says what happened.
@@ -196,6 +246,7 @@ private:
     void OfferPieces(Peer& p);
     void UnchokeNext();
     Peer* Find(netcore::ConnectionId id);
+    PeerTotals& TotalsOf(const Peer& p);
     void DialCandidates(int64_t now_us);
     struct Candidate;
     Candidate* CandidateOf(uint64_t tag);
@@ -243,6 +294,7 @@ private:
     // hashes, and each file's length and offset by pieces root.
     std::map<metainfo::Sha256Hash, std::unique_ptr<metainfo::LayerTree>> m_layer_trees;
     std::map<metainfo::Sha256Hash, std::pair<uint64_t, uint64_t>> m_file_lengths;
+    std::map<wire::Hash20, PeerTotals> m_totals;
     uint64_t m_downloaded = 0;
     uint64_t m_uploaded = 0;
     uint64_t m_bytes_have = 0;

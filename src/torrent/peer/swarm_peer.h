@@ -35,6 +35,8 @@ struct Swarm::Peer {
     std::map<uint32_t, int64_t> passing_on;       // super-seeding: had, not yet seen elsewhere
     uint64_t window_down = 0;
     uint64_t window_up = 0;
+    uint64_t total_down = 0;  // payload over this connection's life
+    uint64_t total_up = 0;
     double down_rate = 0;
     double up_rate = 0;
     // Slow start, as TCP and libtorrent do: the pipeline grows by one request per block

@@ -6,7 +6,9 @@
 // seeding swarm, and the download that follows checks every piece with them.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <deque>
+#include <memory>
 #include <functional>
 
 #include "crypto/sha256.h"
@@ -200,8 +202,8 @@ private:
 
 struct Node {
     Node(const metainfo::Metainfo& meta, const std::string& data, bool complete, uint64_t seed,
-         std::vector<netcore::PeerEndpoint> connect = {})
-        : store(env, meta, "/dl"), swarm(meta, store, Options(seed, std::move(connect)), [this](const std::string& l) {
+         std::vector<netcore::PeerEndpoint> connect = {}, size_t max_totals = MAX_PEER_TOTALS)
+        : store(env, meta, "/dl"), swarm(meta, store, Options(seed, std::move(connect), max_totals), [this](const std::string& l) {
               log += l + "\n";
           }) {
         if (!complete) return;
@@ -210,8 +212,9 @@ struct Node {
             swarm.MarkHave(p);
         }
     }
-    static SwarmOptions Options(uint64_t seed, std::vector<netcore::PeerEndpoint> connect) {
+    static SwarmOptions Options(uint64_t seed, std::vector<netcore::PeerEndpoint> connect, size_t max_totals) {
         SwarmOptions o;
+        o.max_peer_totals = max_totals;
         o.peer_id.fill(static_cast<uint8_t>(seed));
         o.seed = seed;
         o.keep_connected = std::move(connect);
@@ -243,6 +246,43 @@ TEST(Swarm, DownloadsEveryPieceFromASeed) {
     EXPECT_EQ(stats.downloaded, t.data.size());  // no block fetched twice with one source
     EXPECT_EQ(seed.swarm.Stats().uploaded, t.data.size());
     EXPECT_EQ(stats.hash_failures, 0u);
+    // Who gave whom what, by peer id: the seed's one peer got it all, the leech's one gave it.
+    const auto given = seed.swarm.Totals();
+    ASSERT_EQ(given.size(), 1u);
+    EXPECT_EQ(given[0].peer_id_hex, "0202020202020202020202020202020202020202");
+    EXPECT_EQ(given[0].uploaded, t.data.size());
+    EXPECT_EQ(given[0].downloaded, 0u);
+    const auto got = leech.swarm.Totals();
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0].peer_id_hex, "0101010101010101010101010101010101010101");
+    EXPECT_EQ(got[0].downloaded, t.data.size());
+    const auto views = leech.swarm.Peers();
+    ASSERT_EQ(views.size(), 1u);
+    EXPECT_EQ(views[0].downloaded, t.data.size());
+    EXPECT_EQ(views[0].pieces, t.meta.PieceCount());
+    EXPECT_EQ(leech.swarm.HaveMap(), std::vector<bool>(t.meta.PieceCount(), true));
+}
+
+TEST(Swarm, RemembersTheTotalsOfABoundedNumberOfPeers) {
+    const Torrent t = MakeTorrent(300'000, 32768);
+    FakeNet net;
+    Node seed(t.meta, t.data, true, 1, {}, 2);
+    net.Add(seed.swarm);
+    std::vector<std::unique_ptr<Node>> leeches;
+    for (uint64_t i = 0; i < 3; ++i) {
+        leeches.push_back(std::make_unique<Node>(t.meta, t.data, false, 2 + i, std::vector<netcore::PeerEndpoint>{{"127.0.0.1", 1000}}));
+        net.Add(leeches.back()->swarm);
+    }
+    ASSERT_TRUE(net.Pump([&] {
+        return std::all_of(leeches.begin(), leeches.end(), [](const auto& l) { return l->swarm.Complete(); });
+    }, 60));
+    // Three peers took data from the seed; it remembers two, the busiest first, each with
+    // what it really sent them, and never more than it sent in all.
+    const auto totals = seed.swarm.Totals();
+    ASSERT_EQ(totals.size(), 2u);
+    EXPECT_GE(totals[0].uploaded, totals[1].uploaded);
+    EXPECT_GT(totals[1].uploaded, 0u);
+    EXPECT_LE(totals[0].uploaded + totals[1].uploaded, seed.swarm.Stats().uploaded);
 }
 
 TEST(Swarm, BansAPeerThatSendsBadDataAndStillCompletes) {

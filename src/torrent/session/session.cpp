@@ -19,6 +19,7 @@
 #include "torrent/session/strand_events.h"
 #include "torrent/session/stream_encryption.h"
 #include "torrent/tracker/announcer.h"
+#include "util/hex.h"
 #include "util/serial_executor.h"
 #include "util/worker_pool.h"
 
@@ -230,6 +231,7 @@ public:
     std::unique_ptr<dht::DhtService> m_dht;
     std::unique_ptr<lsd::LsdService> m_lsd;
     bool m_was_complete = false;  // on the strand
+    std::string m_peer_id_hex;    // set before Start returns, then only read
     std::mutex m_mutex;
     std::condition_variable m_wake;
     bool m_stop = false;
@@ -261,6 +263,7 @@ util::Result<std::unique_ptr<Session>, std::string> Session::Start(tonari::stora
     swarm.seed = options.seed;
     if (swarm.seed == 0) swarm.seed = crypto::RandomU64();
     auto impl = std::make_unique<Impl>(env, meta, download_dir, std::move(swarm), std::move(log));
+    impl->m_peer_id_hex = util::HexEncode(swarm_peer_id);
     if (!impl->LoadResume(meta, download_dir)) impl->Recheck(env, meta, download_dir, recheck_progress);
 
     netcore::PeerNetworkOptions net;
@@ -312,6 +315,14 @@ util::Result<std::unique_ptr<Session>, std::string> Session::Start(tonari::stora
 
 peer::SwarmStats Session::Stats() {
     return m_impl->m_strand.Run([this] { return m_impl->m_swarm.Stats(); });
+}
+
+peer::SwarmSnapshot Session::Snapshot() {
+    return m_impl->m_strand.Run([this] { return m_impl->m_swarm.Snapshot(); });
+}
+
+const std::string& Session::PeerIdHex() const {
+    return m_impl->m_peer_id_hex;
 }
 
 bool Session::Complete() {

@@ -72,6 +72,10 @@ public:
     ~Session();
 
     peer::SwarmStats Stats();
+    // Stats, peers, pieces and totals at one moment, for a watcher.
+    peer::SwarmSnapshot Snapshot();
+    // Ours, as every peer sees it in the handshake (hex).
+    const std::string& PeerIdHex() const;
     bool Complete();
     std::optional<std::string> Error();
     std::vector<netcore::PeerEndpoint> ListenEndpoints() const;

@@ -30,8 +30,12 @@ function renderNodes() {
 
 function render() {
   renderChat();
-  // A chat client's own page has no chain to show.
-  for (const s of document.querySelectorAll(".bitcoin")) s.hidden = view.node.kind === "chat" && view.watched.size === 0;
+  renderSwarm();
+  // A chat or torrent client's own page has no chain to show.
+  // (A watched node counts once it has shown a chain: one not reached yet may be a client too.)
+  const noChain = (view.node.kind === "chat" || view.node.kind === "torrent") &&
+    ![...view.watched.values()].some(w => w.height !== undefined);
+  for (const s of document.querySelectorAll(".bitcoin")) s.hidden = noChain;
   renderNodes();
   renderGraph();
   renderWave();
@@ -64,6 +68,7 @@ function render() {
 function describe(e) {
   const d = e.data;
   if (e.type.startsWith("chat_")) return describeChat(e);
+  if (e.type.startsWith("torrent_")) return describeTorrent(e);
   switch (e.type) {
     case "relay": return `[${d.node}] ${d.event.type}: ${describe(d.event)}`;
     case "relay_status": return `${d.node} is ${d.online ? "online" : "offline" + (d.error ? ` (${d.error})` : "")}`;
@@ -94,7 +99,11 @@ function log(e) {
 
 // A watched node's event (relayed): its row follows it.
 function applyWatched(name, e) {
+  // What a watched dashboard relays of the ones it watches itself: this page watches those
+  // directly if it wants them.
+  if (e.type === "relay" || e.type === "relay_status") return;
   if (e.type.startsWith("chat_")) { view.watched.delete(name); applyChat(name, e); return; }
+  if (e.type.startsWith("torrent_")) { view.watched.delete(name); applyTorrent(name, e); return; }
   let w = view.watched.get(name);
   if (!w) { w = { online: true, peers: new Set() }; view.watched.set(name, w); }
   const d = e.data;
@@ -111,9 +120,11 @@ function applyWatched(name, e) {
 
 function apply(e) {
   const d = e.data;
-  if (e.type === "relay") { applyWatched(d.node, d.event); return; }
+  if (e.type === "relay") { if (d.event) applyWatched(d.node, d.event); return; }  // (none: dropped as too large)
   if (e.type === "relay_status" && chat.has(d.node)) { chat.get(d.node).online = d.online; return; }
+  if (e.type === "relay_status" && swarm.has(d.node)) { swarm.get(d.node).online = d.online; return; }
   if (e.type.startsWith("chat_")) { applyChat("this node", e); return; }
+  if (e.type.startsWith("torrent_")) { applyTorrent("this node", e); return; }
   if (e.type === "relay_status") {
     const w = view.watched.get(d.node) || { peers: new Set() };
     w.online = d.online;
@@ -153,10 +164,15 @@ async function loadState() {
   noteWallets("this node", state.node.wallets);
   for (const w of state.watched || []) noteWallets(w.node, w.state?.node?.wallets);
   if (state.node.kind === "chat") noteChatState("this node", state.node);
+  // Torrent clients likewise go to the swarm's table.
+  swarm.clear();
+  if (state.node.kind === "torrent") noteTorrentState("this node", state.node);
   for (const w of state.watched || []) {
     if (w.state?.node?.kind === "chat") { noteChatState(w.node, w.state.node); chat.get(w.node).online = w.online; }
+    if (w.state?.node?.kind === "torrent") { noteTorrentState(w.node, w.state.node); swarm.get(w.node).online = w.online; }
   }
-  view.watched = new Map((state.watched || []).filter(w => w.state?.node?.kind !== "chat").map(w => [w.node, {
+  const otherKinds = new Set(["chat", "torrent"]);
+  view.watched = new Map((state.watched || []).filter(w => !otherKinds.has(w.state?.node?.kind)).map(w => [w.node, {
     online: w.online && w.state !== null,
     height: w.state?.node?.height, tip: w.state?.node?.tip, mempool_size: w.state?.node?.mempool_size,
     peers: new Set((w.state?.node?.peers || []).map(p => p.peer)),
@@ -199,8 +215,11 @@ async function connect() {
     if (e.id !== view.lastId + 1) { status(`missed events ${view.lastId + 1}–${e.id - 1}: reloading`, false); resync(); return; }
     view.lastId = e.id;
     apply(e);
-    const inner = e.type === "relay" ? e.data.event.type : e.type;
-    if (inner !== "peer_bytes" && inner !== "mempool" && inner !== "wallets") log(e);  // the once-a-second ones show in place
+    const inner = e.type === "relay" ? e.data.event?.type : e.type;
+    // A watched dashboard's own relays (or an event it dropped) are not this page's news.
+    const nested = e.type === "relay" && (inner === undefined || inner === "relay" || inner === "relay_status");
+    const inPlace = ["peer_bytes", "mempool", "wallets", "torrent_status"];  // the once-a-second ones show in place
+    if (!nested && !inPlace.includes(inner)) log(e);
     render();
   };
   source.onerror = () => {

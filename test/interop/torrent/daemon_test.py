@@ -4,7 +4,9 @@ Transmission's RPC protocol, on loopback:
 
 - transmission-remote adds a 12 MiB multi-file torrent (it sends the .torrent as base64
   metainfo); the daemon finds the tonari seeder through tonari's tracker and downloads it;
-  `transmission-remote -l` lists it and shows it reach 100%; the files are the original's.
+  `transmission-remote -l` lists it and shows it reach 100%; the files are the original's;
+  `-t 1 -f` lists both files at 100%; a tonari downloader finding the daemon through the
+  tracker shows in `-t 1 -pi`, with the daemon uploading to it.
 - The daemon is stopped and started again: the torrent is still there, complete, from its
   resume data; then transmission-remote removes it (with its data) and the list is empty.
 - Wrong credentials get 401 (transmission-remote fails; a raw POST sees the status), and a
@@ -111,6 +113,19 @@ def body(r, opts, tmp):
         info = remote(port, "-t", "1", "-i").stdout
         r.check(re.search(r"Hash:\s*[0-9a-f]{40}", info) is not None and "share" in info,
                 f"transmission-remote -t 1 -i shows its name and hash: {info[:300]}")
+
+        files = remote(port, "-t", "1", "-f").stdout
+        rows = re.findall(r"^\s*\d+:\s+(\d+)%.*?\s(share/\S+)\s*$", files, re.M)
+        r.check(sorted(rows) == [("100", "share/docs/notes.txt"), ("100", "share/video.bin")],
+                f"transmission-remote -t 1 -f lists both files, each 100% done: {files}")
+        # A downloader finding the daemon through the tracker, slowed so it stays a while: the
+        # daemon's peer list shows it.
+        leecher = TorrentProcess(opts.tonari, torrent, tmp / "leecher", extra=["--max-down", "512K"]).start()
+        procs.append(leecher)
+        peers = lambda: remote(port, "-t", "1", "-pi").stdout
+        r.check(wait_until(lambda: re.search(r"^127\.0\.0\.1\s+\S*U\S*\s.*Tonari", peers(), re.M) is not None, 60, 0.5),
+                f"transmission-remote -t 1 -pi shows the downloader, uploading to it (U): {peers()}")
+        leecher.stop()
 
         # Restart: the torrent is kept, complete from its resume data.
         r.check(daemon.stop() == 0, "the daemon stops cleanly")
