@@ -109,6 +109,13 @@ int RunSimCommand(const SimCommandOptions& options, std::ostream& out, std::ostr
         << Fixed(report.since_first.p90, 3) << "\n"
         << "time to reach 50% / 90% of nodes (median over blocks): " << Fixed(report.time_to_50pct_s, 3) << " s / "
         << Fixed(report.time_to_90pct_s, 3) << " s\n";
+    if (report.monitor) {
+        const auto& m = *report.monitor;
+        out << "announcements to a monitor connected to the " << m.watched
+            << " reachable honest nodes, from each block's first (s): p10 " << Fixed(m.since_first.p10, 3) << "  p50 "
+            << Fixed(m.since_first.p50, 3) << "  p90 " << Fixed(m.since_first.p90, 3) << "  p99 "
+            << Fixed(m.since_first.p99, 3) << " (" << m.samples << " of " << m.pairs << " announcements heard)\n";
+    }
     if (report.returned_samples > 0) {
         out << "median block delay: nodes that never left " << Fixed(report.median_delay_stable_s, 3)
             << " s, nodes back within the last 2 min " << Fixed(report.median_delay_returned_s, 3) << " s ("

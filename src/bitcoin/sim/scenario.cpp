@@ -13,6 +13,7 @@
 #include "bitcoin/wire/frame.h"
 #include "bitcoin/wire/protocol.h"
 #include "sim/sim_network.h"
+#include "bitcoin/sim/monitor.h"
 #include "bitcoin/sim/sim_node.h"
 #include "sim/simulation.h"
 
@@ -34,6 +35,11 @@ constexpr int64_t QUIET_END_S = 60;
 constexpr int64_t RECENT_RETURN_S = 120;
 // A block this late reached a node that was cut off from the honest network for a while.
 constexpr double LATE_S = 60;
+// The measuring node dials the network this long after the start, once every node listens.
+constexpr int64_t MONITOR_START_S = 5;
+// Its address, outside the nodes' ranges (11.x and up); its region is North America, for the
+// studies' monitors were single well-connected servers.
+constexpr const char* MONITOR_ADDRESS = "10.0.0.1";
 
 // One /16 per node (Core's outbound rule takes one peer per group, as on the real internet
 // where nodes are spread over many ranges).
@@ -78,14 +84,15 @@ struct Builtin {
     double churn_per_hour;
     bool year_2014;  // SimBlock's 2015 tables, 400 kB blocks, protocol 70002 (blocks by inv)
     double attacker_share;
+    bool monitor;    // a measuring node, as the studies it is compared with had
 };
 constexpr Builtin BUILTINS[] = {
-    {"ci-100", 100, 0.3, 30, 600, 0, false, 0},
-    {"mainnet-1000", 1000, 0.15, 600, 3600, 0, false, 0},
-    {"churn", 100, 0.3, 30, 900, 2.0, false, 0},
-    {"legacy-2014", 500, 0.3, 600, 3 * 3600, 0, true, 0},
+    {"ci-100", 100, 0.3, 30, 600, 0, false, 0, false},
+    {"mainnet-1000", 1000, 0.15, 600, 3600, 0, false, 0, false},
+    {"churn", 100, 0.3, 30, 900, 2.0, false, 0, false},
+    {"legacy-2014", 500, 0.3, 600, 3 * 3600, 0, true, 0, true},
     // An attacker runs 40 of the 50 listening nodes, and none of them relays anything.
-    {"eclipse", 100, 0.5, 60, 1200, 0, false, 0.8},
+    {"eclipse", 100, 0.5, 60, 1200, 0, false, 0.8, false},
 };
 
 int ReachableCount(const Scenario& sc) {
@@ -115,6 +122,7 @@ std::optional<Scenario> BuiltinScenario(const std::string& name) {
         s.duration_s = b.duration_s;
         s.churn_per_hour = b.churn_per_hour;
         s.attacker_share = b.attacker_share;
+        s.monitor = b.monitor;
         if (b.year_2014) {
             // 2014: blocks averaged about 400 kB; nodes spoke protocol 70002 (Core 0.9), which
             // announces blocks by inv and sends them whole on getdata; bandwidth as SimBlock's
@@ -190,6 +198,21 @@ Report RunScenario(const Scenario& sc, const std::function<void(int64_t)>& progr
         }
         nodes[static_cast<size_t>(i)]->AddAddresses(entries);
         nodes[static_cast<size_t>(i)]->Start();
+    }
+
+    // The measuring node: its own place on the network (North America, as a well-connected
+    // server), dialling every reachable honest node once they all listen.
+    std::unique_ptr<Monitor> monitor;
+    if (sc.monitor) {
+        const size_t idx = net.AddNode(MONITOR_ADDRESS, Region::NorthAmerica, false);
+        // Its nonce from the seed, not the run's generator: the mining and churn timeline stays
+        // the one drawn without it.
+        monitor = std::make_unique<Monitor>(sim, net, idx, params.message_start, sc.seed ^ 0x6d6f6e69746f72ULL);
+        std::vector<netcore::PeerEndpoint> targets;
+        for (int r : reachable_nodes) {
+            if (!is_attacker(r)) targets.push_back({NodeAddress(r), params.default_port});
+        }
+        sim.At(START_US + MONITOR_START_S * 1'000'000, [&monitor, targets] { monitor->Watch(targets); });
     }
 
     // Mining: a Poisson process of blocks, each found by a miner chosen by hash power (equal).
@@ -359,6 +382,59 @@ Report RunScenario(const Scenario& sc, const std::function<void(int64_t)>& progr
         if (blocks_had[static_cast<size_t>(i)] == 0) ++report.eclipsed_nodes;
         if (was_late[static_cast<size_t>(i)]) ++report.late_nodes;
     }
+    if (monitor) {
+        // The studies' figure: for each block on the final chain, when each node announced it
+        // to the monitor, from the block's first announcement. A node that connects several
+        // blocks at once (or reorganises) announces only its new tip, as Core does: its
+        // announcement of a later final-chain block stands for the ones below it. A (block,
+        // node) pair counts only if the node was there when the block was found and the
+        // monitor's link to it was up at the first announcement.
+        MonitorFigures figures;
+        std::vector<int> watched;
+        for (int r : reachable_nodes) {
+            if (!is_attacker(r)) watched.push_back(r);
+        }
+        figures.watched = static_cast<int>(watched.size());
+        std::vector<std::pair<int, const Mined*>> chain;  // (height, block) on the final chain
+        for (const Mined& m : mined) {
+            const auto* index = reference.Tree().Lookup(m.hash);
+            if (index != nullptr && reference.Chain().Contains(index)) chain.emplace_back(index->height, &m);
+        }
+        std::sort(chain.begin(), chain.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        constexpr int64_t NEVER = std::numeric_limits<int64_t>::max();
+        const auto& heard = monitor->Announcements();
+        std::vector<std::vector<int64_t>> at(watched.size(), std::vector<int64_t>(chain.size(), NEVER));
+        for (size_t k = 0; k < watched.size(); ++k) {
+            const std::string address = NodeAddress(watched[k]);
+            int64_t running = NEVER;
+            for (size_t b = chain.size(); b-- > 0;) {
+                if (const auto it = heard.find(chain[b].second->hash); it != heard.end()) {
+                    if (const auto own = it->second.find(address); own != it->second.end()) running = std::min(running, own->second);
+                }
+                at[k][b] = running;
+            }
+        }
+        std::vector<double> announced;
+        size_t counted_pairs = 0;
+        for (size_t b = 0; b < chain.size(); ++b) {
+            int64_t first = NEVER;
+            for (size_t k = 0; k < watched.size(); ++k) first = std::min(first, at[k][b]);
+            if (first == NEVER) continue;
+            for (size_t k = 0; k < watched.size(); ++k) {
+                const auto node = static_cast<size_t>(watched[k]);
+                if (away_at(node, chain[b].second->at_us) || !monitor->LinkedAt(NodeAddress(watched[k]), first)) continue;
+                ++counted_pairs;
+                if (at[k][b] != NEVER) announced.push_back(static_cast<double>(at[k][b] - first) / 1e6);
+            }
+        }
+        figures.samples = announced.size();
+        figures.pairs = counted_pairs;
+        figures.announced_share = counted_pairs > 0 ? static_cast<double>(announced.size()) / static_cast<double>(counted_pairs) : 0;
+        figures.since_first = {Quantile(announced, 0.10), Quantile(announced, 0.50), Quantile(announced, 0.90),
+                               Quantile(announced, 0.95), Quantile(announced, 0.99)};
+        figures.connected_at_end = static_cast<int>(monitor->Connected());
+        report.monitor = figures;
+    }
     report.time_to_50pct_s = Quantile(t50, 0.5);
     report.time_to_90pct_s = Quantile(t90, 0.5);
     report.median_delay_stable_s = Quantile(stable_delays, 0.5);
@@ -432,6 +508,16 @@ util::Json Report::ToJson() const {
     char hex[17];
     std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(trace_hash));
     o.Set("trace_hash", std::string(hex));
+    if (monitor) {
+        util::Json m = util::Json::MakeObject();
+        m.Set("watched_nodes", int64_t{monitor->watched});
+        m.Set("since_first_announcement_s", PercentilesJson(monitor->since_first));
+        m.Set("announced_share", monitor->announced_share);
+        m.Set("samples", static_cast<uint64_t>(monitor->samples));
+        m.Set("pairs", static_cast<uint64_t>(monitor->pairs));
+        m.Set("connected_at_end", int64_t{monitor->connected_at_end});
+        o.Set("monitor", std::move(m));
+    }
     if (!arrivals.empty()) {
         util::Json blocks = util::Json::MakeArray();
         for (const BlockArrivals& b : arrivals) {

@@ -64,6 +64,9 @@ struct Scenario {
     std::vector<ScheduledBlock> schedule;
     // The report lists, for each block, when each node had it and which peer it came from.
     bool report_arrivals = false;
+    // A measuring node (monitor.h) connects to every reachable node and times their
+    // announcements, as the published measurement studies did.
+    bool monitor = false;
 };
 
 // How many nodes accept inbound connections, and how many of those an attacker runs (the
@@ -84,6 +87,18 @@ struct Percentiles {
 struct Arrival {
     double after_s = -1;  // seconds after the block was mined; -1: never had it
     int from = -1;        // the node index it came from; -1: its miner, or never had it
+};
+
+// What the measuring node saw: for each block on the final chain, when each reachable honest
+// node announced it to the monitor, from the first announcement (the studies' figure).
+// The miner's own announcement is among them (usually the 0 s one): a monitor cannot tell it.
+struct MonitorFigures {
+    int watched = 0;                  // reachable honest nodes it dialled
+    Percentiles since_first;          // seconds from the block's first announcement, all pooled
+    size_t pairs = 0;                 // (block, node) pairs it could have heard: node there, link up
+    size_t samples = 0;               // of those, the ones it heard
+    double announced_share = 0;       // samples / pairs
+    int connected_at_end = 0;         // links with the handshake done when the run ended
 };
 
 struct BlockArrivals {
@@ -129,6 +144,7 @@ struct Report {
     uint64_t trace_hash = 0;
     bool converged = false;              // every running honest node on one tip at the end
     std::vector<BlockArrivals> arrivals;  // with Scenario::report_arrivals
+    std::optional<MonitorFigures> monitor;  // with Scenario::monitor
     // What the plots draw (not in the JSON): every (block, node) delay from mining, and from
     // the first node to have the block, sorted; each block's delays, sorted, with the number of
     // nodes that could have had it.

@@ -239,6 +239,12 @@ util::Result<Scenario, std::string> ParseScenarioFile(std::string_view text) {
             } else {
                 sc.report_arrivals = v.GetBool();
             }
+        } else if (key == "monitor") {
+            if (!v.IsBool()) {
+                e = "'monitor' must be true or false";
+            } else {
+                sc.monitor = v.GetBool();
+            }
         } else {
             e = "unknown key '" + key + "'";
         }

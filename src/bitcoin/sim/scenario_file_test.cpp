@@ -34,8 +34,9 @@ TEST(ScenarioFile, TopologyDelaysAndSchedule) {
     auto r = ParseScenarioFile(R"({"nodes": 3, "reachable_share": 1, "links": [[1, 0], [2, 1]],
                                    "send_delay_ms": [10, 20.5, 30], "duration_s": 120,
                                    "blocks": [{"at_s": 5, "miner": 0}, {"miner": 2, "at_s": 60}],
-                                   "report_arrivals": true})");
+                                   "report_arrivals": true, "monitor": true})");
     ASSERT_TRUE(r) << r.error();
+    EXPECT_TRUE(r->monitor);
     EXPECT_EQ(r->links, (std::vector<std::pair<int, int>>{{1, 0}, {2, 1}}));
     EXPECT_EQ(r->send_delay_us, (std::vector<int64_t>{10'000, 20'500, 30'000}));
     ASSERT_EQ(r->schedule.size(), 2u);
@@ -62,6 +63,7 @@ TEST(ScenarioFile, EveryMistakeNamesItsKey) {
     EXPECT_EQ(ErrorOf(R"({"validation": "some"})"), "scenario file: 'validation' must be \"none\", \"cached\" or \"full\"");
     EXPECT_EQ(ErrorOf(R"({"seed": -1})"), "scenario file: 'seed' must be a whole number from 0");
     EXPECT_EQ(ErrorOf(R"({"report_arrivals": 1})"), "scenario file: 'report_arrivals' must be true or false");
+    EXPECT_EQ(ErrorOf(R"({"monitor": "yes"})"), "scenario file: 'monitor' must be true or false");
     EXPECT_EQ(ErrorOf(R"({"links": [[0]]})"),
               "scenario file: 'links' must be a list of [from, to] node index pairs (entry 0)");
     EXPECT_EQ(ErrorOf(R"({"nodes": 3, "reachable_share": 1, "links": [[0, 3]]})"),
