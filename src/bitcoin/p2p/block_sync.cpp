@@ -235,6 +235,7 @@ void PeerManager::FindBlocksToDownload(Peer& peer, size_t count, std::vector<con
     const int window_end = peer.last_common->height + BLOCK_DOWNLOAD_WINDOW;
     const int max_height = std::min(best->height, window_end + 1);
     bool advancing = true;
+    PeerId waiting_for = 0;  // who has the first block in flight
     for (int h = peer.last_common->height + 1; h <= max_height; ++h) {
         const chain::BlockIndex* index = best->GetAncestor(h);
         if (index == nullptr || index->IsFailed()) return;
@@ -245,10 +246,16 @@ void PeerManager::FindBlocksToDownload(Peer& peer, size_t count, std::vector<con
         advancing = false;
         const auto req = m_block_requests.find(index->hash);
         if (req != m_block_requests.end()) {
-            if (staller == 0 && req->second.peer != peer.id) staller = req->second.peer;
+            if (waiting_for == 0) waiting_for = req->second.peer;
             continue;
         }
-        if (index->height > window_end) return;  // window full: whoever holds its start stalls us
+        if (index->height > window_end) {
+            // The window is full. Only if this peer could fetch nothing now, but could with a
+            // window one larger, does the window's first block hold us up: its peer stalls us
+            // (Core's rule). A peer slowly sending the one block everyone wants does not.
+            if (out.empty() && waiting_for != 0 && waiting_for != peer.id) staller = waiting_for;
+            return;
+        }
         // A NODE_NETWORK_LIMITED peer (BIP159, a pruned node) keeps only its last 288 blocks:
         // ask it for nothing deeper (with Core's two blocks of slack for a tip that moves).
         const bool limited_peer = (peer.services & wire::NODE_NETWORK) == 0;

@@ -55,8 +55,9 @@ inline constexpr size_t MAX_BLOCKS_IN_TRANSIT_PER_PEER = 16;
 // Blocks are fetched at most this far past the tip, so out-of-order blocks waiting for a
 // missing parent stay bounded on disk and in memory.
 inline constexpr int BLOCK_DOWNLOAD_WINDOW = 1024;
-// A peer holding the block the window waits on this long while others could serve it is a
-// staller and is disconnected. As in Core, each stall disconnect doubles the timeout (up to
+// A peer holding the block the window waits on this long, while the window is full and
+// another peer could fetch nothing but what lies past it, is a staller and is disconnected
+// (Core's rule: a peer slowly sending the one block everyone wants is not a staller). As in Core, each stall disconnect doubles the timeout (up to
 // the maximum) and each block delivered on request shrinks it by 15% again: when our own side
 // is slow (a busy machine, a thin link), peers are not dropped one after another for it.
 inline constexpr int64_t BLOCK_STALLING_TIMEOUT_US = 2'000'000;

@@ -135,6 +135,24 @@ TEST(Scenario, AMonitorDialsChurningNodesAgainAndCountsOnlyWhatItCouldHear) {
               << m.watched * (r.blocks_mined - r.stale_blocks) << " in all), p50 " << m.since_first.p50 << " s\n";
 }
 
+TEST(Scenario, NoPeerIsCalledAStallerForBeingSlowWithTheOneNewBlock) {
+    // 2014's network: 400 kB blocks by inv and getdata over 2015 bandwidth, so a block takes
+    // seconds to cross a slow link while other peers announce it too. The stall rule is for a
+    // download window held up by one peer (Core: only when the window is full and this peer
+    // could fetch nothing else); a peer slowly sending the one block we want is not stalling.
+    Scenario s = Small(4);
+    s.model = &Model2015();
+    s.protocol_version = 70002;
+    s.block_bytes = 400'000;
+    s.block_interval_s = 60;
+    s.duration_s = 480;
+    const Report r = RunScenario(s);
+    EXPECT_TRUE(r.converged);
+    EXPECT_GT(r.blocks_mined, 3);
+    EXPECT_EQ(r.disconnect_reasons.count("stalling block download"), 0u)
+        << r.disconnect_reasons.at("stalling block download") << " stall disconnects";
+}
+
 }  // namespace
 }  // namespace tonari::bitcoin::sim
 
