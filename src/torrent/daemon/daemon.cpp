@@ -359,6 +359,18 @@ std::vector<TorrentView> TorrentDaemon::List(bool details) {
             if (details) snapshot = t->session->Snapshot();
             const auto s = snapshot ? snapshot->stats : t->session->Stats();
             if (snapshot) {
+                for (const auto& tr : t->session->Trackers()) {
+                    v.details->tracker_states.push_back(TrackerState{
+                        .announce = tr.url,
+                        .has_announced = tr.last_announce_unix != 0,
+                        .succeeded = tr.working,
+                        .error = tr.last_error,
+                        .last_announce_unix = tr.last_announce_unix,
+                        .next_announce_unix = tr.next_announce_unix,
+                        .last_peer_count = static_cast<int64_t>(tr.last_peer_count),
+                        .seeders = tr.seeders,
+                        .leechers = tr.leechers});
+                }
                 v.details->files = FileViews(*t->meta, snapshot->have);
                 for (const auto& p : snapshot->peers) v.details->peers.push_back(PeerInfoOf(p, s.pieces_total));
             }

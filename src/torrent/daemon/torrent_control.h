@@ -38,10 +38,24 @@ struct PeerInfo {
     bool peer_is_interested = false;
 };
 
+// What one tracker said last (torrent-get "trackerStats").
+struct TrackerState {
+    std::string announce{};
+    bool has_announced = false;
+    bool succeeded = false;
+    std::string error{};            // the last failure's reason
+    int64_t last_announce_unix = 0;
+    int64_t next_announce_unix = 0;
+    int64_t last_peer_count = 0;
+    int64_t seeders = -1;           // -1: unknown
+    int64_t leechers = -1;
+};
+
 // What only some requests ask for, and costs a walk over pieces, files or peers.
 struct TorrentDetails {
     std::vector<FileView> files;
     std::vector<std::vector<std::string>> trackers;  // tiers of announce URLs
+    std::vector<TrackerState> tracker_states;         // those it has announced to
     std::vector<PeerInfo> peers;
 };
 

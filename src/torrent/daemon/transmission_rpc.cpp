@@ -25,7 +25,7 @@ double Ratio(uint64_t a, uint64_t b) { return b == 0 ? 0.0 : static_cast<double>
 
 bool IsDetailField(const std::string& name) {
     return name == "files" || name == "fileStats" || name == "priorities" || name == "wanted" || name == "trackers" ||
-           name == "peers";
+           name == "trackerStats" || name == "peers";
 }
 
 // "udp://t.example/announce" → "udp://t.example/scrape": the convention trackers follow
@@ -60,8 +60,41 @@ std::string FlagString(const PeerInfo& p) {
     return flags;
 }
 
-// files, fileStats, priorities, wanted, trackers, peers: from the view's details (empty arrays
-// while a magnet link's metadata is fetched).
+// Transmission's tracker activity numbers (tr_tracker_state).
+constexpr int TRACKER_INACTIVE = 0;
+constexpr int TRACKER_WAITING = 1;
+
+// trackerStats' fields for one tracker, from what it said last; no scrapes are made.
+void AddTrackerStats(Json& one, const TorrentDetails& d, const std::string& url) {
+    const auto state = std::find_if(d.tracker_states.begin(), d.tracker_states.end(),
+                                    [&url](const TrackerState& s) { return s.announce == url; });
+    const bool known = state != d.tracker_states.end();
+    one.Set("host", TrackerHost(url));
+    one.Set("isBackup", false);
+    one.Set("hasAnnounced", known && state->has_announced);
+    one.Set("lastAnnounceSucceeded", known && state->succeeded);
+    one.Set("lastAnnounceResult", known ? (state->succeeded ? std::string("Success") : state->error) : std::string());
+    one.Set("lastAnnounceTime", known ? state->last_announce_unix : 0);
+    one.Set("lastAnnounceStartTime", known ? state->last_announce_unix : 0);
+    one.Set("lastAnnounceTimedOut", false);
+    one.Set("lastAnnouncePeerCount", known ? state->last_peer_count : 0);
+    one.Set("announceState", known ? TRACKER_WAITING : TRACKER_INACTIVE);
+    one.Set("nextAnnounceTime", known ? state->next_announce_unix : 0);
+    one.Set("seederCount", known ? state->seeders : -1);
+    one.Set("leecherCount", known ? state->leechers : -1);
+    one.Set("downloadCount", -1);
+    one.Set("hasScraped", false);
+    one.Set("lastScrapeSucceeded", false);
+    one.Set("lastScrapeResult", "");
+    one.Set("lastScrapeTime", 0);
+    one.Set("lastScrapeStartTime", 0);
+    one.Set("lastScrapeTimedOut", false);
+    one.Set("nextScrapeTime", 0);
+    one.Set("scrapeState", TRACKER_INACTIVE);
+}
+
+// files, fileStats, priorities, wanted, trackers, trackerStats, peers: from the view's details
+// (empty arrays while a magnet link's metadata is fetched).
 Json DetailField(const TorrentView& t, const std::string& name) {
     Json out = Json::MakeArray();
     if (!t.details) return out;
@@ -82,7 +115,7 @@ Json DetailField(const TorrentView& t, const std::string& name) {
     } else if (name == "priorities" || name == "wanted") {
         // Every file is wanted, at normal priority: tonari downloads whole torrents.
         for (size_t i = 0; i < d.files.size(); ++i) out.PushBack(name == "wanted" ? Json(1) : Json(0));
-    } else if (name == "trackers") {
+    } else if (name == "trackers" || name == "trackerStats") {
         int id = 0;
         for (size_t tier = 0; tier < d.trackers.size(); ++tier) {
             for (const auto& url : d.trackers[tier]) {
@@ -92,6 +125,7 @@ Json DetailField(const TorrentView& t, const std::string& name) {
                 one.Set("announce", url);
                 one.Set("scrape", ScrapeUrl(url));
                 one.Set("sitename", TrackerHost(url));
+                if (name == "trackerStats") AddTrackerStats(one, d, url);
                 out.PushBack(std::move(one));
             }
         }
@@ -164,7 +198,7 @@ Json Field(const TorrentView& t, const std::string& name) {
     if (name == "seedRatioLimit") return Json(2.0);
     if (name == "fileCount") return Json(t.file_count);
     if (IsDetailField(name)) return DetailField(t, name);
-    if (name == "trackerStats" || name == "webseeds" || name == "labels") return Json::MakeArray();
+    if (name == "webseeds" || name == "labels") return Json::MakeArray();
     return Json();
 }
 

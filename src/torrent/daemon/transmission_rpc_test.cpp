@@ -31,6 +31,12 @@ public:
             t.details.emplace();
             t.details->files = {{"share/a.bin", 600, 200}, {"share/b.txt", 400, 50}};
             t.details->trackers = {{"http://t.example:6969/announce"}, {"udp://u.example:80/announce.php", "http://x.example/tr"}};
+            t.details->tracker_states = {{.announce = "http://t.example:6969/announce", .has_announced = true,
+                                          .succeeded = true, .last_announce_unix = 1700000000,
+                                          .next_announce_unix = 1700001800, .last_peer_count = 7, .seeders = 3,
+                                          .leechers = 4},
+                                         {.announce = "http://x.example/tr", .has_announced = true,
+                                          .error = "connection refused", .last_announce_unix = 1700000100}};
             PeerInfo p;
             p.address = "192.0.2.7";
             p.port = 6881;
@@ -167,7 +173,7 @@ namespace {
 TEST(TransmissionRpc, FilesTrackersAndPeersWhenAsked) {
     Fixture f;
     auto got = f.Call(R"({"method":"torrent-get","arguments":{"ids":[1],"fields":["id","files","fileStats",
-        "priorities","wanted","trackers","peers"]}})");
+        "priorities","wanted","trackers","trackerStats","peers"]}})");
     const auto& t = got.Find("arguments")->Find("torrents")->GetArray().at(0);
     const auto& files = t.Find("files")->GetArray();
     ASSERT_EQ(files.size(), 2u);
@@ -187,6 +193,20 @@ TEST(TransmissionRpc, FilesTrackersAndPeersWhenAsked) {
     EXPECT_EQ(trackers[1].Find("tier")->GetInt64(), 1);
     EXPECT_EQ(trackers[2].Find("scrape")->GetString(), "");  // no "announce" to replace
     EXPECT_EQ(trackers[2].Find("id")->GetInt64(), 2);
+    // What each tracker said last: the one that answered, the one that failed, the one not
+    // asked yet.
+    const auto& said = t.Find("trackerStats")->GetArray();
+    ASSERT_EQ(said.size(), 3u);
+    EXPECT_TRUE(said[0].Find("lastAnnounceSucceeded")->GetBool());
+    EXPECT_EQ(said[0].Find("lastAnnouncePeerCount")->GetInt64(), 7);
+    EXPECT_EQ(said[0].Find("nextAnnounceTime")->GetInt64(), 1700001800);
+    EXPECT_EQ(said[0].Find("seederCount")->GetInt64(), 3);
+    EXPECT_EQ(said[0].Find("announceState")->GetInt64(), 1);
+    EXPECT_FALSE(said[1].Find("hasAnnounced")->GetBool());
+    EXPECT_EQ(said[1].Find("announceState")->GetInt64(), 0);
+    EXPECT_FALSE(said[2].Find("lastAnnounceSucceeded")->GetBool());
+    EXPECT_EQ(said[2].Find("lastAnnounceResult")->GetString(), "connection refused");
+    EXPECT_EQ(said[2].Find("host")->GetString(), "http://x.example");
     const auto& peers = t.Find("peers")->GetArray();
     ASSERT_EQ(peers.size(), 1u);
     EXPECT_EQ(peers[0].Find("address")->GetString(), "192.0.2.7");

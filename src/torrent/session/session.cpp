@@ -321,6 +321,10 @@ peer::SwarmSnapshot Session::Snapshot() {
     return m_impl->m_strand.Run([this] { return m_impl->m_swarm.Snapshot(); });
 }
 
+std::vector<tracker::TrackerStatus> Session::Trackers() const {
+    return m_impl->m_announcer ? m_impl->m_announcer->Status() : std::vector<tracker::TrackerStatus>{};
+}
+
 const std::string& Session::PeerIdHex() const {
     return m_impl->m_peer_id_hex;
 }

@@ -24,6 +24,7 @@
 #include "torrent/metainfo/metainfo.h"
 #include "torrent/mse/handshake.h"
 #include "torrent/peer/swarm.h"
+#include "torrent/tracker/announcer.h"
 #include "util/result.h"
 
 namespace tonari::torrent::session {
@@ -74,6 +75,8 @@ public:
     peer::SwarmStats Stats();
     // Stats, peers, pieces and totals at one moment, for a watcher.
     peer::SwarmSnapshot Snapshot();
+    // What each tracker said last (empty without trackers).
+    std::vector<tracker::TrackerStatus> Trackers() const;
     // Ours, as every peer sees it in the handshake (hex).
     const std::string& PeerIdHex() const;
     bool Complete();

@@ -2,6 +2,7 @@
 #include "torrent/tracker/announcer.h"
 
 #include <algorithm>
+#include <chrono>
 #include <optional>
 #include <random>
 
@@ -99,15 +100,20 @@ std::vector<TrackerStatus> Announcer::Status() const {
 }
 
 void Announcer::Record(const std::string& url, const util::Result<AnnounceResponse, std::string>& result) {
+    const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now().time_since_epoch()).count();
     std::lock_guard lock(m_mutex);
     for (auto& s : m_status) {
         if (s.url != url) continue;
         s.working = result.has_value();
+        s.last_announce_unix = now;
         if (result) {
             s.last_error.clear();
             s.peers_received += result->peers.size();
+            s.last_peer_count = result->peers.size();
             s.seeders = result->complete.value_or(-1);
             s.leechers = result->incomplete.value_or(-1);
+            s.next_announce_unix = now + std::max(result->interval, result->min_interval);
         } else {
             s.last_error = result.error();
         }

@@ -55,6 +55,9 @@ struct TrackerStatus {
     size_t peers_received = 0;
     int64_t seeders = -1;  // from the last answer; -1 when unknown
     int64_t leechers = -1;
+    int64_t last_announce_unix = 0;  // when it last answered or failed; 0: not yet
+    size_t last_peer_count = 0;      // peers in its last answer
+    int64_t next_announce_unix = 0;  // when it asked to be asked again; 0: unknown
 };
 
 class Announcer {

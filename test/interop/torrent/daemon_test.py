@@ -5,8 +5,9 @@ Transmission's RPC protocol, on loopback:
 - transmission-remote adds a 12 MiB multi-file torrent (it sends the .torrent as base64
   metainfo); the daemon finds the tonari seeder through tonari's tracker and downloads it;
   `transmission-remote -l` lists it and shows it reach 100%; the files are the original's;
-  `-t 1 -f` lists both files at 100%; a tonari downloader finding the daemon through the
-  tracker shows in `-t 1 -pi`, with the daemon uploading to it.
+  `-t 1 -f` lists both files at 100%; `-t 1 -it` shows the tracker's last answer; a tonari
+  downloader finding the daemon through the tracker shows in `-t 1 -pi`, with the daemon
+  uploading to it.
 - The daemon is stopped and started again: the torrent is still there, complete, from its
   resume data; then transmission-remote removes it (with its data) and the list is empty.
 - Wrong credentials get 401 (transmission-remote fails; a raw POST sees the status), and a
@@ -118,6 +119,9 @@ def body(r, opts, tmp):
         rows = re.findall(r"^\s*\d+:\s+(\d+)%.*?\s(share/\S+)\s*$", files, re.M)
         r.check(sorted(rows) == [("100", "share/docs/notes.txt"), ("100", "share/video.bin")],
                 f"transmission-remote -t 1 -f lists both files, each 100% done: {files}")
+        trackers = remote(port, "-t", "1", "-it").stdout
+        r.check(re.search(r"Got a list of \d+ peers", trackers) is not None and "Asking for more peers in" in trackers,
+                f"transmission-remote -t 1 -it shows tonari's tracker answering: {trackers}")
         # A downloader finding the daemon through the tracker, slowed so it stays a while: the
         # daemon's peer list shows it.
         leecher = TorrentProcess(opts.tonari, torrent, tmp / "leecher", extra=["--max-down", "512K"]).start()
