@@ -57,12 +57,14 @@ inline constexpr size_t MAX_BLOCKS_IN_TRANSIT_PER_PEER = 16;
 inline constexpr int BLOCK_DOWNLOAD_WINDOW = 1024;
 // A peer holding the block the window waits on this long, while the window is full and
 // another peer could fetch nothing but what lies past it, is a staller and is disconnected
-// (Core's rule: a peer slowly sending the one block everyone wants is not a staller). As in Core, each stall disconnect doubles the timeout (up to
-// the maximum) and each block delivered on request shrinks it by 15% again: when our own side
-// is slow (a busy machine, a thin link), peers are not dropped one after another for it.
+// (Core's rule: a peer slowly sending the one block everyone wants is not a staller). As in
+// Core, each stall disconnect doubles the timeout (up to the maximum) and each block
+// delivered on request shrinks it by 15% again: when our own side is slow (a busy machine, a
+// thin link), peers are not dropped one after another for it.
 inline constexpr int64_t BLOCK_STALLING_TIMEOUT_US = 2'000'000;
 inline constexpr int64_t BLOCK_STALLING_TIMEOUT_MAX_US = 64'000'000;
-// Any one requested block not delivered within this is re-requested elsewhere.
+// A peer that has not delivered a requested block within this is disconnected, and the block
+// is asked of others.
 inline constexpr int64_t BLOCK_DOWNLOAD_TIMEOUT_US = 60'000'000;
 // A getheaders unanswered this long: the sync peer is replaced.
 inline constexpr int64_t HEADERS_RESPONSE_TIMEOUT_US = 120'000'000;

@@ -33,11 +33,12 @@ void Monitor::Watch(const std::vector<netcore::PeerEndpoint>& nodes) {
     }
 }
 
-bool Monitor::LinkedAt(const std::string& address, int64_t at_us) const {
+bool Monitor::LinkedThrough(const std::string& address, int64_t from_us, int64_t to_us) const {
     const auto it = m_up.find(address);
     if (it == m_up.end()) return false;
-    return std::any_of(it->second.begin(), it->second.end(),
-                       [at_us](const auto& span) { return span.first <= at_us && at_us < span.second; });
+    return std::any_of(it->second.begin(), it->second.end(), [from_us, to_us](const auto& span) {
+        return span.first <= from_us && to_us < span.second;
+    });
 }
 
 size_t Monitor::Connected() const {

@@ -48,8 +48,9 @@ public:
     const std::map<primitives::BlockHash, std::map<std::string, int64_t>>& Announcements() const {
         return m_announced;
     }
-    // Whether the link to this node (by address) had finished its handshake at `at_us`.
-    bool LinkedAt(const std::string& address, int64_t at_us) const;
+    // Whether one link to this node (by address), with its handshake done, was up from `from_us`
+    // to `to_us` (both included) without a break.
+    bool LinkedThrough(const std::string& address, int64_t from_us, int64_t to_us) const;
     // Links with the handshake done now.
     size_t Connected() const;
 

@@ -288,6 +288,11 @@ Report RunScenario(const Scenario& sc, const std::function<void(int64_t)>& progr
         return std::any_of(away[node].begin(), away[node].end(),
                            [t](const auto& span) { return span.first <= t && t < span.second; });
     };
+    // Away at any moment of [from, to].
+    const auto away_during = [&away](size_t node, int64_t from, int64_t to) {
+        return std::any_of(away[node].begin(), away[node].end(),
+                           [from, to](const auto& span) { return span.first <= to && from < span.second; });
+    };
     // Figures count the nodes that could have had each block: not its miner, not one that was
     // away when it was found. For churn, a node that came back less than RECENT_RETURN_S
     // before a block (still finding its peers) is set against nodes that never left; miners
@@ -387,8 +392,10 @@ Report RunScenario(const Scenario& sc, const std::function<void(int64_t)>& progr
         // to the monitor, from the block's first announcement. A node that connects several
         // blocks at once (or reorganises) announces only its new tip, as Core does: its
         // announcement of a later final-chain block stands for the ones below it. A (block,
-        // node) pair counts only if the node was there when the block was found and the
-        // monitor's link to it was up at the first announcement.
+        // node) pair counts only if the node was there from when the block was found until it
+        // announced it, and one link from the monitor to it was up from the block's first
+        // announcement until then (to the end of the run, for a block it never announced):
+        // what a monitor could not have heard is left out, not counted late.
         MonitorFigures figures;
         std::vector<int> watched;
         for (int r : reachable_nodes) {
@@ -422,7 +429,11 @@ Report RunScenario(const Scenario& sc, const std::function<void(int64_t)>& progr
             if (first == NEVER) continue;
             for (size_t k = 0; k < watched.size(); ++k) {
                 const auto node = static_cast<size_t>(watched[k]);
-                if (away_at(node, chain[b].second->at_us) || !monitor->LinkedAt(NodeAddress(watched[k]), first)) continue;
+                const int64_t until = at[k][b] != NEVER ? at[k][b] : end_us - 1;
+                if (away_during(node, chain[b].second->at_us, until) ||
+                    !monitor->LinkedThrough(NodeAddress(watched[k]), first, until)) {
+                    continue;
+                }
                 ++counted_pairs;
                 if (at[k][b] != NEVER) announced.push_back(static_cast<double>(at[k][b] - first) / 1e6);
             }

@@ -369,7 +369,8 @@ std::vector<TorrentView> TorrentDaemon::List(bool details) {
                         .next_announce_unix = tr.next_announce_unix,
                         .last_peer_count = static_cast<int64_t>(tr.last_peer_count),
                         .seeders = tr.seeders,
-                        .leechers = tr.leechers});
+                        .leechers = tr.leechers,
+                        .backup = tr.backup});
                 }
                 v.details->files = FileViews(*t->meta, snapshot->have);
                 for (const auto& p : snapshot->peers) v.details->peers.push_back(PeerInfoOf(p, s.pieces_total));

@@ -49,13 +49,14 @@ struct TrackerState {
     int64_t last_peer_count = 0;
     int64_t seeders = -1;           // -1: unknown
     int64_t leechers = -1;
+    bool backup = false;            // not first in its tier
 };
 
 // What only some requests ask for, and costs a walk over pieces, files or peers.
 struct TorrentDetails {
     std::vector<FileView> files;
     std::vector<std::vector<std::string>> trackers;  // tiers of announce URLs
-    std::vector<TrackerState> tracker_states;         // those it has announced to
+    std::vector<TrackerState> tracker_states;         // the running session's trackers
     std::vector<PeerInfo> peers;
 };
 

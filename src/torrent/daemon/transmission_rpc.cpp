@@ -2,6 +2,7 @@
 #include "torrent/daemon/transmission_rpc.h"
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 
 #include "storage/whole_file.h"
@@ -62,7 +63,8 @@ std::string FlagString(const PeerInfo& p) {
 
 // Transmission's tracker activity numbers (tr_tracker_state).
 constexpr int TRACKER_INACTIVE = 0;
-constexpr int TRACKER_WAITING = 1;
+constexpr int TRACKER_WAITING = 1;  // the next announce is at a set time
+constexpr int TRACKER_QUEUED = 2;   // due now, or not yet made
 
 // trackerStats' fields for one tracker, from what it said last; no scrapes are made.
 void AddTrackerStats(Json& one, const TorrentDetails& d, const std::string& url) {
@@ -70,7 +72,7 @@ void AddTrackerStats(Json& one, const TorrentDetails& d, const std::string& url)
                                     [&url](const TrackerState& s) { return s.announce == url; });
     const bool known = state != d.tracker_states.end();
     one.Set("host", TrackerHost(url));
-    one.Set("isBackup", false);
+    one.Set("isBackup", known && state->backup);
     one.Set("hasAnnounced", known && state->has_announced);
     one.Set("lastAnnounceSucceeded", known && state->succeeded);
     one.Set("lastAnnounceResult", known ? (state->succeeded ? std::string("Success") : state->error) : std::string());
@@ -78,7 +80,11 @@ void AddTrackerStats(Json& one, const TorrentDetails& d, const std::string& url)
     one.Set("lastAnnounceStartTime", known ? state->last_announce_unix : 0);
     one.Set("lastAnnounceTimedOut", false);
     one.Set("lastAnnouncePeerCount", known ? state->last_peer_count : 0);
-    one.Set("announceState", known ? TRACKER_WAITING : TRACKER_INACTIVE);
+    const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now().time_since_epoch()).count();
+    one.Set("announceState", !known                                                         ? TRACKER_INACTIVE
+                             : state->has_announced && state->next_announce_unix > now ? TRACKER_WAITING
+                                                                                         : TRACKER_QUEUED);
     one.Set("nextAnnounceTime", known ? state->next_announce_unix : 0);
     one.Set("seederCount", known ? state->seeders : -1);
     one.Set("leecherCount", known ? state->leechers : -1);

@@ -33,10 +33,12 @@ public:
             t.details->trackers = {{"http://t.example:6969/announce"}, {"udp://u.example:80/announce.php", "http://x.example/tr"}};
             t.details->tracker_states = {{.announce = "http://t.example:6969/announce", .has_announced = true,
                                           .succeeded = true, .last_announce_unix = 1700000000,
-                                          .next_announce_unix = 1700001800, .last_peer_count = 7, .seeders = 3,
+                                          .next_announce_unix = 4000000000, .last_peer_count = 7, .seeders = 3,
                                           .leechers = 4},
+                                         {.announce = "udp://u.example:80/announce.php"},
                                          {.announce = "http://x.example/tr", .has_announced = true,
-                                          .error = "connection refused", .last_announce_unix = 1700000100}};
+                                          .error = "connection refused", .last_announce_unix = 1700000100,
+                                          .next_announce_unix = 1700000160, .backup = true}};
             PeerInfo p;
             p.address = "192.0.2.7";
             p.port = 6881;
@@ -199,14 +201,17 @@ TEST(TransmissionRpc, FilesTrackersAndPeersWhenAsked) {
     ASSERT_EQ(said.size(), 3u);
     EXPECT_TRUE(said[0].Find("lastAnnounceSucceeded")->GetBool());
     EXPECT_EQ(said[0].Find("lastAnnouncePeerCount")->GetInt64(), 7);
-    EXPECT_EQ(said[0].Find("nextAnnounceTime")->GetInt64(), 1700001800);
+    EXPECT_EQ(said[0].Find("nextAnnounceTime")->GetInt64(), 4000000000);
     EXPECT_EQ(said[0].Find("seederCount")->GetInt64(), 3);
-    EXPECT_EQ(said[0].Find("announceState")->GetInt64(), 1);
+    EXPECT_EQ(said[0].Find("announceState")->GetInt64(), 1);  // waiting for a set time
+    EXPECT_FALSE(said[0].Find("isBackup")->GetBool());
     EXPECT_FALSE(said[1].Find("hasAnnounced")->GetBool());
-    EXPECT_EQ(said[1].Find("announceState")->GetInt64(), 0);
+    EXPECT_EQ(said[1].Find("announceState")->GetInt64(), 2);  // not asked yet: queued
     EXPECT_FALSE(said[2].Find("lastAnnounceSucceeded")->GetBool());
     EXPECT_EQ(said[2].Find("lastAnnounceResult")->GetString(), "connection refused");
     EXPECT_EQ(said[2].Find("host")->GetString(), "http://x.example");
+    EXPECT_EQ(said[2].Find("announceState")->GetInt64(), 2);  // its retry time has passed
+    EXPECT_TRUE(said[2].Find("isBackup")->GetBool());
     const auto& peers = t.Find("peers")->GetArray();
     ASSERT_EQ(peers.size(), 1u);
     EXPECT_EQ(peers[0].Find("address")->GetString(), "192.0.2.7");

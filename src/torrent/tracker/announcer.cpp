@@ -113,10 +113,22 @@ void Announcer::Record(const std::string& url, const util::Result<AnnounceRespon
             s.last_peer_count = result->peers.size();
             s.seeders = result->complete.value_or(-1);
             s.leechers = result->incomplete.value_or(-1);
-            s.next_announce_unix = now + std::max(result->interval, result->min_interval);
         } else {
             s.last_error = result.error();
         }
+    }
+}
+
+void Announcer::NoteTier(const Tier& tier) {
+    const auto in = std::chrono::duration_cast<std::chrono::seconds>(tier.next - Clock::now()).count();
+    const int64_t next = std::chrono::duration_cast<std::chrono::seconds>(
+                             std::chrono::system_clock::now().time_since_epoch()).count() + std::max<int64_t>(in, 0);
+    std::lock_guard lock(m_mutex);
+    for (auto& s : m_status) {
+        const auto at = std::find(tier.urls.begin(), tier.urls.end(), s.url);
+        if (at == tier.urls.end()) continue;
+        s.next_announce_unix = next;
+        s.backup = at != tier.urls.begin();
     }
 }
 
@@ -164,6 +176,7 @@ void Announcer::Run() {
                 ++tier.failures;
                 tier.next = Clock::now() + std::chrono::seconds(wait);
             }
+            NoteTier(tier);
         }
     }
     // Leaving: the trackers that answered us last hear so, within one overall deadline.

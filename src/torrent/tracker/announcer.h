@@ -57,7 +57,8 @@ struct TrackerStatus {
     int64_t leechers = -1;
     int64_t last_announce_unix = 0;  // when it last answered or failed; 0: not yet
     size_t last_peer_count = 0;      // peers in its last answer
-    int64_t next_announce_unix = 0;  // when it asked to be asked again; 0: unknown
+    int64_t next_announce_unix = 0;  // when its tier announces next (or retries); 0: unknown
+    bool backup = false;             // not first in its tier: asked only if those before it fail
 };
 
 class Announcer {
@@ -92,6 +93,8 @@ private:
                                                            const std::atomic<bool>* cancel,
                                                            std::optional<std::chrono::milliseconds> budget);
     void Record(const std::string& url, const util::Result<AnnounceResponse, std::string>& result);
+    // The tier's next announce and order, into its trackers' status.
+    void NoteTier(const Tier& tier);
 
     AnnouncerOptions m_options;
     TotalsFn m_totals;
