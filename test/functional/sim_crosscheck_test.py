@@ -98,12 +98,15 @@ def start_network(tonari, tmp, readers, nodes):
 
 
 def node_of_address(readers, ports):
-    """Every address a node's peers see: its listening port, and the local end of each dial."""
-    owner = {f"127.0.0.1:{port}": i for i, port in enumerate(ports)}
+    """{(receiving node, address it sees): sending node}: a node's listening port, seen by
+    anyone, and the local end of each of its dials, seen by the node it dialled. Keyed by the
+    receiver too, because two processes' dials to different nodes may share a local port."""
+    listening = {f"127.0.0.1:{port}": i for i, port in enumerate(ports)}
+    owner = {(j, address): i for address, i in listening.items() for j in range(len(ports))}
     for i, reader in enumerate(readers):
         for e in reader.of("peer_connected"):
-            if e["data"]["direction"] == "outbound":
-                owner[e["data"]["local"]] = i
+            if e["data"]["direction"] == "outbound" and e["data"]["address"] in listening:
+                owner[(listening[e["data"]["address"]], e["data"]["local"])] = i
     return owner
 
 
@@ -149,7 +152,7 @@ def compare(r, k, mined, sim, readers, owner):
         return
     start = events[miner]["time"] / 1000
     r.check(events[miner]["data"]["from"] == "local", f"block {k + 1}: the miner's own block is local")
-    real_from = [owner.get(e["data"].get("address"), -2) if i != miner else -1 for i, e in enumerate(events)]
+    real_from = [owner.get((i, e["data"].get("address")), -2) if i != miner else -1 for i, e in enumerate(events)]
     real_after = [e["time"] / 1000 - start for e in events]
     sim_from = [n["from"] for n in sim["nodes"]]
     sim_after = [n["after_s"] for n in sim["nodes"]]
